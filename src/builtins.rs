@@ -1,0 +1,494 @@
+//! Builtin functions: their names, their types and what they compute.
+//!
+//! Every function here is total: bad input gives a [`Fault`], never a panic.
+
+use std::str::FromStr;
+
+use chrono::{Datelike, Days, NaiveDate, Weekday};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::diag::{codes, Code};
+use crate::types::Ty;
+use crate::value::Value;
+
+/// The largest number of days `add_business_days` and `add_days` move by.
+pub(crate) const MAX_DAY_STEPS: i64 = 1_000_000;
+
+/// A builtin function.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Builtin {
+    Min,
+    Max,
+    Round,
+    Abs,
+    Floor,
+    Ceil,
+    DaysBetween,
+    AddDays,
+    AddBusinessDays,
+    IsBusinessDay,
+    Date,
+    DateTime,
+    Decimal,
+    Length,
+    Year,
+    Month,
+    Day,
+    Weekday,
+}
+
+/// Every builtin with its name and a one-line signature, for lookups,
+/// suggestions and the language reference.
+pub(crate) const ALL: &[(&str, Builtin, &str)] = &[
+    ("min", Builtin::Min, "min(a, b, …): the smallest of numbers or dates"),
+    ("max", Builtin::Max, "max(a, b, …): the largest of numbers or dates"),
+    ("round", Builtin::Round, "round(x, places): x rounded half away from zero to `places` decimals"),
+    ("abs", Builtin::Abs, "abs(x): x without its sign"),
+    ("floor", Builtin::Floor, "floor(x): the largest whole number not above x"),
+    ("ceil", Builtin::Ceil, "ceil(x): the smallest whole number not below x"),
+    ("days_between", Builtin::DaysBetween, "days_between(from, to): days from `from` to `to` (negative if `to` is earlier)"),
+    ("add_days", Builtin::AddDays, "add_days(date, n): the day n days after `date`"),
+    ("add_business_days", Builtin::AddBusinessDays, "add_business_days(date, n, holidays): the n-th Monday-to-Friday day after `date` that is not in `holidays`"),
+    ("is_business_day", Builtin::IsBusinessDay, "is_business_day(date, holidays): whether `date` is Monday to Friday and not a holiday"),
+    ("date", Builtin::Date, "date(\"YYYY-MM-DD\"): a date from text"),
+    ("datetime", Builtin::DateTime, "datetime(\"2026-03-02T10:00:00Z\"): an instant from RFC 3339 text"),
+    ("decimal", Builtin::Decimal, "decimal(\"12.50\"): an exact decimal from text"),
+    ("length", Builtin::Length, "length(list): how many elements the list has"),
+    ("year", Builtin::Year, "year(date): the year"),
+    ("month", Builtin::Month, "month(date): the month, 1 to 12"),
+    ("day", Builtin::Day, "day(date): the day of the month, 1 to 31"),
+    ("weekday", Builtin::Weekday, "weekday(date): 1 for Monday to 7 for Sunday"),
+];
+
+impl Builtin {
+    /// Looks a builtin up by name.
+    pub(crate) fn by_name(name: &str) -> Option<Builtin> {
+        ALL.iter().find(|(n, _, _)| *n == name).map(|(_, b, _)| *b)
+    }
+
+    /// Its name.
+    pub(crate) fn name(self) -> &'static str {
+        ALL.iter()
+            .find(|(_, b, _)| *b == self)
+            .map_or("?", |(n, _, _)| n)
+    }
+
+    /// Its signature line.
+    pub(crate) fn signature(self) -> &'static str {
+        ALL.iter()
+            .find(|(_, b, _)| *b == self)
+            .map_or("?", |(_, _, s)| s)
+    }
+
+    /// The number of arguments it takes: at least, at most.
+    pub(crate) fn arity(self) -> (usize, usize) {
+        match self {
+            Builtin::Min | Builtin::Max => (2, usize::MAX),
+            Builtin::Round | Builtin::DaysBetween | Builtin::AddDays => (2, 2),
+            Builtin::AddBusinessDays => (2, 3),
+            Builtin::IsBusinessDay => (1, 2),
+            _ => (1, 1),
+        }
+    }
+
+    /// The result type for arguments of types `args` (already required, not
+    /// optional), or the index of the first bad argument and what it should be.
+    pub(crate) fn result_type(self, args: &[Ty]) -> Result<Ty, (usize, &'static str)> {
+        let want = |i: usize,
+                    ok: fn(&Ty) -> bool,
+                    what: &'static str|
+         -> Result<(), (usize, &'static str)> {
+            match args.get(i) {
+                Some(t) if !ok(t) => Err((i, what)),
+                _ => Ok(()),
+            }
+        };
+        let number = |t: &Ty| t.is_number();
+        let date = |t: &Ty| matches!(t, Ty::Date | Ty::Any);
+        let int = |t: &Ty| matches!(t, Ty::Int | Ty::Any);
+        let string = |t: &Ty| matches!(t, Ty::Str | Ty::Any);
+        let dates = |t: &Ty| match t {
+            Ty::List(e) => matches!(**e, Ty::Date | Ty::Any),
+            Ty::Any => true,
+            _ => false,
+        };
+        match self {
+            Builtin::Min | Builtin::Max => {
+                let mut ty = Ty::Any;
+                for (i, a) in args.iter().enumerate() {
+                    let ordered = a.is_number() || matches!(a, Ty::Date | Ty::DateTime | Ty::Str);
+                    match ty.unify(a) {
+                        Some(t) if ordered => ty = t,
+                        _ => return Err((i, "numbers, or dates, all of one kind")),
+                    }
+                }
+                Ok(ty)
+            }
+            Builtin::Round => {
+                want(0, number, "a number")?;
+                want(1, int, "a whole number of decimal places")?;
+                Ok(Ty::Decimal)
+            }
+            Builtin::Abs => {
+                want(0, number, "a number")?;
+                Ok(args.first().cloned().unwrap_or(Ty::Any))
+            }
+            Builtin::Floor | Builtin::Ceil => {
+                want(0, number, "a number")?;
+                Ok(Ty::Decimal)
+            }
+            Builtin::DaysBetween => {
+                want(0, date, "a date")?;
+                want(1, date, "a date")?;
+                Ok(Ty::Int)
+            }
+            Builtin::AddDays => {
+                want(0, date, "a date")?;
+                want(1, int, "a whole number of days")?;
+                Ok(Ty::Date)
+            }
+            Builtin::AddBusinessDays => {
+                want(0, date, "a date")?;
+                want(1, int, "a whole number of days")?;
+                want(2, dates, "a list of dates (the holidays)")?;
+                Ok(Ty::Date)
+            }
+            Builtin::IsBusinessDay => {
+                want(0, date, "a date")?;
+                want(1, dates, "a list of dates (the holidays)")?;
+                Ok(Ty::Bool)
+            }
+            Builtin::Date | Builtin::DateTime | Builtin::Decimal => {
+                want(0, string, "a string")?;
+                Ok(match self {
+                    Builtin::Date => Ty::Date,
+                    Builtin::DateTime => Ty::DateTime,
+                    _ => Ty::Decimal,
+                })
+            }
+            Builtin::Length => {
+                want(0, |t| matches!(t, Ty::List(_) | Ty::Any), "a list")?;
+                Ok(Ty::Int)
+            }
+            Builtin::Year | Builtin::Month | Builtin::Day | Builtin::Weekday => {
+                want(0, date, "a date")?;
+                Ok(Ty::Int)
+            }
+        }
+    }
+}
+
+/// Why a builtin could not compute its result.
+#[derive(Debug, Clone)]
+pub(crate) struct Fault {
+    /// The diagnostic code.
+    pub code: Code,
+    /// What went wrong, with the values involved.
+    pub message: String,
+}
+
+fn fault(code: Code, message: impl Into<String>) -> Fault {
+    Fault {
+        code,
+        message: message.into(),
+    }
+}
+
+fn invalid(message: impl Into<String>) -> Fault {
+    fault(codes::EVAL_INVALID, message)
+}
+
+fn overflow(message: impl Into<String>) -> Fault {
+    fault(codes::EVAL_OVERFLOW, message)
+}
+
+/// Calls `b` on already evaluated, present arguments.
+pub(crate) fn call(b: Builtin, args: &[Value]) -> Result<Value, Fault> {
+    let arg = |i: usize| args.get(i).unwrap_or(&Value::Absent);
+    match b {
+        Builtin::Min | Builtin::Max => {
+            let mut best: Option<Value> = None;
+            for v in args {
+                best = Some(match best {
+                    None => v.clone(),
+                    Some(cur) => {
+                        let ord =
+                            compare(&cur, v).ok_or_else(|| invalid("values of different kinds"))?;
+                        let take_new = if b == Builtin::Min {
+                            ord.is_gt()
+                        } else {
+                            ord.is_lt()
+                        };
+                        if take_new {
+                            v.clone()
+                        } else {
+                            cur
+                        }
+                    }
+                });
+            }
+            // Mixed int/decimal: results are decimals when any argument is.
+            match best {
+                Some(Value::Int(i)) if args.iter().any(|a| matches!(a, Value::Decimal(_))) => {
+                    Ok(Value::Decimal(Decimal::from(i)))
+                }
+                Some(v) => Ok(v),
+                None => Err(invalid("no values")),
+            }
+        }
+        Builtin::Round => {
+            let x = number(arg(0))?;
+            let places = match arg(1) {
+                Value::Int(p) if (0..=28).contains(p) => *p as u32,
+                other => {
+                    return Err(invalid(format!(
+                        "cannot round to {other} places: use 0 to 28"
+                    )))
+                }
+            };
+            let mut r = x.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
+            r.rescale(places);
+            Ok(Value::Decimal(r))
+        }
+        Builtin::Abs => match arg(0) {
+            Value::Int(i) => i
+                .checked_abs()
+                .map(Value::Int)
+                .ok_or_else(|| overflow(format!("abs({i}) is too large"))),
+            v => Ok(Value::Decimal(number(v)?.abs())),
+        },
+        Builtin::Floor => Ok(Value::Decimal(number(arg(0))?.floor())),
+        Builtin::Ceil => Ok(Value::Decimal(number(arg(0))?.ceil())),
+        Builtin::DaysBetween => {
+            let (a, b) = (date(arg(0))?, date(arg(1))?);
+            Ok(Value::Int(b.signed_duration_since(a).num_days()))
+        }
+        Builtin::AddDays => {
+            let d = date(arg(0))?;
+            let n = int(arg(1))?;
+            shift(d, n).map(Value::Date)
+        }
+        Builtin::AddBusinessDays => {
+            let d = date(arg(0))?;
+            let n = int(arg(1))?;
+            let holidays = holiday_list(args.get(2))?;
+            add_business_days(d, n, &holidays).map(Value::Date)
+        }
+        Builtin::IsBusinessDay => {
+            let d = date(arg(0))?;
+            let holidays = holiday_list(args.get(1))?;
+            Ok(Value::Bool(is_business_day(d, &holidays)))
+        }
+        Builtin::Date => {
+            let s = string(arg(0))?;
+            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+                .map(Value::Date)
+                .map_err(|_| invalid(format!("\"{s}\" is not a date in the form YYYY-MM-DD")))
+        }
+        Builtin::DateTime => {
+            let s = string(arg(0))?;
+            chrono::DateTime::parse_from_rfc3339(s)
+                .map(Value::DateTime)
+                .map_err(|_| invalid(format!("\"{s}\" is not an RFC 3339 date and time")))
+        }
+        Builtin::Decimal => {
+            let s = string(arg(0))?;
+            Decimal::from_str(s)
+                .map(Value::Decimal)
+                .map_err(|_| invalid(format!("\"{s}\" is not a decimal number")))
+        }
+        Builtin::Length => match arg(0) {
+            Value::List(l) => Ok(Value::Int(i64::try_from(l.len()).unwrap_or(i64::MAX))),
+            other => Err(invalid(format!("{other} is not a list"))),
+        },
+        Builtin::Year => Ok(Value::Int(i64::from(date(arg(0))?.year()))),
+        Builtin::Month => Ok(Value::Int(i64::from(date(arg(0))?.month()))),
+        Builtin::Day => Ok(Value::Int(i64::from(date(arg(0))?.day()))),
+        Builtin::Weekday => Ok(Value::Int(i64::from(
+            date(arg(0))?.weekday().number_from_monday(),
+        ))),
+    }
+}
+
+/// Orders two values of one kind (numbers mixed freely).
+pub(crate) fn compare(a: &Value, b: &Value) -> Option<std::cmp::Ordering> {
+    match (a, b) {
+        (Value::Int(x), Value::Int(y)) => Some(x.cmp(y)),
+        (Value::Date(x), Value::Date(y)) => Some(x.cmp(y)),
+        (Value::DateTime(x), Value::DateTime(y)) => Some(x.cmp(y)),
+        (Value::Str(x), Value::Str(y)) => Some(x.cmp(y)),
+        _ => Some(a.as_decimal()?.cmp(&b.as_decimal()?)),
+    }
+}
+
+fn number(v: &Value) -> Result<Decimal, Fault> {
+    v.as_decimal()
+        .ok_or_else(|| invalid(format!("{v} is not a number")))
+}
+
+fn int(v: &Value) -> Result<i64, Fault> {
+    match v {
+        Value::Int(i) => Ok(*i),
+        other => Err(invalid(format!("{other} is not a whole number"))),
+    }
+}
+
+fn date(v: &Value) -> Result<NaiveDate, Fault> {
+    match v {
+        Value::Date(d) => Ok(*d),
+        other => Err(invalid(format!("{other} is not a date"))),
+    }
+}
+
+fn string(v: &Value) -> Result<&str, Fault> {
+    match v {
+        Value::Str(s) => Ok(s),
+        other => Err(invalid(format!("{other} is not a string"))),
+    }
+}
+
+/// The holidays as a sorted list without repeats.
+fn holiday_list(v: Option<&Value>) -> Result<Vec<NaiveDate>, Fault> {
+    let mut days = Vec::new();
+    match v {
+        None | Some(Value::Absent) => {}
+        Some(Value::List(items)) => {
+            for item in items.iter() {
+                days.push(date(item)?);
+            }
+        }
+        Some(other) => return Err(invalid(format!("{other} is not a list of dates"))),
+    }
+    days.sort_unstable();
+    days.dedup();
+    Ok(days)
+}
+
+fn shift(d: NaiveDate, n: i64) -> Result<NaiveDate, Fault> {
+    if n.unsigned_abs() > MAX_DAY_STEPS.unsigned_abs() {
+        return Err(overflow(format!(
+            "cannot move a date by {n} days (at most {MAX_DAY_STEPS})"
+        )));
+    }
+    let days = Days::new(n.unsigned_abs());
+    let r = if n >= 0 {
+        d.checked_add_days(days)
+    } else {
+        d.checked_sub_days(days)
+    };
+    r.ok_or_else(|| {
+        overflow(format!(
+            "{} moved by {n} days is outside the calendar",
+            d.format("%Y-%m-%d")
+        ))
+    })
+}
+
+/// Whether `d` is Monday to Friday and not in `holidays` (sorted).
+pub(crate) fn is_business_day(d: NaiveDate, holidays: &[NaiveDate]) -> bool {
+    !matches!(d.weekday(), Weekday::Sat | Weekday::Sun) && holidays.binary_search(&d).is_err()
+}
+
+/// The `n`-th business day after `start` (before it when `n` is negative).
+/// The start day itself never counts; `n == 0` gives `start`.
+pub(crate) fn add_business_days(
+    start: NaiveDate,
+    n: i64,
+    holidays: &[NaiveDate],
+) -> Result<NaiveDate, Fault> {
+    if n.unsigned_abs() > MAX_DAY_STEPS.unsigned_abs() {
+        return Err(overflow(format!(
+            "cannot count {n} business days (at most {MAX_DAY_STEPS})"
+        )));
+    }
+    let step: i64 = if n >= 0 { 1 } else { -1 };
+    let mut left = n.unsigned_abs();
+    let mut d = start;
+    while left > 0 {
+        d = shift(d, step)?;
+        if is_business_day(d, holidays) {
+            left -= 1;
+        }
+    }
+    Ok(d)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn business_days_skip_weekends_from_the_next_day() {
+        // 2026-03-06 is a Friday: one business day later is Monday.
+        assert_eq!(
+            add_business_days(d("2026-03-06"), 1, &[]).unwrap(),
+            d("2026-03-09")
+        );
+        // From a Saturday, the first business day is Monday.
+        assert_eq!(
+            add_business_days(d("2026-03-07"), 1, &[]).unwrap(),
+            d("2026-03-09")
+        );
+        assert_eq!(
+            add_business_days(d("2026-03-02"), 0, &[]).unwrap(),
+            d("2026-03-02")
+        );
+    }
+
+    #[test]
+    fn business_days_skip_holidays_across_month_and_year_ends() {
+        let hol = [d("2027-01-01")];
+        // Thu 2026-12-31 + 1 business day: Fri Jan 1 is a holiday -> Mon Jan 4.
+        assert_eq!(
+            add_business_days(d("2026-12-31"), 1, &hol).unwrap(),
+            d("2027-01-04")
+        );
+        // A holiday on a Saturday changes nothing.
+        let sat = [d("2026-03-07")];
+        assert_eq!(
+            add_business_days(d("2026-03-06"), 1, &sat).unwrap(),
+            d("2026-03-09")
+        );
+        // 30 business days from Mon 2026-03-02 is Mon 2026-04-13 with no holidays.
+        assert_eq!(
+            add_business_days(d("2026-03-02"), 30, &[]).unwrap(),
+            d("2026-04-13")
+        );
+        assert_eq!(
+            add_business_days(d("2026-02-27"), 1, &[]).unwrap(),
+            d("2026-03-02")
+        );
+    }
+
+    #[test]
+    fn negative_counts_go_back_and_huge_counts_fail() {
+        assert_eq!(
+            add_business_days(d("2026-03-09"), -1, &[]).unwrap(),
+            d("2026-03-06")
+        );
+        assert!(add_business_days(d("2026-03-09"), i64::MAX, &[]).is_err());
+        assert!(shift(d("2026-03-09"), i64::MIN).is_err());
+    }
+
+    #[test]
+    fn round_is_half_away_from_zero_with_fixed_places() {
+        let r = call(
+            Builtin::Round,
+            &[Value::Decimal(Decimal::new(10005, 3)), Value::Int(2)],
+        )
+        .unwrap();
+        assert_eq!(r, Value::Decimal(Decimal::new(1001, 2)));
+        let r = call(
+            Builtin::Round,
+            &[Value::Decimal(Decimal::new(-10005, 3)), Value::Int(2)],
+        )
+        .unwrap();
+        assert_eq!(r.to_string(), "-10.01");
+        let r = call(Builtin::Round, &[Value::Int(0), Value::Int(2)]).unwrap();
+        assert_eq!(r.to_string(), "0.00");
+    }
+}

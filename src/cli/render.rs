@@ -1,0 +1,124 @@
+//! Rendering of diagnostics and decisions for people and machines.
+
+use std::io::{IsTerminal, Write};
+
+use miette::{GraphicalReportHandler, GraphicalTheme};
+use pactum::{Decision, Diagnostic, Policy, Severity, Value};
+
+use super::MessageFormat;
+
+/// Whether colour is wanted on a stream: a terminal, and no `NO_COLOR`.
+pub fn colour(is_terminal: bool) -> bool {
+    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+}
+
+/// Prints diagnostics to standard error (human) or standard output (json
+/// for `validate`), as asked.
+pub fn diagnostics<'a>(
+    diags: impl IntoIterator<Item = &'a Diagnostic>,
+    format: MessageFormat,
+    json_to_stdout: bool,
+) {
+    let stderr = std::io::stderr();
+    let mut err = stderr.lock();
+    let stdout = std::io::stdout();
+    match format {
+        MessageFormat::Json => {
+            let mut out: Box<dyn Write> = if json_to_stdout {
+                Box::new(stdout.lock())
+            } else {
+                Box::new(err)
+            };
+            for d in diags {
+                let _ = writeln!(out, "{}", d.to_json());
+            }
+        }
+        MessageFormat::Human => {
+            let theme = if colour(std::io::stderr().is_terminal()) {
+                GraphicalTheme::unicode()
+            } else {
+                GraphicalTheme::unicode_nocolor()
+            };
+            let handler = GraphicalReportHandler::new_themed(theme).with_width(100);
+            for d in diags {
+                let mut s = String::new();
+                if handler.render_report(&mut s, d).is_ok() {
+                    let _ = writeln!(err, "{s}");
+                }
+            }
+        }
+    }
+}
+
+/// A closing summary line such as `2 errors, 1 warning`.
+pub fn summary<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> String {
+    let (mut e, mut w) = (0, 0);
+    for d in diags {
+        match d.severity_level() {
+            Severity::Error => e += 1,
+            Severity::Warning => w += 1,
+        }
+    }
+    let plural = |n: usize, s: &str| format!("{n} {s}{}", if n == 1 { "" } else { "s" });
+    format!("{}, {}", plural(e, "error"), plural(w, "warning"))
+}
+
+struct Style {
+    on: bool,
+}
+
+impl Style {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.on {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    }
+}
+
+/// A readable summary of one decision.
+pub fn human(decision: &Decision, policy: &Policy, colour: bool) -> String {
+    let st = Style { on: colour };
+    let mut out = String::new();
+    let id = match decision.id() {
+        Value::Absent => String::from("request"),
+        v => v.to_string(),
+    };
+    let verdict = if decision.is_allowed() {
+        st.paint("1;32", "ALLOW")
+    } else {
+        st.paint("1;31", "DENY")
+    };
+    out.push_str(&format!("{}: {verdict}\n", st.paint("1", &id)));
+    for r in decision.reasons() {
+        out.push_str(&format!(
+            "  {} {}  {}\n",
+            st.paint("31", "✗"),
+            st.paint("1", &r.code),
+            st.paint("2", &format!("rule {} at {}", r.rule, policy.location(r))),
+        ));
+        out.push_str(&format!("      {}\n", r.message));
+        if let Some(h) = &r.help {
+            out.push_str(&format!("      {} {h}\n", st.paint("36", "help:")));
+        }
+    }
+    for n in decision.notes() {
+        out.push_str(&format!(
+            "  {} {}  {}\n",
+            st.paint("34", "•"),
+            st.paint("1", &n.code),
+            st.paint("2", &format!("rule {} at {}", n.rule, policy.location(n))),
+        ));
+        out.push_str(&format!("      {}\n", n.message));
+    }
+    let outputs: Vec<(&str, &Value)> = decision.outputs().collect();
+    if !outputs.is_empty() {
+        out.push_str("  outputs:\n");
+        let width = outputs.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
+        for (name, v) in outputs {
+            out.push_str(&format!("    {name:width$} = {v}\n"));
+        }
+    }
+    out
+}

@@ -1,0 +1,35 @@
+//! `pactum validate`: parse and check a package, print its diagnostics.
+
+use std::path::Path;
+
+use pactum::Package;
+
+use super::{render, Exit, MessageFormat};
+
+/// Runs `validate`.
+pub fn run(dir: &Path, deny_warnings: bool, format: MessageFormat) -> Exit {
+    let package = Package::from_dir(dir);
+    let (diags, ok) = match package.check() {
+        Ok(policy) => (policy.warnings().clone(), true),
+        Err(diags) => (diags, false),
+    };
+    render::diagnostics(&diags, format, true);
+    let failed = !ok || (deny_warnings && !diags.is_empty());
+    if format == MessageFormat::Human {
+        if failed {
+            eprintln!(
+                "{}: {} ({})",
+                dir.display(),
+                "check failed",
+                render::summary(&diags)
+            );
+        } else {
+            eprintln!("{}: ok ({})", dir.display(), render::summary(&diags));
+        }
+    }
+    if failed {
+        Exit::Failure
+    } else {
+        Exit::Success
+    }
+}

@@ -1,0 +1,465 @@
+//! Diagnostics: every error and warning a user can cause, as miette values.
+//!
+//! A [`Diagnostic`] carries a stable code from [`codes`], a message, the
+//! source it points into with labelled spans, and a help line that says how
+//! to fix it. The library never prints: the binary renders diagnostics.
+
+use std::fmt;
+use std::sync::Arc;
+
+use crate::source::{SourceFile, Sources, Span};
+
+/// How bad a diagnostic is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Severity {
+    /// Stops the package from being used, or a request from being decided.
+    Error,
+    /// Worth fixing; does not stop anything unless warnings are denied.
+    Warning,
+}
+
+/// One entry of the error-code index.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Code {
+    /// The stable identifier, such as `pactum::check::unknown_name`.
+    pub id: &'static str,
+    /// Whether diagnostics with this code are errors or warnings.
+    pub severity: Severity,
+    /// A one-line summary for the index.
+    pub summary: &'static str,
+}
+
+macro_rules! codes {
+    ($( $(#[$doc:meta])* $name:ident = $id:literal, $sev:ident, $summary:literal; )*) => {
+        /// Every diagnostic code the program can emit, one constant a code.
+        pub mod codes {
+            use super::{Code, Severity};
+            $( $(#[$doc])* pub const $name: Code = Code { id: $id, severity: Severity::$sev, summary: $summary }; )*
+            /// All codes, in index order.
+            pub const ALL: &[Code] = &[$($name),*];
+        }
+    };
+}
+
+codes! {
+    /// `rule x {` with no closing brace
+    PARSE_SYNTAX = "pactum::parse::syntax", Error, "the text does not follow the grammar";
+    /// `let x = 99999999999999999999999999999999`
+    PARSE_BAD_LITERAL = "pactum::parse::bad_literal", Error, "a number or date literal cannot be read";
+    /// a directory with no `.policy` file
+    LOAD_NO_FILES = "pactum::load::no_files", Error, "the package directory holds no .policy file";
+    /// a path that cannot be read
+    LOAD_IO = "pactum::load::io", Error, "a file or directory cannot be read";
+    /// two files saying `package a` and `package b`
+    CHECK_PACKAGE_NAME = "pactum::check::package_name", Error, "the files of a package disagree on its name, or none names it";
+    /// `foo + 1` where nothing is called `foo`
+    CHECK_UNKNOWN_NAME = "pactum::check::unknown_name", Error, "a name that no schema, let or output declares";
+    /// `order.amout`
+    CHECK_UNKNOWN_FIELD = "pactum::check::unknown_field", Error, "a field that the record type does not have";
+    /// `resource.billing_method is prepaid`
+    CHECK_UNKNOWN_VARIANT = "pactum::check::unknown_variant", Error, "an enum variant the enum does not list";
+    /// `foo(1)`
+    CHECK_UNKNOWN_FUNCTION = "pactum::check::unknown_function", Error, "a call to a function that does not exist";
+    /// `round(1)`
+    CHECK_ARITY = "pactum::check::arity", Error, "a function called with the wrong number of arguments";
+    /// `request.date + 1.5`
+    CHECK_TYPE_MISMATCH = "pactum::check::type_mismatch", Error, "an operator or function applied to values of the wrong type";
+    /// `rule r { deny X when order.amount }`
+    CHECK_NOT_BOOL = "pactum::check::condition_not_bool", Error, "a condition that is not true or false";
+    /// `not order.promotion.refundable` without a presence test
+    CHECK_OPTIONAL_UNCHECKED = "pactum::check::optional_unchecked", Error, "an optional value used without a presence test or a default";
+    /// two `let x` in one package
+    CHECK_DUPLICATE = "pactum::check::duplicate", Error, "a name, rule, field, variant, output or code declared twice";
+    /// `let a = b` and `let b = a`
+    CHECK_CYCLE = "pactum::check::cycle", Error, "computed values that depend on each other in a circle";
+    /// `rule r { when true }`
+    CHECK_RULE_SHAPE = "pactum::check::rule_shape", Error, "a rule without an effect or a condition, or with a clause twice";
+    /// `allowed` in a deny rule
+    CHECK_ALLOWED_MISUSE = "pactum::check::allowed_in_deny", Error, "a deny rule that depends on the decision it is part of";
+    /// `requests are identified by order.promotion`
+    CHECK_BAD_IDENTIFIER = "pactum::check::bad_identifier", Error, "the request identifier is not a plain required value";
+    /// `schema x { a: money }`
+    CHECK_UNKNOWN_TYPE = "pactum::check::unknown_type", Error, "a type name that is neither built in nor declared";
+    /// `type a = b` and `type b = a`
+    CHECK_RECURSIVE_TYPE = "pactum::check::recursive_type", Error, "a type defined in terms of itself";
+    /// `rule r { deny X when 1 == 1 }`
+    WARN_CONSTANT_CONDITION = "pactum::warn::constant_condition", Warning, "a rule whose condition does not depend on the facts";
+    /// `when a > 5 and a < 3`
+    WARN_CONTRADICTION = "pactum::warn::contradiction", Warning, "a rule that can never fire";
+    /// `let x = 1` that nothing reads
+    WARN_UNUSED_LET = "pactum::warn::unused_let", Warning, "a computed value nothing reads";
+    /// a schema field that no rule, let or output reads
+    WARN_UNUSED_FIELD = "pactum::warn::unused_field", Warning, "a schema field nothing reads";
+    /// `rule r { deny X when c message "m" }` without `help`
+    WARN_DENY_WITHOUT_HELP = "pactum::warn::deny_without_help", Warning, "a deny rule that does not tell the user what to do";
+    /// facts that are not valid YAML or JSON
+    FACTS_SYNTAX = "pactum::facts::syntax", Error, "the facts document is not valid YAML or JSON";
+    /// `order: { amout: 1 }`
+    FACTS_UNKNOWN_FIELD = "pactum::facts::unknown_field", Error, "a facts field the schema does not declare";
+    /// a required field left out
+    FACTS_MISSING_FIELD = "pactum::facts::missing_field", Error, "a required facts field is missing";
+    /// `amount: twelve`
+    FACTS_WRONG_TYPE = "pactum::facts::wrong_type", Error, "a facts value of the wrong type";
+    /// `channel: phone` for `one of console, api`
+    FACTS_UNKNOWN_VARIANT = "pactum::facts::unknown_variant", Error, "a facts value that is not one of the enum's variants";
+    /// `amount: 0.1000000000000000000000000000001`
+    FACTS_INEXACT_NUMBER = "pactum::facts::inexact_number", Error, "a number that cannot be held exactly";
+    /// a facts file that cannot be read
+    FACTS_IO = "pactum::facts::io", Error, "the facts file cannot be read";
+    /// `a / b` where `b` is 0
+    EVAL_DIVISION_BY_ZERO = "pactum::eval::division_by_zero", Error, "a division by zero while deciding a request";
+    /// a sum too large for a decimal
+    EVAL_OVERFLOW = "pactum::eval::overflow", Error, "a number or date out of range while deciding a request";
+    /// an optional value that was absent where a value was needed
+    EVAL_ABSENT = "pactum::eval::absent_value", Error, "an absent optional value used where a value was needed";
+    /// `date("2026-02-30")` on a computed string
+    EVAL_INVALID = "pactum::eval::invalid_value", Error, "a computed value a function cannot accept";
+}
+
+/// A label under part of the source.
+#[derive(Debug, Clone)]
+struct Label {
+    offset: usize,
+    len: usize,
+    text: Option<String>,
+    primary: bool,
+}
+
+/// One error or warning, with its code, location, labels and help.
+///
+/// Implements [`miette::Diagnostic`], so it renders like rustc's errors:
+///
+/// ```
+/// let pkg = pactum::Package::from_sources([("a.policy", "package a\nlet x = y + 1")]);
+/// let diags = pkg.check().unwrap_err();
+/// let d = diags.iter().next().unwrap();
+/// assert_eq!(d.code_id(), "pactum::check::unknown_name");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Diagnostic(Box<Inner>);
+
+#[derive(Debug, Clone)]
+struct Inner {
+    code: Code,
+    message: String,
+    help: Option<String>,
+    source: Option<Arc<SourceFile>>,
+    labels: Vec<Label>,
+    notes: Vec<String>,
+}
+
+impl Diagnostic {
+    /// A diagnostic with `code` and `message`, not yet located.
+    pub(crate) fn new(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic(Box::new(Inner {
+            code,
+            message: message.into(),
+            help: None,
+            source: None,
+            labels: Vec::new(),
+            notes: Vec::new(),
+        }))
+    }
+
+    /// Points the diagnostic at `span` of the package, with a primary label.
+    pub(crate) fn at(mut self, sources: &Sources, span: Span, label: impl Into<String>) -> Self {
+        if let Some(file) = sources.get(span.file) {
+            self.0.source = Some(file.clone());
+            self.0.labels.insert(
+                0,
+                Label {
+                    offset: span.start as usize,
+                    len: span.len(),
+                    text: Some(label.into()).filter(|s| !s.is_empty()),
+                    primary: true,
+                },
+            );
+        }
+        self
+    }
+
+    /// Points the diagnostic at a byte range of a standalone file (facts).
+    pub(crate) fn at_file(
+        mut self,
+        file: Arc<SourceFile>,
+        offset: usize,
+        len: usize,
+        label: impl Into<String>,
+    ) -> Self {
+        self.0.source = Some(file);
+        self.0.labels.insert(
+            0,
+            Label {
+                offset,
+                len,
+                text: Some(label.into()).filter(|s| !s.is_empty()),
+                primary: true,
+            },
+        );
+        self
+    }
+
+    /// Adds a secondary label; ignored when it is in another file.
+    pub(crate) fn label(mut self, sources: &Sources, span: Span, text: impl Into<String>) -> Self {
+        let same = match (&self.0.source, sources.get(span.file)) {
+            (Some(a), Some(b)) => Arc::ptr_eq(a, b),
+            _ => false,
+        };
+        if same {
+            self.0.labels.push(Label {
+                offset: span.start as usize,
+                len: span.len(),
+                text: Some(text.into()),
+                primary: false,
+            });
+        } else if let Some(file) = sources.get(span.file) {
+            let (line, col) = file.line_col(span.start as usize);
+            self.0.notes
+                .push(format!("{}: see {}:{line}:{col}", text.into(), file.name()));
+        }
+        self
+    }
+
+    /// Sets the help line.
+    pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
+        self.0.help = Some(help.into());
+        self
+    }
+
+    /// The stable code, such as `pactum::check::unknown_field`.
+    pub fn code_id(&self) -> &'static str {
+        self.0.code.id
+    }
+
+    /// Error or warning.
+    pub fn severity_level(&self) -> Severity {
+        self.0.code.severity
+    }
+
+    /// The message, without location.
+    pub fn message(&self) -> &str {
+        &self.0.message
+    }
+
+    /// The help line, if any.
+    pub fn help_text(&self) -> Option<&str> {
+        self.0.help.as_deref()
+    }
+
+    /// The file the diagnostic points into, if any.
+    pub fn file_name(&self) -> Option<&str> {
+        self.0.source.as_deref().map(SourceFile::name)
+    }
+
+    /// One-based line and column of the primary label, if located.
+    pub fn line_col(&self) -> Option<(usize, usize)> {
+        let file = self.0.source.as_deref()?;
+        let label = self.0.labels.first()?;
+        Some(file.line_col(label.offset))
+    }
+
+    /// The source text under the primary label, if located.
+    pub fn underlined(&self) -> Option<&str> {
+        let file = self.0.source.as_deref()?;
+        let label = self.0.labels.first()?;
+        file.text().get(label.offset..label.offset + label.len)
+    }
+
+    /// A JSON object for editors and CI: code, severity, message, file,
+    /// byte span, line and column, labels and help.
+    pub fn to_json(&self) -> serde_json::Value {
+        let labels: Vec<serde_json::Value> = self
+            .0
+            .labels
+            .iter()
+            .map(|l| {
+                let (line, column) = self
+                    .0
+                    .source
+                    .as_deref()
+                    .map_or((0, 0), |f| f.line_col(l.offset));
+                serde_json::json!({
+                    "message": l.text,
+                    "primary": l.primary,
+                    "byte_start": l.offset,
+                    "byte_end": l.offset + l.len,
+                    "line": line,
+                    "column": column,
+                })
+            })
+            .collect();
+        let (line, column) = self.line_col().unzip();
+        serde_json::json!({
+            "code": self.0.code.id,
+            "severity": match self.0.code.severity { Severity::Error => "error", Severity::Warning => "warning" },
+            "message": self.0.message,
+            "file": self.file_name(),
+            "line": line,
+            "column": column,
+            "byte_start": self.0.labels.first().map(|l| l.offset),
+            "byte_end": self.0.labels.first().map(|l| l.offset + l.len),
+            "labels": labels,
+            "help": self.0.help,
+            "notes": self.0.notes,
+        })
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0.message)
+    }
+}
+
+impl std::error::Error for Diagnostic {}
+
+impl miette::Diagnostic for Diagnostic {
+    fn code<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        Some(Box::new(self.0.code.id))
+    }
+
+    fn severity(&self) -> Option<miette::Severity> {
+        Some(match self.0.code.severity {
+            Severity::Error => miette::Severity::Error,
+            Severity::Warning => miette::Severity::Warning,
+        })
+    }
+
+    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
+        match (&self.0.help, self.0.notes.is_empty()) {
+            (None, true) => None,
+            (Some(h), true) => Some(Box::new(h.as_str())),
+            (h, false) => {
+                let mut text = h.clone().unwrap_or_default();
+                for n in &self.0.notes {
+                    if !text.is_empty() {
+                        text.push('\n');
+                    }
+                    text.push_str("note: ");
+                    text.push_str(n);
+                }
+                Some(Box::new(text))
+            }
+        }
+    }
+
+    fn source_code(&self) -> Option<&dyn miette::SourceCode> {
+        self.0.source.as_deref().map(|f| f as &dyn miette::SourceCode)
+    }
+
+    fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
+        if self.0.labels.is_empty() || self.0.source.is_none() {
+            return None;
+        }
+        Some(Box::new(self.0.labels.iter().map(|l| {
+            if l.primary {
+                miette::LabeledSpan::new_primary_with_span(l.text.clone(), (l.offset, l.len))
+            } else {
+                miette::LabeledSpan::new_with_span(l.text.clone(), (l.offset, l.len))
+            }
+        })))
+    }
+}
+
+impl miette::SourceCode for SourceFile {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        context_lines_before: usize,
+        context_lines_after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self
+            .text()
+            .read_span(span, context_lines_before, context_lines_after)?;
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name().to_string(),
+            inner.data(),
+            *inner.span(),
+            inner.line(),
+            inner.column(),
+            inner.line_count(),
+        )))
+    }
+}
+
+/// A list of diagnostics from one run, errors and warnings together, in the
+/// order they were found (file by file, top to bottom).
+#[derive(Debug, Clone, Default)]
+pub struct Diagnostics(Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub(crate) fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub(crate) fn extend(&mut self, other: Diagnostics) {
+        self.0.extend(other.0);
+    }
+
+    /// Iterates over the diagnostics.
+    pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
+        self.0.iter()
+    }
+
+    /// Whether any diagnostic is an error.
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(|d| d.0.code.severity == Severity::Error)
+    }
+
+    /// How many diagnostics there are.
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Sorts by file, then position, keeping the order of equal positions.
+    pub(crate) fn sort(&mut self) {
+        self.0.sort_by_key(|d| {
+            (
+                d.file_name().map(str::to_owned),
+                d.0.labels.first().map(|l| l.offset),
+            )
+        });
+    }
+}
+
+impl IntoIterator for Diagnostics {
+    type Item = Diagnostic;
+    type IntoIter = std::vec::IntoIter<Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.into_iter()
+    }
+}
+
+impl<'a> IntoIterator for &'a Diagnostics {
+    type Item = &'a Diagnostic;
+    type IntoIter = std::slice::Iter<'a, Diagnostic>;
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter()
+    }
+}
+
+impl fmt::Display for Diagnostics {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let errors = self
+            .0
+            .iter()
+            .filter(|d| d.0.code.severity == Severity::Error)
+            .count();
+        write!(f, "{errors} error(s), {} warning(s)", self.0.len() - errors)
+    }
+}
+
+impl std::error::Error for Diagnostics {}
+
+impl miette::Diagnostic for Diagnostics {
+    fn related<'a>(&'a self) -> Option<Box<dyn Iterator<Item = &'a dyn miette::Diagnostic> + 'a>> {
+        Some(Box::new(
+            self.0.iter().map(|d| d as &dyn miette::Diagnostic),
+        ))
+    }
+}

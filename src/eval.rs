@@ -1,0 +1,490 @@
+//! Step three: evaluation of a compiled program against one request's facts.
+//!
+//! Deny rules run first; `allowed` is then known, and note rules and outputs
+//! run. A rule whose evaluation fails (division by zero, overflow) makes the
+//! whole request undecided: the caller gets every such error, located in the
+//! policy, and no decision ("fail closed").
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+
+use crate::builtins::{self, compare};
+use crate::decision::{Decision, Note, Reason, Verdict};
+use crate::diag::{codes, Code, Diagnostic, Diagnostics};
+use crate::ir::{Arith, Cmp, Expr, ExprKind as K, Part, Program, Rule, Template};
+use crate::syntax::ast::Quant;
+use crate::value::Value;
+
+/// A fault while evaluating; converted to a [`Diagnostic`] at the end.
+#[derive(Debug)]
+struct Fault {
+    code: Code,
+    message: String,
+    labels: Vec<(crate::source::Span, String)>,
+}
+
+/// Marks a failed evaluation; the fault itself is already recorded.
+#[derive(Debug)]
+struct Failed;
+
+type R = Result<Value, Failed>;
+
+enum Memo {
+    Empty,
+    Value(Value),
+    Failed,
+}
+
+struct Evaluator<'p> {
+    program: &'p Program,
+    facts: &'p [Value],
+    lets: Vec<Memo>,
+    locals: Vec<Value>,
+    allowed: bool,
+    faults: Vec<(Fault, crate::source::Span)>,
+}
+
+/// The request identifier of `facts`, or absent.
+pub(crate) fn identify(program: &Program, facts: &Value) -> Value {
+    let roots: &[Value] = match facts {
+        Value::Record(r) => r,
+        _ => &[],
+    };
+    let mut ev = Evaluator {
+        program,
+        facts: roots,
+        lets: Vec::new(),
+        locals: Vec::new(),
+        allowed: false,
+        faults: Vec::new(),
+    };
+    match &program.identifier {
+        Some(x) => ev.eval(x).unwrap_or(Value::Absent),
+        None => Value::Absent,
+    }
+}
+
+/// Evaluates `program` on `facts` (a record of the schema's roots).
+pub(crate) fn evaluate(program: &Program, facts: &Value) -> Result<Decision, Diagnostics> {
+    let roots: &[Value] = match facts {
+        Value::Record(r) => r,
+        _ => &[],
+    };
+    let mut ev = Evaluator {
+        program,
+        facts: roots,
+        lets: program.lets.iter().map(|_| Memo::Empty).collect(),
+        locals: Vec::new(),
+        allowed: false,
+        faults: Vec::new(),
+    };
+    let id = match &program.identifier {
+        Some(x) => ev.eval(x).unwrap_or(Value::Absent),
+        None => Value::Absent,
+    };
+    let mut reasons = Vec::new();
+    for rule in &program.denies {
+        if ev.fires(rule) {
+            let (message, help) = ev.texts(rule);
+            reasons.push(Reason {
+                code: rule.code.to_string(),
+                rule: rule.name.to_string(),
+                message,
+                help,
+                span: rule.span,
+            });
+        }
+    }
+    ev.allowed = reasons.is_empty();
+    let mut notes = Vec::new();
+    for rule in &program.notes {
+        if ev.fires(rule) {
+            let (message, _) = ev.texts(rule);
+            notes.push(Note {
+                code: rule.code.to_string(),
+                message,
+                rule: rule.name.to_string(),
+                span: rule.span,
+            });
+        }
+    }
+    let mut outputs = Vec::new();
+    for o in &program.outputs {
+        let v = ev.eval(&o.expr).unwrap_or(Value::Absent);
+        outputs.push((o.name.clone(), v, o.ty.clone()));
+    }
+    if !ev.faults.is_empty() {
+        let mut diags = Diagnostics::default();
+        for (f, span) in ev.faults {
+            let mut d = Diagnostic::new(f.code, f.message).at(
+                &program.sources,
+                span,
+                "while computing this",
+            );
+            for (s, text) in f.labels {
+                d = d.label(&program.sources, s, text);
+            }
+            let help = match f.code.id {
+                id if id == codes::EVAL_DIVISION_BY_ZERO.id => "guard the division: `if b == 0 then … else a / b`",
+                id if id == codes::EVAL_OVERFLOW.id => "the facts hold values too large for this computation; check them, or compute in smaller steps",
+                id if id == codes::EVAL_ABSENT.id => "test the value with `is present` or give a default with `otherwise`",
+                _ => "check the facts this value is computed from",
+            };
+            diags.push(d.help(help));
+        }
+        return Err(diags);
+    }
+    Ok(Decision {
+        id,
+        verdict: if ev.allowed {
+            Verdict::Allow
+        } else {
+            Verdict::Deny
+        },
+        reasons,
+        notes,
+        outputs,
+    })
+}
+
+impl<'p> Evaluator<'p> {
+    fn fault(
+        &mut self,
+        e: &Expr,
+        code: Code,
+        message: String,
+        labels: Vec<(crate::source::Span, String)>,
+    ) -> Failed {
+        self.faults.push((
+            Fault {
+                code,
+                message,
+                labels,
+            },
+            e.span,
+        ));
+        Failed
+    }
+
+    fn fires(&mut self, rule: &'p Rule) -> bool {
+        for c in &rule.conditions {
+            match self.eval(c) {
+                Ok(Value::Bool(true)) => {}
+                _ => return false,
+            }
+        }
+        true
+    }
+
+    fn texts(&mut self, rule: &'p Rule) -> (String, Option<String>) {
+        let message = self.render(&rule.message);
+        let help = rule.help.as_ref().map(|h| self.render(h));
+        (message, help)
+    }
+
+    fn render(&mut self, t: &'p Template) -> String {
+        let mut s = String::new();
+        for p in &t.parts {
+            match p {
+                Part::Text(text) => s.push_str(text),
+                Part::Expr(e) => {
+                    if let Ok(v) = self.eval(e) {
+                        s.push_str(&v.to_string());
+                    }
+                }
+            }
+        }
+        s
+    }
+
+    fn describe(&self, e: &Expr) -> String {
+        self.program.sources.slice(e.span).to_string()
+    }
+
+    fn eval(&mut self, e: &'p Expr) -> R {
+        match &e.kind {
+            K::Const(v) => Ok(v.clone()),
+            K::Root(i) => Ok(self.facts.get(*i).cloned().unwrap_or(Value::Absent)),
+            K::Field(inner, i) => match self.eval(inner)? {
+                Value::Record(fields) => Ok(fields.get(*i).cloned().unwrap_or(Value::Absent)),
+                _ => Ok(Value::Absent),
+            },
+            K::Let(i) => {
+                match self.lets.get(*i) {
+                    Some(Memo::Value(v)) => return Ok(v.clone()),
+                    Some(Memo::Failed) => return Err(Failed),
+                    _ => {}
+                }
+                let Some(l) = self.program.lets.get(*i) else {
+                    return Ok(Value::Absent);
+                };
+                let r = self.eval(&l.expr);
+                if let Some(m) = self.lets.get_mut(*i) {
+                    *m = match &r {
+                        Ok(v) => Memo::Value(v.clone()),
+                        Err(_) => Memo::Failed,
+                    };
+                }
+                r
+            }
+            K::Local(slot) => Ok(self.locals.get(*slot).cloned().unwrap_or(Value::Absent)),
+            K::Allowed => Ok(Value::Bool(self.allowed)),
+            K::Not(x) => {
+                let v = self.bool(x)?;
+                Ok(Value::Bool(!v))
+            }
+            K::Neg(x) => match self.present(x)? {
+                Value::Int(i) => match i.checked_neg() {
+                    Some(n) => Ok(Value::Int(n)),
+                    None => Err(self.fault(
+                        e,
+                        codes::EVAL_OVERFLOW,
+                        format!("-({i}) is too large"),
+                        vec![],
+                    )),
+                },
+                Value::Decimal(d) => Ok(Value::Decimal(-d)),
+                _ => Ok(Value::Absent),
+            },
+            K::And(a, b) => Ok(Value::Bool(self.bool(a)? && self.bool(b)?)),
+            K::Or(a, b) => Ok(Value::Bool(self.bool(a)? || self.bool(b)?)),
+            K::Otherwise(a, b) => match self.eval(a)? {
+                Value::Absent => self.eval(b),
+                v => Ok(v),
+            },
+            K::Arith(op, a, b) => {
+                let x = self.present(a)?;
+                let y = self.present(b)?;
+                self.arith(e, *op, a, b, &x, &y)
+            }
+            K::Cmp(op, a, b) => {
+                let x = self.present(a)?;
+                let y = self.present(b)?;
+                let ord = compare(&x, &y);
+                let r = match op {
+                    Cmp::Eq => ord.map_or(x == y, Ordering::is_eq),
+                    Cmp::Ne => ord.map_or(x != y, Ordering::is_ne),
+                    Cmp::Lt => ord.is_some_and(Ordering::is_lt),
+                    Cmp::Le => ord.is_some_and(Ordering::is_le),
+                    Cmp::Gt => ord.is_some_and(Ordering::is_gt),
+                    Cmp::Ge => ord.is_some_and(Ordering::is_ge),
+                };
+                Ok(Value::Bool(r))
+            }
+            K::In(a, b) => {
+                let x = self.present(a)?;
+                let list = self.present(b)?;
+                let found = match &list {
+                    Value::List(items) => items
+                        .iter()
+                        .any(|y| compare(&x, y).map_or(&x == y, Ordering::is_eq)),
+                    _ => false,
+                };
+                Ok(Value::Bool(found))
+            }
+            K::IsPresent(x, want) => {
+                let v = self.eval(x)?;
+                Ok(Value::Bool(!matches!(v, Value::Absent) == *want))
+            }
+            K::If(c, t, f) => {
+                if self.bool(c)? {
+                    self.eval(t)
+                } else {
+                    self.eval(f)
+                }
+            }
+            K::Call(b, args) => {
+                let mut vs = Vec::with_capacity(args.len());
+                for a in args {
+                    vs.push(self.present(a)?);
+                }
+                match builtins::call(*b, &vs) {
+                    Ok(v) => Ok(v),
+                    Err(f) => {
+                        let labels = args
+                            .iter()
+                            .zip(&vs)
+                            .map(|(a, v)| (a.span, format!("this is {v}")))
+                            .collect();
+                        Err(self.fault(e, f.code, format!("`{}`: {}", b.name(), f.message), labels))
+                    }
+                }
+            }
+            K::List(items) => {
+                let mut vs = Vec::with_capacity(items.len());
+                for i in items {
+                    vs.push(self.present(i)?);
+                }
+                Ok(Value::List(Arc::from(vs)))
+            }
+            K::Quant {
+                kind,
+                list,
+                body,
+                slot,
+            } => self.quant(e, *kind, list, body.as_deref(), *slot),
+            K::Interp(t) => {
+                let mut s = String::new();
+                for p in &t.parts {
+                    match p {
+                        Part::Text(text) => s.push_str(text),
+                        Part::Expr(x) => s.push_str(&self.present(x)?.to_string()),
+                    }
+                }
+                Ok(Value::Str(Arc::from(s)))
+            }
+        }
+    }
+
+    /// Evaluates a value the checker proved present; absent is a fault.
+    fn present(&mut self, e: &'p Expr) -> R {
+        match self.eval(e)? {
+            Value::Absent => {
+                let what = self.describe(e);
+                Err(self.fault(
+                    e,
+                    codes::EVAL_ABSENT,
+                    format!("`{what}` is absent in this request"),
+                    vec![],
+                ))
+            }
+            v => Ok(v),
+        }
+    }
+
+    fn bool(&mut self, e: &'p Expr) -> Result<bool, Failed> {
+        match self.present(e)? {
+            Value::Bool(b) => Ok(b),
+            other => {
+                let what = self.describe(e);
+                Err(self.fault(
+                    e,
+                    codes::EVAL_INVALID,
+                    format!("`{what}` is {other}, not true or false"),
+                    vec![],
+                ))
+            }
+        }
+    }
+
+    fn arith(&mut self, e: &'p Expr, op: Arith, a: &Expr, b: &Expr, x: &Value, y: &Value) -> R {
+        let sym = match op {
+            Arith::Add => "+",
+            Arith::Sub => "-",
+            Arith::Mul => "*",
+            Arith::Div => "/",
+        };
+        let labels = || {
+            vec![
+                (a.span, format!("this is {x}")),
+                (b.span, format!("this is {y}")),
+            ]
+        };
+        if let (Value::Int(i), Value::Int(j), false) = (x, y, op == Arith::Div) {
+            let r = match op {
+                Arith::Add => i.checked_add(*j),
+                Arith::Sub => i.checked_sub(*j),
+                _ => i.checked_mul(*j),
+            };
+            return match r {
+                Some(v) => Ok(Value::Int(v)),
+                None => Err(self.fault(
+                    e,
+                    codes::EVAL_OVERFLOW,
+                    format!("{i} {sym} {j} is too large for a whole number"),
+                    labels(),
+                )),
+            };
+        }
+        let (Some(p), Some(q)) = (x.as_decimal(), y.as_decimal()) else {
+            return Ok(Value::Absent);
+        };
+        if op == Arith::Div && q.is_zero() {
+            let what = self.describe(b);
+            return Err(self.fault(
+                e,
+                codes::EVAL_DIVISION_BY_ZERO,
+                format!("division by zero: `{what}` is 0"),
+                labels(),
+            ));
+        }
+        let r: Option<Decimal> = match op {
+            Arith::Add => p.checked_add(q),
+            Arith::Sub => p.checked_sub(q),
+            Arith::Mul => p.checked_mul(q),
+            Arith::Div => p.checked_div(q),
+        };
+        match r {
+            Some(v) => Ok(Value::Decimal(v)),
+            None => Err(self.fault(
+                e,
+                codes::EVAL_OVERFLOW,
+                format!("{p} {sym} {q} is out of the decimal range"),
+                labels(),
+            )),
+        }
+    }
+
+    fn quant(
+        &mut self,
+        e: &'p Expr,
+        kind: Quant,
+        list: &'p Expr,
+        body: Option<&'p Expr>,
+        slot: usize,
+    ) -> R {
+        let Value::List(items) = self.present(list)? else {
+            return Ok(Value::Absent);
+        };
+        self.locals.truncate(slot);
+        let mut count: i64 = 0;
+        let mut sum = Value::Int(0);
+        let mut result = matches!(kind, Quant::All);
+        for item in items.iter() {
+            self.locals.truncate(slot);
+            self.locals.push(item.clone());
+            let v = match body {
+                Some(b) => self.eval(b),
+                None => Ok(item.clone()),
+            };
+            let v = match v {
+                Ok(v) => v,
+                Err(f) => {
+                    self.locals.truncate(slot);
+                    return Err(f);
+                }
+            };
+            match kind {
+                Quant::Any if v == Value::Bool(true) => {
+                    result = true;
+                    break;
+                }
+                Quant::All if v != Value::Bool(true) => {
+                    result = false;
+                    break;
+                }
+                Quant::Count if body.is_none() || v == Value::Bool(true) => {
+                    count = count.saturating_add(1)
+                }
+                Quant::Sum => {
+                    sum = match self.arith(e, Arith::Add, list, body.unwrap_or(list), &sum, &v) {
+                        Ok(s) => s,
+                        Err(f) => {
+                            self.locals.truncate(slot);
+                            return Err(f);
+                        }
+                    };
+                }
+                _ => {}
+            }
+        }
+        self.locals.truncate(slot);
+        Ok(match kind {
+            Quant::Any | Quant::All => Value::Bool(result),
+            Quant::Count => Value::Int(count),
+            Quant::Sum => sum,
+        })
+    }
+}

@@ -1,0 +1,167 @@
+//! The checked, compiled form of a package: names resolved to indices,
+//! literals parsed, types known. Immutable and `Send + Sync`.
+
+use std::sync::Arc;
+
+use crate::builtins::Builtin;
+use crate::source::{Sources, Span};
+use crate::syntax::ast::Quant;
+use crate::types::{RecordTy, Ty};
+use crate::value::Value;
+
+/// A compiled package.
+#[derive(Debug)]
+pub(crate) struct Program {
+    /// The package's files, for diagnostics.
+    pub sources: Sources,
+    /// The package name.
+    pub name: Arc<str>,
+    /// The fact roots, as one record type.
+    pub schema: Arc<RecordTy>,
+    /// The expression that identifies a request, if declared.
+    pub identifier: Option<Expr>,
+    /// The names along the identifier's path (`resource`, `id`).
+    pub identifier_path: Vec<Arc<str>>,
+    /// Computed values, indexed by [`ExprKind::Let`].
+    pub lets: Vec<Let>,
+    /// Deny rules, in package order.
+    pub denies: Vec<Rule>,
+    /// Note rules, in package order.
+    pub notes: Vec<Rule>,
+    /// Outputs, in package order.
+    pub outputs: Vec<Output>,
+}
+
+/// A computed value.
+#[derive(Debug)]
+pub(crate) struct Let {
+    /// Its definition.
+    pub expr: Expr,
+}
+
+/// A rule.
+#[derive(Debug)]
+pub(crate) struct Rule {
+    /// Its name.
+    pub name: Arc<str>,
+    /// Its code.
+    pub code: Arc<str>,
+    /// Guards and own condition, all of which must hold.
+    pub conditions: Vec<Expr>,
+    /// The message.
+    pub message: Template,
+    /// The help, if any.
+    pub help: Option<Template>,
+    /// The span of the rule's name.
+    pub span: Span,
+}
+
+/// An output.
+#[derive(Debug)]
+pub(crate) struct Output {
+    /// Its name.
+    pub name: Arc<str>,
+    /// Its static type, for rendering.
+    pub ty: Ty,
+    /// Its definition.
+    pub expr: Expr,
+}
+
+/// A string with interpolations.
+#[derive(Debug)]
+pub(crate) struct Template {
+    /// Pieces, in order.
+    pub parts: Vec<Part>,
+}
+
+/// A piece of a template.
+#[derive(Debug)]
+pub(crate) enum Part {
+    /// Literal text.
+    Text(Arc<str>),
+    /// An interpolated value.
+    Expr(Expr),
+}
+
+/// A compiled expression with its source span.
+#[derive(Debug)]
+pub(crate) struct Expr {
+    /// What it computes.
+    pub kind: ExprKind,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// Compiled expression forms.
+#[derive(Debug)]
+pub(crate) enum ExprKind {
+    /// A constant.
+    Const(Value),
+    /// A fact root, by index in the schema.
+    Root(usize),
+    /// A field of a record, by index; absent stays absent.
+    Field(Box<Expr>, usize),
+    /// A computed value, by index.
+    Let(usize),
+    /// A quantifier variable, by depth.
+    Local(usize),
+    /// Whether no deny rule fired (notes and outputs only).
+    Allowed,
+    /// `not e`
+    Not(Box<Expr>),
+    /// `-e`
+    Neg(Box<Expr>),
+    /// `a and b` (short-circuit)
+    And(Box<Expr>, Box<Expr>),
+    /// `a or b` (short-circuit)
+    Or(Box<Expr>, Box<Expr>),
+    /// `a otherwise b`
+    Otherwise(Box<Expr>, Box<Expr>),
+    /// Arithmetic.
+    Arith(Arith, Box<Expr>, Box<Expr>),
+    /// Comparison.
+    Cmp(Cmp, Box<Expr>, Box<Expr>),
+    /// `a in list`
+    In(Box<Expr>, Box<Expr>),
+    /// `e is present` (true) / `e is absent` (false)
+    IsPresent(Box<Expr>, bool),
+    /// `if c then a else b`
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// A builtin call.
+    Call(Builtin, Vec<Expr>),
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// A quantifier; the variable lives at depth `slot`.
+    Quant {
+        /// Which one.
+        kind: Quant,
+        /// The list.
+        list: Box<Expr>,
+        /// Condition or term (`None`: count all / sum the elements).
+        body: Option<Box<Expr>>,
+        /// The variable's depth.
+        slot: usize,
+    },
+    /// A string with interpolations.
+    Interp(Template),
+}
+
+/// Arithmetic operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Arith {
+    Add,
+    Sub,
+    Mul,
+    Div,
+}
+
+/// Comparison operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Cmp {
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+}

@@ -1,0 +1,156 @@
+//! Source files and spans: where every diagnostic points.
+
+use std::sync::Arc;
+
+/// A `.policy` file (or a facts document) held in memory.
+///
+/// The text is kept once, behind an `Arc`, and shared by every diagnostic that
+/// points into it.
+#[derive(Debug)]
+pub struct SourceFile {
+    name: String,
+    text: Arc<str>,
+}
+
+impl SourceFile {
+    /// Creates a source file from a display name and its text.
+    ///
+    /// ```
+    /// let file = pactum::SourceFile::new("rules.policy", "let x = 1");
+    /// assert_eq!(file.name(), "rules.policy");
+    /// ```
+    pub fn new(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+        }
+    }
+
+    /// The name shown in diagnostics (usually the path).
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
+    /// The full text.
+    pub fn text(&self) -> &str {
+        &self.text
+    }
+
+    /// The text covered by `span`, or `""` when the span is out of range.
+    pub(crate) fn slice(&self, span: Span) -> &str {
+        self.text
+            .get(span.start as usize..span.end as usize)
+            .unwrap_or("")
+    }
+
+    /// One-based line and column (in characters) of a byte offset.
+    pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
+        let offset = offset.min(self.text.len());
+        let before = self.text.get(..offset).unwrap_or("");
+        let line = before.matches('\n').count() + 1;
+        let col = before
+            .rfind('\n')
+            .map_or(before, |i| before.get(i + 1..).unwrap_or(""))
+            .chars()
+            .count()
+            + 1;
+        (line, col)
+    }
+}
+
+/// A byte range in one of a package's files. `Copy`, 12 bytes.
+///
+/// `file` indexes the package's list of sources.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Span {
+    /// Index of the file in the package.
+    pub file: u32,
+    /// Byte offset of the first character.
+    pub start: u32,
+    /// Byte offset just past the last character.
+    pub end: u32,
+}
+
+impl Span {
+    /// A span in `file` from `start` to `end`.
+    pub(crate) fn new(file: u32, start: usize, end: usize) -> Self {
+        Span {
+            file,
+            start: u32::try_from(start).unwrap_or(u32::MAX),
+            end: u32::try_from(end).unwrap_or(u32::MAX),
+        }
+    }
+
+    /// The smallest span covering both.
+    pub(crate) fn to(self, other: Span) -> Span {
+        Span {
+            file: self.file,
+            start: self.start.min(other.start),
+            end: self.end.max(other.end),
+        }
+    }
+
+    /// Length in bytes.
+    pub(crate) fn len(self) -> usize {
+        self.end.saturating_sub(self.start) as usize
+    }
+}
+
+/// A value with the span it came from. Equality ignores the span.
+#[derive(Debug, Clone)]
+pub struct Spanned<T> {
+    /// The value.
+    pub node: T,
+    /// Where it was written.
+    pub span: Span,
+}
+
+impl<T: PartialEq> PartialEq for Spanned<T> {
+    fn eq(&self, other: &Self) -> bool {
+        self.node == other.node
+    }
+}
+
+impl<T> Spanned<T> {
+    /// Wraps `node` with `span`.
+    pub(crate) fn new(node: T, span: Span) -> Self {
+        Spanned { node, span }
+    }
+}
+
+/// The files of a package, indexed by [`Span::file`].
+#[derive(Debug, Default, Clone)]
+pub struct Sources {
+    files: Vec<Arc<SourceFile>>,
+}
+
+impl Sources {
+    /// Adds a file and returns its index.
+    pub(crate) fn add(&mut self, file: SourceFile) -> u32 {
+        self.files.push(Arc::new(file));
+        u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// The file a span points into.
+    pub(crate) fn get(&self, file: u32) -> Option<&Arc<SourceFile>> {
+        self.files.get(file as usize)
+    }
+
+    /// The text a span covers.
+    pub(crate) fn slice(&self, span: Span) -> &str {
+        self.get(span.file).map_or("", |f| f.slice(span))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_col_counts_characters_from_one() {
+        let f = SourceFile::new("a", "ab\ncdé f");
+        assert_eq!(f.line_col(0), (1, 1));
+        assert_eq!(f.line_col(3), (2, 1));
+        assert_eq!(f.line_col(8), (2, 5));
+    }
+}

@@ -1,0 +1,13 @@
+//! Step one: text to syntax tree.
+//!
+//! [`parse`] reads one `.policy` file into an [`ast::File`], recovering after
+//! each syntax error so that every independent error of the file is reported
+//! in one run.
+
+pub mod ast;
+/// pest output to syntax tree, one function per grammar rule.
+mod lower;
+/// The pest parser, error recovery and readable syntax errors.
+mod parser;
+
+pub(crate) use parser::parse;

@@ -1,0 +1,271 @@
+//! The untyped, spanned syntax tree of a policy file.
+
+use std::sync::Arc;
+
+use crate::source::{Span, Spanned};
+
+/// A name as written, with its span.
+pub type Ident = Spanned<Arc<str>>;
+
+/// One parsed `.policy` file.
+#[derive(Debug, Clone, PartialEq)]
+pub struct File {
+    /// Index of the file in the package's sources.
+    pub file: u32,
+    /// Top-level items, in source order.
+    pub items: Vec<Item>,
+}
+
+/// A top-level item.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Item {
+    /// `package unsubscription`
+    Package(Ident),
+    /// `requests are identified by resource.id`
+    Identify(Vec<Ident>, Span),
+    /// `type quota = { limit: int, used: int }`
+    Type(Ident, TypeExpr),
+    /// `schema order { … }`, or `optional schema calendar { … }`
+    Schema {
+        /// The fact root's name.
+        name: Ident,
+        /// Whether the whole root may be left out.
+        optional: bool,
+        /// Its record type.
+        ty: TypeExpr,
+    },
+    /// `let name = expr`
+    Let(Ident, Expr),
+    /// `output name = expr`
+    Output(Ident, Expr),
+    /// `rule name { … }`, with the guards of enclosing `when` blocks.
+    Rule(Rule),
+}
+
+/// A type as written.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TypeExpr {
+    /// `bool`, `int`, `decimal`, `string`, `date`, `datetime`
+    Prim(Spanned<Prim>),
+    /// `optional T`
+    Optional(Box<TypeExpr>, Span),
+    /// `list of T`
+    List(Box<TypeExpr>, Span),
+    /// `one of a, b`
+    Enum(Vec<Ident>, Span),
+    /// `{ a: T, b: U }`
+    Record(Vec<(Ident, TypeExpr)>, Span),
+    /// A declared type's name.
+    Named(Ident),
+}
+
+/// The built-in scalar types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prim {
+    /// `true` or `false`
+    Bool,
+    /// A whole number.
+    Int,
+    /// An exact decimal number.
+    Decimal,
+    /// Text.
+    String,
+    /// A calendar day.
+    Date,
+    /// An instant with a UTC offset.
+    DateTime,
+}
+
+/// A rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Rule {
+    /// Its name.
+    pub name: Ident,
+    /// The span of the whole rule.
+    pub span: Span,
+    /// `deny CODE` or `note CODE`.
+    pub effect: Option<(Spanned<Effect>, Ident)>,
+    /// The rule's own `when` condition.
+    pub when: Option<Expr>,
+    /// Conditions of the enclosing `when` blocks, outermost first.
+    pub guards: Vec<Expr>,
+    /// The message template.
+    pub message: Option<Template>,
+    /// The help template.
+    pub help: Option<Template>,
+    /// Clauses written twice (for the checker to report).
+    pub repeated: Vec<Span>,
+}
+
+/// What a rule does when it fires.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Effect {
+    /// Denies the request, with a code.
+    Deny,
+    /// Adds an informational note.
+    Note,
+}
+
+/// A string with `{expr}` interpolations.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Template {
+    /// Literal text and expressions, in order.
+    pub parts: Vec<TemplatePart>,
+    /// The span of the whole string literal.
+    pub span: Span,
+}
+
+/// A piece of a template.
+#[derive(Debug, Clone, PartialEq)]
+pub enum TemplatePart {
+    /// Literal text (escapes resolved).
+    Text(String),
+    /// An interpolated expression.
+    Expr(Expr),
+}
+
+/// An expression with its span.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Expr {
+    /// What it is.
+    pub kind: ExprKind,
+    /// Where it was written.
+    pub span: Span,
+}
+
+/// Expression forms.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ExprKind {
+    /// `true`, `false`
+    Bool(bool),
+    /// `12` (text kept; parsed by the checker)
+    Int(Arc<str>),
+    /// `12.50` (text kept; parsed by the checker)
+    Decimal(Arc<str>),
+    /// `"text {expr}"`
+    Str(Template),
+    /// `none`
+    None,
+    /// A name: a schema root, a let, a quantifier variable, `allowed`.
+    Name(Arc<str>),
+    /// `expr.field`
+    Field(Box<Expr>, Ident),
+    /// `f(args)`
+    Call(Ident, Vec<Expr>),
+    /// `[a, b]`
+    List(Vec<Expr>),
+    /// `not e`, `-e`
+    Unary(UnOp, Box<Expr>),
+    /// `a + b`, `a and b`, …
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    /// `e is [not] present|absent|variant`
+    Is {
+        /// The tested expression.
+        subject: Box<Expr>,
+        /// `is not`
+        negated: bool,
+        /// What it is tested against.
+        test: IsTest,
+    },
+    /// `if c then a else b`
+    If(Box<Expr>, Box<Expr>, Box<Expr>),
+    /// `any x in list where cond`, `sum x in list of e`, …
+    Quant {
+        /// Which quantifier.
+        kind: Quant,
+        /// The bound variable.
+        var: Ident,
+        /// The list.
+        list: Box<Expr>,
+        /// The condition or term.
+        body: Option<Box<Expr>>,
+    },
+}
+
+/// The right side of `is`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum IsTest {
+    /// `is present`
+    Present,
+    /// `is absent`
+    Absent,
+    /// `is some_variant`
+    Variant(Ident),
+}
+
+/// Unary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnOp {
+    /// `not`
+    Not,
+    /// `-`
+    Neg,
+}
+
+/// Binary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    /// `or`
+    Or,
+    /// `and`
+    And,
+    /// `otherwise`
+    Otherwise,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `in`
+    In,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+impl BinOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        match self {
+            BinOp::Or => "or",
+            BinOp::And => "and",
+            BinOp::Otherwise => "otherwise",
+            BinOp::Eq => "==",
+            BinOp::Ne => "!=",
+            BinOp::Lt => "<",
+            BinOp::Le => "<=",
+            BinOp::Gt => ">",
+            BinOp::Ge => ">=",
+            BinOp::In => "in",
+            BinOp::Add => "+",
+            BinOp::Sub => "-",
+            BinOp::Mul => "*",
+            BinOp::Div => "/",
+        }
+    }
+}
+
+/// List quantifiers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Quant {
+    /// `any x in l where c`
+    Any,
+    /// `all x in l where c`
+    All,
+    /// `count x in l where c`
+    Count,
+    /// `sum x in l of e`
+    Sum,
+}

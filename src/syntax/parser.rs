@@ -1,0 +1,429 @@
+//! The pest parser, error recovery, and syntax errors in an author's words.
+
+use pest::error::{ErrorVariant, InputLocation};
+use pest::Parser as _;
+
+use super::ast;
+use super::lower::Lower;
+use crate::diag::{codes, Diagnostic, Diagnostics};
+use crate::source::{Sources, Span};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/pactum.pest"]
+pub(crate) struct PactumParser;
+
+/// The deepest nesting of brackets accepted in one declaration.
+pub(crate) const MAX_NESTING: usize = 64;
+
+/// Keywords that start a top-level item; recovery resumes at one of them.
+const ITEM_STARTS: &[&str] = &[
+    "package", "requests", "type", "schema", "optional", "let", "output", "rule", "when",
+];
+
+/// Parses file number `file` of `sources`. Syntax errors go to `diags`; the
+/// items that did parse are returned so that the checker can still report
+/// its own errors about them.
+pub(crate) fn parse(sources: &Sources, file: u32, diags: &mut Diagnostics) -> ast::File {
+    pest::set_error_detail(true);
+    let text = sources
+        .get(file)
+        .map(|f| f.text().to_owned())
+        .unwrap_or_default();
+    let mut items = Vec::new();
+    let mut pos = 0usize;
+    let mut recovering = false;
+    while pos < text.len() {
+        let rest = text.get(pos..).unwrap_or("");
+        if PactumParser::parse(Rule::rest, rest).is_ok() {
+            break;
+        }
+        if recovering && rest.trim_start().starts_with('}') {
+            // The closing brace of a block whose start was skipped.
+            let skip = rest.len() - rest.trim_start().len() + 1;
+            pos += skip;
+            continue;
+        }
+        if let Some((offset, depth)) = too_deep(rest) {
+            let span = Span::new(file, pos + offset, pos + offset + 1);
+            diags.push(
+                Diagnostic::new(
+                    codes::PARSE_SYNTAX,
+                    format!("brackets nested {depth} deep; at most {MAX_NESTING} are allowed"),
+                )
+                .at(sources, span, "nested too deeply here")
+                .help("split the expression into several `let` values"),
+            );
+            match resume_point(&text, pos, pos + offset) {
+                Some(next) => {
+                    pos = next;
+                    recovering = true;
+                    continue;
+                }
+                None => break,
+            }
+        }
+        match PactumParser::parse(Rule::item_at, rest) {
+            Ok(mut pairs) => {
+                let Some(item_at) = pairs.next() else { break };
+                let consumed = item_at.as_span().end();
+                let lower = Lower::new(sources, file, pos, diags);
+                lower.items(item_at, &mut items, &[]);
+                pos += consumed.max(1);
+                recovering = false;
+            }
+            Err(e) => {
+                let at = pos
+                    + match e.location {
+                        InputLocation::Pos(p) => p,
+                        InputLocation::Span((s, _)) => s,
+                    };
+                diags.push(syntax_error(sources, file, &text, at, &e));
+                match resume_point(&text, pos, at) {
+                    Some(next) => {
+                        pos = next;
+                        recovering = true;
+                    }
+                    None => break,
+                }
+            }
+        }
+    }
+    ast::File { file, items }
+}
+
+/// The offset of the first bracket nested deeper than [`MAX_NESTING`] in the
+/// next item, and the depth reached, if any.
+fn too_deep(text: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in text.char_indices() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                '"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '(' | '[' | '{' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some((i, depth));
+                }
+            }
+            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+/// Where to resume after an error at `at` in an item that starts at
+/// `item`: the start of the first line at or after the error's line, past the
+/// item's start, that begins a top-level item (or, indented, a rule).
+fn resume_point(text: &str, item: usize, at: usize) -> Option<usize> {
+    let line_start = text.get(..at)?.rfind('\n').map_or(0, |i| i + 1);
+    let mut offset = if line_start > item {
+        line_start
+    } else {
+        text.get(at..)?.find('\n')? + at + 1
+    };
+    while offset < text.len() {
+        let line = text.get(offset..).unwrap_or("");
+        let trimmed = line.trim_start();
+        let indented = trimmed.len() != line.len();
+        let starts = |kw: &str| {
+            trimmed.starts_with(kw)
+                && !trimmed
+                    .get(kw.len()..)
+                    .and_then(|s| s.chars().next())
+                    .is_some_and(|c| c.is_alphanumeric() || c == '_')
+        };
+        let item = if indented {
+            starts("rule")
+        } else {
+            ITEM_STARTS.iter().any(|kw| starts(kw))
+        };
+        if item {
+            return Some(offset);
+        }
+        offset += line.find('\n')? + 1;
+    }
+    None
+}
+
+/// A syntax error in words an author knows.
+fn syntax_error(
+    sources: &Sources,
+    file: u32,
+    text: &str,
+    at: usize,
+    e: &pest::error::Error<Rule>,
+) -> Diagnostic {
+    let found = describe_found(text, at);
+    let mut expected: Vec<&'static str> = Vec::new();
+    if let ErrorVariant::ParsingError { positives, .. } = &e.variant {
+        for r in positives {
+            if let Some(name) = rule_name(*r) {
+                if !expected.contains(&name) {
+                    expected.push(name);
+                }
+            }
+        }
+    }
+    if let Some(attempts) = e.parse_attempts() {
+        for tok in attempts.expected_tokens() {
+            if let Some(name) = token_name(&tok.to_string()) {
+                if !expected.contains(&name) {
+                    expected.push(name);
+                }
+            }
+        }
+    }
+    let (message, help) = summarize(&expected, text, at);
+    let len = found_len(text, at);
+    Diagnostic::new(codes::PARSE_SYNTAX, format!("{message}, found {found}"))
+        .at(
+            sources,
+            Span::new(file, at, at + len),
+            format!("expected {}", short(&expected)),
+        )
+        .help(help)
+}
+
+/// One phrase for what was expected, and a help line.
+fn summarize(expected: &[&str], text: &str, at: usize) -> (String, String) {
+    let has = |s: &str| expected.contains(&s);
+    let before = text.get(..at).unwrap_or("").trim_end();
+    let last_word = before
+        .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .next()
+        .unwrap_or("");
+    if has("`deny`") && has("`message`") {
+        return (
+            "expected a rule clause (`deny`, `note`, `when`, `message`, `help`) or `}` to close the rule"
+                .into(),
+            "a rule reads `rule name { deny CODE when condition message \"…\" help \"…\" }`".into(),
+        );
+    }
+    if before.ends_with("rule")
+        || (has("`{`") && before.split_whitespace().rev().nth(1) == Some("rule"))
+    {
+        return (
+            "expected a rule body `{ … }` after the rule name".into(),
+            "write `rule name {`, then the rule's clauses, then `}`".into(),
+        );
+    }
+    if has("a value")
+        && (has("an operator") || expected.len() == 1)
+        && !last_word.is_empty()
+        && !has("an operator")
+    {
+        return (
+            format!("expected a value after `{last_word}`"),
+            "complete the expression, for example `order.amount > 0`".into(),
+        );
+    }
+    if has("a value") && !has("an operator") {
+        return (
+            "expected a value (a name, a number, a string, `true`, `false`, …)".into(),
+            "complete the expression, for example `order.amount > 0`".into(),
+        );
+    }
+    if has("a type") {
+        return (
+            "expected a type".into(),
+            "types are `bool`, `int`, `decimal`, `string`, `date`, `datetime`, `one of a, b`, `list of T`, `optional T`, `{ field: T }` or a declared type's name".into(),
+        );
+    }
+    if has("a declaration") {
+        return (
+            "expected a declaration".into(),
+            "top-level items start with `package`, `requests are identified by`, `schema`, `type`, `let`, `output`, `rule` or `when`".into(),
+        );
+    }
+    if has("a code") {
+        return (
+            "expected a code after `deny` or `note`".into(),
+            "codes are names such as `PAY_AS_YOU_GO`".into(),
+        );
+    }
+    if has("a quoted string") {
+        return (
+            "expected a quoted string".into(),
+            "write the text between double quotes: \"…\"".into(),
+        );
+    }
+    if expected.is_empty() {
+        return (
+            "unexpected text".into(),
+            "check the brackets and quotes just before this point".into(),
+        );
+    }
+    (
+        format!("expected {}", join(expected)),
+        format!("insert {} here, or check the line above", short(expected)),
+    )
+}
+
+fn join(items: &[&str]) -> String {
+    match items {
+        [] => "something else".into(),
+        [one] => (*one).into(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+fn short(items: &[&str]) -> String {
+    if items.len() > 4 {
+        let mut head: Vec<&str> = items.iter().take(4).copied().collect();
+        head.push("…");
+        join(&head)
+    } else {
+        join(items)
+    }
+}
+
+/// What stands at `at`, for "found …".
+fn describe_found(text: &str, at: usize) -> String {
+    let rest = text.get(at..).unwrap_or("");
+    match rest.chars().next() {
+        None => "the end of the file".into(),
+        Some('\n') | Some('\r') => "the end of the line".into(),
+        Some(c) if c.is_alphanumeric() || c == '_' => {
+            let word: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+                .collect();
+            format!("`{word}`")
+        }
+        Some('"') => "a string".into(),
+        Some(c) => format!("`{c}`"),
+    }
+}
+
+fn found_len(text: &str, at: usize) -> usize {
+    let rest = text.get(at..).unwrap_or("");
+    match rest.chars().next() {
+        None | Some('\n') => 0,
+        Some(c) if c.is_alphanumeric() || c == '_' => rest
+            .char_indices()
+            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+            .map_or(rest.len(), |(i, _)| i),
+        Some(c) => c.len_utf8(),
+    }
+}
+
+/// The author-facing name of a grammar rule, or `None` to leave it out.
+fn rule_name(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "the end of the file",
+        Rule::item | Rule::item_at => "a declaration",
+        Rule::package_decl | Rule::kw_package => "a declaration",
+        Rule::identify_decl | Rule::type_decl | Rule::schema_decl | Rule::let_decl => {
+            "a declaration"
+        }
+        Rule::output_decl | Rule::rule_decl | Rule::when_block => "a declaration",
+        Rule::kw_requests | Rule::kw_type | Rule::kw_schema | Rule::kw_optional => "a declaration",
+        Rule::kw_let | Rule::kw_output | Rule::kw_rule => "a declaration",
+        Rule::kw_are => "`are`",
+        Rule::kw_identified => "`identified`",
+        Rule::kw_by => "`by`",
+        Rule::name | Rule::raw_ident | Rule::named_type => "a name",
+        Rule::field_name | Rule::variant => "a field name",
+        Rule::path => "a name",
+        Rule::code => "a code",
+        Rule::effect_clause | Rule::kw_deny | Rule::kw_note => "`deny`",
+        Rule::when_clause => "`when`",
+        Rule::kw_when => "`when`",
+        Rule::message_clause | Rule::kw_message => "`message`",
+        Rule::help_clause | Rule::kw_help => "`help`",
+        Rule::type_expr
+        | Rule::list_type
+        | Rule::enum_type
+        | Rule::record_type
+        | Rule::prim_type => "a type",
+        Rule::kw_list | Rule::kw_one => "a type",
+        Rule::field_decl => "a field name",
+        Rule::kw_of => "`of`",
+        Rule::expr
+        | Rule::postfix_expr
+        | Rule::if_expr
+        | Rule::quantifier
+        | Rule::call
+        | Rule::list => "a value",
+        Rule::decimal
+        | Rule::int
+        | Rule::boolean
+        | Rule::none
+        | Rule::string
+        | Rule::quant_kind => "a value",
+        Rule::op_not
+        | Rule::op_neg
+        | Rule::kw_if
+        | Rule::kw_true
+        | Rule::kw_false
+        | Rule::kw_none => "a value",
+        Rule::kw_any | Rule::kw_all | Rule::kw_count | Rule::kw_sum => "a value",
+        Rule::op_or
+        | Rule::op_and
+        | Rule::op_otherwise
+        | Rule::op_eq
+        | Rule::op_ne
+        | Rule::op_le => "an operator",
+        Rule::op_ge | Rule::op_lt | Rule::op_gt | Rule::op_in | Rule::op_add | Rule::op_sub => {
+            "an operator"
+        }
+        Rule::op_mul | Rule::op_div | Rule::is_test | Rule::kw_is => "an operator",
+        Rule::kw_and | Rule::kw_or | Rule::kw_otherwise | Rule::kw_in => "an operator",
+        Rule::kw_then => "`then`",
+        Rule::kw_else => "`else`",
+        Rule::kw_where => "`where`",
+        Rule::negation | Rule::kw_not => "`not`",
+        Rule::present | Rule::kw_present => "`present`",
+        Rule::absent | Rule::kw_absent => "`absent`",
+        Rule::text | Rule::escape | Rule::interpolation => "the rest of the string",
+        _ => return None,
+    })
+}
+
+/// The author-facing name of a literal token.
+fn token_name(token: &str) -> Option<&'static str> {
+    Some(match token {
+        "{" => "`{`",
+        "}" => "`}`",
+        "(" => "`(`",
+        ")" => "`)`",
+        "[" => "`[`",
+        "]" => "`]`",
+        "=" => "`=`",
+        ":" => "`:`",
+        "," => "`,`",
+        "\"" => "a quoted string",
+        "." => "`.`",
+        _ => return None,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn resume_skips_to_next_top_level_item() {
+        let text = "rule a {\n  deny X when +\n}\nlet b = 1\n";
+        let at = text.find('+').unwrap_or(0);
+        assert_eq!(resume_point(text, 0, at), text.find("let"));
+    }
+
+    #[test]
+    fn nesting_is_measured_outside_strings() {
+        assert_eq!(too_deep("let x = \"((((\""), None);
+        let deep = format!("let x = {}1{}", "(".repeat(70), ")".repeat(70));
+        assert_eq!(too_deep(&deep).map(|(_, d)| d), Some(65));
+    }
+}
