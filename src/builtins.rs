@@ -40,8 +40,8 @@ pub(crate) enum Builtin {
 /// Every builtin with its name and a one-line signature, for lookups,
 /// suggestions and the language reference.
 pub(crate) const ALL: &[(&str, Builtin, &str)] = &[
-    ("min", Builtin::Min, "min(a, b, …): the smallest of numbers or dates"),
-    ("max", Builtin::Max, "max(a, b, …): the largest of numbers or dates"),
+    ("min", Builtin::Min, "min(a, b, …): the smallest of numbers, dates, datetimes or strings"),
+    ("max", Builtin::Max, "max(a, b, …): the largest of numbers, dates, datetimes or strings"),
     ("round", Builtin::Round, "round(x, places): x rounded half away from zero to `places` decimals"),
     ("abs", Builtin::Abs, "abs(x): x without its sign"),
     ("floor", Builtin::Floor, "floor(x): the largest whole number not above x"),
@@ -248,7 +248,7 @@ pub(crate) fn call(b: Builtin, args: &[Value]) -> Result<Value, Fault> {
             };
             let mut r = x.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
             r.rescale(places);
-            Ok(Value::Decimal(r))
+            Ok(Value::Decimal(crate::value::normalize(r)))
         }
         Builtin::Abs => match arg(0) {
             Value::Int(i) => i

@@ -26,6 +26,18 @@ pub(crate) fn check(
     let mut c = Checker::new(&sources);
     let program = c.run(files);
     let had_errors = c.diags.has_errors() || diags.has_errors();
+    if had_errors {
+        // Unread values and constant conditions are usually the echo of an
+        // error (a misspelled name); report them once the errors are fixed.
+        c.diags.retain(|d| {
+            ![
+                codes::WARN_UNUSED_LET.id,
+                codes::WARN_UNUSED_FIELD.id,
+                codes::WARN_CONSTANT_CONDITION.id,
+            ]
+            .contains(&d.code_id())
+        });
+    }
     diags.extend(c.diags);
     if had_errors {
         return None;
@@ -216,6 +228,21 @@ impl<'a> Checker<'a> {
         self.error(d);
     }
 
+    /// Reports a declaration named `allowed`, which is built in.
+    fn reserved(&mut self, n: &ast::Ident) {
+        if &*n.node == "allowed" {
+            let d = self
+                .diag(
+                    codes::CHECK_DUPLICATE,
+                    "`allowed` is built in: it says whether no deny rule applied",
+                    n.span,
+                    "built-in name",
+                )
+                .help("choose another name");
+            self.error(d);
+        }
+    }
+
     fn run(&mut self, files: &'a [ast::File]) -> Option<Parts> {
         let items: Vec<&'a Item> = files.iter().flat_map(|f| f.items.iter()).collect();
 
@@ -287,6 +314,7 @@ impl<'a> Checker<'a> {
         let mut root_fields: Vec<FieldTy> = Vec::new();
         for item in &items {
             if let Item::Schema { name, optional, ty } = item {
+                self.reserved(name);
                 if let Some(first) = root_fields.iter().find(|f| f.name == name.node) {
                     let first = first.span;
                     self.duplicate("schema", name, first);
@@ -311,6 +339,7 @@ impl<'a> Checker<'a> {
         let mut output_spans: HashMap<Arc<str>, Span> = HashMap::new();
         for item in &items {
             if let Item::Let(n, e) = item {
+                self.reserved(n);
                 if let Some(&i) = self.let_index.get(&n.node) {
                     let first = self.lets.get(i).map_or(n.span, |l| l.name.span);
                     self.duplicate("computed value", n, first);
@@ -682,7 +711,7 @@ impl<'a> Checker<'a> {
         }
         if ty.is_optional() || matches!(ty, Ty::List(_) | Ty::Record(_)) {
             let d = self
-                .diag(codes::CHECK_BAD_IDENTIFIER, format!("requests cannot be identified by a {ty}"), span, "not a plain required value")
+                .diag(codes::CHECK_BAD_IDENTIFIER, format!("requests cannot be identified by {ty:#}"), span, "not a plain required value")
                 .help("identify requests by a required string, number or date field, such as `resource.id`");
             self.error(d);
             return None;
@@ -709,6 +738,20 @@ impl<'a> Checker<'a> {
             self.error(d);
             return None;
         };
+        if let (Effect::Note, Some(h)) = (effect.node, &r.help) {
+            let d = self
+                .diag(
+                    codes::CHECK_RULE_SHAPE,
+                    format!(
+                        "note `{}` has a `help`, but notes are information only",
+                        r.name.node
+                    ),
+                    h.span,
+                    "not shown anywhere",
+                )
+                .help("put the text in the note's `message`, or make the rule a `deny`");
+            self.error(d);
+        }
         if r.when.is_none() && r.guards.is_empty() {
             let d = self
                 .diag(codes::CHECK_RULE_SHAPE, format!("rule `{}` never says when it applies", r.name.node), r.name.span, "no `when`")
@@ -732,6 +775,7 @@ impl<'a> Checker<'a> {
         let mut conditions = Vec::new();
         for c in r.guards.iter().chain(r.when.iter()) {
             let (x, ty) = self.expr(c, &env);
+            let ty = self.need(&ty, c);
             self.condition(&ty, c);
             env = env.with_present(self.presence(c, true));
             conditions.push(x);
@@ -858,7 +902,7 @@ impl<'a> Checker<'a> {
                 let d = self
                     .diag(
                         codes::CHECK_NOT_BOOL,
-                        format!("a condition must be true or false, but this is a {other}"),
+                        format!("a condition must be true or false, but this is {other:#}"),
                         e.span,
                         format!("{other}"),
                     )
@@ -912,7 +956,12 @@ impl<'a> Checker<'a> {
     /// Requires a present value: reports an optional used unchecked.
     fn need(&mut self, ty: &Ty, e: &ast::Expr) -> Ty {
         if let Ty::Optional(inner) = ty {
-            if !matches!(**inner, Ty::Any) {
+            if matches!(**inner, Ty::Any) {
+                let d = self
+                    .diag(codes::CHECK_OPTIONAL_UNCHECKED, "`none` stands for a missing value and cannot be used here", e.span, "no value")
+                    .help("to test whether a value is missing, write `x is absent`; `none` is for the branch of an `if` or an output that has no value");
+                self.error(d);
+            } else {
                 let src = self.src(e.span).to_string();
                 let d = self
                     .diag(codes::CHECK_OPTIONAL_UNCHECKED, format!("`{src}` may be absent, and is used here as if it were always there"), e.span, format!("{ty}"))
@@ -982,7 +1031,7 @@ impl<'a> Checker<'a> {
                     match ty.unify(&t) {
                         Some(u) => ty = u,
                         None => {
-                            self.mismatch(format!("a list holds values of one type, but this is a {t} among {ty} values"), item.span, format!("{t}"), "make every element the same type");
+                            self.mismatch(format!("a list holds values of one type, but this is {t:#} among values of type {ty}"), item.span, format!("{t}"), "make every element the same type");
                         }
                     }
                     xs.push(x);
@@ -996,7 +1045,7 @@ impl<'a> Checker<'a> {
                     UnOp::Not => {
                         if !matches!(t, Ty::Bool | Ty::Any) {
                             self.mismatch(
-                                format!("`not` needs true or false, but this is a {t}"),
+                                format!("`not` needs true or false, but this is {t:#}"),
                                 inner.span,
                                 format!("{t}"),
                                 "compare the value first, for example `not (x > 0)`",
@@ -1007,7 +1056,7 @@ impl<'a> Checker<'a> {
                     UnOp::Neg => {
                         if !t.is_number() {
                             self.mismatch(
-                                format!("`-` needs a number, but this is a {t}"),
+                                format!("`-` needs a number, but this is {t:#}"),
                                 inner.span,
                                 format!("{t}"),
                                 "only numbers can be negated",
@@ -1143,7 +1192,7 @@ impl<'a> Checker<'a> {
             other => {
                 let owner = self.src(inner.span).to_string();
                 self.mismatch(
-                    format!("`{owner}` is a {other}, which has no fields"),
+                    format!("`{owner}` is {other:#}, which has no fields"),
                     f.span,
                     "no such field".into(),
                     "only records (schemas and `{ … }` types) have fields",
@@ -1164,7 +1213,7 @@ impl<'a> Checker<'a> {
                     let d = self
                         .diag(
                             codes::CHECK_UNKNOWN_VARIANT,
-                            format!("`{}` is not one of {ty}", v.node),
+                            format!("`{}` is not a variant of `{ty}`", v.node),
                             v.span,
                             "unknown variant",
                         )
@@ -1185,14 +1234,15 @@ impl<'a> Checker<'a> {
                 (K::IsPresent(Box::new(x), present), Ty::Bool)
             }
             IsTest::Variant(v) => {
-                let t = self.need(&ty, subject);
+                // An optional enum may be tested directly: absent is no variant.
+                let t = ty.required().clone();
                 let value = match &t {
                     Ty::Enum(_) => self.variant(&t, v),
                     Ty::Any => None,
                     other => {
                         let src = self.src(subject.span).to_string();
                         self.mismatch(
-                            format!("`is {}` tests an enum, but `{src}` is a {other}", v.node),
+                            format!("`is {}` tests an enum, but `{src}` is {other:#}", v.node),
                             subject.span,
                             format!("{other}"),
                             "use `==` to compare other values",
@@ -1200,9 +1250,10 @@ impl<'a> Checker<'a> {
                         None
                     }
                 };
-                let c = ir(K::Const(value.unwrap_or(Value::Absent)), v.span);
-                let op = if negated { Cmp::Ne } else { Cmp::Eq };
-                (K::Cmp(op, Box::new(x), Box::new(c)), Ty::Bool)
+                (
+                    K::IsVariant(Box::new(x), value.unwrap_or(Value::Absent), negated),
+                    Ty::Bool,
+                )
             }
         }
     }
@@ -1232,7 +1283,7 @@ impl<'a> Checker<'a> {
                 let t = self.need(&t, item);
                 if t.unify(want).is_none() {
                     self.mismatch(
-                        format!("this list holds {want} values, but this is a {t}"),
+                        format!("this list holds values of `{want}`, but this is {t:#}"),
                         item.span,
                         format!("{t}"),
                         "make every element the same type",
@@ -1256,7 +1307,7 @@ impl<'a> Checker<'a> {
                 for (t, side) in [(&at, a), (&bt, b)] {
                     if !matches!(t, Ty::Bool | Ty::Any) {
                         self.mismatch(
-                            format!("`{}` joins conditions, but this is a {t}", op.symbol()),
+                            format!("`{}` joins conditions, but this is {t:#}", op.symbol()),
                             side.span,
                             format!("{t}"),
                             "compare the value to get true or false, for example `x > 0`",
@@ -1301,7 +1352,7 @@ impl<'a> Checker<'a> {
                             .label(self.sources, a.span, format!("{at}"))
                             .help(format!(
                                 "give a default such as {}",
-                                at.required().example()
+                                at.required().policy_example()
                             ));
                         self.error(d);
                         Ty::Any
@@ -1330,7 +1381,7 @@ impl<'a> Checker<'a> {
                     let d = self
                         .diag(
                             codes::CHECK_TYPE_MISMATCH,
-                            format!("`{}` cannot combine a {at} and a {bt}", op.symbol()),
+                            format!("`{}` cannot combine {at:#} and {bt:#}", op.symbol()),
                             a.span,
                             format!("{at}"),
                         )
@@ -1368,7 +1419,7 @@ impl<'a> Checker<'a> {
                     let d = self
                         .diag(
                             codes::CHECK_TYPE_MISMATCH,
-                            format!("`{}` cannot compare a {at} with a {bt}", op.symbol()),
+                            format!("`{}` cannot compare {at:#} with {bt:#}", op.symbol()),
                             a.span,
                             format!("{at}"),
                         )
@@ -1399,7 +1450,7 @@ impl<'a> Checker<'a> {
                             .diag(
                                 codes::CHECK_TYPE_MISMATCH,
                                 format!(
-                                    "`in` looks for a {at} in a list of {at}, but this is a {bt}"
+                                    "`in` looks for {at:#} in a list of {at}, but this is {bt:#}"
                                 ),
                                 b.span,
                                 format!("{bt}"),
@@ -1447,9 +1498,11 @@ impl<'a> Checker<'a> {
                 .diag(
                     codes::CHECK_ARITY,
                     format!(
-                        "`{}` takes {want} argument(s), but {} were given",
+                        "`{}` takes {want} argument{}, but {} {} given",
                         name.node,
-                        args.len()
+                        if want == "1" { "" } else { "s" },
+                        args.len(),
+                        if args.len() == 1 { "was" } else { "were" },
                     ),
                     span,
                     "wrong number of arguments",
@@ -1476,7 +1529,7 @@ impl<'a> Checker<'a> {
                 let d = self
                     .diag(
                         codes::CHECK_TYPE_MISMATCH,
-                        format!("`{}` needs {what} here, but this is a {t}", name.node),
+                        format!("`{}` needs {what} here, but this is {t:#}", name.node),
                         at,
                         format!("{t}"),
                     )
@@ -1485,6 +1538,26 @@ impl<'a> Checker<'a> {
                 return (K::Const(Value::Absent), Ty::Any);
             }
         };
+        // A constant number of decimal places must be in range.
+        if b == Builtin::Round {
+            if let Some(ir::Expr {
+                kind: K::Const(Value::Int(p)),
+                span: at,
+            }) = xs.get(1)
+            {
+                if !(0..=28).contains(p) {
+                    let d = self
+                        .diag(
+                            codes::CHECK_TYPE_MISMATCH,
+                            format!("`round` keeps 0 to 28 decimal places, not {p}"),
+                            *at,
+                            "out of range",
+                        )
+                        .help("money is usually rounded to 2 places: `round(x, 2)`");
+                    self.error(d);
+                }
+            }
+        }
         // Fold calls on constants (`date("2026-01-01")`), so that a bad
         // literal is a check error, not a runtime one.
         let consts: Option<Vec<Value>> = xs
@@ -1534,7 +1607,7 @@ impl<'a> Checker<'a> {
             Ty::Any => Ty::Any,
             other => {
                 self.mismatch(
-                    format!("`{}` goes through a list, but this is a {other}", var.node),
+                    format!("`{}` goes through a list, but this is {other:#}", var.node),
                     list.span,
                     format!("{other}"),
                     "give a list, such as a `list of …` field",
@@ -1542,6 +1615,20 @@ impl<'a> Checker<'a> {
                 Ty::Any
             }
         };
+        if self.resolves(&var.node, env) {
+            let d = self
+                .diag(
+                    codes::CHECK_DUPLICATE,
+                    format!("`{}` already names something else here", var.node),
+                    var.span,
+                    "would hide the other",
+                )
+                .help(format!(
+                    "give the variable its own name, such as `each_{}`",
+                    var.node
+                ));
+            self.error(d);
+        }
         let slot = env.locals.len();
         let mut inner = env.clone();
         inner.locals.push((var.node.clone(), elem.clone()));
@@ -1554,11 +1641,12 @@ impl<'a> Checker<'a> {
         };
         let ty = match kind {
             Quant::Any | Quant::All | Quant::Count => {
-                if !matches!(bt, Ty::Bool | Ty::Any) {
+                let counts_all = kind == Quant::Count && body.is_none();
+                if !counts_all && !matches!(bt, Ty::Bool | Ty::Any) {
                     let at = body.map_or(list.span, |b| b.span);
                     self.mismatch(
                         format!(
-                            "the condition after `where` must be true or false, but this is a {bt}"
+                            "the condition after `where` must be true or false, but this is {bt:#}"
                         ),
                         at,
                         format!("{bt}"),
@@ -1575,7 +1663,7 @@ impl<'a> Checker<'a> {
                 if !bt.is_number() {
                     let at = body.map_or(list.span, |b| b.span);
                     self.mismatch(
-                        format!("`sum` adds numbers, but this is a {bt}"),
+                        format!("`sum` adds numbers, but this is {bt:#}"),
                         at,
                         format!("{bt}"),
                         "sum numbers, for example `sum o in orders of o.amount`",

@@ -14,9 +14,8 @@ pub enum Exit {
     /// Clean package; every request decided (allow or deny).
     Success = 0,
     /// Diagnostics: a policy or facts error kept something from being done.
+    /// (A bad command line exits with 2, from clap.)
     Failure = 1,
-    /// Bad command line (clap also exits with 2).
-    Usage = 2,
 }
 
 const EXAMPLES: &str = "\

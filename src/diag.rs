@@ -84,7 +84,7 @@ codes! {
     CHECK_RECURSIVE_TYPE = "pactum::check::recursive_type", Error, "a type defined in terms of itself";
     /// `rule r { deny X when 1 == 1 }`
     WARN_CONSTANT_CONDITION = "pactum::warn::constant_condition", Warning, "a rule whose condition does not depend on the facts";
-    /// `when a > 5 and a < 3`
+    /// `when x is a and x is b`
     WARN_CONTRADICTION = "pactum::warn::contradiction", Warning, "a rule that can never fire";
     /// `let x = 1` that nothing reads
     WARN_UNUSED_LET = "pactum::warn::unused_let", Warning, "a computed value nothing reads";
@@ -214,7 +214,8 @@ impl Diagnostic {
             });
         } else if let Some(file) = sources.get(span.file) {
             let (line, col) = file.line_col(span.start as usize);
-            self.0.notes
+            self.0
+                .notes
                 .push(format!("{}: see {}:{line}:{col}", text.into(), file.name()));
         }
         self
@@ -344,7 +345,10 @@ impl miette::Diagnostic for Diagnostic {
     }
 
     fn source_code(&self) -> Option<&dyn miette::SourceCode> {
-        self.0.source.as_deref().map(|f| f as &dyn miette::SourceCode)
+        self.0
+            .source
+            .as_deref()
+            .map(|f| f as &dyn miette::SourceCode)
     }
 
     fn labels(&self) -> Option<Box<dyn Iterator<Item = miette::LabeledSpan> + '_>> {
@@ -390,6 +394,10 @@ pub struct Diagnostics(Vec<Diagnostic>);
 impl Diagnostics {
     pub(crate) fn push(&mut self, d: Diagnostic) {
         self.0.push(d);
+    }
+
+    pub(crate) fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
+        self.0.retain(keep);
     }
 
     pub(crate) fn extend(&mut self, other: Diagnostics) {

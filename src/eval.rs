@@ -15,7 +15,7 @@ use crate::decision::{Decision, Note, Reason, Verdict};
 use crate::diag::{codes, Code, Diagnostic, Diagnostics};
 use crate::ir::{Arith, Cmp, Expr, ExprKind as K, Part, Program, Rule, Template};
 use crate::syntax::ast::Quant;
-use crate::value::Value;
+use crate::value::{normalize, Value};
 
 /// A fault while evaluating; converted to a [`Diagnostic`] at the end.
 #[derive(Debug)]
@@ -245,7 +245,7 @@ impl<'p> Evaluator<'p> {
                         vec![],
                     )),
                 },
-                Value::Decimal(d) => Ok(Value::Decimal(-d)),
+                Value::Decimal(d) => Ok(Value::Decimal(normalize(-d))),
                 _ => Ok(Value::Absent),
             },
             K::And(a, b) => Ok(Value::Bool(self.bool(a)? && self.bool(b)?)),
@@ -283,6 +283,10 @@ impl<'p> Evaluator<'p> {
                     _ => false,
                 };
                 Ok(Value::Bool(found))
+            }
+            K::IsVariant(x, variant, negated) => {
+                let v = self.eval(x)?;
+                Ok(Value::Bool((&v == variant) != *negated))
             }
             K::IsPresent(x, want) => {
                 let v = self.eval(x)?;
@@ -417,7 +421,7 @@ impl<'p> Evaluator<'p> {
             Arith::Div => p.checked_div(q),
         };
         match r {
-            Some(v) => Ok(Value::Decimal(v)),
+            Some(v) => Ok(Value::Decimal(normalize(v))),
             None => Err(self.fault(
                 e,
                 codes::EVAL_OVERFLOW,

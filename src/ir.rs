@@ -123,6 +123,8 @@ pub(crate) enum ExprKind {
     Cmp(Cmp, Box<Expr>, Box<Expr>),
     /// `a in list`
     In(Box<Expr>, Box<Expr>),
+    /// `e is variant` (or `is not`, when the flag is set); absent is no variant.
+    IsVariant(Box<Expr>, Value, bool),
     /// `e is present` (true) / `e is absent` (false)
     IsPresent(Box<Expr>, bool),
     /// `if c then a else b`

@@ -105,7 +105,9 @@ impl Ty {
             (Ty::Optional(a), b) | (b, Ty::Optional(a)) => a.unify(b)?.optional(),
             (Ty::Int, Ty::Decimal) | (Ty::Decimal, Ty::Int) => Ty::Decimal,
             (Ty::List(a), Ty::List(b)) => Ty::List(Box::new(a.unify(b)?)),
-            (Ty::Enum(a), Ty::Enum(b)) if Arc::ptr_eq(a, b) || a.variants == b.variants => self.clone(),
+            (Ty::Enum(a), Ty::Enum(b)) if Arc::ptr_eq(a, b) || a.variants == b.variants => {
+                self.clone()
+            }
             (Ty::Record(a), Ty::Record(b)) if Arc::ptr_eq(a, b) => self.clone(),
             (a, b) if std::mem::discriminant(a) == std::mem::discriminant(b) && a.is_scalar() => {
                 a.clone()
@@ -121,7 +123,20 @@ impl Ty {
         )
     }
 
-    /// An example of a value of this type, for help lines.
+    /// An example of this type as written in a policy.
+    pub fn policy_example(&self) -> String {
+        match self {
+            Ty::Decimal => "0.00".into(),
+            Ty::Str => "\"\"".into(),
+            Ty::Date => "date(\"2026-03-02\")".into(),
+            Ty::DateTime => "datetime(\"2026-03-02T10:00:00Z\")".into(),
+            Ty::List(_) => "[]".into(),
+            Ty::Optional(t) => t.policy_example(),
+            other => other.example(),
+        }
+    }
+
+    /// An example of a value of this type in a facts file, for help lines.
     pub fn example(&self) -> String {
         match self {
             Ty::Bool => "true".into(),
@@ -143,32 +158,47 @@ impl Ty {
     }
 }
 
-impl fmt::Display for Ty {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Ty {
+    /// The type as written (`optional date`).
+    fn plain(&self) -> String {
         match self {
-            Ty::Bool => f.write_str("bool"),
-            Ty::Int => f.write_str("int"),
-            Ty::Decimal => f.write_str("decimal"),
-            Ty::Str => f.write_str("string"),
-            Ty::Date => f.write_str("date"),
-            Ty::DateTime => f.write_str("datetime"),
+            Ty::Bool => "bool".into(),
+            Ty::Int => "int".into(),
+            Ty::Decimal => "decimal".into(),
+            Ty::Str => "string".into(),
+            Ty::Date => "date".into(),
+            Ty::DateTime => "datetime".into(),
             Ty::Enum(e) => {
-                f.write_str("one of ")?;
                 let names: Vec<&str> = e.variants.iter().map(|v| &**v).collect();
-                f.write_str(&names.join(", "))
+                format!("one of {}", names.join(", "))
             }
-            Ty::List(t) => write!(f, "list of {t}"),
+            Ty::List(t) => format!("list of {}", t.plain()),
             Ty::Record(r) => {
-                f.write_str("{ ")?;
                 let names: Vec<&str> = r.fields.iter().take(3).map(|v| &*v.name).collect();
-                f.write_str(&names.join(", "))?;
-                if r.fields.len() > 3 {
-                    f.write_str(", …")?;
-                }
-                f.write_str(" }")
+                let more = if r.fields.len() > 3 { ", …" } else { "" };
+                format!("{{ {}{more} }}", names.join(", "))
             }
-            Ty::Optional(t) => write!(f, "optional {t}"),
-            Ty::Any => f.write_str("any"),
+            Ty::Optional(t) => format!("optional {}", t.plain()),
+            Ty::Any => "any".into(),
         }
+    }
+}
+
+impl fmt::Display for Ty {
+    /// `{}` prints the type as written (`optional date`); `{:#}` prints it
+    /// with an article for messages (`an optional date`, `a value of
+    /// `one of a, b``).
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let plain = self.plain();
+        if !f.alternate() {
+            return f.write_str(&plain);
+        }
+        let plain = match self {
+            Ty::Enum(_) => format!("value of `{plain}`"),
+            Ty::Record(_) => format!("record `{plain}`"),
+            _ => plain,
+        };
+        let an = plain.starts_with(['a', 'e', 'i', 'o', 'u']);
+        write!(f, "{} {plain}", if an { "an" } else { "a" })
     }
 }

@@ -57,6 +57,9 @@ impl Value {
         match self {
             Value::Absent => J::Null,
             Value::Bool(b) => J::Bool(*b),
+            // An int where the type says decimal (`if c then 1.50 else 0`)
+            // is still an amount: a string.
+            Value::Int(i) if matches!(ty.required(), Ty::Decimal) => J::String(i.to_string()),
             Value::Int(i) => J::from(*i),
             Value::Decimal(d) => J::String(d.to_string()),
             Value::Str(s) | Value::Enum(s) => J::String(s.to_string()),
@@ -80,6 +83,14 @@ impl Value {
             }
         }
     }
+}
+
+/// A decimal without a negative zero (`-0.00` becomes `0.00`).
+pub(crate) fn normalize(mut d: Decimal) -> Decimal {
+    if d.is_zero() {
+        d.set_sign_positive(true);
+    }
+    d
 }
 
 impl fmt::Display for Value {

@@ -48,7 +48,9 @@ pub fn run(policy_dir: &Path, facts: &str, format: Format, messages: MessageForm
         match outcome {
             Outcome::Decided(d) => {
                 let _ = match format {
-                    Format::Json => writeln!(out, "{}", d.to_json()),
+                    Format::Json => {
+                        writeln!(out, "{}", serde_json::to_string(&d).unwrap_or_default())
+                    }
                     Format::Human => writeln!(out, "{}", render::human(&d, &policy, colour)),
                 };
             }

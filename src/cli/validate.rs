@@ -18,9 +18,8 @@ pub fn run(dir: &Path, deny_warnings: bool, format: MessageFormat) -> Exit {
     if format == MessageFormat::Human {
         if failed {
             eprintln!(
-                "{}: {} ({})",
+                "{}: check failed ({})",
                 dir.display(),
-                "check failed",
                 render::summary(&diags)
             );
         } else {

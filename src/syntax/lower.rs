@@ -458,7 +458,7 @@ impl Lower {
                 ExprKind::Quant {
                     kind,
                     var: self.ident(&var),
-                    list: Box::new(self.expr(list)),
+                    list: Box::new(self.postfix_expr(list)),
                     body: it.next().map(|b| Box::new(self.expr(b))),
                 }
             }

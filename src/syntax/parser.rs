@@ -72,10 +72,22 @@ pub(crate) fn parse(sources: &Sources, file: u32, diags: &mut Diagnostics) -> as
                 recovering = false;
             }
             Err(e) => {
+                let reported = match e.location {
+                    InputLocation::Pos(p) => p,
+                    InputLocation::Span((s, _)) => s,
+                };
+                // pest's furthest attempt is the better place, unless it
+                // only looked past a keyword into the following space.
+                let furthest = e.parse_attempts().map_or(0, |a| a.max_position);
+                let lands_on_text = rest
+                    .get(furthest..)
+                    .and_then(|r| r.chars().next())
+                    .is_some_and(|c| !c.is_whitespace());
                 let at = pos
-                    + match e.location {
-                        InputLocation::Pos(p) => p,
-                        InputLocation::Span((s, _)) => s,
+                    + if furthest > reported && lands_on_text {
+                        furthest
+                    } else {
+                        reported
                     };
                 diags.push(syntax_error(sources, file, &text, at, &e));
                 match resume_point(&text, pos, at) {
@@ -184,25 +196,33 @@ fn syntax_error(
             }
         }
     }
-    let (message, help) = summarize(&expected, text, at);
+    let (message, label, help) = summarize(&expected, text, at);
     let len = found_len(text, at);
     Diagnostic::new(codes::PARSE_SYNTAX, format!("{message}, found {found}"))
-        .at(
-            sources,
-            Span::new(file, at, at + len),
-            format!("expected {}", short(&expected)),
-        )
+        .at(sources, Span::new(file, at, at + len), label)
         .help(help)
 }
 
-/// One phrase for what was expected, and a help line.
-fn summarize(expected: &[&str], text: &str, at: usize) -> (String, String) {
+/// One phrase for what was expected, a label and a help line.
+fn summarize(expected: &[&str], text: &str, at: usize) -> (String, String, String) {
+    let (message, help) = phrase(expected, text, at);
+    let label = match message.split_once(", found") {
+        Some((m, _)) => m.to_string(),
+        None => message.clone(),
+    };
+    (message, label, help)
+}
+
+fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
+    let here = text.get(at..).unwrap_or("");
+    if here.starts_with('=') && !here.starts_with("==") {
+        return (
+            "`=` is not a comparison".into(),
+            "use `==` to compare two values (`=` only names a `let` or an `output`)".into(),
+        );
+    }
     let has = |s: &str| expected.contains(&s);
     let before = text.get(..at).unwrap_or("").trim_end();
-    let last_word = before
-        .rsplit(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .next()
-        .unwrap_or("");
     if has("`deny`") && has("`message`") {
         return (
             "expected a rule clause (`deny`, `note`, `when`, `message`, `help`) or `}` to close the rule"
@@ -218,19 +238,23 @@ fn summarize(expected: &[&str], text: &str, at: usize) -> (String, String) {
             "write `rule name {`, then the rule's clauses, then `}`".into(),
         );
     }
-    if has("a value")
-        && (has("an operator") || expected.len() == 1)
-        && !last_word.is_empty()
-        && !has("an operator")
-    {
-        return (
-            format!("expected a value after `{last_word}`"),
-            "complete the expression, for example `order.amount > 0`".into(),
-        );
-    }
     if has("a value") && !has("an operator") {
+        let prev = before
+            .chars()
+            .rev()
+            .take_while(|c| !c.is_whitespace())
+            .collect::<Vec<char>>()
+            .into_iter()
+            .rev()
+            .collect::<String>();
+        let what = "a value (a name, a number, a string, `true`, `false`, …)";
+        let message = if prev.is_empty() {
+            format!("expected {what}")
+        } else {
+            format!("expected {what} after `{prev}`")
+        };
         return (
-            "expected a value (a name, a number, a string, `true`, `false`, …)".into(),
+            message,
             "complete the expression, for example `order.amount > 0`".into(),
         );
     }
@@ -361,7 +385,8 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         | Rule::boolean
         | Rule::none
         | Rule::string
-        | Rule::quant_kind => "a value",
+        | Rule::quant_pred
+        | Rule::quant_sum => "a value",
         Rule::op_not
         | Rule::op_neg
         | Rule::kw_if
