@@ -7,6 +7,21 @@ use pactum::{Outcome, Package, Value};
 
 use super::{render, Exit, Format, MessageFormat};
 
+/// The JSON record of a document that could not be decided.
+#[derive(serde::Serialize)]
+struct ErrorRecord<'a> {
+    id: serde_json::Value,
+    error: ErrorBody<'a>,
+}
+
+#[derive(serde::Serialize)]
+struct ErrorBody<'a> {
+    code: Option<&'a str>,
+    message: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+}
+
 /// Runs `evaluate`.
 pub fn run(policy_dir: &Path, facts: &str, format: Format, messages: MessageFormat) -> Exit {
     let policy = match Package::from_dir(policy_dir).check() {
@@ -62,15 +77,16 @@ pub fn run(policy_dir: &Path, facts: &str, format: Format, messages: MessageForm
                 match format {
                     Format::Json => {
                         let (line, column) = first.and_then(|d| d.line_col()).unzip();
-                        let record = serde_json::json!({
-                            "id": id.to_json_plain(),
-                            "error": {
-                                "code": first.map(|d| d.code_id()),
-                                "message": first.map(|d| d.message()),
-                                "line": line,
-                                "column": column,
-                            }
-                        });
+                        let record = ErrorRecord {
+                            id: id.to_json_plain(),
+                            error: ErrorBody {
+                                code: first.map(|d| d.code_id()),
+                                message: first.map(|d| d.message()),
+                                line,
+                                column,
+                            },
+                        };
+                        let record = serde_json::to_string(&record).unwrap_or_default();
                         let _ = writeln!(out, "{record}");
                     }
                     Format::Human => {
