@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use crate::builtins::{self, Builtin};
 use crate::diag::{codes, Code, Diagnostic, Diagnostics};
 use crate::ir::{self, Arith, Cmp, ExprKind as K};
+use crate::limits::Limits;
 use crate::source::{Sources, Span};
 use crate::suggest::suggest;
 use crate::syntax::ast::{self, BinOp, Effect, ExprKind, IsTest, Item, Quant, UnOp};
@@ -22,8 +23,10 @@ pub(crate) fn check(
     sources: Sources,
     files: &[ast::File],
     diags: &mut Diagnostics,
+    limits: Limits,
 ) -> Option<ir::Program> {
     let mut c = Checker::new(&sources);
+    c.max_depth = limits.max_expr_depth;
     let program = c.run(files);
     let had_errors = c.diags.has_errors() || diags.has_errors();
     if had_errors {
@@ -53,6 +56,7 @@ pub(crate) fn check(
         denies,
         notes,
         outputs,
+        limits,
     })
 }
 
@@ -117,6 +121,21 @@ struct Checker<'a> {
     let_index: HashMap<Arc<str>, usize>,
     used_fields: HashSet<(usize, usize)>,
     flags: Flags,
+    /// How deep the expression being checked is, computed values it reads
+    /// included (the recursion depth of [`Checker::expr`]).
+    depth: usize,
+    max_depth: usize,
+    /// The deepest `depth` reached so far, counting the heights of the
+    /// computed values read (see `let_heights`).
+    max_seen: usize,
+    /// For each checked computed value, how deep evaluating it recurses.
+    let_heights: HashMap<usize, usize>,
+    /// Whether the depth limit was reported (once a package).
+    too_deep: bool,
+    /// Names declared by items that did not parse.
+    unparsed: HashSet<Arc<str>>,
+    /// Computed values being checked, outermost first (for cycles).
+    let_stack: Vec<usize>,
 }
 
 fn ir(kind: K, span: Span) -> ir::Expr {
@@ -145,6 +164,13 @@ impl<'a> Checker<'a> {
             let_index: HashMap::new(),
             used_fields: HashSet::new(),
             flags: Flags::default(),
+            depth: 0,
+            max_depth: Limits::default().max_expr_depth,
+            max_seen: 0,
+            let_heights: HashMap::new(),
+            too_deep: false,
+            unparsed: HashSet::new(),
+            let_stack: Vec::new(),
         }
     }
 
@@ -245,6 +271,10 @@ impl<'a> Checker<'a> {
 
     fn run(&mut self, files: &'a [ast::File]) -> Option<Parts> {
         let items: Vec<&'a Item> = files.iter().flat_map(|f| f.items.iter()).collect();
+        self.unparsed = files
+            .iter()
+            .flat_map(|f| f.unparsed_names.iter().cloned())
+            .collect();
 
         // Package name.
         let mut package: Option<&'a ast::Ident> = None;
@@ -614,17 +644,40 @@ impl<'a> Checker<'a> {
         match &state.status {
             LetStatus::Done { ty, flags } => {
                 let (ty, flags) = (ty.clone(), *flags);
+                // Evaluating it here recurses as deep as checking it did.
+                let reach = self.depth + self.let_heights.get(&i).copied().unwrap_or(0);
+                self.max_seen = self.max_seen.max(reach);
+                if reach > self.max_depth {
+                    if let Some(at) = used_at {
+                        self.depth_exceeded(at);
+                    }
+                }
                 self.merge(flags, used_at);
                 ty
             }
             LetStatus::InProgress => {
                 let (name, span) = (state.name.node.clone(), state.name.span);
-                let mut d = self.diag(
-                    codes::CHECK_CYCLE,
-                    format!("`{name}` depends on itself"),
-                    span,
-                    "defined here",
-                );
+                // The circle: from `name` through the values being checked.
+                let from = self.let_stack.iter().position(|&j| j == i).unwrap_or(0);
+                let mut chain: Vec<String> = self
+                    .let_stack
+                    .get(from..)
+                    .unwrap_or(&[])
+                    .iter()
+                    .filter_map(|&j| self.lets.get(j).map(|l| l.name.node.to_string()))
+                    .collect();
+                let message = if chain.len() <= 1 {
+                    format!("`{name}` depends on itself")
+                } else {
+                    let names: Vec<String> = chain.iter().map(|n| format!("`{n}`")).collect();
+                    chain.push(name.to_string());
+                    format!(
+                        "{} depend on each other: {}",
+                        names.join(" and "),
+                        chain.join(" → ")
+                    )
+                };
+                let mut d = self.diag(codes::CHECK_CYCLE, message, span, "defined here");
                 if let Some(at) = used_at {
                     d = d.label(
                         self.sources,
@@ -640,7 +693,13 @@ impl<'a> Checker<'a> {
                 state.status = LetStatus::InProgress;
                 let expr = state.expr;
                 let saved = std::mem::take(&mut self.flags);
+                self.let_stack.push(i);
+                let (start, seen) = (self.depth, self.max_seen);
+                self.max_seen = start;
                 let (x, ty) = self.expr(expr, &Env::default());
+                self.let_heights.insert(i, self.max_seen - start);
+                self.max_seen = self.max_seen.max(seen);
+                self.let_stack.pop();
                 let flags = std::mem::replace(&mut self.flags, saved);
                 if let Some(state) = self.lets.get_mut(i) {
                     state.status = LetStatus::Done {
@@ -693,7 +752,16 @@ impl<'a> Checker<'a> {
                 let d = self
                     .diag(
                         codes::CHECK_UNKNOWN_FIELD,
-                        format!("no field `{}` here", f.node),
+                        format!(
+                            "`{}` has no field `{}`",
+                            parts
+                                .iter()
+                                .take_while(|p| !std::ptr::eq(*p, f))
+                                .map(|p| &*p.node)
+                                .collect::<Vec<_>>()
+                                .join("."),
+                            f.node
+                        ),
                         f.span,
                         "unknown field",
                     )
@@ -814,7 +882,10 @@ impl<'a> Checker<'a> {
                         "the condition of rule `{}` does not depend on the request",
                         r.name.node
                     ),
-                    r.name.span,
+                    r.when
+                        .as_ref()
+                        .or(r.guards.last())
+                        .map_or(r.name.span, |c| c.span),
                     "same result for every request",
                 )
                 .help("compare a fact in the condition, or remove the rule if it is not needed");
@@ -906,13 +977,19 @@ impl<'a> Checker<'a> {
                         e.span,
                         format!("{other}"),
                     )
-                    .help(match other {
-                        Ty::Int | Ty::Decimal => "compare it, for example `… > 0`".to_string(),
-                        Ty::Enum(en) => format!(
-                            "test a variant, for example `… is {}`",
-                            en.variants.first().map_or("x", |v| v)
-                        ),
-                        _ => "write a comparison such as `a == b`, or an `is` test".to_string(),
+                    .help({
+                        let src = self.src(e.span).to_string();
+                        match other {
+                            Ty::Int | Ty::Decimal => format!("compare it, for example `{src} > 0`"),
+                            Ty::Enum(en) => format!(
+                                "test a variant, for example `{src} is {}`",
+                                en.variants.first().map_or("x", |v| v)
+                            ),
+                            Ty::Str => format!("compare it, for example `{src} == \"…\"`"),
+                            _ => {
+                                format!("write a comparison such as `{src} == …`, or an `is` test")
+                            }
+                        }
                     });
                 self.error(d);
             }
@@ -981,7 +1058,40 @@ impl<'a> Checker<'a> {
         Ty::Any
     }
 
+    /// Reports the depth limit (once a package) at `span`.
+    fn depth_exceeded(&mut self, span: Span) {
+        if !self.too_deep {
+            self.too_deep = true;
+            let d = self
+                    .diag(
+                        codes::LIMIT_DEPTH,
+                        format!(
+                            "this expression nests more than {} levels deep, counting the computed values it reads",
+                            self.max_depth
+                        ),
+                        span,
+                        "nested too deeply",
+                    )
+                    .help("compute the value in fewer steps, or raise the limit (`--max-depth`) for a package you trust");
+            self.error(d);
+        }
+    }
+
     fn expr(&mut self, e: &ast::Expr, env: &Env) -> (ir::Expr, Ty) {
+        if self.depth >= self.max_depth {
+            // Computed values that read computed values: each alone is
+            // shallow, the chain is not. Refuse rather than overflow.
+            self.depth_exceeded(e.span);
+            return (ir(K::Const(Value::Absent), e.span), Ty::Any);
+        }
+        self.depth += 1;
+        self.max_seen = self.max_seen.max(self.depth);
+        let r = self.expr_unguarded(e, env);
+        self.depth -= 1;
+        r
+    }
+
+    fn expr_unguarded(&mut self, e: &ast::Expr, env: &Env) -> (ir::Expr, Ty) {
         let span = e.span;
         let (kind, ty) = match &e.kind {
             ExprKind::Bool(b) => (K::Const(Value::Bool(*b)), Ty::Bool),
@@ -998,14 +1108,31 @@ impl<'a> Checker<'a> {
             ExprKind::Decimal(text) => match text.parse::<Decimal>() {
                 Ok(d) if d.to_string() == **text => (K::Const(Value::Decimal(d)), Ty::Decimal),
                 _ => {
-                    let d = self
-                        .diag(
+                    let leading_zero =
+                        text.len() > 1 && text.starts_with('0') && !text.starts_with("0.");
+                    let d = if leading_zero {
+                        let fixed = text.trim_start_matches('0');
+                        let fixed = if fixed.starts_with('.') {
+                            format!("0{fixed}")
+                        } else {
+                            fixed.to_string()
+                        };
+                        self.diag(
+                            codes::PARSE_BAD_LITERAL,
+                            format!("`{text}` has a leading zero"),
+                            span,
+                            "leading zero",
+                        )
+                        .help(format!("write `{fixed}`"))
+                    } else {
+                        self.diag(
                             codes::PARSE_BAD_LITERAL,
                             format!("`{text}` cannot be held exactly as a decimal"),
                             span,
                             "too many digits",
                         )
-                        .help("decimals hold up to 28 significant digits; shorten the number");
+                        .help("decimals hold up to 28 significant digits; shorten the number")
+                    };
                     self.error(d);
                     (K::Const(Value::Absent), Ty::Any)
                 }
@@ -1105,7 +1232,13 @@ impl<'a> Checker<'a> {
         let mut v: Vec<String> = env.locals.iter().map(|(n, _)| n.to_string()).collect();
         v.extend(self.let_index.keys().map(|k| k.to_string()));
         v.extend(self.roots.fields.iter().map(|f| f.name.to_string()));
-        v.push("allowed".into());
+        // The value being defined is no candidate for its own use.
+        if let Some(&current) = self.let_stack.last() {
+            if let Some(l) = self.lets.get(current) {
+                let own = l.name.node.to_string();
+                v.retain(|n| *n != own);
+            }
+        }
         v
     }
 
@@ -1137,6 +1270,10 @@ impl<'a> Checker<'a> {
                 .insert((Arc::as_ptr(&self.roots) as usize, i));
             self.flags.facts = true;
             return (K::Root(i), self.narrow(ty, Some(n.to_string()), env));
+        }
+        if self.unparsed.contains(n) {
+            // Declared by an item with a syntax error, already reported.
+            return (K::Const(Value::Absent), Ty::Any);
         }
         let names = self.visible_names(env);
         let help = self.did_you_mean(n, names.iter().map(String::as_str).collect());
@@ -1411,18 +1548,45 @@ impl<'a> Checker<'a> {
                     None => false,
                 };
                 if !ok {
+                    let chained = matches!(
+                        &a.kind,
+                        ExprKind::Binary(
+                            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge,
+                            _,
+                            _
+                        )
+                    );
+                    let same_enum =
+                        matches!((&at, &bt), (Ty::Enum(_), Ty::Enum(_))) && at.unify(&bt).is_some();
                     let help = match (&at, &bt) {
+                        _ if chained => {
+                            let middle = match &a.kind {
+                                ExprKind::Binary(_, _, m) => self.src(m.span).to_string(),
+                                _ => String::from("x"),
+                            };
+                            format!(
+                                "comparisons do not chain: write `{} and {middle} {} {}`",
+                                self.src(a.span),
+                                op.symbol(),
+                                self.src(b.span)
+                            )
+                        }
+                        _ if same_enum => format!(
+                            "enum values have no order; test them with `{} is …` or `{} in [a, b]`",
+                            self.src(a.span),
+                            self.src(a.span)
+                        ),
                         (Ty::Enum(en), _) => format!("compare it with one of its variants: {}", en.variants.iter().map(|v| format!("`{v}`")).collect::<Vec<_>>().join(", ")),
                         _ if matches!(op, BinOp::Eq | BinOp::Ne) => "compare values of the same type".to_string(),
                         _ => "`<`, `<=`, `>`, `>=` compare numbers, dates or strings of the same kind".to_string(),
                     };
+                    let message = if same_enum {
+                        format!("`{}` cannot order enum values", op.symbol())
+                    } else {
+                        format!("`{}` cannot compare {at:#} with {bt:#}", op.symbol())
+                    };
                     let d = self
-                        .diag(
-                            codes::CHECK_TYPE_MISMATCH,
-                            format!("`{}` cannot compare {at:#} with {bt:#}", op.symbol()),
-                            a.span,
-                            format!("{at}"),
-                        )
+                        .diag(codes::CHECK_TYPE_MISMATCH, message, a.span, format!("{at}"))
                         .label(self.sources, b.span, format!("{bt}"))
                         .help(help);
                     self.error(d);
@@ -1449,14 +1613,18 @@ impl<'a> Checker<'a> {
                         let d = self
                             .diag(
                                 codes::CHECK_TYPE_MISMATCH,
-                                format!(
-                                    "`in` looks for {at:#} in a list of {at}, but this is {bt:#}"
-                                ),
+                                match &bt {
+                                    Ty::List(elem) => format!("`{}` is {at:#}, but the list holds values of type {elem}", self.src(a.span)),
+                                    _ => format!("`in` looks for a value in a list, but this is {bt:#}"),
+                                },
                                 b.span,
                                 format!("{bt}"),
                             )
                             .label(self.sources, a.span, format!("{at}"))
-                            .help("write the list in brackets, for example `x in [\"a\", \"b\"]`");
+                            .help(match &bt {
+                                Ty::List(_) => format!("compare with a list of the same type, for example `{} in [{}]`", self.src(a.span), at.policy_example()),
+                                _ => "write the list in brackets, for example `x in [\"a\", \"b\"]`".to_string(),
+                            });
                         self.error(d);
                     }
                 }
@@ -1539,6 +1707,7 @@ impl<'a> Checker<'a> {
             }
         };
         // A constant number of decimal places must be in range.
+        let mut reported = false;
         if b == Builtin::Round {
             if let Some(ir::Expr {
                 kind: K::Const(Value::Int(p)),
@@ -1555,6 +1724,7 @@ impl<'a> Checker<'a> {
                         )
                         .help("money is usually rounded to 2 places: `round(x, 2)`");
                     self.error(d);
+                    reported = true;
                 }
             }
         }
@@ -1570,7 +1740,7 @@ impl<'a> Checker<'a> {
                 }
             })
             .collect();
-        if let Some(values) = consts {
+        if let Some(values) = consts.filter(|_| !reported) {
             if !values.contains(&Value::Absent) {
                 match builtins::call(b, &values) {
                     Ok(v) => return (K::Const(v), ty),

@@ -1,7 +1,12 @@
 //! Command-line interface: argument definitions and dispatch.
 
+mod diff;
 mod evaluate;
+mod explain;
+mod fmt;
 mod render;
+mod test;
+mod trace;
 mod validate;
 
 use std::path::PathBuf;
@@ -14,8 +19,9 @@ pub enum Exit {
     /// Clean package; every request decided (allow or deny).
     Success = 0,
     /// Diagnostics: a policy or facts error kept something from being done.
-    /// (A bad command line exits with 2, from clap.)
     Failure = 1,
+    /// A bad command line (clap exits with 2 itself for what it catches).
+    Usage = 2,
 }
 
 const EXAMPLES: &str = "\
@@ -36,6 +42,63 @@ Exit codes:
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
+    #[command(flatten)]
+    limits: LimitArgs,
+}
+
+/// Resource limits (docs/security.md); every subcommand takes them.
+#[derive(Debug, clap::Args)]
+struct LimitArgs {
+    /// Largest .policy file, in bytes [default: 1048576]
+    #[arg(long, global = true, value_name = "BYTES")]
+    max_policy_bytes: Option<usize>,
+    /// Deepest expression nesting (operators, fields, calls, computed values) [default: 128]
+    #[arg(long, global = true, value_name = "N")]
+    max_depth: Option<usize>,
+    /// Largest facts document, in bytes [default: 4194304]
+    #[arg(long, global = true, value_name = "BYTES")]
+    max_facts_bytes: Option<usize>,
+    /// Deepest nesting of lists and mappings in facts [default: 64]
+    #[arg(long, global = true, value_name = "N")]
+    max_facts_depth: Option<usize>,
+    /// Most evaluation steps for one request [default: 1000000]
+    #[arg(long, global = true, value_name = "N")]
+    max_steps: Option<u64>,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> pactum::Limits {
+        let mut l = pactum::Limits::default();
+        if let Some(v) = self.max_policy_bytes {
+            l = l.with_max_policy_bytes(v);
+        }
+        if let Some(v) = self.max_depth {
+            l = l.with_max_expr_depth(v);
+        }
+        if let Some(v) = self.max_facts_bytes {
+            l = l.with_max_facts_bytes(v);
+        }
+        if let Some(v) = self.max_facts_depth {
+            l = l.with_max_facts_depth(v);
+        }
+        if let Some(v) = self.max_steps {
+            l = l.with_max_steps(v);
+        }
+        l
+    }
+}
+
+/// The limits of this run, set once from the command line.
+static LIMITS: std::sync::OnceLock<pactum::Limits> = std::sync::OnceLock::new();
+
+/// The limits of this run (the defaults until [`run`] sets them).
+pub fn limits() -> pactum::Limits {
+    LIMITS.get().copied().unwrap_or_default()
+}
+
+/// Loads a package directory under this run's limits.
+pub fn load_package(dir: &std::path::Path) -> pactum::Package {
+    pactum::Package::from_dir_with_limits(dir, limits())
 }
 
 #[derive(Debug, Subcommand)]
@@ -55,6 +118,50 @@ enum Command {
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
     },
+    /// Explain a diagnostic code, with a wrong and a right example
+    Explain(ExplainArgs),
+    /// Rewrite .policy files in the canonical layout (comments kept)
+    #[command(
+        after_help = "Examples:\n  pactum fmt policies/\n  pactum fmt --check policies/unsubscription"
+    )]
+    Fmt {
+        /// Files or directories (searched for *.policy)
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        /// Change nothing; exit 1 when a file is not formatted
+        #[arg(long)]
+        check: bool,
+    },
+    /// Run the policy tests (*.test.yaml) that live beside a package
+    #[command(
+        after_help = "Examples:\n  pactum test policies/unsubscription\n  pactum test --coverage policies/unsubscription\n\nA test file holds one test or a list: `name`, `facts` (inline) or `facts_file`\n(relative to the test file), and `expect` with any of `decision`, `reasons`\n(exact codes), `reasons_include`, `notes`, `notes_include`, `outputs` (only\nthe outputs listed are compared)."
+    )]
+    Test {
+        /// The package directory
+        #[arg(default_value = ".")]
+        dir: PathBuf,
+        /// Report which rules fired and which `if` branches were taken
+        #[arg(long)]
+        coverage: bool,
+    },
+    /// Show the requests of a batch whose decision changes between two versions of a package
+    #[command(
+        after_help = "Examples:\n  pactum diff --policy old/ --policy policies/unsubscription --facts batch.jsonl\n  pactum diff --policy old/ --policy new/ --facts batch.yaml --format json --exit-code"
+    )]
+    Diff {
+        /// The old package directory, then the new one
+        #[arg(long, short = 'p', num_args = 1, required = true)]
+        policy: Vec<PathBuf>,
+        /// The facts file (a batch)
+        #[arg(long, short = 'f')]
+        facts: String,
+        /// How changes are printed
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Exit 1 when any request changed
+        #[arg(long)]
+        exit_code: bool,
+    },
     /// Evaluate requests against a package and print the decisions
     #[command(
         after_help = "Examples:\n  pactum evaluate --policy policies/unsubscription --facts request.yaml\n  pactum evaluate --policy policies/unsubscription --facts batch.jsonl --format json\n\nA YAML stream (documents separated by ---) or a .jsonl file is a batch: one decision per document, in order."
@@ -72,7 +179,24 @@ enum Command {
         /// How diagnostics are printed (on standard error)
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
+        /// Threads deciding the documents of a batch (default: the number of cores)
+        #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..))]
+        jobs: Option<u32>,
+        /// For every rule, show whether it fired and the values of its
+        /// condition's sub-expressions (also in `--format json`)
+        #[arg(long)]
+        explain: bool,
     },
+}
+
+/// Explain a diagnostic code, like `rustc --explain`
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "Examples:\n  pactum explain pactum::check::unknown_field\n  pactum explain unknown_field\n  pactum explain            (lists every code)"
+)]
+struct ExplainArgs {
+    /// The code, such as `pactum::check::unknown_field` (or `unknown_field`)
+    code: Option<String>,
 }
 
 /// Decision output format.
@@ -95,17 +219,72 @@ pub enum MessageFormat {
 
 /// Runs the command line.
 pub fn run(cli: Cli) -> Exit {
+    let _ = LIMITS.set(cli.limits.limits());
     match cli.command {
         Command::Validate {
             dir,
             deny_warnings,
             message_format,
         } => validate::run(&dir, deny_warnings, message_format),
+        Command::Explain(args) => explain::run(args.code.as_deref()),
         Command::Evaluate {
             policy,
             facts,
             format,
             message_format,
-        } => evaluate::run(&policy, &facts, format, message_format),
+            jobs: _,
+            explain: true,
+        } => explain_run(&policy, &facts, format, message_format),
+        Command::Fmt { paths, check } => fmt::run(&paths, check),
+        Command::Test { dir, coverage } => test::run(&dir, coverage, MessageFormat::Human),
+        Command::Diff {
+            policy,
+            facts,
+            format,
+            exit_code,
+        } => match policy.as_slice() {
+            [old, new] => diff::run(old, new, &facts, format, exit_code, MessageFormat::Human),
+            _ => {
+                eprintln!("error: `pactum diff` takes exactly two --policy: the old version, then the new one");
+                Exit::Usage
+            }
+        },
+        Command::Evaluate {
+            policy,
+            facts,
+            format,
+            message_format,
+            jobs,
+            explain: false,
+        } => {
+            let jobs = jobs.map_or_else(pactum::batch::default_jobs, |j| j as usize);
+            evaluate::run(&policy, &facts, format, message_format, jobs)
+        }
+    }
+}
+
+/// `evaluate --explain`: sequential, with a trace of every rule.
+fn explain_run(
+    policy: &std::path::Path,
+    facts: &str,
+    format: Format,
+    messages: MessageFormat,
+) -> Exit {
+    let Some(policy) = render::load_policy(policy, messages) else {
+        return Exit::Failure;
+    };
+    let read = if facts == "-" {
+        let mut s = String::new();
+        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
+            .map(|_| ("<stdin>".to_string(), s))
+    } else {
+        std::fs::read_to_string(facts).map(|s| (facts.to_string(), s))
+    };
+    match read {
+        Ok((name, text)) => trace::run(&policy, &name, &text, format, messages),
+        Err(e) => {
+            eprintln!("error[pactum::facts::io]: cannot read {facts}: {e}");
+            Exit::Failure
+        }
     }
 }

@@ -44,6 +44,60 @@ struct Evaluator<'p> {
     locals: Vec<Value>,
     allowed: bool,
     faults: Vec<(Fault, crate::source::Span)>,
+    /// When explaining: the values of the sub-expressions evaluated so far,
+    /// in post-order.
+    trace: Option<Vec<Step>>,
+    /// Nesting depth of the expression being evaluated (for `trace`).
+    depth: u32,
+    /// When measuring coverage: every `if` taken, and which branch.
+    branches: Option<Vec<(crate::source::Span, bool)>>,
+    /// Evaluation steps taken so far (expressions evaluated, list elements
+    /// visited), against `program.limits.max_steps`.
+    steps: u64,
+    /// How deep the evaluation recurses, against
+    /// `program.limits.max_expr_depth` (a second guard: the checker
+    /// already refuses deeper programs).
+    nesting: usize,
+    /// Whether a limit was hit: the fault is recorded once, and everything
+    /// after it fails at once.
+    exhausted: bool,
+}
+
+/// One evaluated sub-expression, for explanations.
+#[derive(Debug, Clone)]
+pub(crate) struct Step {
+    /// How deep in the rule's condition (0 = a whole condition).
+    pub depth: u32,
+    /// Where it is written.
+    pub span: crate::source::Span,
+    /// What it gave.
+    pub value: Value,
+}
+
+/// What an observed evaluation records.
+#[derive(Debug, Default)]
+pub(crate) struct Observe {
+    /// Record the sub-expression values of every rule's conditions.
+    pub explain: bool,
+    /// Record rules fired and `if` branches taken.
+    pub coverage: bool,
+    /// One entry a rule, deny rules first, in package order.
+    pub rules: Vec<RuleTrace>,
+    /// `if` expressions taken, with the branch (true: `then`).
+    pub branches: Vec<(crate::source::Span, bool)>,
+}
+
+/// How one rule went.
+#[derive(Debug)]
+pub(crate) struct RuleTrace {
+    /// Whether it is a deny rule (else a note).
+    pub deny: bool,
+    /// Its index among the deny (or note) rules.
+    pub index: usize,
+    /// Whether it fired.
+    pub fired: bool,
+    /// Its conditions' sub-expressions, in post-order (empty unless explaining).
+    pub steps: Vec<Step>,
 }
 
 /// The request identifier of `facts`, or absent.
@@ -59,6 +113,12 @@ pub(crate) fn identify(program: &Program, facts: &Value) -> Value {
         locals: Vec::new(),
         allowed: false,
         faults: Vec::new(),
+        trace: None,
+        depth: 0,
+        branches: None,
+        steps: 0,
+        nesting: 0,
+        exhausted: false,
     };
     match &program.identifier {
         Some(x) => ev.eval(x).unwrap_or(Value::Absent),
@@ -68,6 +128,23 @@ pub(crate) fn identify(program: &Program, facts: &Value) -> Value {
 
 /// Evaluates `program` on `facts` (a record of the schema's roots).
 pub(crate) fn evaluate(program: &Program, facts: &Value) -> Result<Decision, Diagnostics> {
+    run(program, facts, None)
+}
+
+/// Evaluates `program` on `facts`, recording what `observe` asks for.
+pub(crate) fn evaluate_observed(
+    program: &Program,
+    facts: &Value,
+    observe: &mut Observe,
+) -> Result<Decision, Diagnostics> {
+    run(program, facts, Some(observe))
+}
+
+fn run(
+    program: &Program,
+    facts: &Value,
+    mut observe: Option<&mut Observe>,
+) -> Result<Decision, Diagnostics> {
     let roots: &[Value] = match facts {
         Value::Record(r) => r,
         _ => &[],
@@ -79,14 +156,25 @@ pub(crate) fn evaluate(program: &Program, facts: &Value) -> Result<Decision, Dia
         locals: Vec::new(),
         allowed: false,
         faults: Vec::new(),
+        trace: None,
+        depth: 0,
+        branches: None,
+        steps: 0,
+        nesting: 0,
+        exhausted: false,
     };
     let id = match &program.identifier {
         Some(x) => ev.eval(x).unwrap_or(Value::Absent),
         None => Value::Absent,
     };
+    if observe.as_ref().is_some_and(|o| o.coverage) {
+        ev.branches = Some(Vec::new());
+    }
+    let explain = observe.as_ref().is_some_and(|o| o.explain);
     let mut reasons = Vec::new();
-    for rule in &program.denies {
-        if ev.fires(rule) {
+    for (index, rule) in program.denies.iter().enumerate() {
+        let fired = ev.fires_observed(rule, explain, true, index, &mut observe);
+        if fired {
             let (message, help) = ev.texts(rule);
             reasons.push(Reason {
                 code: rule.code.to_string(),
@@ -99,8 +187,9 @@ pub(crate) fn evaluate(program: &Program, facts: &Value) -> Result<Decision, Dia
     }
     ev.allowed = reasons.is_empty();
     let mut notes = Vec::new();
-    for rule in &program.notes {
-        if ev.fires(rule) {
+    for (index, rule) in program.notes.iter().enumerate() {
+        let fired = ev.fires_observed(rule, explain, false, index, &mut observe);
+        if fired {
             let (message, _) = ev.texts(rule);
             notes.push(Note {
                 code: rule.code.to_string(),
@@ -114,6 +203,9 @@ pub(crate) fn evaluate(program: &Program, facts: &Value) -> Result<Decision, Dia
     for o in &program.outputs {
         let v = ev.eval(&o.expr).unwrap_or(Value::Absent);
         outputs.push((o.name.clone(), v, o.ty.clone()));
+    }
+    if let (Some(o), Some(b)) = (observe.as_mut(), ev.branches.take()) {
+        o.branches.extend(b);
     }
     if !ev.faults.is_empty() {
         let mut diags = Diagnostics::default();
@@ -129,7 +221,8 @@ pub(crate) fn evaluate(program: &Program, facts: &Value) -> Result<Decision, Dia
             let help = match f.code.id {
                 id if id == codes::EVAL_DIVISION_BY_ZERO.id => "guard the division: `if b == 0 then … else a / b`",
                 id if id == codes::EVAL_OVERFLOW.id => "the facts hold values too large for this computation; check them, or compute in smaller steps",
-                id if id == codes::EVAL_ABSENT.id => "test the value with `is present` or give a default with `otherwise`",
+                id if id == codes::LIMIT_STEPS.id => "the facts hold lists too long for this computation; check them, or raise the limit (`--max-steps`) for facts you trust",
+                id if id == codes::LIMIT_DEPTH.id => "compute the value in fewer steps",
                 _ => "check the facts this value is computed from",
             };
             diags.push(d.help(help));
@@ -168,6 +261,32 @@ impl<'p> Evaluator<'p> {
         Failed
     }
 
+    /// Whether `rule` fires, recording its trace into `observe` if any.
+    fn fires_observed(
+        &mut self,
+        rule: &'p Rule,
+        explain: bool,
+        deny: bool,
+        index: usize,
+        observe: &mut Option<&mut Observe>,
+    ) -> bool {
+        let Some(o) = observe.as_mut() else {
+            return self.fires(rule);
+        };
+        if explain {
+            self.trace = Some(Vec::new());
+        }
+        let fired = self.fires(rule);
+        let steps = self.trace.take().unwrap_or_default();
+        o.rules.push(RuleTrace {
+            deny,
+            index,
+            fired,
+            steps,
+        });
+        fired
+    }
+
     fn fires(&mut self, rule: &'p Rule) -> bool {
         for c in &rule.conditions {
             match self.eval(c) {
@@ -203,7 +322,62 @@ impl<'p> Evaluator<'p> {
         self.program.sources.slice(e.span).to_string()
     }
 
+    /// Counts one evaluation step; fails (once with a fault, then at once)
+    /// when the request has used up its steps.
+    fn step(&mut self, e: &Expr) -> Result<(), Failed> {
+        if self.exhausted {
+            return Err(Failed);
+        }
+        self.steps += 1;
+        if self.steps > self.program.limits.max_steps {
+            self.exhausted = true;
+            let max = self.program.limits.max_steps;
+            return Err(self.fault(
+                e,
+                codes::LIMIT_STEPS,
+                format!("deciding this request takes more than {max} evaluation steps"),
+                vec![],
+            ));
+        }
+        Ok(())
+    }
+
     fn eval(&mut self, e: &'p Expr) -> R {
+        self.step(e)?;
+        if self.nesting >= self.program.limits.max_expr_depth.saturating_mul(2) {
+            self.exhausted = true;
+            let max = self.program.limits.max_expr_depth;
+            return Err(self.fault(
+                e,
+                codes::LIMIT_DEPTH,
+                format!("evaluating this nests more than {max} levels deep"),
+                vec![],
+            ));
+        }
+        self.nesting += 1;
+        let r = self.eval_traced(e);
+        self.nesting -= 1;
+        r
+    }
+
+    fn eval_traced(&mut self, e: &'p Expr) -> R {
+        if self.trace.is_none() {
+            return self.eval_node(e);
+        }
+        self.depth += 1;
+        let r = self.eval_node(e);
+        self.depth -= 1;
+        if let (Some(t), Ok(v)) = (self.trace.as_mut(), &r) {
+            t.push(Step {
+                depth: self.depth,
+                span: e.span,
+                value: v.clone(),
+            });
+        }
+        r
+    }
+
+    fn eval_node(&mut self, e: &'p Expr) -> R {
         match &e.kind {
             K::Const(v) => Ok(v.clone()),
             K::Root(i) => Ok(self.facts.get(*i).cloned().unwrap_or(Value::Absent)),
@@ -212,8 +386,10 @@ impl<'p> Evaluator<'p> {
                 _ => Ok(Value::Absent),
             },
             K::Let(i) => {
+                // When explaining, a computed value is evaluated again so that
+                // its own comparisons show under it.
                 match self.lets.get(*i) {
-                    Some(Memo::Value(v)) => return Ok(v.clone()),
+                    Some(Memo::Value(v)) if self.trace.is_none() => return Ok(v.clone()),
                     Some(Memo::Failed) => return Err(Failed),
                     _ => {}
                 }
@@ -293,7 +469,11 @@ impl<'p> Evaluator<'p> {
                 Ok(Value::Bool(!matches!(v, Value::Absent) == *want))
             }
             K::If(c, t, f) => {
-                if self.bool(c)? {
+                let taken = self.bool(c)?;
+                if let Some(b) = self.branches.as_mut() {
+                    b.push((e.span, taken));
+                }
+                if taken {
                     self.eval(t)
                 } else {
                     self.eval(f)
@@ -349,7 +529,7 @@ impl<'p> Evaluator<'p> {
                 let what = self.describe(e);
                 Err(self.fault(
                     e,
-                    codes::EVAL_ABSENT,
+                    codes::EVAL_INVALID,
                     format!("`{what}` is absent in this request"),
                     vec![],
                 ))
@@ -448,6 +628,7 @@ impl<'p> Evaluator<'p> {
         let mut result = matches!(kind, Quant::All);
         for item in items.iter() {
             self.locals.truncate(slot);
+            self.step(e)?;
             self.locals.push(item.clone());
             let v = match body {
                 Some(b) => self.eval(b),

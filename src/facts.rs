@@ -43,6 +43,7 @@ use serde::de::{
 };
 
 use crate::diag::{codes, Code, Diagnostic};
+use crate::limits::Limits;
 use crate::source::SourceFile;
 use crate::suggest::suggest;
 use crate::types::{RecordTy, Ty};
@@ -106,6 +107,39 @@ fn flow_too_deep(doc: &str, limit: usize) -> Option<usize> {
         i += 1;
     }
     None
+}
+
+/// Text from bytes that may not be UTF-8, byte for byte: every byte of an
+/// invalid sequence becomes a NUL, which neither YAML nor JSON accepts, so
+/// the document holding it fails alone (with `pactum::facts::syntax`, at
+/// that byte), while documents, lines and offsets stay where they were.
+///
+/// ```
+/// let text = pactum::facts::text_from_bytes(b"a: 1\n---\na: \xff\n".to_vec());
+/// assert_eq!(text, "a: 1\n---\na: \0\n");
+/// ```
+pub fn text_from_bytes(bytes: Vec<u8>) -> String {
+    match String::from_utf8(bytes) {
+        Ok(text) => text,
+        Err(e) => {
+            let mut bytes = e.into_bytes();
+            let mut at = 0;
+            while let Some(rest) = bytes.get(at..) {
+                match std::str::from_utf8(rest) {
+                    Ok(_) => break,
+                    Err(e) => {
+                        let bad_start = at + e.valid_up_to();
+                        let bad_len = e.error_len().unwrap_or(rest.len() - e.valid_up_to());
+                        for b in bytes.iter_mut().skip(bad_start).take(bad_len) {
+                            *b = 0;
+                        }
+                        at = bad_start + bad_len.max(1);
+                    }
+                }
+            }
+            String::from_utf8(bytes).unwrap_or_default()
+        }
+    }
 }
 
 /// The syntax of a facts file.
@@ -293,6 +327,47 @@ pub fn load(
     range: Range<usize>,
     format: Format,
 ) -> Result<Value, Diagnostic> {
+    load_with_limits(schema, file, range, format, &Limits::default())
+}
+
+/// [`load`] under `limits`: a document larger than
+/// [`Limits::max_facts_bytes`] is refused before it is parsed
+/// (`pactum::limit::facts_size`), and one whose lists and mappings nest
+/// deeper than [`Limits::max_facts_depth`] when it is read
+/// (`pactum::limit::facts_depth`).
+// One `Diagnostic` a document is this module's contract with its callers.
+#[allow(clippy::result_large_err)]
+pub fn load_with_limits(
+    schema: &Arc<RecordTy>,
+    file: &Arc<SourceFile>,
+    range: Range<usize>,
+    format: Format,
+    limits: &Limits,
+) -> Result<Value, Diagnostic> {
+    if range.len() > limits.max_facts_bytes {
+        return Err(Diagnostic::new(
+            codes::LIMIT_FACTS_SIZE,
+            format!(
+                "this facts document is {} bytes; documents are limited to {} bytes",
+                range.len(),
+                limits.max_facts_bytes
+            ),
+        )
+        .at_file(file.clone(), range.start.min(file.text().len()), 0, "this document")
+        .help("send one request per document, or raise the limit (`--max-facts-bytes`) for facts you trust"));
+    }
+    if let Some(at) = file
+        .text()
+        .get(range.clone())
+        .and_then(|doc| doc.find('\0'))
+    {
+        return Err(Diagnostic::new(
+            codes::FACTS_SYNTAX,
+            "the document is not valid UTF-8 text (or holds a NUL byte)",
+        )
+        .at_file(file.clone(), range.start + at, 1, "not UTF-8 text")
+        .help("facts are UTF-8 text: re-encode the file (for example with `iconv -t UTF-8`); the other documents are still decided"));
+    }
     let Some(doc) = file.text().get(range.clone()) else {
         return Err(Diagnostic::new(
             codes::FACTS_SYNTAX,
@@ -307,6 +382,8 @@ pub fn load(
         json,
         detail: RefCell::new(None),
         budget: Cell::new(value_budget(doc.len())),
+        depth: Cell::new(0),
+        max_depth: limits.max_facts_depth,
     };
     let seed = Seed {
         ty: &root_ty,
@@ -470,6 +547,9 @@ struct Ctx {
     json: bool,
     detail: RefCell<Option<Detail>>,
     budget: Cell<usize>,
+    /// How many values enclose the one being read.
+    depth: Cell<usize>,
+    max_depth: usize,
 }
 
 impl Ctx {
@@ -591,6 +671,19 @@ impl<'de> DeserializeSeed<'de> for Seed<'_> {
             return Err(self.ctx.fail(too_many_values()));
         }
         self.ctx.budget.set(left - 1);
+        let depth = self.ctx.depth.get();
+        if depth > self.ctx.max_depth {
+            return Err(self.ctx.fail(too_deep(self.ctx.max_depth)));
+        }
+        self.ctx.depth.set(depth + 1);
+        let result = self.read(d, expect);
+        self.ctx.depth.set(depth);
+        result
+    }
+}
+
+impl Seed<'_> {
+    fn read<'de, D: Deserializer<'de>>(self, d: D, expect: Expect<'_>) -> Result<Value, D::Error> {
         let yaml = !self.ctx.json;
         let result = match self.ty {
             Ty::Optional(_) => d.deserialize_option(expect),
@@ -604,6 +697,19 @@ impl<'de> DeserializeSeed<'de> for Seed<'_> {
             self.ctx.fallback(e, &expect);
         }
         result
+    }
+}
+
+fn too_deep(max: usize) -> Detail {
+    Detail {
+        code: codes::LIMIT_FACTS_DEPTH,
+        message: format!("the document nests lists and mappings more than {max} levels deep"),
+        found: None,
+        label: "nested too deeply".into(),
+        help: "flatten the facts, or raise the limit (`--max-facts-depth`) for facts you trust"
+            .into(),
+        target: Target::Node,
+        hint: None,
     }
 }
 
@@ -1200,6 +1306,143 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
                 }))
             }
         }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// The identifier of a document that does not fit the schema
+// ---------------------------------------------------------------------------
+
+/// The request identifier of a document that could not be read against the
+/// schema (`path`: the identifier's field names from the root), when it is
+/// there as a scalar at all; `Value::Absent` otherwise.
+///
+/// Only the mappings along `path` are visited: everything else is skipped
+/// without expanding YAML aliases, so that a document refused as an alias
+/// bomb or for its size costs nothing more here.
+pub fn loose_id(doc: &str, path: &[Arc<str>], limits: &Limits) -> Value {
+    if path.is_empty() || doc.len() > limits.max_facts_bytes {
+        return Value::Absent;
+    }
+    if flow_too_deep(doc, MAX_FLOW_DEPTH).is_some() {
+        return Value::Absent;
+    }
+    PathSeed(path)
+        .deserialize(serde_yaml::Deserializer::from_str(doc))
+        .unwrap_or(Value::Absent)
+}
+
+/// Follows a path of mapping keys down to a scalar.
+#[derive(Clone, Copy)]
+struct PathSeed<'a>(&'a [Arc<str>]);
+
+impl<'de> DeserializeSeed<'de> for PathSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for PathSeed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a mapping or a scalar")
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        Ok(if self.0.is_empty() {
+            Value::Bool(v)
+        } else {
+            Value::Absent
+        })
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        self.visit_str(&v.to_string())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        self.visit_str(&v.to_string())
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        self.visit_str(&v.to_string())
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        Ok(if self.0.is_empty() {
+            Value::Str(Arc::from(v))
+        } else {
+            Value::Absent
+        })
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Absent)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        while seq.next_element::<IgnoredAny>()?.is_some() {}
+        Ok(Value::Absent)
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        let mut found = Value::Absent;
+        while let Some(key) = map.next_key::<KeyText>()? {
+            match (self.0.split_first(), key.0) {
+                (Some((first, rest)), Some(k)) if *k == **first && found == Value::Absent => {
+                    found = map.next_value_seed(PathSeed(rest))?;
+                }
+                _ => {
+                    map.next_value::<IgnoredAny>()?;
+                }
+            }
+        }
+        Ok(found)
+    }
+}
+
+/// A mapping key: its text when it is a string, `None` for anything else.
+struct KeyText(Option<String>);
+
+impl<'de> Deserialize<'de> for KeyText {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<KeyText, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = KeyText;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a key")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<KeyText, E> {
+                Ok(KeyText(Some(v.to_string())))
+            }
+            fn visit_bool<E: de::Error>(self, _: bool) -> Result<KeyText, E> {
+                Ok(KeyText(None))
+            }
+            fn visit_i64<E: de::Error>(self, _: i64) -> Result<KeyText, E> {
+                Ok(KeyText(None))
+            }
+            fn visit_u64<E: de::Error>(self, _: u64) -> Result<KeyText, E> {
+                Ok(KeyText(None))
+            }
+            fn visit_f64<E: de::Error>(self, _: f64) -> Result<KeyText, E> {
+                Ok(KeyText(None))
+            }
+            fn visit_unit<E: de::Error>(self) -> Result<KeyText, E> {
+                Ok(KeyText(None))
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<KeyText, A::Error> {
+                while seq.next_element::<IgnoredAny>()?.is_some() {}
+                Ok(KeyText(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<KeyText, A::Error> {
+                while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+                Ok(KeyText(None))
+            }
+        }
+        d.deserialize_any(V)
     }
 }
 

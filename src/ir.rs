@@ -30,6 +30,8 @@ pub(crate) struct Program {
     pub notes: Vec<Rule>,
     /// Outputs, in package order.
     pub outputs: Vec<Output>,
+    /// The limits chosen when the package was loaded.
+    pub limits: crate::limits::Limits,
 }
 
 /// A computed value.

@@ -5,56 +5,106 @@
 //! the facts of a request, and explains every decision with the rule, code
 //! and source location behind it.
 //!
-//! The pipeline, one module a stage:
+//! ## Embedding in four steps
 //!
-//! ```text
-//! text ──syntax──▶ ast ──check──▶ ir::Program ──eval(facts)──▶ Decision
-//! ```
+//! 1. Load a package: [`Package::from_dir`] or [`Package::from_sources`].
+//! 2. Check it once: [`Package::check`] gives a [`Policy`] (the compiled
+//!    package, `Send + Sync + 'static`, cheap to clone) or every error as
+//!    [`Diagnostics`] (each a [`miette::Diagnostic`] with a stable code).
+//! 3. Decide requests, from any thread: [`Policy::evaluate_serde`] on your
+//!    own `Serialize` structs, [`Policy::evaluate_str`] on a YAML or JSON
+//!    document, or [`Policy::evaluate`] on [`Facts`] read earlier.
+//! 4. Read the [`Decision`]: its [`Verdict`], the [`Reason`]s and [`Note`]s,
+//!    and typed outputs ([`Decision::output_as`] gives a [`Decimal`], a
+//!    [`NaiveDate`], or your own struct). It serializes to the same JSON
+//!    envelope as `pactum evaluate --format json`.
+//!
+//! Reference data held by the host, such as a holiday calendar, is
+//! registered once with [`Policy::with_reference_data`]. The guide,
+//! `docs/embedding.md`, tells the error-handling story and the
+//! thread-safety guarantees.
 //!
 //! ```
-//! use pactum::Package;
+//! use pactum::{Decimal, Package};
+//!
+//! #[derive(serde::Serialize)]
+//! struct Basket { id: String, total: Decimal, used: Decimal }
+//!
+//! #[derive(serde::Serialize)]
+//! struct Request { basket: Basket }
 //!
 //! let policy = Package::from_sources([(
-//!     "refunds.policy",
+//!     "credits.policy",
 //!     r#"
-//!     package refunds
-//!     requests are identified by order.id
-//!     schema order { id: string, amount: decimal, consumed: decimal }
-//!     let refundable = max(order.amount - order.consumed, 0)
+//!     package credits
+//!     requests are identified by basket.id
+//!     schema basket { id: string, total: decimal, used: decimal }
+//!     let left = max(basket.total - basket.used, 0)
 //!     rule nothing_left {
-//!       deny NOTHING_LEFT when refundable == 0
-//!       message "Order {order.id} has nothing left to refund."
-//!       help "Nothing to do: the order is used up."
+//!       deny NOTHING_LEFT when left == 0
+//!       message "Basket {basket.id} has no credit left."
+//!       help "Nothing to do: the basket is used up."
 //!     }
-//!     output refund = round(refundable, 2)
+//!     output credit = round(left, 2)
 //!     "#,
 //! )])
 //! .check()
 //! .expect("valid package");
 //!
-//! let d = policy.evaluate_str("order: { id: o-1, amount: 10.5, consumed: 3 }").unwrap();
+//! let request = Request {
+//!     basket: Basket { id: "b-1".into(), total: Decimal::new(105, 1), used: Decimal::from(3) },
+//! };
+//! let d = policy.evaluate_serde(&request).expect("decided");
 //! assert!(d.is_allowed());
-//! assert_eq!(d.output("refund").unwrap().to_string(), "7.50");
+//! assert_eq!(d.output_as::<Decimal>("credit").unwrap(), Decimal::new(750, 2));
+//!
+//! // The same request as YAML gives the same decision.
+//! let same = policy.evaluate_str("basket: { id: b-1, total: 10.5, used: 3 }").unwrap();
+//! assert_eq!(same.to_json(), d.to_json());
+//! ```
+//!
+//! The pipeline, one module a stage:
+//!
+//! ```text
+//! text ──syntax──▶ ast ──check──▶ ir::Program ──eval(facts)──▶ Decision
 //! ```
 #![forbid(unsafe_code)]
-#![warn(missing_docs)]
+// Input must never reach a panicking index: `get` and friends instead.
+// (Tests may index: clippy.toml allows it there.)
+#![deny(clippy::indexing_slicing)]
+#![deny(missing_docs)]
 
+// Streaming, parallel batches (documented by its `//!` header, whose
+// links resolve inside the module only without an outer doc comment).
+pub mod batch;
 /// Builtin functions.
 mod builtins;
 /// Step two: name resolution, types, warnings, compilation to IR.
 mod check;
 /// The decision envelope.
 mod decision;
-/// Diagnostics and the error-code index.
+// Diagnostics and the error-code index.
 pub mod diag;
 /// Step three: evaluation.
 mod eval;
-/// Facts loading.
+/// Explanations and coverage of decisions.
+mod explain;
+/// The canonical layout of `.policy` files.
+mod format;
+// Facts loading: internal. Public only because `batch` names
+// `facts::Format` (in `Chunks::format` and a doctest); hidden from the API
+// docs, not part of the supported surface.
+#[doc(hidden)]
+#[allow(rustdoc::private_intra_doc_links)]
 pub mod facts;
 /// The compiled form.
 mod ir;
+/// Resource limits for hostile input.
+mod limits;
 /// Loading packages and the public pipeline.
 mod package;
+/// The reference evaluator, for differential tests.
+mod reference;
 /// Source files and spans.
 mod source;
 /// "Did you mean".
@@ -68,13 +118,52 @@ mod value;
 
 pub use decision::{Decision, Located, Note, Reason, Verdict};
 pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use explain::{
+    BranchCoverage, Coverage, CoverageReport, ExplainNode, Explanation, RuleCoverage,
+    RuleExplanation,
+};
+pub use format::format_source;
+#[doc(hidden)]
+pub use format::shape as syntax_shape;
+pub use limits::Limits;
 pub use package::{Facts, Outcome, Package, Policy};
+#[doc(hidden)]
+pub use reference::evaluate as reference_evaluate;
 pub use source::SourceFile;
 pub use source::Span;
 pub use suggest::suggest;
 pub use value::Value;
 
+/// Exact decimal numbers: what `decimal` facts and outputs hold (the
+/// `rust_decimal` crate's type, re-exported so that versions match).
+///
+/// ```
+/// let amount: pactum::Decimal = "12.50".parse().unwrap();
+/// assert_eq!(pactum::Value::Decimal(amount).to_string(), "12.50");
+/// ```
+pub use rust_decimal::Decimal;
+
+/// Calendar days: what `date` facts and outputs hold (the `chrono` crate's
+/// type, with its serde support, re-exported so that versions match).
+///
+/// ```
+/// let day = pactum::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+/// assert_eq!(pactum::Value::Date(day).to_string(), "2026-03-02");
+/// ```
+pub use chrono::NaiveDate;
+
+/// The embedding guide, `docs/embedding.md`: compiled here only so that its
+/// Rust examples run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../docs/embedding.md")]
+pub struct EmbeddingGuide;
+
 /// Builtin function names and signatures, for documentation and tooling.
+///
+/// ```
+/// let names: Vec<&str> = pactum::builtin_signatures().map(|(name, _)| name).collect();
+/// assert!(names.contains(&"round"));
+/// ```
 pub fn builtin_signatures() -> impl Iterator<Item = (&'static str, &'static str)> {
     builtins::ALL.iter().map(|(n, _, s)| (*n, *s))
 }

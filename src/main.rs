@@ -1,5 +1,6 @@
 //! The `pactum` command: parse arguments, run a subcommand, map its result
 //! to an exit code. Rendering lives in `cli/`; the library never prints.
+#![deny(clippy::indexing_slicing)]
 
 mod cli;
 

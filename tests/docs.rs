@@ -39,6 +39,18 @@ fn every_policy_block_in_the_docs_checks() {
         docs.sort();
         files.extend(docs);
     }
+    // The explanation pages of `pactum explain`: their "right" examples are
+    // complete packages too.
+    if let Ok(stages) = std::fs::read_dir(root.join("docs/errors")) {
+        let mut pages: Vec<_> = stages
+            .filter_map(|e| std::fs::read_dir(e.unwrap().path()).ok())
+            .flatten()
+            .map(|e| e.unwrap().path())
+            .filter(|p| p.extension().is_some_and(|x| x == "md"))
+            .collect();
+        pages.sort();
+        files.extend(pages);
+    }
     let mut checked = 0;
     for file in files {
         let text = std::fs::read_to_string(&file).unwrap();

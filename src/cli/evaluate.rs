@@ -1,9 +1,10 @@
 //! `pactum evaluate`: decide every request of a facts file.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{BufRead, IsTerminal, Write};
 use std::path::Path;
 
-use pactum::{Outcome, Package, Value};
+use pactum::batch::Batch;
+use pactum::{Diagnostics, Outcome, Value};
 
 use super::{render, Exit, Format, MessageFormat};
 
@@ -22,9 +23,24 @@ struct ErrorBody<'a> {
     column: Option<usize>,
 }
 
-/// Runs `evaluate`.
-pub fn run(policy_dir: &Path, facts: &str, format: Format, messages: MessageFormat) -> Exit {
-    let policy = match Package::from_dir(policy_dir).check() {
+/// What a worker thread makes of one document, for the writer.
+enum Rendered {
+    /// The decision, rendered.
+    Line(String),
+    /// A document that could not be decided: its record, and the
+    /// diagnostics for standard error.
+    Failed(String, Diagnostics),
+}
+
+/// Runs `evaluate`, deciding the documents of a batch on `jobs` threads.
+pub fn run(
+    policy_dir: &Path,
+    facts: &str,
+    format: Format,
+    messages: MessageFormat,
+    jobs: usize,
+) -> Exit {
+    let policy = match super::load_package(policy_dir).check() {
         Ok(p) => p,
         Err(diags) => {
             render::diagnostics(&diags, messages, false);
@@ -38,16 +54,15 @@ pub fn run(policy_dir: &Path, facts: &str, format: Format, messages: MessageForm
             return Exit::Failure;
         }
     };
-    let (name, text) = if facts == "-" {
-        let mut s = String::new();
-        if let Err(e) = std::io::stdin().read_to_string(&mut s) {
-            eprintln!("error: cannot read standard input: {e}");
-            return Exit::Failure;
-        }
-        ("<stdin>".to_string(), s)
+    let stdin = std::io::stdin();
+    let (name, input): (String, Box<dyn BufRead>) = if facts == "-" {
+        ("<stdin>".to_string(), Box::new(stdin.lock()))
     } else {
-        match std::fs::read_to_string(facts) {
-            Ok(s) => (facts.to_string(), s),
+        match std::fs::File::open(facts) {
+            Ok(f) => (
+                facts.to_string(),
+                Box::new(std::io::BufReader::with_capacity(256 * 1024, f)),
+            ),
             Err(e) => {
                 eprintln!("error[pactum::facts::io]: cannot read {facts}: {e}");
                 eprintln!("  help: give the path of a YAML, JSON or JSON Lines file, or `-` for standard input");
@@ -57,53 +72,66 @@ pub fn run(policy_dir: &Path, facts: &str, format: Format, messages: MessageForm
     };
     let stdout = std::io::stdout();
     let colour = render::colour(stdout.is_terminal());
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::with_capacity(256 * 1024, stdout.lock());
     let mut exit = Exit::Success;
-    for (i, outcome) in policy.evaluate_file(&name, &text).into_iter().enumerate() {
-        match outcome {
-            Outcome::Decided(d) => {
-                let _ = match format {
-                    Format::Json => {
-                        writeln!(out, "{}", serde_json::to_string(&d).unwrap_or_default())
-                    }
-                    Format::Human => writeln!(out, "{}", render::human(&d, &policy, colour)),
-                };
-            }
-            Outcome::Failed { id, diagnostics } => {
-                exit = Exit::Failure;
-                let _ = out.flush();
-                render::diagnostics(&diagnostics, messages, false);
-                let first = diagnostics.iter().next();
-                match format {
-                    Format::Json => {
-                        let (line, column) = first.and_then(|d| d.line_col()).unzip();
-                        let record = ErrorRecord {
-                            id: id.to_json_plain(),
-                            error: ErrorBody {
-                                code: first.map(|d| d.code_id()),
-                                message: first.map(|d| d.message()),
-                                line,
-                                column,
-                            },
-                        };
-                        let record = serde_json::to_string(&record).unwrap_or_default();
-                        let _ = writeln!(out, "{record}");
-                    }
-                    Format::Human => {
-                        let who = match &id {
-                            Value::Absent => format!("document {}", i + 1),
-                            v => v.to_string(),
-                        };
-                        let _ = writeln!(
-                            out,
-                            "{who}: NOT DECIDED ({})\n",
-                            first.map_or("error", |d| d.code_id())
-                        );
-                    }
+    let render_one = |i: usize, outcome: Outcome| match outcome {
+        Outcome::Decided(d) => Rendered::Line(match format {
+            Format::Json => serde_json::to_string(&d).unwrap_or_default(),
+            Format::Human => render::human(&d, &policy, colour),
+        }),
+        Outcome::Failed { id, diagnostics } => {
+            let first = diagnostics.iter().next();
+            let record = match format {
+                Format::Json => {
+                    let (line, column) = first.and_then(|d| d.line_col()).unzip();
+                    let record = ErrorRecord {
+                        id: id.to_json_plain(),
+                        error: ErrorBody {
+                            code: first.map(|d| d.code_id()),
+                            message: first.map(|d| d.message()),
+                            line,
+                            column,
+                        },
+                    };
+                    serde_json::to_string(&record).unwrap_or_default()
                 }
+                Format::Human => {
+                    let who = match &id {
+                        Value::Absent => format!("document {}", i + 1),
+                        v => v.to_string(),
+                    };
+                    format!(
+                        "{who}: NOT DECIDED ({})\n",
+                        first.map_or("error", |d| d.code_id())
+                    )
+                }
+            };
+            Rendered::Failed(record, diagnostics)
+        }
+    };
+    let result = Batch::new(&policy, name.as_str())
+        .jobs(jobs)
+        .run(input, render_one, |rendered| match rendered {
+            Rendered::Line(line) => writeln!(out, "{line}"),
+            Rendered::Failed(record, diagnostics) => {
+                exit = Exit::Failure;
+                out.flush()?;
+                render::diagnostics(&diagnostics, messages, false);
+                writeln!(out, "{record}")
             }
+        });
+    let flushed = out.flush();
+    match result.and(flushed) {
+        Ok(_) => exit,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit,
+        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
+            eprintln!("error[pactum::facts::io]: cannot read {name}: {e}");
+            eprintln!("  help: give the path of a YAML, JSON or JSON Lines file, or `-` for standard input");
+            Exit::Failure
+        }
+        Err(e) => {
+            eprintln!("error[pactum::facts::io]: cannot read {name} or write the decisions: {e}");
+            Exit::Failure
         }
     }
-    let _ = out.flush();
-    exit
 }

@@ -50,6 +50,21 @@ pub fn diagnostics<'a>(
     }
 }
 
+/// Loads and checks the package at `dir`; on failure prints its
+/// diagnostics and a summary line, and gives `None`.
+pub fn load_policy(dir: &std::path::Path, messages: MessageFormat) -> Option<Policy> {
+    match super::load_package(dir).check() {
+        Ok(p) => Some(p),
+        Err(diags) => {
+            diagnostics(&diags, messages, false);
+            if messages == MessageFormat::Human {
+                eprintln!("{}: check failed ({})", dir.display(), summary(&diags));
+            }
+            None
+        }
+    }
+}
+
 /// A closing summary line such as `2 errors, 1 warning`.
 pub fn summary<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> String {
     let (mut e, mut w) = (0, 0);

@@ -2,13 +2,11 @@
 
 use std::path::Path;
 
-use pactum::Package;
-
 use super::{render, Exit, MessageFormat};
 
 /// Runs `validate`.
 pub fn run(dir: &Path, deny_warnings: bool, format: MessageFormat) -> Exit {
-    let package = Package::from_dir(dir);
+    let package = super::load_package(dir);
     let (diags, ok) = match package.check() {
         Ok(policy) => (policy.warnings().clone(), true),
         Err(diags) => (diags, false),

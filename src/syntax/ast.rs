@@ -14,6 +14,9 @@ pub struct File {
     pub file: u32,
     /// Top-level items, in source order.
     pub items: Vec<Item>,
+    /// Names declared by items that did not parse (`let x = (`), so that
+    /// their uses are not reported again as unknown.
+    pub unparsed_names: Vec<Arc<str>>,
 }
 
 /// A top-level item.
@@ -57,6 +60,20 @@ pub enum TypeExpr {
     Record(Vec<(Ident, TypeExpr)>, Span),
     /// A declared type's name.
     Named(Ident),
+}
+
+impl TypeExpr {
+    /// Where the type was written.
+    pub fn span(&self) -> Span {
+        match self {
+            TypeExpr::Prim(p) => p.span,
+            TypeExpr::Optional(_, s)
+            | TypeExpr::List(_, s)
+            | TypeExpr::Enum(_, s)
+            | TypeExpr::Record(_, s) => *s,
+            TypeExpr::Named(n) => n.span,
+        }
+    }
 }
 
 /// The built-in scalar types.

@@ -1,6 +1,7 @@
 //! pest pairs to the syntax tree: one function per grammar rule, every node
 //! spanned. pest types stop here.
 
+use std::cell::Cell;
 use std::sync::{Arc, LazyLock};
 
 use pest::iterators::Pair;
@@ -35,14 +36,75 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 });
 
 /// Lowers the pairs of one item parsed at byte `base` of file `file`.
+///
+/// Expressions deeper than `max_depth` are not built: the first one is
+/// recorded (see [`Lower::too_deep`]) and stands as `none`. The depth is
+/// bounded from above before the Pratt parser runs: along every path of
+/// nested `expr` pairs, the operands, operators and field accesses of each
+/// are added up, so that neither the Pratt parser (which recurses on prefix
+/// operators) nor the checker and evaluator (which recurse on the tree) can
+/// overflow the stack.
 pub(crate) struct Lower {
     file: u32,
     base: usize,
+    max_depth: usize,
+    depth: Cell<usize>,
+    too_deep: Cell<Option<Span>>,
+}
+
+/// `text` without trailing whitespace and comments.
+fn without_trailing_trivia(mut text: &str) -> &str {
+    loop {
+        let trimmed = text.trim_end();
+        let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+        let line = trimmed.get(line_start..).unwrap_or("");
+        match comment_start(line) {
+            Some(at) => text = trimmed.get(..line_start + at).unwrap_or(""),
+            None => return trimmed,
+        }
+    }
+}
+
+/// Where a comment starts in one line, if it has one (not inside a string).
+fn comment_start(line: &str) -> Option<usize> {
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in line.char_indices() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '#' if !in_string => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// Whether a pair is a keyword token (kept by pest, meaningless here).
 fn is_keyword(rule: Rule) -> bool {
     format!("{rule:?}").starts_with("kw_")
+}
+
+/// Whether a pair is an infix operator.
+fn is_infix(rule: Rule) -> bool {
+    matches!(
+        rule,
+        Rule::op_or
+            | Rule::op_and
+            | Rule::op_otherwise
+            | Rule::op_eq
+            | Rule::op_ne
+            | Rule::op_lt
+            | Rule::op_le
+            | Rule::op_gt
+            | Rule::op_ge
+            | Rule::op_in
+            | Rule::op_add
+            | Rule::op_sub
+            | Rule::op_mul
+            | Rule::op_div
+    )
 }
 
 /// The meaningful children of a pair.
@@ -56,13 +118,50 @@ impl Lower {
         file: u32,
         base: usize,
         _diags: &mut Diagnostics,
+        max_depth: usize,
     ) -> Self {
-        Lower { file, base }
+        Lower {
+            file,
+            base,
+            max_depth,
+            depth: Cell::new(0),
+            too_deep: Cell::new(None),
+        }
     }
 
+    /// Where the first expression deeper than the limit is, if any.
+    pub(crate) fn too_deep(&self) -> Option<Span> {
+        self.too_deep.get()
+    }
+
+    /// Enters a level that adds `cost` to the depth; `None` (and the place
+    /// recorded) when that goes past the limit. Leave with [`Lower::leave`].
+    fn enter(&self, cost: usize, span: Span) -> Option<usize> {
+        let depth = self.depth.get().saturating_add(cost);
+        if depth > self.max_depth || self.too_deep.get().is_some() {
+            if self.too_deep.get().is_none() {
+                self.too_deep.set(Some(span));
+            }
+            return None;
+        }
+        self.depth.set(depth);
+        Some(cost)
+    }
+
+    fn leave(&self, cost: usize) {
+        self.depth.set(self.depth.get().saturating_sub(cost));
+    }
+
+    /// The span of a pair, without the whitespace and comments pest may
+    /// have taken after it (before an optional part that did not match).
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        Span::new(self.file, self.base + s.start(), self.base + s.end())
+        let len = without_trailing_trivia(s.as_str()).len();
+        Span::new(
+            self.file,
+            self.base + s.start(),
+            self.base + s.start() + len,
+        )
     }
 
     fn ident(&self, pair: &Pair<'_, Rule>) -> Ident {
@@ -326,6 +425,25 @@ impl Lower {
     }
 
     fn expr(&self, pair: Pair<'_, Rule>) -> Expr {
+        let span = self.span(&pair);
+        // Operands, prefix operators and `is` tests: at least the depth the
+        // chain adds (infix operators do not count, their operands do).
+        let cost = children(pair.clone())
+            .filter(|p| !is_infix(p.as_rule()))
+            .count()
+            .max(1);
+        let Some(cost) = self.enter(cost, span) else {
+            return Expr {
+                kind: ExprKind::None,
+                span,
+            };
+        };
+        let e = self.expr_unguarded(pair);
+        self.leave(cost);
+        e
+    }
+
+    fn expr_unguarded(&self, pair: Pair<'_, Rule>) -> Expr {
         PRATT
             .map_primary(|p| self.postfix_expr(p))
             .map_prefix(|op, rhs| {
@@ -392,14 +510,23 @@ impl Lower {
         if pair.as_rule() != Rule::postfix_expr {
             return self.primary(pair);
         }
+        let fields = children(pair.clone()).count();
+        let Some(cost) = self.enter(fields, span) else {
+            return Expr {
+                kind: ExprKind::None,
+                span,
+            };
+        };
         let mut it = children(pair);
         let Some(first) = it.next() else {
+            self.leave(cost);
             return Expr {
                 kind: ExprKind::None,
                 span,
             };
         };
         let mut e = self.primary(first);
+        self.leave(cost);
         for f in it {
             let field = self.ident(&f);
             let span = e.span.to(field.span);
@@ -478,7 +605,7 @@ mod tests {
         let mut sources = Sources::default();
         let f = sources.add(SourceFile::new("t.policy", text));
         let mut diags = Diagnostics::default();
-        let file = crate::syntax::parse(&sources, f, &mut diags);
+        let file = crate::syntax::parse(&sources, f, &mut diags, &crate::Limits::default());
         (file.items, diags)
     }
 

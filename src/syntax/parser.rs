@@ -6,14 +6,35 @@ use pest::Parser as _;
 use super::ast;
 use super::lower::Lower;
 use crate::diag::{codes, Diagnostic, Diagnostics};
+use crate::limits::Limits;
 use crate::source::{Sources, Span};
 
 #[derive(pest_derive::Parser)]
 #[grammar = "../grammar/pactum.pest"]
 pub(crate) struct PactumParser;
 
-/// The deepest nesting of brackets accepted in one declaration.
+/// The deepest nesting of brackets (and of `if`, quantifier bodies and
+/// `list of`, which nest without brackets) accepted in one declaration: the
+/// parser recurses on each level.
 pub(crate) const MAX_NESTING: usize = 64;
+
+/// How many syntax errors one file reports before the parser gives up on it.
+const MAX_SYNTAX_ERRORS: usize = 100;
+
+/// Whether `text` holds only whitespace and comments (the grammar's trivia).
+fn only_trivia(mut text: &str) -> bool {
+    loop {
+        text = text.trim_start_matches([' ', '\t', '\r', '\n']);
+        match text.strip_prefix('#') {
+            Some(comment) => {
+                text = comment
+                    .find('\n')
+                    .map_or("", |i| comment.get(i..).unwrap_or(""))
+            }
+            None => return text.is_empty(),
+        }
+    }
+}
 
 /// Keywords that start a top-level item; recovery resumes at one of them.
 const ITEM_STARTS: &[&str] = &[
@@ -22,19 +43,54 @@ const ITEM_STARTS: &[&str] = &[
 
 /// Parses file number `file` of `sources`. Syntax errors go to `diags`; the
 /// items that did parse are returned so that the checker can still report
-/// its own errors about them.
-pub(crate) fn parse(sources: &Sources, file: u32, diags: &mut Diagnostics) -> ast::File {
+/// its own errors about them. A file larger than `limits.max_policy_bytes`
+/// is refused whole; an item whose expressions nest deeper than
+/// `limits.max_expr_depth` is reported and left out.
+pub(crate) fn parse(
+    sources: &Sources,
+    file: u32,
+    diags: &mut Diagnostics,
+    limits: &Limits,
+) -> ast::File {
     pest::set_error_detail(true);
     let text = sources
         .get(file)
         .map(|f| f.text().to_owned())
         .unwrap_or_default();
+    if text.len() > limits.max_policy_bytes {
+        diags.push(
+            Diagnostic::new(
+                codes::LIMIT_POLICY_SIZE,
+                format!(
+                    "this file is {} bytes; policy files are limited to {} bytes",
+                    text.len(),
+                    limits.max_policy_bytes
+                ),
+            )
+            .at(sources, Span::new(file, 0, 0), "")
+            .help("split the package into several files, or raise the limit (`--max-policy-bytes`) for a file you trust"),
+        );
+        return ast::File {
+            file,
+            items: Vec::new(),
+            unparsed_names: Vec::new(),
+        };
+    }
     let mut items = Vec::new();
+    let mut unparsed_names = Vec::new();
     let mut pos = 0usize;
     let mut recovering = false;
+    let mut errors = 0usize;
     while pos < text.len() {
         let rest = text.get(pos..).unwrap_or("");
-        if PactumParser::parse(Rule::rest, rest).is_ok() {
+        // Not `Rule::rest`: a failed pest parse builds an error whose line
+        // is found by scanning the whole input, which made every item cost
+        // the length of the rest of the file.
+        if only_trivia(rest) {
+            break;
+        }
+        if errors >= MAX_SYNTAX_ERRORS {
+            // Each error costs a scan of the rest of the file: stop here.
             break;
         }
         if recovering && rest.trim_start().starts_with('}') {
@@ -43,16 +99,23 @@ pub(crate) fn parse(sources: &Sources, file: u32, diags: &mut Diagnostics) -> as
             pos += skip;
             continue;
         }
-        if let Some((offset, depth)) = too_deep(rest) {
+        if let Some((offset, depth, keywords)) = too_deep(rest) {
             let span = Span::new(file, pos + offset, pos + offset + 1);
             diags.push(
                 Diagnostic::new(
                     codes::PARSE_SYNTAX,
-                    format!("brackets nested {depth} deep; at most {MAX_NESTING} are allowed"),
+                    if keywords {
+                        format!("brackets, `if`s, quantifiers or `list of` nested {depth} deep; at most {MAX_NESTING} are allowed")
+                    } else {
+                        format!("brackets nested {depth} deep; at most {MAX_NESTING} are allowed")
+                    },
                 )
                 .at(sources, span, "nested too deeply here")
                 .help("split the expression into several `let` values"),
             );
+            if let Some(n) = declared_name(rest) {
+                unparsed_names.push(n);
+            }
             match resume_point(&text, pos, pos + offset) {
                 Some(next) => {
                     pos = next;
@@ -66,8 +129,24 @@ pub(crate) fn parse(sources: &Sources, file: u32, diags: &mut Diagnostics) -> as
             Ok(mut pairs) => {
                 let Some(item_at) = pairs.next() else { break };
                 let consumed = item_at.as_span().end();
-                let lower = Lower::new(sources, file, pos, diags);
+                let lower = Lower::new(sources, file, pos, diags, limits.max_expr_depth);
+                let before = items.len();
                 lower.items(item_at, &mut items, &[]);
+                if let Some(span) = lower.too_deep() {
+                    // Leave the item out: its expressions were cut short.
+                    items.truncate(before);
+                    diags.push(
+                        Diagnostic::new(
+                            codes::LIMIT_DEPTH,
+                            format!(
+                                "this expression nests more than {} operators, fields or calls deep",
+                                limits.max_expr_depth
+                            ),
+                        )
+                        .at(sources, span, "nested too deeply")
+                        .help("split the expression into several `let` values"),
+                    );
+                }
                 pos += consumed.max(1);
                 recovering = false;
             }
@@ -90,6 +169,10 @@ pub(crate) fn parse(sources: &Sources, file: u32, diags: &mut Diagnostics) -> as
                         reported
                     };
                 diags.push(syntax_error(sources, file, &text, at, &e));
+                errors += 1;
+                if let Some(n) = declared_name(rest) {
+                    unparsed_names.push(n);
+                }
                 match resume_point(&text, pos, at) {
                     Some(next) => {
                         pos = next;
@@ -100,16 +183,31 @@ pub(crate) fn parse(sources: &Sources, file: u32, diags: &mut Diagnostics) -> as
             }
         }
     }
-    ast::File { file, items }
+    ast::File {
+        file,
+        items,
+        unparsed_names,
+    }
 }
 
-/// The offset of the first bracket nested deeper than [`MAX_NESTING`] in the
-/// next item, and the depth reached, if any.
-fn too_deep(text: &str) -> Option<(usize, usize)> {
-    let mut depth = 0usize;
+/// The offset of the first bracket (or `if`, `where`, `of`) nested deeper
+/// than [`MAX_NESTING`] in the next item, the depth reached, and whether
+/// keywords counted. The scan stops at the end of the item (a line that
+/// starts a top-level item outside any bracket), so that parsing a file
+/// stays linear in its length.
+///
+/// `if`, quantifier bodies (`where`, `of`) and `list of` nest without a
+/// closing bracket: each counts one level until the bracket around it
+/// closes (or the item ends).
+fn too_deep(text: &str) -> Option<(usize, usize, bool)> {
+    // Levels opened by keywords, per open bracket (the outermost first).
+    let mut keyword_levels: Vec<usize> = vec![0];
+    let mut brackets = 0usize;
     let mut in_string = false;
     let mut escaped = false;
-    for (i, c) in text.char_indices() {
+    let mut prev = '\n';
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
         if in_string {
             match c {
                 _ if escaped => escaped = false,
@@ -117,21 +215,77 @@ fn too_deep(text: &str) -> Option<(usize, usize)> {
                 '"' => in_string = false,
                 _ => {}
             }
+            prev = c;
             continue;
         }
+        let word_start = !(prev.is_alphanumeric() || prev == '_' || prev == '.');
         match c {
             '"' => in_string = true,
+            '#' => {
+                // A comment: skip to the end of the line.
+                while chars.next_if(|&(_, c)| c != '\n').is_some() {}
+                prev = ' ';
+                continue;
+            }
             '(' | '[' | '{' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some((i, depth));
+                brackets += 1;
+                keyword_levels.push(0);
+            }
+            ')' | ']' | '}' => {
+                if keyword_levels.len() > 1 {
+                    keyword_levels.pop();
+                }
+                brackets = brackets.saturating_sub(1);
+            }
+            '\n' if brackets == 0 && i > 0 => {
+                let next = text.get(i + 1..).unwrap_or("");
+                if ITEM_STARTS.iter().any(|kw| starts_word(next, kw)) {
+                    return None;
                 }
             }
-            ')' | ']' | '}' => depth = depth.saturating_sub(1),
+            'i' | 'w' | 'o' if word_start => {
+                let here = text.get(i..).unwrap_or("");
+                if ["if", "where", "of"].iter().any(|kw| starts_word(here, kw)) {
+                    if let Some(level) = keyword_levels.last_mut() {
+                        *level += 1;
+                    }
+                }
+            }
             _ => {}
+        }
+        prev = c;
+        let keywords: usize = keyword_levels.iter().sum();
+        let depth = brackets + keywords;
+        if depth > MAX_NESTING {
+            return Some((i, depth, keywords > 0));
         }
     }
     None
+}
+
+/// Whether `text` starts with the word `kw` (not a longer name).
+fn starts_word(text: &str, kw: &str) -> bool {
+    text.starts_with(kw)
+        && !text
+            .get(kw.len()..)
+            .and_then(|s| s.chars().next())
+            .is_some_and(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// The name an item declares (`let NAME`, `rule NAME`, …), read from its
+/// text even when the item does not parse.
+fn declared_name(item: &str) -> Option<std::sync::Arc<str>> {
+    let mut words = item
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty());
+    let mut first = words.next()?;
+    if first == "optional" {
+        first = words.next()?;
+    }
+    match first {
+        "let" | "output" | "rule" | "schema" | "type" => words.next().map(std::sync::Arc::from),
+        _ => None,
+    }
 }
 
 /// Where to resume after an error at `at` in an item that starts at
@@ -198,7 +352,13 @@ fn syntax_error(
     }
     let (message, label, help) = summarize(&expected, text, at);
     let len = found_len(text, at);
-    Diagnostic::new(codes::PARSE_SYNTAX, format!("{message}, found {found}"))
+    // Messages that already say what is wrong do not repeat what was found.
+    let message = if message.ends_with('.') {
+        message.trim_end_matches('.').to_string()
+    } else {
+        format!("{message}, found {found}")
+    };
+    Diagnostic::new(codes::PARSE_SYNTAX, message)
         .at(sources, Span::new(file, at, at + len), label)
         .help(help)
 }
@@ -213,15 +373,88 @@ fn summarize(expected: &[&str], text: &str, at: usize) -> (String, String, Strin
     (message, label, help)
 }
 
+/// What an author calls a message that ends in `.`: complete, not followed
+/// by ", found …".
 fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
     let here = text.get(at..).unwrap_or("");
+    let has = |s: &str| expected.contains(&s);
+    let word: String = here
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
     if here.starts_with('=') && !here.starts_with("==") {
         return (
-            "`=` is not a comparison".into(),
-            "use `==` to compare two values (`=` only names a `let` or an `output`)".into(),
+            "`=` is not a comparison.".into(),
+            "write `==` to compare two values (`=` only names a `let` or an `output`)".into(),
         );
     }
-    let has = |s: &str| expected.contains(&s);
+    if has("the rest of the string") && here.starts_with('}') {
+        return (
+            "a lone `}` in a text must be written `}}`.".into(),
+            "write `}}` for a brace in the text; `{expr}` puts a value in it".into(),
+        );
+    }
+    if has("the rest of the string")
+        && (here.is_empty() || here.starts_with('\n') || here.starts_with('\r'))
+    {
+        return (
+            "this text is not closed before the end of the line.".into(),
+            "add `\"` where the text ends; a text cannot span lines (write `\\n` for a line break)"
+                .into(),
+        );
+    }
+    if [
+        "let", "output", "schema", "type", "package", "requests", "optional",
+    ]
+    .contains(&word.as_str())
+        && has("a declaration")
+        && !has("the end of the file")
+    {
+        return (
+            format!("`{word}` cannot go inside a `when` block."),
+            format!(
+                "move the `{word}` above the block; only rules and `when` blocks go inside one"
+            ),
+        );
+    }
+    if has("a name") && !word.is_empty() && is_keyword(&word) {
+        return (
+            format!("`{word}` is a reserved word and cannot be used as a name."),
+            format!("choose another name, such as `{word}_value`"),
+        );
+    }
+    if has("`else`") {
+        return (
+            "`if … then …` needs an `else` branch".into(),
+            "add `else …`: an `if` gives a value on both branches (use `else none` for no value)"
+                .into(),
+        );
+    }
+    if has("`then`") {
+        return (
+            "expected `then` after the condition of `if`".into(),
+            "write `if condition then value else other_value`".into(),
+        );
+    }
+    if has("`where`") {
+        return (
+            "expected `where` and a condition after the list".into(),
+            "write `any x in list where condition` (or `all`, `count`); `sum x in list of value`"
+                .into(),
+        );
+    }
+    if has("`:`") && !has("a value") {
+        return (
+            "expected `:` after the field name".into(),
+            "write each field as `name: type`".into(),
+        );
+    }
+    if has("`,`") && has("`]`") && !has("an operator") {
+        return (
+            "expected `,` or `]` in the list".into(),
+            "separate list elements with `,` and close the list with `]`".into(),
+        );
+    }
     let before = text.get(..at).unwrap_or("").trim_end();
     if has("`deny`") && has("`message`") {
         return (
@@ -292,6 +525,12 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
         format!("expected {}", join(expected)),
         format!("insert {} here, or check the line above", short(expected)),
     )
+}
+
+/// Whether `word` is a reserved word of the language.
+fn is_keyword(word: &str) -> bool {
+    PactumParser::parse(Rule::keyword, word)
+        .is_ok_and(|mut p| p.next().is_some_and(|k| k.as_str() == word))
 }
 
 fn join(items: &[&str]) -> String {
@@ -449,6 +688,11 @@ mod tests {
     fn nesting_is_measured_outside_strings() {
         assert_eq!(too_deep("let x = \"((((\""), None);
         let deep = format!("let x = {}1{}", "(".repeat(70), ")".repeat(70));
-        assert_eq!(too_deep(&deep).map(|(_, d)| d), Some(65));
+        assert_eq!(too_deep(&deep).map(|(_, d, _)| d), Some(65));
+        let ifs = format!("let x = {}1", "if true then 1 else ".repeat(70));
+        assert_eq!(too_deep(&ifs).map(|(_, d, k)| (d, k)), Some((65, true)));
+        // Each item is measured on its own.
+        let many = "let x = if true then 1 else 2\n".repeat(100);
+        assert_eq!(too_deep(&many), None);
     }
 }

@@ -1,0 +1,135 @@
+//! End-to-end batch benchmark (docs/performance.md): a JSONL file of 100,000
+//! generated requests decided by the built `pactum` binary
+//! (`evaluate --format json`, output to /dev/null), with one and with two
+//! threads, against serde_json reading the same bytes into the oracle's
+//! structs in-process (alone, and then deciding and printing each one by
+//! hand).
+//!
+//! Before timing, it prints the peak resident memory of the binary on 1,000
+//! and on 100,000 requests (flat memory: the batch is streamed).
+//!
+//! Run with `cargo bench --bench batch`; `PACTUM_BATCH_N` changes the size.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+// Its tests module is compiled without the test harness here.
+#[allow(unused_imports)]
+#[path = "../tests/support/unsubscription.rs"]
+mod unsubscription;
+
+use std::hint::black_box;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::Duration;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+
+const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/unsubscription");
+const BIN: &str = env!("CARGO_BIN_EXE_pactum");
+const SEED: u64 = 4;
+
+fn batch_size() -> usize {
+    std::env::var("PACTUM_BATCH_N")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(100_000)
+}
+
+/// Writes `n` generated requests as JSON Lines, once.
+fn batch_file(n: usize) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let path = dir.join(format!("batch-{SEED}-{n}.jsonl"));
+    if !path.exists() {
+        let mut f = std::io::BufWriter::new(std::fs::File::create(&path).unwrap());
+        for doc in unsubscription::generate(SEED, n) {
+            writeln!(f, "{doc}").unwrap();
+        }
+        f.flush().unwrap();
+    }
+    path
+}
+
+fn command(file: &Path, jobs: usize) -> Command {
+    let mut cmd = Command::new(BIN);
+    cmd.args(["evaluate", "--policy", PACK, "--format", "json", "--jobs"])
+        .arg(jobs.to_string())
+        .arg("--facts")
+        .arg(file)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    cmd
+}
+
+fn run(file: &Path, jobs: usize) {
+    let status = command(file, jobs).status().unwrap();
+    assert!(
+        status.success(),
+        "pactum evaluate failed on {}",
+        file.display()
+    );
+}
+
+/// Peak resident memory of one run, in KiB, read from `VmHWM` (a
+/// high-water mark) while the process lives.
+fn peak_rss_kib(file: &Path, jobs: usize) -> Option<u64> {
+    let mut child = command(file, jobs).spawn().unwrap();
+    let status = format!("/proc/{}/status", child.id());
+    let mut peak = None;
+    loop {
+        if let Ok(text) = std::fs::read_to_string(&status) {
+            let hwm = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok());
+            if hwm.is_some() {
+                peak = hwm.max(peak);
+            }
+        }
+        if child.try_wait().unwrap().is_some() {
+            return peak;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+}
+
+fn batch(c: &mut Criterion) {
+    let n = batch_size();
+    let file = batch_file(n);
+    let small = batch_file(1_000);
+    for (label, f) in [("1,000", &small), (&*format!("{n}"), &file)] {
+        match peak_rss_kib(f, 2) {
+            Some(kib) => eprintln!("peak RSS, {label} requests, --jobs 2: {kib} KiB"),
+            None => eprintln!("peak RSS, {label} requests: unknown (no /proc)"),
+        }
+    }
+    let bytes = std::fs::read_to_string(&file).unwrap();
+    let mut g = c.benchmark_group(format!("batch_{n}"));
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(20));
+    g.bench_function("pactum_cli_jobs_1", |b| b.iter(|| run(&file, 1)));
+    g.bench_function("pactum_cli_jobs_2", |b| b.iter(|| run(&file, 2)));
+    g.bench_function("serde_json_to_structs", |b| {
+        b.iter(|| {
+            let mut count = 0usize;
+            for line in black_box(&bytes).lines() {
+                let f: unsubscription::Facts = serde_json::from_str(line).unwrap();
+                count += usize::from(f.resource.security_risk);
+            }
+            count
+        })
+    });
+    g.bench_function("serde_json_then_handwritten_printed", |b| {
+        b.iter(|| {
+            let mut out = std::io::sink();
+            for line in black_box(&bytes).lines() {
+                let f: unsubscription::Facts = serde_json::from_str(line).unwrap();
+                let d = unsubscription::decide(&f);
+                writeln!(out, "{d}").unwrap();
+            }
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, batch);
+criterion_main!(benches);

@@ -1,0 +1,152 @@
+//! In-process benchmarks of the unsubscription pack (docs/performance.md):
+//!
+//! - `in_process`: one request decided from facts read beforehand
+//!   (`Policy::evaluate`), against the hand-written Rust decision of
+//!   `tests/support/unsubscription.rs` (`decide`) on the same requests;
+//! - `load_and_evaluate`: one request read from its JSON text, then decided,
+//!   against serde_json reading the same bytes into the oracle's structs
+//!   (alone, and followed by `decide`);
+//! - `validate`: `Package::from_sources(..).check()` of the shipped pack and
+//!   of a generated package of 10,000 rules.
+//!
+//! Requests come from the seeded generator (`generate(seed, n)`); each
+//! iteration takes the next one of a corpus of 1,000, so the medians average
+//! over every rule. Run with `cargo bench --bench engine`.
+#![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
+
+// Its tests module is compiled without the test harness here.
+#[allow(unused_imports)]
+#[path = "../tests/support/unsubscription.rs"]
+mod unsubscription;
+
+#[path = "support/genpack.rs"]
+mod genpack;
+
+use std::hint::black_box;
+use std::path::Path;
+
+use criterion::{criterion_group, criterion_main, Criterion};
+use pactum::{Package, Policy};
+
+const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/unsubscription");
+const SEED: u64 = 4;
+const CORPUS: usize = 1_000;
+
+fn pack_sources() -> Vec<(String, String)> {
+    let mut files: Vec<_> = std::fs::read_dir(PACK)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "policy"))
+        .collect();
+    files.sort();
+    files
+        .into_iter()
+        .map(|p| {
+            (
+                p.display().to_string(),
+                std::fs::read_to_string(&p).unwrap(),
+            )
+        })
+        .collect()
+}
+
+fn policy() -> Policy {
+    Package::from_dir(Path::new(PACK)).check().unwrap()
+}
+
+/// Cycles through a corpus, one element an iteration.
+struct Cycle<'a, T> {
+    items: &'a [T],
+    next: usize,
+}
+
+impl<'a, T> Cycle<'a, T> {
+    fn new(items: &'a [T]) -> Self {
+        Cycle { items, next: 0 }
+    }
+    fn next(&mut self) -> &'a T {
+        let item = &self.items[self.next];
+        self.next = (self.next + 1) % self.items.len();
+        item
+    }
+}
+
+fn in_process(c: &mut Criterion) {
+    let policy = policy();
+    let docs = unsubscription::generate(SEED, CORPUS);
+    let facts: Vec<_> = docs
+        .iter()
+        .map(|d| policy.facts_from_str(d).unwrap())
+        .collect();
+    let structs: Vec<unsubscription::Facts> = docs
+        .iter()
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect();
+    let mut g = c.benchmark_group("in_process");
+    let mut it = Cycle::new(&facts);
+    g.bench_function("pactum_evaluate", |b| {
+        b.iter(|| policy.evaluate(black_box(it.next())).unwrap())
+    });
+    let mut it = Cycle::new(&structs);
+    g.bench_function("handwritten_decide", |b| {
+        b.iter(|| unsubscription::decide(black_box(it.next())))
+    });
+    g.finish();
+}
+
+fn load_and_evaluate(c: &mut Criterion) {
+    let policy = policy();
+    let docs = unsubscription::generate(SEED, CORPUS);
+    let mut g = c.benchmark_group("load_and_evaluate");
+    let mut it = Cycle::new(&docs);
+    g.bench_function("pactum_json_then_evaluate", |b| {
+        b.iter(|| {
+            let facts = policy.facts_from_str(black_box(it.next())).unwrap();
+            policy.evaluate(&facts).unwrap()
+        })
+    });
+    let mut it = Cycle::new(&docs);
+    g.bench_function("pactum_facts_from_json", |b| {
+        b.iter(|| policy.facts_from_str(black_box(it.next())).unwrap())
+    });
+    let mut it = Cycle::new(&docs);
+    g.bench_function("serde_json_to_structs", |b| {
+        b.iter(|| serde_json::from_str::<unsubscription::Facts>(black_box(it.next())).unwrap())
+    });
+    let mut it = Cycle::new(&docs);
+    g.bench_function("serde_json_then_handwritten", |b| {
+        b.iter(|| {
+            let f: unsubscription::Facts = serde_json::from_str(black_box(it.next())).unwrap();
+            unsubscription::decide(&f)
+        })
+    });
+    g.finish();
+}
+
+fn validate(c: &mut Criterion) {
+    let pack = pack_sources();
+    let big = genpack::package(10_000);
+    // Both must check: a benchmark of a failing check measures nothing.
+    Package::from_sources(pack.clone()).check().unwrap();
+    Package::from_sources(big.clone()).check().unwrap();
+    let mut g = c.benchmark_group("validate");
+    g.bench_function("shipped_pack", |b| {
+        b.iter(|| {
+            Package::from_sources(black_box(pack.clone()))
+                .check()
+                .unwrap()
+        })
+    });
+    g.sample_size(10);
+    g.bench_function("generated_10000_rules", |b| {
+        b.iter(|| {
+            Package::from_sources(black_box(big.clone()))
+                .check()
+                .unwrap()
+        })
+    });
+    g.finish();
+}
+
+criterion_group!(benches, in_process, load_and_evaluate, validate);
+criterion_main!(benches);

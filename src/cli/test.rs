@@ -1,0 +1,283 @@
+//! `pactum test`: the policy tests that live beside a package.
+//!
+//! A test file `*.test.yaml` (in the package directory or below it) holds one
+//! test or a list of tests:
+//!
+//! ```yaml
+//! - name: pay-as-you-go is never refunded
+//!   facts_file: examples/pay-as-you-go.yaml   # or `facts:` with the facts inline
+//!   expect:
+//!     decision: deny
+//!     reasons: [PAY_AS_YOU_GO]                 # exactly these codes
+//!     notes_include: []                        # at least these codes
+//!     outputs: { refund_amount: "0.00" }       # only the outputs listed
+//! ```
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::IsTerminal;
+use std::path::{Path, PathBuf};
+
+use pactum::{Coverage, Decision};
+use serde::Deserialize;
+
+use super::{render, Exit, MessageFormat};
+
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum TestFile {
+    Many(Vec<TestCase>),
+    One(Box<TestCase>),
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TestCase {
+    name: String,
+    #[serde(default)]
+    facts: Option<serde_yaml::Value>,
+    #[serde(default)]
+    facts_file: Option<String>,
+    expect: Expect,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Expect {
+    decision: Option<String>,
+    reasons: Option<Vec<String>>,
+    reasons_include: Option<Vec<String>>,
+    notes: Option<Vec<String>>,
+    notes_include: Option<Vec<String>>,
+    outputs: Option<BTreeMap<String, serde_yaml::Value>>,
+}
+
+fn find_tests(dir: &Path, out: &mut Vec<PathBuf>) {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
+    paths.sort();
+    for p in paths {
+        if p.is_dir() {
+            find_tests(&p, out);
+        } else if p
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().ends_with(".test.yaml"))
+        {
+            out.push(p);
+        }
+    }
+}
+
+/// Compares what a test expects with a decision; the differences, if any.
+fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
+    let mut diffs = Vec::new();
+    let json = d.to_json();
+    let decision = json.get("decision").and_then(|v| v.as_str()).unwrap_or("");
+    if let Some(want) = &expect.decision {
+        if want != decision {
+            diffs.push(format!("decision: expected {want}, got {decision}"));
+        }
+    }
+    let reasons: BTreeSet<String> = d.reasons().iter().map(|r| r.code.clone()).collect();
+    let notes: BTreeSet<String> = d.notes().iter().map(|n| n.code.clone()).collect();
+    codes(
+        "reasons",
+        expect.reasons.as_ref(),
+        expect.reasons_include.as_ref(),
+        &reasons,
+        &mut diffs,
+    );
+    codes(
+        "notes",
+        expect.notes.as_ref(),
+        expect.notes_include.as_ref(),
+        &notes,
+        &mut diffs,
+    );
+    if let Some(outputs) = &expect.outputs {
+        for (name, want) in outputs {
+            let got = json.get("outputs").and_then(|o| o.get(name.as_str()));
+            let Some(got) = got else {
+                diffs.push(format!("outputs.{name}: the package has no such output"));
+                continue;
+            };
+            if !same(want, got) {
+                let want = serde_json::to_value(want).unwrap_or_default();
+                diffs.push(format!("outputs.{name}: expected {want}, got {got}"));
+            }
+        }
+    }
+    diffs
+}
+
+fn codes(
+    what: &str,
+    exact: Option<&Vec<String>>,
+    include: Option<&Vec<String>>,
+    got: &BTreeSet<String>,
+    diffs: &mut Vec<String>,
+) {
+    let show =
+        |s: &BTreeSet<String>| format!("[{}]", s.iter().cloned().collect::<Vec<_>>().join(", "));
+    if let Some(want) = exact {
+        let want: BTreeSet<String> = want.iter().cloned().collect();
+        if &want != got {
+            let missing: BTreeSet<String> = want.difference(got).cloned().collect();
+            let extra: BTreeSet<String> = got.difference(&want).cloned().collect();
+            diffs.push(format!(
+                "{what}: expected {}, got {} (missing {}, unexpected {})",
+                show(&want),
+                show(got),
+                show(&missing),
+                show(&extra)
+            ));
+        }
+    }
+    if let Some(want) = include {
+        let missing: BTreeSet<String> =
+            want.iter().filter(|c| !got.contains(*c)).cloned().collect();
+        if !missing.is_empty() {
+            diffs.push(format!(
+                "{what}: expected to include {}, got {}",
+                show(&missing),
+                show(got)
+            ));
+        }
+    }
+}
+
+/// Whether an expected YAML value matches an output's JSON value: equal, or
+/// the same number when one side is written as a string.
+fn same(want: &serde_yaml::Value, got: &serde_json::Value) -> bool {
+    let want = serde_json::to_value(want).unwrap_or_default();
+    if &want == got {
+        return true;
+    }
+    let num = |v: &serde_json::Value| -> Option<rust_decimal::Decimal> {
+        match v {
+            serde_json::Value::String(s) => s.parse().ok(),
+            serde_json::Value::Number(n) => n.to_string().parse().ok(),
+            _ => None,
+        }
+    };
+    matches!((num(&want), num(got)), (Some(a), Some(b)) if a == b)
+}
+
+/// Runs every test of the package at `dir`.
+pub fn run(dir: &Path, coverage: bool, messages: MessageFormat) -> Exit {
+    let Some(policy) = render::load_policy(dir, messages) else {
+        return Exit::Failure;
+    };
+    let colour = render::colour(std::io::stdout().is_terminal());
+    let paint = |code: &str, text: &str| {
+        if colour {
+            format!("\x1b[{code}m{text}\x1b[0m")
+        } else {
+            text.to_string()
+        }
+    };
+    let mut files = Vec::new();
+    find_tests(dir, &mut files);
+    let mut cov: Coverage = policy.coverage();
+    let (mut passed, mut failed) = (0usize, 0usize);
+    for file in &files {
+        let shown = file.display().to_string();
+        let text = match std::fs::read_to_string(file) {
+            Ok(t) => t,
+            Err(e) => {
+                println!("{} {shown}: cannot read: {e}", paint("31", "FAIL"));
+                failed += 1;
+                continue;
+            }
+        };
+        let cases = match serde_yaml::from_str::<TestFile>(&text) {
+            Ok(TestFile::Many(v)) => v,
+            Ok(TestFile::One(c)) => vec![*c],
+            Err(e) => {
+                println!("{} {shown}: not a test file: {e}", paint("31", "FAIL"));
+                println!("    help: a test has `name`, `facts` or `facts_file`, and `expect` (see `pactum test --help`)");
+                failed += 1;
+                continue;
+            }
+        };
+        for case in cases {
+            let facts_text = match (&case.facts, &case.facts_file) {
+                (Some(v), None) => {
+                    // `<<: *base` merge keys let tests share a base request.
+                    let mut v = v.clone();
+                    v.apply_merge()
+                        .map_err(|e| e.to_string())
+                        .and_then(|_| serde_yaml::to_string(&v).map_err(|e| e.to_string()))
+                }
+                (None, Some(f)) => {
+                    let base = file.parent().unwrap_or(Path::new("."));
+                    std::fs::read_to_string(base.join(f))
+                        .map_err(|e| format!("cannot read {f}: {e}"))
+                }
+                _ => Err("give either `facts` or `facts_file`".to_string()),
+            };
+            let label = format!("{shown}: {}", case.name);
+            let result = facts_text.and_then(|t| {
+                let facts = policy
+                    .facts_from_str(&t)
+                    .map_err(|d| format!("{}: {}", d.code_id(), d.message()))?;
+                policy.evaluate_covered(&facts, &mut cov).map_err(|ds| {
+                    ds.iter()
+                        .map(|d| format!("{}: {}", d.code_id(), d.message()))
+                        .collect::<Vec<_>>()
+                        .join("; ")
+                })
+            });
+            let diffs = match result {
+                Ok(d) => compare(&case.expect, &d),
+                Err(e) => vec![format!("not decided: {e}")],
+            };
+            if diffs.is_empty() {
+                passed += 1;
+                println!("{} {label}", paint("32", "ok  "));
+            } else {
+                failed += 1;
+                println!("{} {label}", paint("31", "FAIL"));
+                for d in diffs {
+                    println!("    {d}");
+                }
+            }
+        }
+    }
+    if coverage {
+        let report = cov.report(&policy);
+        println!(
+            "\nrule coverage: {:.0}% ({} of {} rules fired)",
+            report.rule_percent(),
+            report.rules.iter().filter(|r| r.fired).count(),
+            report.rules.len()
+        );
+        for r in report.rules.iter().filter(|r| !r.fired) {
+            println!("  never fired: {} ({}) at {}", r.rule, r.code, r.location);
+        }
+        println!(
+            "branch coverage: {:.0}% of `if` branches taken",
+            report.branch_percent()
+        );
+        for b in &report.branches {
+            if !(b.then_taken && b.else_taken) {
+                let missing = match (b.then_taken, b.else_taken) {
+                    (false, false) => "neither branch",
+                    (true, _) => "the `else` branch",
+                    _ => "the `then` branch",
+                };
+                println!("  `if` at {}: {missing} never taken", b.location);
+            }
+        }
+    }
+    println!("{passed} passed, {failed} failed");
+    if files.is_empty() {
+        eprintln!("warning: no *.test.yaml file under {}", dir.display());
+    }
+    if failed > 0 {
+        Exit::Failure
+    } else {
+        Exit::Success
+    }
+}

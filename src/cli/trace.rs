@@ -1,0 +1,110 @@
+//! `pactum evaluate --explain`: every rule, whether it fired, and the values
+//! of its condition's sub-expressions, as a tree under the rule.
+
+use std::io::{IsTerminal, Write};
+
+use pactum::{ExplainNode, Explanation, Policy, Value};
+
+use super::{render, Exit, Format, MessageFormat};
+
+/// Evaluates every document of `text` with explanations.
+pub fn run(
+    policy: &Policy,
+    name: &str,
+    text: &str,
+    format: Format,
+    messages: MessageFormat,
+) -> Exit {
+    let stdout = std::io::stdout();
+    let colour = render::colour(stdout.is_terminal());
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut exit = Exit::Success;
+    for (i, doc) in policy.facts_documents(name, text).into_iter().enumerate() {
+        let result = doc.map_err(|d| vec![d]).and_then(|facts| {
+            policy
+                .explain(&facts)
+                .map_err(|ds| ds.into_iter().collect())
+        });
+        match result {
+            Ok((decision, why)) => {
+                let _ = match format {
+                    Format::Json => {
+                        // The envelope, in its order, with `explain` last.
+                        let envelope = serde_json::to_string(&decision).unwrap_or_default();
+                        let rules = serde_json::to_string(&why.rules).unwrap_or_default();
+                        let body = envelope.strip_suffix('}').unwrap_or(&envelope);
+                        writeln!(out, "{body},\"explain\":{rules}}}")
+                    }
+                    Format::Human => {
+                        let head = render::human(&decision, policy, colour);
+                        writeln!(out, "{head}{}", tree(&why, colour))
+                    }
+                };
+            }
+            Err(diags) => {
+                exit = Exit::Failure;
+                let _ = out.flush();
+                render::diagnostics(&diags, messages, false);
+                let code = diags.first().map_or("error", |d| d.code_id());
+                let _ = writeln!(out, "document {}: NOT DECIDED ({code})\n", i + 1);
+            }
+        }
+    }
+    let _ = out.flush();
+    exit
+}
+
+fn paint(on: bool, code: &str, text: &str) -> String {
+    if on {
+        format!("\x1b[{code}m{text}\x1b[0m")
+    } else {
+        text.to_string()
+    }
+}
+
+/// The explanation as indented trees, one per rule.
+pub fn tree(why: &Explanation, colour: bool) -> String {
+    let mut s = String::from("  explanation:\n");
+    for r in &why.rules {
+        let mark = if r.fired {
+            paint(colour, "1", "fired")
+        } else {
+            paint(colour, "2", "did not fire")
+        };
+        s.push_str(&format!(
+            "    {} {} ({}) at {}: {mark}\n",
+            r.effect, r.code, r.rule, r.location
+        ));
+        for c in &r.conditions {
+            node(&mut s, c, "      ", "", colour);
+        }
+    }
+    s
+}
+
+fn node(s: &mut String, n: &ExplainNode, indent: &str, branch: &str, colour: bool) {
+    let value = match &n.value {
+        Value::Bool(true) => paint(colour, "32", "true"),
+        Value::Bool(false) => paint(colour, "31", "false"),
+        v => v.to_string(),
+    };
+    s.push_str(&format!("{indent}{branch}{}  = {value}\n", n.expr));
+    let child_indent = format!(
+        "{indent}{}",
+        match branch {
+            "" => "",
+            "└─ " => "   ",
+            _ => "│  ",
+        }
+    );
+    let last = n.children.len().saturating_sub(1);
+    for (i, c) in n.children.iter().enumerate() {
+        node(
+            s,
+            c,
+            &child_indent,
+            if i == last { "└─ " } else { "├─ " },
+            colour,
+        );
+    }
+}

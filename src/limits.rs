@@ -1,0 +1,109 @@
+//! Resource limits: how large and how deep policies and facts may be, and
+//! how much work one request may cost.
+//!
+//! Pactum reads facts it does not control and policies edited by hand. Every
+//! limit here turns input that would exhaust memory, the stack or the CPU
+//! into an ordinary diagnostic with a `pactum::limit::…` code. The defaults
+//! are far above what a real package or request needs; raise them only for
+//! input you trust (see `docs/security.md`).
+
+/// Resource limits for loading packages, reading facts and evaluating.
+///
+/// Choose them when loading a package ([`crate::Package::from_sources_with_limits`],
+/// [`crate::Package::from_dir_with_limits`]); the checked [`crate::Policy`]
+/// keeps them for every request it evaluates. The command line sets them with
+/// `--max-policy-bytes`, `--max-depth`, `--max-facts-bytes`,
+/// `--max-facts-depth` and `--max-steps`.
+///
+/// ```
+/// use pactum::{Limits, Package};
+///
+/// let defaults = Limits::default();
+/// assert_eq!(defaults.max_policy_bytes, 1024 * 1024);
+/// assert_eq!(defaults.max_expr_depth, 128);
+/// assert_eq!(defaults.max_facts_bytes, 4 * 1024 * 1024);
+/// assert_eq!(defaults.max_facts_depth, 64);
+/// assert_eq!(defaults.max_steps, 1_000_000);
+///
+/// // A tight step budget: a request that needs more work is not decided.
+/// let limits = Limits::default().with_max_steps(10);
+/// let policy = Package::from_sources_with_limits(
+///     [("shop.policy", "package shop\nschema basket { prices: list of decimal }\n\
+///        output total = sum p in basket.prices of p * 2")],
+///     limits,
+/// )
+/// .check()
+/// .expect("a clean package");
+/// let faults = policy.evaluate_str("basket: { prices: [1, 2, 3, 4, 5, 6, 7, 8] }").unwrap_err();
+/// assert_eq!(faults.iter().next().unwrap().code_id(), "pactum::limit::steps");
+/// assert!(policy.evaluate_str("basket: { prices: [1] }").is_ok());
+/// ```
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Limits {
+    /// The largest `.policy` file, in bytes (default 1 MiB). A larger file
+    /// is refused with `pactum::limit::policy_size` before it is parsed.
+    pub max_policy_bytes: usize,
+    /// How deep an expression may nest (default 128), counting operators,
+    /// field accesses, calls, `if`, quantifiers and computed values that
+    /// read other computed values. Deeper input is refused with
+    /// `pactum::limit::depth` instead of overflowing the stack. Brackets
+    /// and `if`/quantifier/`list of` nesting inside one declaration are
+    /// also capped at 64 by the parser (`pactum::parse::syntax`).
+    pub max_expr_depth: usize,
+    /// The largest facts document, in bytes (default 4 MiB). A larger
+    /// document gives `pactum::limit::facts_size`; the other documents of a
+    /// batch are still decided.
+    pub max_facts_bytes: usize,
+    /// How deep lists and mappings may nest in a facts document (default
+    /// 64). Deeper documents give `pactum::limit::facts_depth`.
+    pub max_facts_depth: usize,
+    /// How many evaluation steps (expressions evaluated, list elements
+    /// visited included) one request may take (default 1,000,000). A request
+    /// that needs more is not decided: `pactum::limit::steps`.
+    pub max_steps: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_policy_bytes: 1024 * 1024,
+            max_expr_depth: 128,
+            max_facts_bytes: 4 * 1024 * 1024,
+            max_facts_depth: 64,
+            max_steps: 1_000_000,
+        }
+    }
+}
+
+impl Limits {
+    /// Sets [`Limits::max_policy_bytes`].
+    pub fn with_max_policy_bytes(mut self, bytes: usize) -> Self {
+        self.max_policy_bytes = bytes;
+        self
+    }
+
+    /// Sets [`Limits::max_expr_depth`].
+    pub fn with_max_expr_depth(mut self, depth: usize) -> Self {
+        self.max_expr_depth = depth;
+        self
+    }
+
+    /// Sets [`Limits::max_facts_bytes`].
+    pub fn with_max_facts_bytes(mut self, bytes: usize) -> Self {
+        self.max_facts_bytes = bytes;
+        self
+    }
+
+    /// Sets [`Limits::max_facts_depth`].
+    pub fn with_max_facts_depth(mut self, depth: usize) -> Self {
+        self.max_facts_depth = depth;
+        self
+    }
+
+    /// Sets [`Limits::max_steps`].
+    pub fn with_max_steps(mut self, steps: u64) -> Self {
+        self.max_steps = steps;
+        self
+    }
+}

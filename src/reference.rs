@@ -1,0 +1,320 @@
+//! The reference evaluator: the simplest correct walk of the compiled tree.
+//!
+//! It is kept as the meaning of a program, not for speed: no memoized
+//! computed values (a `let` is computed again wherever it is read), locals
+//! in a plain environment, every value cloned where it is read. The fast
+//! evaluator (`eval.rs`) must agree with it on every program and facts:
+//! `tests/differential.rs` checks that on generated policies and facts.
+//!
+//! The rules it follows are those of `docs/language.md`: the identifier
+//! first, then the deny rules in order (a rule's conditions left to right,
+//! stopping at the first that is not true), then `allowed`, the notes and
+//! the outputs. A fault anywhere (division by zero, overflow, an absent
+//! value where one is needed, a value a builtin refuses) leaves the request
+//! undecided. A fault's code is what the reference reports: the fast path
+//! may say it once where the reference, recomputing, says it twice.
+
+use std::cmp::Ordering;
+use std::sync::Arc;
+
+use crate::builtins::{self, compare};
+use crate::decision::{Decision, Note, Reason, Verdict};
+use crate::diag::codes;
+use crate::ir::{Arith, Cmp, Expr, ExprKind as K, Part, Program, Rule, Template};
+use crate::package::{Facts, Policy};
+use crate::syntax::ast::Quant;
+use crate::value::{normalize, Value};
+
+/// A fault: its code.
+type Fault = &'static str;
+
+type R = Result<Value, Fault>;
+
+struct Walk<'p> {
+    program: &'p Program,
+    facts: &'p [Value],
+    locals: Vec<Value>,
+    allowed: bool,
+}
+
+/// Decides `facts` with the reference evaluator: the decision, or the codes
+/// of every fault met (in the order met, repeats kept).
+pub fn evaluate(policy: &Policy, facts: &Facts) -> Result<Decision, Vec<&'static str>> {
+    let program = policy.program();
+    // The host's reference data fills the optional roots the facts leave out.
+    let facts = policy.with_reference(facts.value());
+    let roots: &[Value] = match &*facts {
+        Value::Record(r) => r,
+        _ => &[],
+    };
+    let mut w = Walk {
+        program,
+        facts: roots,
+        locals: Vec::new(),
+        allowed: false,
+    };
+    let mut faults = Vec::new();
+    let note = |r: R, faults: &mut Vec<Fault>| match r {
+        Ok(v) => v,
+        Err(f) => {
+            faults.push(f);
+            Value::Absent
+        }
+    };
+    let id = match &program.identifier {
+        Some(x) => note(w.eval(x), &mut faults),
+        None => Value::Absent,
+    };
+    let mut reasons = Vec::new();
+    for rule in &program.denies {
+        if w.fires(rule, &mut faults) {
+            let message = w.render(&rule.message, &mut faults);
+            let help = rule.help.as_ref().map(|h| w.render(h, &mut faults));
+            reasons.push(Reason {
+                code: rule.code.to_string(),
+                rule: rule.name.to_string(),
+                message,
+                help,
+                span: rule.span,
+            });
+        }
+    }
+    w.allowed = reasons.is_empty();
+    let mut notes = Vec::new();
+    for rule in &program.notes {
+        if w.fires(rule, &mut faults) {
+            let message = w.render(&rule.message, &mut faults);
+            notes.push(Note {
+                code: rule.code.to_string(),
+                message,
+                rule: rule.name.to_string(),
+                span: rule.span,
+            });
+        }
+    }
+    let mut outputs = Vec::new();
+    for o in &program.outputs {
+        let v = note(w.eval(&o.expr), &mut faults);
+        outputs.push((o.name.clone(), v, o.ty.clone()));
+    }
+    if !faults.is_empty() {
+        return Err(faults);
+    }
+    let verdict = if w.allowed {
+        Verdict::Allow
+    } else {
+        Verdict::Deny
+    };
+    Ok(Decision {
+        id,
+        verdict,
+        reasons,
+        notes,
+        outputs,
+    })
+}
+
+impl<'p> Walk<'p> {
+    fn fires(&mut self, rule: &'p Rule, faults: &mut Vec<Fault>) -> bool {
+        for c in &rule.conditions {
+            match self.eval(c) {
+                Ok(Value::Bool(true)) => {}
+                Ok(_) => return false,
+                Err(f) => {
+                    faults.push(f);
+                    return false;
+                }
+            }
+        }
+        true
+    }
+
+    fn render(&mut self, t: &'p Template, faults: &mut Vec<Fault>) -> String {
+        let mut s = String::new();
+        for p in &t.parts {
+            match p {
+                Part::Text(text) => s.push_str(text),
+                Part::Expr(e) => match self.eval(e) {
+                    Ok(v) => s.push_str(&v.to_string()),
+                    Err(f) => faults.push(f),
+                },
+            }
+        }
+        s
+    }
+
+    fn eval(&mut self, e: &'p Expr) -> R {
+        match &e.kind {
+            K::Const(v) => Ok(v.clone()),
+            K::Root(i) => Ok(self.facts.get(*i).cloned().unwrap_or(Value::Absent)),
+            K::Field(inner, i) => match self.eval(inner)? {
+                Value::Record(fields) => Ok(fields.get(*i).cloned().unwrap_or(Value::Absent)),
+                _ => Ok(Value::Absent),
+            },
+            K::Let(i) => match self.program.lets.get(*i) {
+                Some(l) => self.eval(&l.expr),
+                None => Ok(Value::Absent),
+            },
+            K::Local(slot) => Ok(self.locals.get(*slot).cloned().unwrap_or(Value::Absent)),
+            K::Allowed => Ok(Value::Bool(self.allowed)),
+            K::Not(x) => Ok(Value::Bool(!self.bool(x)?)),
+            K::Neg(x) => match self.present(x)? {
+                Value::Int(i) => i
+                    .checked_neg()
+                    .map(Value::Int)
+                    .ok_or(codes::EVAL_OVERFLOW.id),
+                Value::Decimal(d) => Ok(Value::Decimal(normalize(-d))),
+                _ => Ok(Value::Absent),
+            },
+            K::And(a, b) => Ok(Value::Bool(self.bool(a)? && self.bool(b)?)),
+            K::Or(a, b) => Ok(Value::Bool(self.bool(a)? || self.bool(b)?)),
+            K::Otherwise(a, b) => match self.eval(a)? {
+                Value::Absent => self.eval(b),
+                v => Ok(v),
+            },
+            K::Arith(op, a, b) => {
+                let x = self.present(a)?;
+                let y = self.present(b)?;
+                arith(*op, &x, &y)
+            }
+            K::Cmp(op, a, b) => {
+                let x = self.present(a)?;
+                let y = self.present(b)?;
+                let ord = compare(&x, &y);
+                Ok(Value::Bool(match op {
+                    Cmp::Eq => ord.map_or(x == y, Ordering::is_eq),
+                    Cmp::Ne => ord.map_or(x != y, Ordering::is_ne),
+                    Cmp::Lt => ord.is_some_and(Ordering::is_lt),
+                    Cmp::Le => ord.is_some_and(Ordering::is_le),
+                    Cmp::Gt => ord.is_some_and(Ordering::is_gt),
+                    Cmp::Ge => ord.is_some_and(Ordering::is_ge),
+                }))
+            }
+            K::In(a, b) => {
+                let x = self.present(a)?;
+                let found = match self.present(b)? {
+                    Value::List(items) => items
+                        .iter()
+                        .any(|y| compare(&x, y).map_or(&x == y, Ordering::is_eq)),
+                    _ => false,
+                };
+                Ok(Value::Bool(found))
+            }
+            K::IsVariant(x, variant, negated) => {
+                Ok(Value::Bool((&self.eval(x)? == variant) != *negated))
+            }
+            K::IsPresent(x, want) => Ok(Value::Bool(self.eval(x)?.is_absent() != *want)),
+            K::If(c, t, f) => {
+                if self.bool(c)? {
+                    self.eval(t)
+                } else {
+                    self.eval(f)
+                }
+            }
+            K::Call(b, args) => {
+                let mut vs = Vec::new();
+                for a in args {
+                    vs.push(self.present(a)?);
+                }
+                builtins::call(*b, &vs).map_err(|f| f.code.id)
+            }
+            K::List(items) => {
+                let mut vs = Vec::new();
+                for i in items {
+                    vs.push(self.present(i)?);
+                }
+                Ok(Value::List(Arc::from(vs)))
+            }
+            K::Quant {
+                kind,
+                list,
+                body,
+                slot,
+            } => {
+                let Value::List(items) = self.present(list)? else {
+                    return Ok(Value::Absent);
+                };
+                let mut count: i64 = 0;
+                let mut sum = Value::Int(0);
+                for item in items.iter() {
+                    self.locals.truncate(*slot);
+                    self.locals.push(item.clone());
+                    let v = match body {
+                        Some(b) => self.eval(b),
+                        None => Ok(item.clone()),
+                    };
+                    self.locals.truncate(*slot);
+                    let v = v?;
+                    let t = v == Value::Bool(true);
+                    match kind {
+                        // Any and all stop at the first element that settles them.
+                        Quant::Any if t => return Ok(Value::Bool(true)),
+                        Quant::All if !t => return Ok(Value::Bool(false)),
+                        Quant::Count if body.is_none() || t => count = count.saturating_add(1),
+                        Quant::Sum => sum = arith(Arith::Add, &sum, &v)?,
+                        _ => {}
+                    }
+                }
+                Ok(match kind {
+                    Quant::Any => Value::Bool(false),
+                    Quant::All => Value::Bool(true),
+                    Quant::Count => Value::Int(count),
+                    Quant::Sum => sum,
+                })
+            }
+            K::Interp(t) => {
+                let mut s = String::new();
+                for p in &t.parts {
+                    match p {
+                        Part::Text(text) => s.push_str(text),
+                        Part::Expr(x) => s.push_str(&self.present(x)?.to_string()),
+                    }
+                }
+                Ok(Value::Str(Arc::from(s)))
+            }
+        }
+    }
+
+    /// A value that must be there.
+    fn present(&mut self, e: &'p Expr) -> R {
+        match self.eval(e)? {
+            Value::Absent => Err(codes::EVAL_INVALID.id),
+            v => Ok(v),
+        }
+    }
+
+    /// A value that must be true or false.
+    fn bool(&mut self, e: &'p Expr) -> Result<bool, Fault> {
+        match self.present(e)? {
+            Value::Bool(b) => Ok(b),
+            _ => Err(codes::EVAL_INVALID.id),
+        }
+    }
+}
+
+/// `x op y`: whole numbers stay whole (but `/` gives a decimal); overflow
+/// and division by zero are faults.
+fn arith(op: Arith, x: &Value, y: &Value) -> R {
+    if let (Value::Int(i), Value::Int(j), false) = (x, y, op == Arith::Div) {
+        let r = match op {
+            Arith::Add => i.checked_add(*j),
+            Arith::Sub => i.checked_sub(*j),
+            _ => i.checked_mul(*j),
+        };
+        return r.map(Value::Int).ok_or(codes::EVAL_OVERFLOW.id);
+    }
+    let (Some(p), Some(q)) = (x.as_decimal(), y.as_decimal()) else {
+        return Ok(Value::Absent);
+    };
+    if op == Arith::Div && q.is_zero() {
+        return Err(codes::EVAL_DIVISION_BY_ZERO.id);
+    }
+    let r = match op {
+        Arith::Add => p.checked_add(q),
+        Arith::Sub => p.checked_sub(q),
+        Arith::Mul => p.checked_mul(q),
+        Arith::Div => p.checked_div(q),
+    };
+    r.map(|v| Value::Decimal(normalize(v)))
+        .ok_or(codes::EVAL_OVERFLOW.id)
+}

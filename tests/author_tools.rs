@@ -1,0 +1,270 @@
+//! Author tooling through the binary: `pactum test` (and coverage),
+//! `pactum fmt`, `pactum evaluate --explain`, `pactum diff`.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/unsubscription");
+
+fn pactum(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .args(args)
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+/// A copy of the shipped pack (policies and tests) in a fresh directory.
+fn pack_copy(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pactum-tools-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    copy_dir(Path::new(PACK), &dir);
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let p = e.unwrap().path();
+        let target = to.join(p.file_name().unwrap());
+        if p.is_dir() {
+            copy_dir(&p, &target);
+        } else {
+            std::fs::copy(&p, &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_pack_tests_pass_with_full_rule_coverage() {
+    let o = pactum(&["test", "--coverage", PACK]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}");
+    assert!(out.contains("rule coverage: 100%"), "{out}");
+    assert!(out.contains("branch coverage: 100%"), "{out}");
+    let last = out.lines().last().unwrap();
+    assert!(last.ends_with(" passed, 0 failed"), "{last}");
+    let passed: usize = last.split_whitespace().next().unwrap().parse().unwrap();
+    assert!(passed >= 25, "{last}");
+}
+
+#[test]
+fn a_broken_rule_fails_its_tests_with_a_readable_diff() {
+    let dir = pack_copy("broken");
+    let file = dir.join("billing.policy");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // Off by one: unpaid orders only count from two on.
+    let broken = text.replace("resource.unpaid_orders > 0", "resource.unpaid_orders > 1");
+    assert_ne!(broken, text);
+    std::fs::write(&file, broken).unwrap();
+    let o = pactum(&["test", "--coverage", dir.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("FAIL") && out.contains("unpaid orders"),
+        "{out}"
+    );
+    assert!(
+        out.contains("reasons: expected [UNPAID_ORDERS], got []"),
+        "{out}"
+    );
+    assert!(out.contains("decision: expected deny, got allow"), "{out}");
+    assert!(out.lines().last().unwrap().contains(" failed"), "{out}");
+    assert!(!out.lines().last().unwrap().ends_with(" 0 failed"), "{out}");
+}
+
+#[test]
+fn fmt_check_passes_on_the_repository_and_fails_on_a_messy_file() {
+    let o = pactum(&[
+        "fmt",
+        "--check",
+        concat!(env!("CARGO_MANIFEST_DIR"), "/policies"),
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let dir = pack_copy("fmt");
+    let file = dir.join("channels.policy");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(
+        &file,
+        text.replace("  rule api_not_supported {", "rule    api_not_supported{"),
+    )
+    .unwrap();
+    let o = pactum(&["fmt", "--check", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("channels.policy: not formatted"));
+    let o = pactum(&["fmt", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0));
+    assert_eq!(
+        std::fs::read_to_string(&file).unwrap(),
+        text,
+        "fmt restores the canonical layout"
+    );
+}
+
+#[test]
+fn explain_shows_the_deciding_comparison_of_each_deny() {
+    let examples = Path::new(PACK).join("examples");
+    for name in [
+        "pay-as-you-go.yaml",
+        "voucher-paid.yaml",
+        "several-denials.yaml",
+        "api-channel.yaml",
+        "cancellation.yaml",
+        "fully-consumed.yaml",
+    ] {
+        let path = examples.join(name);
+        let o = pactum(&[
+            "evaluate",
+            "--policy",
+            PACK,
+            "--facts",
+            path.to_str().unwrap(),
+            "--format",
+            "json",
+            "--explain",
+        ]);
+        assert_eq!(o.status.code(), Some(0));
+        let v: serde_json::Value = serde_json::from_str(stdout(&o).trim()).unwrap();
+        let reasons: Vec<&str> = v["reasons"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["code"].as_str().unwrap())
+            .collect();
+        assert!(!reasons.is_empty(), "{name}");
+        for code in reasons {
+            let rule = v["explain"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .find(|r| r["code"] == code)
+                .unwrap();
+            assert_eq!(rule["fired"], true, "{name} {code}");
+            let conds = rule["conditions"].as_array().unwrap();
+            assert!(!conds.is_empty(), "{name} {code}");
+            // Every condition of a fired rule was true, and the tree goes
+            // down to the facts that decided it.
+            for c in conds {
+                assert_eq!(c["value"], true, "{name} {code}: {c}");
+            }
+            let text = serde_json::to_string(rule).unwrap();
+            assert!(
+                text.contains("\"children\":[{"),
+                "{name} {code}: no sub-expression shown: {text}"
+            );
+        }
+    }
+    // The human form prints the tree.
+    let path = examples.join("pay-as-you-go.yaml");
+    let o = pactum(&[
+        "evaluate",
+        "--policy",
+        PACK,
+        "--facts",
+        path.to_str().unwrap(),
+        "--explain",
+    ]);
+    let out = stdout(&o);
+    assert!(
+        out.contains("deny PAY_AS_YOU_GO (pay_as_you_go)") && out.contains(": fired"),
+        "{out}"
+    );
+    assert!(
+        out.contains("└─ resource.billing_method is pay_as_you_go  = true"),
+        "{out}"
+    );
+}
+
+#[test]
+fn diff_finds_exactly_the_requests_a_one_line_change_affects() {
+    let dir = pack_copy("diff");
+    let file = dir.join("account.policy");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // The quota now only runs out when it is exceeded, not reached.
+    let changed = text.replace(
+        "used >= account.ecs_unsubscription_quota.limit",
+        "used > account.ecs_unsubscription_quota.limit",
+    );
+    assert_ne!(changed, text);
+    std::fs::write(&file, changed).unwrap();
+    // A batch where exactly documents 2 and 4 have used == limit on ECS.
+    let base =
+        std::fs::read_to_string(Path::new(PACK).join("examples/allowed-with-refund.yaml")).unwrap();
+    assert!(
+        base.contains("{ limit: 5, used: 2 }"),
+        "example changed: update this test"
+    );
+    let at_limit = base.replace("{ limit: 5, used: 2 }", "{ limit: 5, used: 5 }");
+    let over = base.replace("{ limit: 5, used: 2 }", "{ limit: 5, used: 6 }");
+    let batch = [
+        base.as_str(),
+        at_limit.as_str(),
+        over.as_str(),
+        at_limit.as_str(),
+        base.as_str(),
+    ]
+    .join("\n---\n");
+    let facts = dir.join("batch.yaml");
+    std::fs::write(&facts, batch).unwrap();
+    let o = pactum(&[
+        "diff",
+        "--policy",
+        PACK,
+        "--policy",
+        dir.to_str().unwrap(),
+        "--facts",
+        facts.to_str().unwrap(),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    let changed: Vec<serde_json::Value> = stdout(&o)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let docs: Vec<u64> = changed
+        .iter()
+        .map(|c| c["document"].as_u64().unwrap())
+        .collect();
+    assert_eq!(docs, vec![2, 4]);
+    assert!(
+        changed[0]["changes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c == "decision deny -> allow"),
+        "{:?}",
+        changed[0]
+    );
+    assert!(changed[0]["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|c| c == "reasons -ECS_QUOTA_EXHAUSTED"));
+    // Human form with a summary line, and --exit-code.
+    let o = pactum(&[
+        "diff",
+        "-p",
+        PACK,
+        "-p",
+        dir.to_str().unwrap(),
+        "-f",
+        facts.to_str().unwrap(),
+        "--exit-code",
+    ]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        stdout(&o).contains("2 of 5 requests changed"),
+        "{}",
+        stdout(&o)
+    );
+}

@@ -1,0 +1,289 @@
+//! Differential tests: the fast evaluator against the reference evaluator
+//! (`src/reference.rs`, the simplest direct walk of the compiled tree), on
+//! generated policies and facts, and on the shipped pack with the generated
+//! request corpus. Both must give the same decision envelope (id, verdict,
+//! reasons with their messages and help, notes, outputs), or both fail with
+//! the same set of fault codes.
+//!
+//! `PROPTEST_CASES` changes the number of generated policies (64 by default).
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+#[path = "support/unsubscription.rs"]
+mod unsubscription;
+
+#[path = "../benches/support/genpack.rs"]
+mod genpack;
+
+use std::collections::BTreeSet;
+
+use pactum::{Facts, Package, Policy};
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+
+/// The two evaluators' answers, comparable.
+fn answers(
+    policy: &Policy,
+    facts: &Facts,
+) -> (
+    Result<String, BTreeSet<String>>,
+    Result<String, BTreeSet<String>>,
+) {
+    let fast = match policy.evaluate(facts) {
+        Ok(d) => Ok(serde_json::to_string(&d).unwrap()),
+        Err(diags) => Err(diags.iter().map(|d| d.code_id().to_string()).collect()),
+    };
+    let slow = match pactum::reference_evaluate(policy, facts) {
+        Ok(d) => Ok(serde_json::to_string(&d).unwrap()),
+        Err(codes) => Err(codes.into_iter().map(String::from).collect()),
+    };
+    (fast, slow)
+}
+
+const SCHEMA: &str = "package diff
+requests are identified by r.id
+schema r {
+  id:    string
+  a:     int
+  b:     int
+  x:     decimal
+  y:     decimal
+  s:     string
+  k:     one of p, q
+  flag:  bool
+  opt:   optional int
+  od:    optional decimal
+  items: list of int
+  day:   date
+}
+";
+
+/// Integer expressions, as text.
+fn int_expr() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("r.a".to_string()),
+        Just("r.b".to_string()),
+        Just("l0".to_string()),
+        Just("length(r.items)".to_string()),
+        (0i64..5).prop_map(|n| n.to_string()),
+        Just("(sum i in r.items of i)".to_string()),
+    ];
+    leaf.prop_recursive(3, 24, 3, |inner| {
+        prop_oneof![
+            (
+                inner.clone(),
+                inner.clone(),
+                prop_oneof![Just("+"), Just("-"), Just("*")]
+            )
+                .prop_map(|(a, b, op)| format!("({a} {op} {b})")),
+            inner.clone().prop_map(|a| format!("(r.opt otherwise {a})")),
+            inner.clone().prop_map(|a| format!("(-{a})")),
+            (bool_leaf(), inner.clone(), inner.clone())
+                .prop_map(|(c, a, b)| format!("(if {c} then {a} else {b})")),
+            // Quantifier bodies hold no quantifier (a variable may not shadow another).
+            (inner, plain_int())
+                .prop_map(|(a, n)| format!("({a} + count i in r.items where i > {n})")),
+            plain_int().prop_map(|n| format!("(sum i in r.items of i * {n})")),
+        ]
+    })
+}
+
+/// Integer expressions without quantifiers.
+fn plain_int() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("r.a".to_string()),
+        Just("(r.opt otherwise r.b)".to_string()),
+        Just("l0".to_string()),
+        (0i64..5).prop_map(|n| n.to_string()),
+    ]
+}
+
+/// Decimal expressions, as text.
+fn dec_expr() -> impl Strategy<Value = String> {
+    let leaf = prop_oneof![
+        Just("r.x".to_string()),
+        Just("r.y".to_string()),
+        Just("l1".to_string()),
+        Just("1.5".to_string()),
+        Just("0.005".to_string()),
+        Just("(r.od otherwise 0.0)".to_string()),
+    ];
+    leaf.prop_recursive(3, 24, 3, |inner| {
+        prop_oneof![
+            (
+                inner.clone(),
+                inner.clone(),
+                prop_oneof![Just("+"), Just("-"), Just("*"), Just("/")]
+            )
+                .prop_map(|(a, b, op)| format!("({a} {op} {b})")),
+            inner.clone().prop_map(|a| format!("round({a}, 2)")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("max({a}, {b})")),
+            (inner.clone(), int_expr()).prop_map(|(a, b)| format!("min({a}, {b})")),
+            (bool_leaf(), inner.clone(), inner)
+                .prop_map(|(c, a, b)| format!("(if {c} then {a} else {b})")),
+        ]
+    })
+}
+
+fn bool_leaf() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("r.flag".to_string()),
+        Just("r.k is p".to_string()),
+        Just("r.s == \"x\"".to_string()),
+        Just("l2".to_string()),
+        (0i64..4).prop_map(|n| format!("r.a in [{n}, {}]", n + 2)),
+        (0i64..4).prop_map(|n| format!("(any i in r.items where i > {n})")),
+        (0i64..4).prop_map(|n| format!("(all i in r.items where i != {n})")),
+    ]
+}
+
+fn cmp_op() -> impl Strategy<Value = &'static str> {
+    prop_oneof![
+        Just("<"),
+        Just("<="),
+        Just("=="),
+        Just("!="),
+        Just(">"),
+        Just(">=")
+    ]
+}
+
+/// Boolean expressions, as text.
+fn bool_expr() -> impl Strategy<Value = String> {
+    let atom = prop_oneof![
+        bool_leaf(),
+        (int_expr(), cmp_op(), int_expr()).prop_map(|(a, op, b)| format!("{a} {op} {b}")),
+        (dec_expr(), cmp_op(), dec_expr()).prop_map(|(a, op, b)| format!("{a} {op} {b}")),
+        (dec_expr(), cmp_op(), int_expr()).prop_map(|(a, op, b)| format!("{a} {op} {b}")),
+    ];
+    atom.prop_recursive(2, 8, 2, |inner| {
+        prop_oneof![
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} and {b})")),
+            (inner.clone(), inner.clone()).prop_map(|(a, b)| format!("({a} or {b})")),
+            inner.prop_map(|a| format!("(not {a})")),
+        ]
+    })
+}
+
+/// A policy: three computed values, deny rules, notes (some reading
+/// `allowed`) and outputs.
+fn policy_text() -> impl Strategy<Value = String> {
+    (
+        int_expr(),
+        dec_expr(),
+        prop::collection::vec(bool_expr(), 1..5),
+        prop::collection::vec(bool_expr(), 0..3),
+        int_expr(),
+        dec_expr(),
+    )
+        .prop_map(|(l0, l1, denies, notes, o0, o1)| {
+            // l0 and l1 may not read themselves: replace them with fields.
+            let l0 = l0.replace("l0", "r.b");
+            let l1 = l1.replace("l1", "r.y").replace("l0", "r.a");
+            let mut t = format!("{SCHEMA}let l0 = {l0}\nlet l1 = {l1}\nlet l2 = r.flag and r.a > 1\n");
+            for (i, c) in denies.iter().enumerate() {
+                t.push_str(&format!(
+                    "rule d{i} {{ deny D{i} when {c} message \"d{i} {{r.id}} {{l1}}\" help \"h{i} {{r.a}}\" }}\n"
+                ));
+            }
+            for (i, c) in notes.iter().enumerate() {
+                t.push_str(&format!(
+                    "rule n{i} {{ note N{i} when allowed or {c} message \"n{i} {{l0}}\" }}\n"
+                ));
+            }
+            // Presence tests narrow optional values, so they stay out of the
+            // generated conditions (where `otherwise` may follow them).
+            t.push_str("rule p0 { note P0 when r.opt is present and r.opt > l0 message \"p {r.opt} {r.od otherwise 1.0}\" }\n");
+            t.push_str("rule p1 { note P1 when r.od is absent or r.od > l1 message \"q\" }\n");
+            t.push_str(&format!("output o0 = {o0}\noutput o1 = if allowed then {o1} else 0.0\n"));
+            t
+        })
+}
+
+fn int_value() -> impl Strategy<Value = i64> {
+    prop_oneof![8 => -3i64..10, 1 => Just(i64::MAX / 2), 1 => Just(i64::MIN / 3)]
+}
+
+fn dec_value() -> impl Strategy<Value = String> {
+    prop_oneof![
+        Just("0".to_string()),
+        Just("1.5".to_string()),
+        Just("-2.25".to_string()),
+        Just("0.001".to_string()),
+        Just("3".to_string()),
+        Just("10.005".to_string()),
+        Just("79228162514264337593543950335".to_string()),
+    ]
+}
+
+fn facts_text() -> impl Strategy<Value = String> {
+    (
+        (int_value(), int_value(), dec_value(), dec_value()),
+        (any::<bool>(), any::<bool>(), any::<bool>()),
+        (prop::option::of(int_value()), prop::option::of(dec_value())),
+        prop::collection::vec(-2i64..6, 0..5),
+    )
+        .prop_map(|((a, b, x, y), (s, k, flag), (opt, od), items)| {
+            let mut r = serde_json::json!({
+                "id": "req-1", "a": a, "b": b, "x": x, "y": y,
+                "s": if s { "x" } else { "y" }, "k": if k { "p" } else { "q" },
+                "flag": flag, "items": items, "day": "2026-03-02",
+            });
+            if let Some(o) = opt {
+                r["opt"] = o.into();
+            }
+            if let Some(d) = od {
+                r["od"] = d.into();
+            }
+            serde_json::json!({ "r": r }).to_string()
+        })
+}
+
+proptest! {
+    #![proptest_config(Config { cases: 64, ..Config::default() })]
+
+    #[test]
+    fn the_fast_evaluator_agrees_with_the_reference(
+        text in policy_text(),
+        docs in prop::collection::vec(facts_text(), 1..8),
+    ) {
+        let policy = match Package::from_sources([("diff.policy", text.as_str())]).check() {
+            Ok(p) => p,
+            Err(d) => panic!("the generated policy does not check:\n{text}\n{:?}",
+                d.iter().map(|d| format!("{}: {}", d.code_id(), d.message())).collect::<Vec<_>>()),
+        };
+        for doc in &docs {
+            let facts = policy.facts_from_str(doc).unwrap();
+            let (fast, slow) = answers(&policy, &facts);
+            prop_assert_eq!(fast, slow, "policy:\n{}\nfacts: {}", text, doc);
+        }
+    }
+}
+
+#[test]
+fn the_fast_evaluator_agrees_with_the_reference_on_the_shipped_pack() {
+    let policy = Package::from_dir(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/policies/unsubscription"
+    ))
+    .check()
+    .unwrap();
+    for doc in unsubscription::generate(7, 500) {
+        let facts = policy.facts_from_str(&doc).unwrap();
+        let (fast, slow) = answers(&policy, &facts);
+        assert!(fast.is_ok(), "{doc}");
+        assert_eq!(fast, slow, "{doc}");
+    }
+}
+
+#[test]
+fn the_generated_benchmark_package_checks() {
+    let policy = Package::from_sources(genpack::package(300)).check();
+    assert!(
+        policy.is_ok(),
+        "{:?}",
+        policy.err().map(|d| d
+            .iter()
+            .map(|d| d.message().to_string())
+            .collect::<Vec<_>>())
+    );
+}

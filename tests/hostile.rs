@@ -1,0 +1,646 @@
+//! Hostile input: policies and facts built to crash, hang or exhaust the
+//! interpreter. Every case must end in coded diagnostics, quickly, and a
+//! batch must give one outcome per document, in order.
+//!
+//! The crash inputs found by the fuzzers (`fuzz/`) are kept here too, each
+//! in a test named after the target that found it.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use std::time::{Duration, Instant};
+
+use pactum::{Diagnostics, Limits, Outcome, Package, Policy};
+
+const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/unsubscription");
+const EXAMPLE: &str = include_str!("../policies/unsubscription/examples/allowed-with-refund.yaml");
+
+fn pack() -> Policy {
+    Package::from_dir(PACK)
+        .check()
+        .expect("the shipped pack checks")
+}
+
+/// Checks `src` (with `package t` prepended) and returns the codes of its
+/// diagnostics; it must finish within a few seconds.
+fn codes(src: &str) -> Vec<&'static str> {
+    codes_with(src, Limits::default())
+}
+
+fn codes_with(src: &str, limits: Limits) -> Vec<&'static str> {
+    let start = Instant::now();
+    let result =
+        Package::from_sources_with_limits([("t.policy", format!("package t\n{src}"))], limits)
+            .check();
+    let took = start.elapsed();
+    assert!(took < Duration::from_secs(20), "checking took {took:?}");
+    match result {
+        Ok(p) => p.warnings().iter().map(|d| d.code_id()).collect(),
+        Err(d) => d.iter().map(|d| d.code_id()).collect(),
+    }
+}
+
+fn has(codes: &[&str], code: &str) -> bool {
+    codes.contains(&code)
+}
+
+fn first_code(d: &Diagnostics) -> &'static str {
+    d.iter().next().map_or("", |d| d.code_id())
+}
+
+// ---------------------------------------------------------------------------
+// Deep and long policies: no stack overflow, a coded error
+// ---------------------------------------------------------------------------
+
+#[test]
+fn long_operator_chains_are_refused_not_overflowed() {
+    for n in [200, 5_000, 40_000] {
+        let c = codes(&format!("let x = 1{}\noutput o = x", " + 1".repeat(n)));
+        assert!(has(&c, "pactum::limit::depth"), "{n}: {c:?}");
+    }
+    // Within the limit, the chain is fine.
+    let c = codes(&format!("let x = 1{}\noutput o = x", " + 1".repeat(100)));
+    assert!(c.iter().all(|c| c.starts_with("pactum::warn::")), "{c:?}");
+}
+
+#[test]
+fn long_prefix_and_postfix_chains_are_refused() {
+    let cases = [
+        format!("let x = {}true\noutput o = x", "not ".repeat(50_000)),
+        format!("let x = {}1\noutput o = x", "- ".repeat(50_000)),
+        format!(
+            "schema a {{ a: int }}\nlet x = a{}\noutput o = x",
+            ".a".repeat(50_000)
+        ),
+        format!(
+            "schema a {{ a: optional int }}\nlet x = a.a{}\noutput o = x",
+            " is present".repeat(50_000)
+        ),
+        format!("let x = {}1\noutput o = x", "-".repeat(50_000)),
+    ];
+    for src in &cases {
+        let c = codes(src);
+        assert!(has(&c, "pactum::limit::depth"), "{}: {c:?}", &src[..40]);
+    }
+}
+
+#[test]
+fn nesting_without_brackets_is_refused() {
+    let cases = [
+        format!(
+            "let x = {}1\noutput o = x",
+            "if true then 1 else ".repeat(20_000)
+        ),
+        format!(
+            "let x = {}true\noutput o = x",
+            "any y in [1] where ".repeat(20_000)
+        ),
+        format!("type t = {}int", "list of ".repeat(50_000)),
+        format!(
+            "let x = {}1{}\noutput o = x",
+            "(".repeat(100_000),
+            ")".repeat(100_000)
+        ),
+        format!(
+            "let x = {}\"\"{}\noutput o = x",
+            "\"{".repeat(50_000),
+            "}\"".repeat(50_000)
+        ),
+        format!(
+            "let x = {}1{}\noutput o = x",
+            "[".repeat(100_000),
+            "]".repeat(100_000)
+        ),
+        format!(
+            "{}rule r {{ deny X when true message \"m\" }}{}",
+            "when true {\n".repeat(10_000),
+            "}".repeat(10_000)
+        ),
+    ];
+    for src in &cases {
+        let c = codes(src);
+        assert!(
+            has(&c, "pactum::parse::syntax") || has(&c, "pactum::limit::depth"),
+            "{}: {c:?}",
+            &src[..40]
+        );
+    }
+}
+
+#[test]
+fn chains_of_computed_values_are_refused_not_overflowed() {
+    let mut src = String::from("let a0 = 1\n");
+    for i in 1..3000 {
+        src.push_str(&format!("let a{i} = a{} + 1\n", i - 1));
+    }
+    src.push_str("output o = a2999\n");
+    let c = codes(&src);
+    assert!(has(&c, "pactum::limit::depth"), "{c:?}");
+    // The same chain, 40 long, is fine.
+    let mut src = String::from("let a0 = 1\n");
+    for i in 1..40 {
+        src.push_str(&format!("let a{i} = a{} + 1\n", i - 1));
+    }
+    src.push_str("output o = a39\n");
+    let c = codes(&src);
+    assert!(!c.iter().any(|c| c.starts_with("pactum::limit")), "{c:?}");
+}
+
+#[test]
+fn many_items_parse_in_linear_time() {
+    let src: String = (0..2_000)
+        .map(|i| format!("let x{i} = if true then {i} else 0\n"))
+        .collect();
+    let start = Instant::now();
+    let c = codes(&src);
+    assert!(start.elapsed() < Duration::from_secs(20));
+    assert!(
+        c.iter().all(|c| c.starts_with("pactum::warn::")),
+        "{:?}",
+        &c[..3]
+    );
+}
+
+#[test]
+fn the_depth_limit_can_be_changed() {
+    let src = format!("let x = 1{}\noutput o = x", " + 1".repeat(20));
+    let tight = Limits::default().with_max_expr_depth(10);
+    assert!(has(&codes_with(&src, tight), "pactum::limit::depth"));
+    assert!(!has(&codes(&src), "pactum::limit::depth"));
+}
+
+#[test]
+fn policy_files_over_the_size_limit_are_refused_before_parsing() {
+    let src = format!("let x = 1\noutput o = x\n{}", "# padding\n".repeat(200));
+    let small = Limits::default().with_max_policy_bytes(1000);
+    let c = codes_with(&src, small);
+    assert_eq!(c.first(), Some(&"pactum::limit::policy_size"), "{c:?}");
+    assert!(!has(&codes(&src), "pactum::limit::policy_size"));
+}
+
+// ---------------------------------------------------------------------------
+// Evaluation steps
+// ---------------------------------------------------------------------------
+
+const NESTED_SUMS: &str = "schema l { xs: list of int }\n\
+    output total = sum a in l.xs of sum b in l.xs of sum c in l.xs of sum d in l.xs of a + b + c + d\n";
+
+#[test]
+fn evaluation_steps_are_bounded() {
+    let policy = Package::from_sources([("t.policy", format!("package t\n{NESTED_SUMS}"))])
+        .check()
+        .unwrap();
+    // 40^4 = 2,560,000 innermost sums: over the default million steps.
+    let xs: Vec<String> = (0..40).map(|i| i.to_string()).collect();
+    let facts = format!("l: {{ xs: [{}] }}", xs.join(", "));
+    let start = Instant::now();
+    let faults = policy.evaluate_str(&facts).unwrap_err();
+    assert!(start.elapsed() < Duration::from_secs(20));
+    assert_eq!(first_code(&faults), "pactum::limit::steps");
+    assert_eq!(faults.len(), 1, "one fault, not one per step");
+    // A short list is decided.
+    assert!(policy.evaluate_str("l: { xs: [1, 2, 3] }").is_ok());
+}
+
+#[test]
+fn the_step_limit_can_be_changed() {
+    let limits = Limits::default().with_max_steps(50);
+    let policy = Package::from_sources_with_limits(
+        [("t.policy", format!("package t\n{NESTED_SUMS}"))],
+        limits,
+    )
+    .check()
+    .unwrap();
+    let faults = policy.evaluate_str("l: { xs: [1, 2, 3] }").unwrap_err();
+    assert_eq!(first_code(&faults), "pactum::limit::steps");
+}
+
+// ---------------------------------------------------------------------------
+// Facts
+// ---------------------------------------------------------------------------
+
+/// A YAML "billion laughs": nine levels of ten aliases each.
+fn alias_bomb() -> String {
+    let mut s = String::from("a0: &a0 [\"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\", \"lol\"]\n");
+    for i in 1..10 {
+        let prev = format!("*a{}", i - 1);
+        let items = [prev.as_str(); 10].join(", ");
+        s.push_str(&format!("a{i}: &a{i} [{items}]\n"));
+    }
+    s
+}
+
+#[test]
+fn alias_bombs_are_refused_quickly() {
+    let policy = pack();
+    // As unknown facts at the root, and as the value of a known list field.
+    let bomb = alias_bomb();
+    let in_field = EXAMPLE.replace(
+        "calendar:\n  holidays: [2026-04-03, 2026-01-01]",
+        &format!(
+            "calendar:\n  holidays: *a9\nx:\n{}",
+            bomb.lines().map(|l| format!("  {l}\n")).collect::<String>()
+        ),
+    );
+    let anchored_first = format!("{bomb}{EXAMPLE}");
+    for doc in [bomb.clone(), in_field, anchored_first] {
+        let start = Instant::now();
+        let outcomes = policy.evaluate_file("bomb.yaml", &doc);
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{:?}",
+            start.elapsed()
+        );
+        assert_eq!(outcomes.len(), 1);
+        assert!(matches!(outcomes.first(), Some(Outcome::Failed { .. })));
+    }
+    // A bomb that the schema reads: holidays repeated a billion times.
+    let holidays = format!(
+        "h0: &h0 [2026-01-01, 2026-01-02, 2026-01-05, 2026-01-06, 2026-01-07, 2026-01-08, 2026-01-09, 2026-01-12, 2026-01-13, 2026-01-14]\n{}",
+        (1..10)
+            .map(|i| format!("h{i}: &h{i} [{}]\n", vec![format!("*h{}", i - 1); 10].join(", ")))
+            .collect::<String>()
+    );
+    let doc = EXAMPLE.replace(
+        "calendar:\n  holidays: [2026-04-03, 2026-01-01]",
+        "calendar:\n  holidays: *h9\n",
+    );
+    // Anchors must come first: put the definitions under a comment-free key
+    // the schema does not know, which fails fast too.
+    let doc = format!("{holidays}{doc}");
+    let start = Instant::now();
+    let outcomes = policy.evaluate_file("bomb.yaml", &doc);
+    assert!(start.elapsed() < Duration::from_secs(5));
+    assert_eq!(outcomes.len(), 1);
+}
+
+#[test]
+fn facts_documents_over_the_size_limit_are_refused_alone() {
+    let limits = Limits::default().with_max_facts_bytes(2000);
+    let policy = Package::from_dir_with_limits(PACK, limits).check().unwrap();
+    let big = format!("{EXAMPLE}\n{}", "# padding\n".repeat(300));
+    let batch = format!("{EXAMPLE}\n---\n{big}\n---\n{EXAMPLE}");
+    let outcomes = policy.evaluate_file("batch.yaml", &batch);
+    assert_eq!(outcomes.len(), 3);
+    assert!(matches!(outcomes.first(), Some(Outcome::Decided(_))));
+    match outcomes.get(1) {
+        Some(Outcome::Failed { diagnostics, .. }) => {
+            assert_eq!(first_code(diagnostics), "pactum::limit::facts_size")
+        }
+        _ => panic!("the large document must fail"),
+    }
+    assert!(matches!(outcomes.get(2), Some(Outcome::Decided(_))));
+}
+
+#[test]
+fn facts_depth_is_bounded() {
+    let src = "package t\nschema a { b: list of list of list of list of list of int }\noutput o = length(a.b)";
+    let limits = Limits::default().with_max_facts_depth(3);
+    let policy = Package::from_sources_with_limits([("t.policy", src)], limits)
+        .check()
+        .unwrap();
+    let faults = policy.evaluate_str("a: { b: [[[[[1]]]]] }").unwrap_err();
+    assert_eq!(first_code(&faults), "pactum::limit::facts_depth");
+    assert!(policy.evaluate_str("a: { b: [[]] }").is_ok());
+    // Deep JSON and YAML for a shallow schema: the parsers' own limits.
+    let policy = pack();
+    for doc in [
+        format!("{}1{}", "[".repeat(100_000), "]".repeat(100_000)),
+        format!("{}1{}", "{\"a\":".repeat(100_000), "}".repeat(100_000)),
+        format!("{}1", "- ".repeat(100_000)),
+        "a:\n".to_string()
+            + &(1..5000)
+                .map(|i| format!("{}a:\n", " ".repeat(i)))
+                .collect::<String>(),
+    ] {
+        for name in ["deep.json", "deep.yaml"] {
+            let outcomes = policy.evaluate_file(name, &doc);
+            assert_eq!(outcomes.len(), 1, "{name}");
+        }
+    }
+}
+
+#[test]
+fn huge_numbers_in_facts_are_refused_with_codes() {
+    let policy = pack();
+    for (from, to) in [
+        ("amount: \"1200.00\"", "amount: 1e999999999999"),
+        (
+            "amount: \"1200.00\"",
+            "amount: 99999999999999999999999999999999999999",
+        ),
+        (
+            "amount: \"1200.00\"",
+            "amount: 0.00000000000000000000000000000000001",
+        ),
+        ("unpaid_orders: 0", "unpaid_orders: 99999999999999999999999"),
+        ("unpaid_orders: 0", "unpaid_orders: -9223372036854775809"),
+        ("date: 2026-03-02", "date: 99999-03-02"),
+    ] {
+        assert!(EXAMPLE.contains(from), "{from}");
+        let doc = EXAMPLE.replace(from, to);
+        let faults = policy.evaluate_str(&doc).unwrap_err();
+        assert!(first_code(&faults).starts_with("pactum::facts::"), "{to}");
+    }
+    // Extreme but valid values: decided, or an evaluation fault.
+    for (from, to) in [
+        ("unpaid_orders: 0", "unpaid_orders: 9223372036854775807"),
+        (
+            "limit: 5, used: 2",
+            "limit: -9223372036854775808, used: 9223372036854775807",
+        ),
+        (
+            "amount: \"1200.00\"",
+            "amount: 79228162514264337593543950335",
+        ),
+        (
+            "consumed_amount: \"300.00\"",
+            "consumed_amount: -79228162514264337593543950335",
+        ),
+        ("date: 2026-03-02", "date: 9999-12-31"),
+        ("date: 2026-03-02", "date: 0000-01-01"),
+    ] {
+        let doc = EXAMPLE.replace(from, to);
+        if let Err(faults) = policy.evaluate_str(&doc) {
+            assert!(
+                first_code(&faults).starts_with("pactum::eval::"),
+                "{to}: {}",
+                first_code(&faults)
+            );
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Batches lose nothing
+// ---------------------------------------------------------------------------
+
+fn one_line(doc: &str) -> String {
+    let v: serde_json::Value = serde_yaml::from_str(doc).unwrap();
+    serde_json::to_string(&v).unwrap()
+}
+
+fn record(o: &Outcome) -> String {
+    match o {
+        Outcome::Decided(d) => serde_json::to_string(d).unwrap(),
+        Outcome::Failed { id, diagnostics } => format!(
+            "{}: {}",
+            id,
+            diagnostics
+                .iter()
+                .map(|d| d.code_id())
+                .collect::<Vec<_>>()
+                .join(",")
+        ),
+    }
+}
+
+#[test]
+fn a_bad_document_in_a_batch_of_thousands_fails_alone() {
+    let policy = pack();
+    let line = one_line(EXAMPLE);
+    let bad = [
+        "{\"request\": ",                                    // truncated
+        "\u{1}\u{2}garbage\u{7f}",                           // random bytes
+        "[1, 2, 3]",                                         // not a mapping
+        "{\"request\": {\"action\": \"nope\"}}",             // invalid
+        "{}",                                                // empty
+        "{\"a\": [[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]}", // deep, unknown
+    ];
+    let n = 3000;
+    let mut lines = Vec::with_capacity(n);
+    for i in 0..n {
+        let l = if i % 500 == 250 {
+            bad[(i / 500) % bad.len()].to_string()
+        } else {
+            line.replace("i-bp1allowed", &format!("i-{i}"))
+        };
+        lines.push(l);
+    }
+    let text = lines.join("\n") + "\n";
+    let outcomes = policy.evaluate_file("batch.jsonl", &text);
+    assert_eq!(outcomes.len(), n, "one outcome per document");
+    for (i, o) in outcomes.iter().enumerate() {
+        match o {
+            Outcome::Decided(d) => {
+                assert_ne!(i % 500, 250, "document {i} is bad");
+                assert_eq!(d.id().to_string(), format!("i-{i}"), "in order");
+            }
+            Outcome::Failed { .. } => assert_eq!(i % 500, 250, "document {i} is good"),
+        }
+    }
+}
+
+#[test]
+fn truncations_of_a_batch_never_lose_a_document() {
+    let policy = pack();
+    let yaml = std::fs::read_to_string(format!("{PACK}/examples/batch.yaml")).unwrap();
+    let jsonl = std::fs::read_to_string(format!("{PACK}/examples/batch.jsonl")).unwrap();
+    for (name, text) in [("b.yaml", &yaml), ("b.jsonl", &jsonl)] {
+        let mut cut = 0;
+        while cut <= text.len() {
+            if text.is_char_boundary(cut) {
+                let part = &text[..cut];
+                let docs = pactum::facts::split(part, pactum::facts::Format::detect(name, part));
+                let outcomes = policy.evaluate_file(name, part);
+                assert_eq!(outcomes.len(), docs.len(), "{name} cut at {cut}");
+            }
+            cut += 7;
+        }
+    }
+}
+
+#[test]
+fn random_bytes_never_panic() {
+    let policy = pack();
+    // A small deterministic generator: no dependency, same bytes every run.
+    let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+    let mut next = || {
+        state ^= state << 13;
+        state ^= state >> 7;
+        state ^= state << 17;
+        state
+    };
+    let alphabet = b"{}[]:,-\"' \n\t#&*!|>?%@`abc019.eE+_\\\x00\xff";
+    for round in 0..300 {
+        let len = (next() % 400) as usize;
+        let bytes: Vec<u8> = (0..len)
+            .map(|_| alphabet[(next() % alphabet.len() as u64) as usize])
+            .collect();
+        let text = String::from_utf8_lossy(&bytes);
+        for name in ["r.yaml", "r.json", "r.jsonl", "-"] {
+            let docs = pactum::facts::split(&text, pactum::facts::Format::detect(name, &text));
+            let outcomes = policy.evaluate_file(name, &text);
+            assert_eq!(outcomes.len(), docs.len(), "round {round} {name}");
+        }
+        // And as a policy.
+        let _ = Package::from_sources([("r.policy", text.to_string())]).check();
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Determinism
+// ---------------------------------------------------------------------------
+
+#[test]
+fn the_same_batch_gives_byte_identical_results() {
+    let yaml = std::fs::read_to_string(format!("{PACK}/examples/batch.yaml")).unwrap();
+    let run = || {
+        let policy = pack();
+        policy
+            .evaluate_file("batch.yaml", &yaml)
+            .iter()
+            .map(record)
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let first = run();
+    for _ in 0..3 {
+        assert_eq!(run(), first);
+    }
+    // From several threads at once, the same bytes.
+    let policy = pack();
+    let outs: Vec<String> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|_| {
+                s.spawn(|| {
+                    policy
+                        .evaluate_file("batch.yaml", &yaml)
+                        .iter()
+                        .map(record)
+                        .collect::<Vec<_>>()
+                        .join("\n")
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    for o in outs {
+        assert_eq!(o, first);
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Crash inputs found by the fuzzers
+// ---------------------------------------------------------------------------
+
+// ---------------------------------------------------------------------------
+// The binary: one record per document, exit code, determinism
+// ---------------------------------------------------------------------------
+
+/// Runs `pactum evaluate --format json` on `facts` (written to a file named
+/// `name`) with extra arguments; stdout lines and the exit code.
+fn evaluate_cli(name: &str, facts: &[u8], args: &[&str]) -> (Vec<String>, i32) {
+    let dir = std::env::temp_dir().join(format!(
+        "pactum-hostile-{}-{}",
+        std::process::id(),
+        name.replace('.', "-")
+    ));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, facts).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .args(["evaluate", "--policy", PACK, "--format", "json", "--facts"])
+        .arg(&path)
+        .args(args)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    (
+        stdout.lines().map(str::to_string).collect(),
+        out.status.code().unwrap_or(-1),
+    )
+}
+
+#[test]
+fn invalid_utf8_fails_only_its_own_document() {
+    let line = one_line(EXAMPLE);
+    let mut jsonl = Vec::new();
+    for i in 0..5 {
+        if i == 2 {
+            jsonl.extend_from_slice(b"{\"request\": \"\xff\xfe\"}\n");
+        } else {
+            jsonl.extend_from_slice(line.replace("i-bp1allowed", &format!("i-{i}")).as_bytes());
+            jsonl.push(b'\n');
+        }
+    }
+    let (records, code) = evaluate_cli("utf8.jsonl", &jsonl, &[]);
+    assert_eq!(records.len(), 5, "{records:#?}");
+    assert_eq!(code, 1, "an error record makes the exit code 1");
+    for (i, r) in records.iter().enumerate() {
+        let v: serde_json::Value = serde_json::from_str(r).unwrap();
+        if i == 2 {
+            assert_eq!(v["error"]["code"], "pactum::facts::syntax", "{r}");
+            assert_eq!(v["error"]["line"], 3, "{r}");
+        } else {
+            assert_eq!(v["id"], format!("i-{i}"), "{r}");
+        }
+    }
+    // YAML: the same, document by document.
+    let mut yaml = EXAMPLE.as_bytes().to_vec();
+    yaml.extend_from_slice(b"---\nrequest: \xc3\x28\n---\n");
+    yaml.extend_from_slice(EXAMPLE.as_bytes());
+    let (records, code) = evaluate_cli("utf8.yaml", &yaml, &[]);
+    assert_eq!(records.len(), 3, "{records:#?}");
+    assert_eq!(code, 1);
+    assert!(
+        records[1].contains("pactum::facts::syntax"),
+        "{}",
+        records[1]
+    );
+    // All good: exit code 0.
+    let (records, code) = evaluate_cli("good.yaml", EXAMPLE.as_bytes(), &[]);
+    assert_eq!((records.len(), code), (1, 0));
+}
+
+#[test]
+fn the_binary_gives_one_record_per_document_in_order_and_the_same_bytes_for_any_jobs() {
+    let line = one_line(EXAMPLE);
+    let n = 2000;
+    let mut text = String::new();
+    for i in 0..n {
+        if i % 400 == 7 {
+            text.push_str("{\"request\": [1, 2\n"); // truncated
+        } else {
+            text.push_str(&line.replace("i-bp1allowed", &format!("i-{i}")));
+            text.push('\n');
+        }
+    }
+    let (one, code) = evaluate_cli("many.jsonl", text.as_bytes(), &["--jobs", "1"]);
+    assert_eq!(one.len(), n);
+    assert_eq!(code, 1);
+    for (i, r) in one.iter().enumerate() {
+        if i % 400 == 7 {
+            assert!(r.contains("\"error\""), "{i}: {r}");
+        } else {
+            assert!(r.starts_with(&format!("{{\"id\":\"i-{i}\"")), "{i}: {r}");
+        }
+    }
+    let (four, _) = evaluate_cli("many.jsonl", text.as_bytes(), &["--jobs", "4"]);
+    assert_eq!(one, four, "byte-identical across thread counts");
+    let (again, _) = evaluate_cli("many.jsonl", text.as_bytes(), &["--jobs", "3"]);
+    assert_eq!(one, again);
+}
+
+#[test]
+fn limits_are_flags_of_the_binary() {
+    let (records, code) = evaluate_cli(
+        "small.yaml",
+        EXAMPLE.as_bytes(),
+        &["--max-facts-bytes", "100"],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        records[0].contains("pactum::limit::facts_size"),
+        "{}",
+        records[0]
+    );
+    let (records, code) = evaluate_cli("steps.yaml", EXAMPLE.as_bytes(), &["--max-steps", "5"]);
+    assert_eq!(code, 1);
+    assert!(
+        records[0].contains("pactum::limit::steps"),
+        "{}",
+        records[0]
+    );
+}
