@@ -210,12 +210,18 @@ fn run(
     if !ev.faults.is_empty() {
         let mut diags = Diagnostics::default();
         for (f, span) in ev.faults {
-            let mut d = Diagnostic::new(f.code, f.message).at(
-                &program.sources,
-                span,
-                "while computing this",
-            );
-            for (s, text) in f.labels {
+            // The operands' values label the operands themselves (the last,
+            // usually the culprit, first); without operands, the expression.
+            let mut labels = f.labels;
+            let mut d = match labels.pop() {
+                Some((s, text)) => Diagnostic::new(f.code, f.message).at(&program.sources, s, text),
+                None => Diagnostic::new(f.code, f.message).at(
+                    &program.sources,
+                    span,
+                    "while computing this",
+                ),
+            };
+            for (s, text) in labels {
                 d = d.label(&program.sources, s, text);
             }
             let help = match f.code.id {
