@@ -494,20 +494,27 @@ impl Policy {
     #[allow(clippy::result_large_err)]
     pub fn facts_from_str(&self, text: &str) -> Result<Facts, Diagnostic> {
         let file = Arc::new(SourceFile::new("<facts>", text));
-        let format = Format::detect("<facts>", text);
-        let format = if format == Format::JsonLines {
-            Format::Json
-        } else {
-            format
+        // One document: JSON when it looks like a JSON object (faster and
+        // exact), else YAML (which also reads JSON).
+        let load = |format| {
+            facts::load_with_limits(
+                &self.program.schema,
+                &file,
+                0..text.len(),
+                format,
+                &self.program.limits,
+            )
         };
-        facts::load_with_limits(
-            &self.program.schema,
-            &file,
-            0..text.len(),
-            format,
-            &self.program.limits,
-        )
-        .map(|value| self.facts(value))
+        let value = if text.trim_start().starts_with('{') {
+            match load(Format::Json) {
+                // A YAML flow mapping (`{a: 1}`) is not JSON: read it as YAML.
+                Err(e) if e.code_id() == codes::FACTS_SYNTAX.id => load(Format::Yaml),
+                other => other,
+            }
+        } else {
+            load(Format::Yaml)
+        };
+        value.map(|value| self.facts(value))
     }
 
     /// Reads the facts of one request from any [`serde::Serialize`] value,

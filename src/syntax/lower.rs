@@ -83,7 +83,47 @@ fn comment_start(line: &str) -> Option<usize> {
 
 /// Whether a pair is a keyword token (kept by pest, meaningless here).
 fn is_keyword(rule: Rule) -> bool {
-    format!("{rule:?}").starts_with("kw_")
+    matches!(
+        rule,
+        Rule::kw_absent
+            | Rule::kw_all
+            | Rule::kw_and
+            | Rule::kw_any
+            | Rule::kw_are
+            | Rule::kw_by
+            | Rule::kw_count
+            | Rule::kw_deny
+            | Rule::kw_else
+            | Rule::kw_false
+            | Rule::kw_help
+            | Rule::kw_identified
+            | Rule::kw_if
+            | Rule::kw_in
+            | Rule::kw_is
+            | Rule::kw_let
+            | Rule::kw_list
+            | Rule::kw_message
+            | Rule::kw_none
+            | Rule::kw_not
+            | Rule::kw_note
+            | Rule::kw_of
+            | Rule::kw_one
+            | Rule::kw_optional
+            | Rule::kw_or
+            | Rule::kw_otherwise
+            | Rule::kw_output
+            | Rule::kw_package
+            | Rule::kw_present
+            | Rule::kw_requests
+            | Rule::kw_rule
+            | Rule::kw_schema
+            | Rule::kw_sum
+            | Rule::kw_then
+            | Rule::kw_true
+            | Rule::kw_type
+            | Rule::kw_when
+            | Rule::kw_where
+    )
 }
 
 /// Whether a pair is an infix operator.

@@ -52,7 +52,6 @@ pub(crate) fn parse(
     diags: &mut Diagnostics,
     limits: &Limits,
 ) -> ast::File {
-    pest::set_error_detail(true);
     let text = sources
         .get(file)
         .map(|f| f.text().to_owned())
@@ -99,7 +98,9 @@ pub(crate) fn parse(
             pos += skip;
             continue;
         }
-        if let Some((offset, depth, keywords)) = too_deep(rest) {
+        if let Some((offset, depth, keywords)) =
+            too_deep(rest.get(..item_extent(rest)).unwrap_or(rest))
+        {
             let span = Span::new(file, pos + offset, pos + offset + 1);
             diags.push(
                 Diagnostic::new(
@@ -125,7 +126,18 @@ pub(crate) fn parse(
                 None => break,
             }
         }
-        match PactumParser::parse(Rule::item_at, rest) {
+        // Parse fast; on an error, parse the item again with pest's error
+        // detail (what was expected) for the message. Once on, the detail
+        // stays on for the process, so messages never depend on timing.
+        let parsed = PactumParser::parse(Rule::item_at, rest).or_else(|e| {
+            if e.parse_attempts().is_some() {
+                Err(e)
+            } else {
+                pest::set_error_detail(true);
+                PactumParser::parse(Rule::item_at, rest)
+            }
+        });
+        match parsed {
             Ok(mut pairs) => {
                 let Some(item_at) = pairs.next() else { break };
                 let consumed = item_at.as_span().end();
@@ -270,6 +282,28 @@ fn starts_word(text: &str, kw: &str) -> bool {
             .get(kw.len()..)
             .and_then(|s| s.chars().next())
             .is_some_and(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// The length of the item at the start of `text`: up to the next line that
+/// starts a top-level item at column 0 (or the end).
+fn item_extent(text: &str) -> usize {
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        if offset > 0 {
+            let starts = ITEM_STARTS.iter().any(|kw| {
+                line.starts_with(kw)
+                    && !line
+                        .get(kw.len()..)
+                        .and_then(|r| r.chars().next())
+                        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+            });
+            if starts {
+                return offset;
+            }
+        }
+        offset += line.len();
+    }
+    text.len()
 }
 
 /// The name an item declares (`let NAME`, `rule NAME`, …), read from its
