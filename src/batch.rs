@@ -311,12 +311,12 @@ fn has_content(text: &[u8]) -> bool {
 ///
 /// let policy = Package::from_sources([(
 ///     "a.policy",
-///     "package a\nschema order { amount: decimal }\n\
-///      rule big { deny BIG when order.amount > 100 message \"big\" help \"Split it.\" }",
+///     "package a\nschema basket { total: decimal }\n\
+///      rule big { deny BIG when basket.total > 100 message \"big\" help \"Split it.\" }",
 /// )])
 /// .check()
 /// .unwrap();
-/// let input = "{\"order\": {\"amount\": 150}}\n{\"order\": {\"amount\": 5}}\n{\"order\": {}}\n";
+/// let input = "{\"basket\": {\"total\": 150}}\n{\"basket\": {\"total\": 5}}\n{\"basket\": {}}\n";
 /// let mut seen = Vec::new();
 /// Batch::new(&policy, "in.jsonl")
 ///     .jobs(2)

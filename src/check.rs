@@ -98,7 +98,7 @@ struct LetState<'a> {
 struct Env {
     /// Quantifier variables, innermost last.
     locals: Vec<(Arc<str>, Ty)>,
-    /// Access paths known to be present here (`order.promotion`).
+    /// Access paths known to be present here (`order.coupon`).
     present: Vec<String>,
 }
 
@@ -142,7 +142,7 @@ fn ir(kind: K, span: Span) -> ir::Expr {
     ir::Expr { kind, span }
 }
 
-/// The access path of an expression (`order.promotion`), if it is one.
+/// The access path of an expression (`order.coupon`), if it is one.
 fn path(e: &ast::Expr) -> Option<String> {
     match &e.kind {
         ExprKind::Name(n) => Some(n.to_string()),
@@ -780,7 +780,7 @@ impl<'a> Checker<'a> {
         if ty.is_optional() || matches!(ty, Ty::List(_) | Ty::Record(_)) {
             let d = self
                 .diag(codes::CHECK_BAD_IDENTIFIER, format!("requests cannot be identified by {ty:#}"), span, "not a plain required value")
-                .help("identify requests by a required string, number or date field, such as `resource.id`");
+                .help("identify requests by a required string, number or date field, such as `basket.id`");
             self.error(d);
             return None;
         }
@@ -1820,7 +1820,7 @@ impl<'a> Checker<'a> {
                         ),
                         at,
                         format!("{bt}"),
-                        "write a condition, for example `any h in holidays where h > request.date`",
+                        "write a condition, for example `any d in basket.dates where d > basket.placed_on`",
                     );
                 }
                 if kind == Quant::Count {

@@ -26,10 +26,10 @@ pub enum Exit {
 
 const EXAMPLES: &str = "\
 Examples:
-  pactum validate policies/unsubscription
-  pactum evaluate --policy policies/unsubscription --facts policies/unsubscription/examples/allowed-with-refund.yaml
-  pactum evaluate --policy policies/unsubscription --facts batch.jsonl --format json
-  cat request.yaml | pactum evaluate --policy policies/unsubscription --facts -
+  pactum validate policies/my-package
+  pactum evaluate --policy policies/my-package --facts request.yaml
+  pactum evaluate --policy policies/my-package --facts batch.jsonl --format json
+  cat request.yaml | pactum evaluate --policy policies/my-package --facts -
 
 Exit codes:
   0  the package is clean / every request was decided (allow or deny)
@@ -105,7 +105,7 @@ pub fn load_package(dir: &std::path::Path) -> pactum::Package {
 enum Command {
     /// Check a package: syntax, names, types, and warnings
     #[command(
-        after_help = "Examples:\n  pactum validate policies/unsubscription\n  pactum validate --deny-warnings --message-format json policies/unsubscription"
+        after_help = "Examples:\n  pactum validate policies/my-package\n  pactum validate --deny-warnings --message-format json policies/my-package"
     )]
     Validate {
         /// The package directory (its *.policy files)
@@ -122,7 +122,7 @@ enum Command {
     Explain(ExplainArgs),
     /// Rewrite .policy files in the canonical layout (comments kept)
     #[command(
-        after_help = "Examples:\n  pactum fmt policies/\n  pactum fmt --check policies/unsubscription"
+        after_help = "Examples:\n  pactum fmt policies/\n  pactum fmt --check policies/my-package"
     )]
     Fmt {
         /// Files or directories (searched for *.policy)
@@ -134,7 +134,7 @@ enum Command {
     },
     /// Run the policy tests (*.test.yaml) that live beside a package
     #[command(
-        after_help = "Examples:\n  pactum test policies/unsubscription\n  pactum test --coverage policies/unsubscription\n\nA test file holds one test or a list: `name`, `facts` (inline) or `facts_file`\n(relative to the test file), and `expect` with any of `decision`, `reasons`\n(exact codes), `reasons_include`, `notes`, `notes_include`, `outputs` (only\nthe outputs listed are compared)."
+        after_help = "Examples:\n  pactum test policies/my-package\n  pactum test --coverage policies/my-package\n\nA test file holds one test or a list: `name`, `facts` (inline) or `facts_file`\n(relative to the test file), and `expect` with any of `decision`, `reasons`\n(exact codes), `reasons_include`, `notes`, `notes_include`, `outputs` (only\nthe outputs listed are compared)."
     )]
     Test {
         /// The package directory
@@ -146,7 +146,7 @@ enum Command {
     },
     /// Show the requests of a batch whose decision changes between two versions of a package
     #[command(
-        after_help = "Examples:\n  pactum diff --policy old/ --policy policies/unsubscription --facts batch.jsonl\n  pactum diff --policy old/ --policy new/ --facts batch.yaml --format json --exit-code"
+        after_help = "Examples:\n  pactum diff --policy old/ --policy policies/my-package --facts batch.jsonl\n  pactum diff --policy old/ --policy new/ --facts batch.yaml --format json --exit-code"
     )]
     Diff {
         /// The old package directory, then the new one
@@ -164,7 +164,7 @@ enum Command {
     },
     /// Evaluate requests against a package and print the decisions
     #[command(
-        after_help = "Examples:\n  pactum evaluate --policy policies/unsubscription --facts request.yaml\n  pactum evaluate --policy policies/unsubscription --facts batch.jsonl --format json\n\nA YAML stream (documents separated by ---) or a .jsonl file is a batch: one decision per document, in order."
+        after_help = "Examples:\n  pactum evaluate --policy policies/my-package --facts request.yaml\n  pactum evaluate --policy policies/my-package --facts batch.jsonl --format json\n\nA YAML stream (documents separated by ---) or a .jsonl file is a batch: one decision per document, in order."
     )]
     Evaluate {
         /// The package directory

@@ -56,7 +56,7 @@ pub enum Verdict {
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Reason {
-    /// The rule's code, such as `PAY_AS_YOU_GO`.
+    /// The rule's code, such as `ORDER_TOO_LARGE`.
     pub code: String,
     /// The rule's name.
     pub rule: String,

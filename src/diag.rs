@@ -87,17 +87,17 @@ codes! {
     CHECK_UNKNOWN_NAME = "check" / "unknown_name", Error, "a name that no schema, let or output declares";
     /// `order.amout`
     CHECK_UNKNOWN_FIELD = "check" / "unknown_field", Error, "a field that the record type does not have";
-    /// `resource.billing_method is prepaid`
+    /// `basket.status is shiped`
     CHECK_UNKNOWN_VARIANT = "check" / "unknown_variant", Error, "an enum variant the enum does not list";
     /// `foo(1)`
     CHECK_UNKNOWN_FUNCTION = "check" / "unknown_function", Error, "a call to a function that does not exist";
     /// `round(1)`
     CHECK_ARITY = "check" / "arity", Error, "a function called with the wrong number of arguments";
-    /// `request.date + 1.5`
+    /// `basket.placed_on + 1.5`
     CHECK_TYPE_MISMATCH = "check" / "type_mismatch", Error, "an operator or function applied to values of the wrong type";
-    /// `rule r { deny X when order.amount }`
+    /// `rule r { deny X when basket.total }`
     CHECK_NOT_BOOL = "check" / "condition_not_bool", Error, "a condition that is not true or false";
-    /// `not order.promotion.refundable` without a presence test
+    /// `not order.coupon.active` without a presence test
     CHECK_OPTIONAL_UNCHECKED = "check" / "optional_unchecked", Error, "an optional value used without a presence test or a default";
     /// two `let x` in one package
     CHECK_DUPLICATE = "check" / "duplicate", Error, "a name, rule, field, variant, output or code declared twice";
@@ -107,7 +107,7 @@ codes! {
     CHECK_RULE_SHAPE = "check" / "rule_shape", Error, "a rule without an effect or a condition, or with a clause twice";
     /// `allowed` in a deny rule
     CHECK_ALLOWED_MISUSE = "check" / "allowed_in_deny", Error, "a deny rule that depends on the decision it is part of";
-    /// `requests are identified by order.promotion`
+    /// `requests are identified by order.coupon`
     CHECK_BAD_IDENTIFIER = "check" / "bad_identifier", Error, "the request identifier is not a plain required value";
     /// `schema x { a: money }`
     CHECK_UNKNOWN_TYPE = "check" / "unknown_type", Error, "a type name that is neither built in nor declared";

@@ -108,17 +108,17 @@ impl Policy {
     /// ```
     /// let policy = pactum::Package::from_sources([(
     ///     "a.policy",
-    ///     "package a\nschema order { amount: decimal }\n\
-    ///      rule big { deny BIG when order.amount > 100 message \"big\" help \"split it\" }",
+    ///     "package a\nschema basket { total: decimal }\n\
+    ///      rule big { deny BIG when basket.total > 100 message \"big\" help \"split it\" }",
     /// )])
     /// .check()
     /// .unwrap();
-    /// let facts = policy.facts_from_str("order: { amount: 150 }").unwrap();
+    /// let facts = policy.facts_from_str("basket: { total: 150 }").unwrap();
     /// let (decision, why) = policy.explain(&facts).unwrap();
     /// assert!(!decision.is_allowed());
     /// let cond = &why.rules[0].conditions[0];
-    /// assert_eq!(cond.expr, "order.amount > 100");
-    /// assert_eq!(cond.children[0].expr, "order.amount");
+    /// assert_eq!(cond.expr, "basket.total > 100");
+    /// assert_eq!(cond.children[0].expr, "basket.total");
     /// assert_eq!(cond.children[0].value.to_string(), "150");
     /// ```
     pub fn explain(&self, facts: &Facts) -> Result<(Decision, Explanation), Diagnostics> {

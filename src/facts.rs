@@ -627,7 +627,7 @@ impl Path<'_> {
         matches!(self, Path::Root)
     }
 
-    /// How messages name it: "`order.amount`", or "the document".
+    /// How messages name it: "`basket.total`", or "the document".
     fn subject(&self) -> String {
         if self.is_root() {
             "the document".to_string()
@@ -1989,7 +1989,7 @@ mod tests {
     /// order: { amount: decimal, count: int, currency: one of EUR, USD,
     /// note: optional string, day: date, at: optional datetime,
     /// tags: list of string, paid: bool },
-    /// promotion: optional { code: string }
+    /// coupon: optional { code: string }
     fn schema() -> Arc<RecordTy> {
         let currency = Arc::new(EnumTy {
             variants: vec![Arc::from("EUR"), Arc::from("USD")],
@@ -2004,10 +2004,10 @@ mod tests {
             field("tags", Ty::Optional(Box::new(Ty::List(Box::new(Ty::Str))))),
             field("paid", Ty::Optional(Box::new(Ty::Bool))),
         ]);
-        let promotion = record(vec![field("code", Ty::Str)]);
+        let coupon = record(vec![field("code", Ty::Str)]);
         record(vec![
             field("order", Ty::Record(order)),
-            field("promotion", Ty::Optional(Box::new(Ty::Record(promotion)))),
+            field("coupon", Ty::Optional(Box::new(Ty::Record(coupon)))),
         ])
     }
 
@@ -2292,7 +2292,7 @@ mod tests {
 
         let d = err("zzz: 1\n", Format::Yaml);
         assert_eq!(d.message(), "unknown fact `zzz`");
-        assert_eq!(d.help_text(), Some("the facts are: `order`, `promotion`"));
+        assert_eq!(d.help_text(), Some("the facts are: `order`, `coupon`"));
     }
 
     #[test]
@@ -2375,7 +2375,7 @@ mod tests {
         assert_eq!(d.line_col(), Some((2, 3)));
         assert_eq!(d.help_text(), Some("add `amount: \"12.50\"` to `order`"));
 
-        let d = err("promotion: {code: X}\n", Format::Yaml);
+        let d = err("coupon: {code: X}\n", Format::Yaml);
         assert_eq!(d.message(), "missing required fact `order`");
         assert_eq!(d.line_col(), Some((1, 1)));
 
@@ -2498,7 +2498,7 @@ mod tests {
         let o = order(&v);
         assert!(o[3..].iter().all(|v| *v == Value::Absent));
 
-        let text = "order:\n  amount: 1\n  count: 1\n  currency: EUR\n  note: ~\n  day: null\n  at:\n  tags: [a, 'b']\n  paid: true\npromotion: null\n";
+        let text = "order:\n  amount: 1\n  count: 1\n  currency: EUR\n  note: ~\n  day: null\n  at:\n  tags: [a, 'b']\n  paid: true\ncoupon: null\n";
         let v = one(text, Format::Yaml).unwrap();
         let o = order(&v);
         assert_eq!(&o[3..6], &[Value::Absent, Value::Absent, Value::Absent]);
@@ -2508,7 +2508,7 @@ mod tests {
         );
         assert_eq!(o[7], Value::Bool(true));
 
-        let text = "{\"order\": {\"amount\": 1, \"count\": 1, \"currency\": \"EUR\", \"note\": null, \"day\": \"2026-03-02\", \"at\": \"2026-03-02T10:00:00+01:00\"}, \"promotion\": {\"code\": \"X\"}}";
+        let text = "{\"order\": {\"amount\": 1, \"count\": 1, \"currency\": \"EUR\", \"note\": null, \"day\": \"2026-03-02\", \"at\": \"2026-03-02T10:00:00+01:00\"}, \"coupon\": {\"code\": \"X\"}}";
         let v = one(text, Format::Json).unwrap();
         let o = order(&v);
         assert_eq!(o[3], Value::Absent);
@@ -2606,7 +2606,7 @@ mod tests {
             "*a",
             "!",
             "? ",
-            "order: &a {amount: 1, count: 1, currency: EUR}\npromotion: *a\n",
+            "order: &a {amount: 1, count: 1, currency: EUR}\ncoupon: *a\n",
             "order: [*a]",
             "%YAML 1.2",
             "\t- x",

@@ -25,12 +25,12 @@ use crate::value::Value;
 /// ```
 /// let pkg = pactum::Package::from_sources([(
 ///     "rules.policy",
-///     "package demo\nschema order { amount: decimal }\n\
-///      rule too_big { deny TOO_BIG when order.amount > 100\n\
-///        message \"{order.amount} is too much\" help \"Split the order.\" }",
+///     "package demo\nschema basket { total: decimal }\n\
+///      rule too_big { deny TOO_BIG when basket.total > 100\n\
+///        message \"{basket.total} is too much\" help \"Split the order.\" }",
 /// )]);
 /// let policy = pkg.check().expect("the package is valid");
-/// let decision = policy.evaluate_str("order: { amount: 150 }").expect("decided");
+/// let decision = policy.evaluate_str("basket: { total: 150 }").expect("decided");
 /// assert!(!decision.is_allowed());
 /// assert_eq!(decision.reasons()[0].message, "150 is too much");
 /// ```
@@ -91,8 +91,11 @@ impl Package {
                 }
                 if files.is_empty() && diags.is_empty() {
                     diags.push(
-                        Diagnostic::new(codes::LOAD_NO_FILES, format!("{} holds no .policy file", dir.display()))
-                            .help("point at the directory of a package, such as `policies/unsubscription`"),
+                        Diagnostic::new(
+                            codes::LOAD_NO_FILES,
+                            format!("{} holds no .policy file", dir.display()),
+                        )
+                        .help("point at the directory of a package, such as `policies/my-package`"),
                     );
                 }
             }

@@ -67,9 +67,9 @@ mod tests {
     #[test]
     fn suggests_nearest_or_nothing() {
         assert_eq!(
-            suggest("paid_bi", ["paid_by", "purchased_at"]).as_deref(),
-            Some("paid_by")
+            suggest("shiped_at", ["shipped_at", "placed_at"]).as_deref(),
+            Some("shipped_at")
         );
-        assert_eq!(suggest("x", ["paid_by"]), None);
+        assert_eq!(suggest("x", ["shipped_at"]), None);
     }
 }

@@ -4,13 +4,13 @@
 //! test or a list of tests:
 //!
 //! ```yaml
-//! - name: pay-as-you-go is never refunded
-//!   facts_file: examples/pay-as-you-go.yaml   # or `facts:` with the facts inline
+//! - name: an order over the limit is refused
+//!   facts_file: examples/big-order.yaml       # or `facts:` with the facts inline
 //!   expect:
 //!     decision: deny
-//!     reasons: [PAY_AS_YOU_GO]                 # exactly these codes
+//!     reasons: [ORDER_TOO_LARGE]               # exactly these codes
 //!     notes_include: []                        # at least these codes
-//!     outputs: { refund_amount: "0.00" }       # only the outputs listed
+//!     outputs: { total: "0.00" }               # only the outputs listed
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};

@@ -22,11 +22,11 @@ pub struct File {
 /// A top-level item.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
-    /// `package unsubscription`
+    /// `package shop`
     Package(Ident),
-    /// `requests are identified by resource.id`
+    /// `requests are identified by basket.id`
     Identify(Vec<Ident>, Span),
-    /// `type quota = { limit: int, used: int }`
+    /// `type money = { value: decimal, currency: string }`
     Type(Ident, TypeExpr),
     /// `schema order { … }`, or `optional schema calendar { … }`
     Schema {

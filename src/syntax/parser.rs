@@ -522,7 +522,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
         };
         return (
             message,
-            "complete the expression, for example `order.amount > 0`".into(),
+            "complete the expression, for example `basket.total > 0`".into(),
         );
     }
     if has("a type") {
@@ -540,7 +540,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
     if has("a code") {
         return (
             "expected a code after `deny` or `note`".into(),
-            "codes are names such as `PAY_AS_YOU_GO`".into(),
+            "codes are names such as `ORDER_TOO_LARGE`".into(),
         );
     }
     if has("a quoted string") {
