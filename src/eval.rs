@@ -348,6 +348,33 @@ impl<'p> Evaluator<'p> {
         Ok(())
     }
 
+    /// The fact a path of roots and fields leads to, borrowed from the
+    /// facts; `None` when the path starts elsewhere (a computed value, a
+    /// quantifier variable).
+    fn fact_at(&self, e: &Expr) -> Option<&'p Value> {
+        static ABSENT: Value = Value::Absent;
+        match &e.kind {
+            K::Root(i) => Some(self.facts.get(*i).unwrap_or(&ABSENT)),
+            K::Field(inner, i) => match self.fact_at(inner)? {
+                Value::Record(fields) => Some(fields.get(*i).unwrap_or(&ABSENT)),
+                _ => Some(&ABSENT),
+            },
+            _ => None,
+        }
+    }
+
+    /// A root or a field, evaluated step by step.
+    fn field_of(&mut self, e: &'p Expr) -> R {
+        match &e.kind {
+            K::Root(i) => Ok(self.facts.get(*i).cloned().unwrap_or(Value::Absent)),
+            K::Field(inner, i) => match self.eval(inner)? {
+                Value::Record(fields) => Ok(fields.get(*i).cloned().unwrap_or(Value::Absent)),
+                _ => Ok(Value::Absent),
+            },
+            _ => Ok(Value::Absent),
+        }
+    }
+
     fn eval(&mut self, e: &'p Expr) -> R {
         self.step(e)?;
         if self.nesting >= self.program.limits.max_expr_depth.saturating_mul(2) {
@@ -386,11 +413,16 @@ impl<'p> Evaluator<'p> {
     fn eval_node(&mut self, e: &'p Expr) -> R {
         match &e.kind {
             K::Const(v) => Ok(v.clone()),
-            K::Root(i) => Ok(self.facts.get(*i).cloned().unwrap_or(Value::Absent)),
-            K::Field(inner, i) => match self.eval(inner)? {
-                Value::Record(fields) => Ok(fields.get(*i).cloned().unwrap_or(Value::Absent)),
-                _ => Ok(Value::Absent),
-            },
+            K::Root(_) | K::Field(..) if self.trace.is_none() => {
+                // A path into the facts is followed by reference: only the
+                // value at its end is cloned (no reference-count traffic on
+                // the records along the way).
+                match self.fact_at(e) {
+                    Some(v) => Ok(v.clone()),
+                    None => self.field_of(e),
+                }
+            }
+            K::Root(_) | K::Field(..) => self.field_of(e),
             K::Let(i) => {
                 // When explaining, a computed value is evaluated again so that
                 // its own comparisons show under it.
