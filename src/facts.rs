@@ -1256,17 +1256,21 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         if self.ctx.json && key == JSON_NUMBER_TOKEN {
             return Ok(Key::Number);
         }
-        let (noun, place) = if self.path.is_root() {
-            ("fact", "the document".to_string())
-        } else {
-            ("field", format!("`{}`", self.path))
+        // Only errors need these words: build them on the error paths.
+        let noun = if self.path.is_root() { "fact" } else { "field" };
+        let place = || {
+            if self.path.is_root() {
+                "the document".to_string()
+            } else {
+                format!("`{}`", self.path)
+            }
         };
         match self.record.field(key) {
             Some((i, _)) => {
                 if self.seen.get(i).is_some_and(Option::is_some) {
                     return Err(self.ctx.fail(Detail {
                         code: codes::FACTS_SYNTAX,
-                        message: format!("{place}: the {noun} `{key}` is given twice"),
+                        message: format!("{}: the {noun} `{key}` is given twice", place()),
                         found: None,
                         label: "given again here".into(),
                         help: format!("keep only one `{key}` entry"),
@@ -1284,16 +1288,16 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
                 } else if let Some(near) = suggest(key, names) {
                     format!("did you mean `{near}`?")
                 } else if self.record.fields.is_empty() {
-                    format!("{place} has no {noun}s")
+                    format!("{} has no {noun}s", place())
                 } else if self.path.is_root() {
                     format!("the facts are: {}", field_list(self.record))
                 } else {
-                    format!("the fields of {place} are: {}", field_list(self.record))
+                    format!("the fields of {} are: {}", place(), field_list(self.record))
                 };
                 let message = if self.path.is_root() {
                     format!("unknown fact `{}`", excerpt(key))
                 } else {
-                    format!("{place}: unknown field `{}`", excerpt(key))
+                    format!("{}: unknown field `{}`", place(), excerpt(key))
                 };
                 Err(self.ctx.fail(Detail {
                     code: codes::FACTS_UNKNOWN_FIELD,
