@@ -282,8 +282,8 @@ fn explain_run(
     };
     match read {
         Ok((name, text)) => trace::run(&policy, &name, &text, format, messages),
-        Err(e) => {
-            eprintln!("error[pactum::facts::io]: cannot read {facts}: {e}");
+        Err(_) => {
+            render::facts_unreadable(&policy, facts, messages);
             Exit::Failure
         }
     }

@@ -161,8 +161,14 @@ impl Policy {
         crate::facts::split(text, format)
             .into_iter()
             .map(|range| {
-                crate::facts::load(&self.program().schema, &file, range, format)
-                    .map(|v| Facts::from_value(v, self.program().schema.clone()))
+                crate::facts::load_with_limits(
+                    &self.program().schema,
+                    &file,
+                    range,
+                    format,
+                    &self.program().limits,
+                )
+                .map(|v| Facts::from_value(v, self.program().schema.clone()))
             })
             .collect()
     }

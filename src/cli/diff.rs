@@ -66,8 +66,8 @@ pub fn run(
     };
     let text = match std::fs::read_to_string(facts) {
         Ok(t) => t,
-        Err(e) => {
-            eprintln!("error[pactum::facts::io]: cannot read {facts}: {e}");
+        Err(_) => {
+            render::facts_unreadable(&a, facts, messages);
             return Exit::Failure;
         }
     };

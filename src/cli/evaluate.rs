@@ -63,9 +63,8 @@ pub fn run(
                 facts.to_string(),
                 Box::new(std::io::BufReader::with_capacity(256 * 1024, f)),
             ),
-            Err(e) => {
-                eprintln!("error[pactum::facts::io]: cannot read {facts}: {e}");
-                eprintln!("  help: give the path of a YAML, JSON or JSON Lines file, or `-` for standard input");
+            Err(_) => {
+                render::facts_unreadable(&policy, facts, messages);
                 return Exit::Failure;
             }
         }

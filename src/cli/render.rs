@@ -65,6 +65,16 @@ pub fn load_policy(dir: &std::path::Path, messages: MessageFormat) -> Option<Pol
     }
 }
 
+/// Reports a facts file that cannot be read, as the coded diagnostic the
+/// library gives for it (`pactum::facts::io`).
+pub fn facts_unreadable(policy: &Policy, path: &str, messages: MessageFormat) {
+    for outcome in policy.evaluate_path(path) {
+        if let pactum::Outcome::Failed { diagnostics: d, .. } = outcome {
+            diagnostics(&d, messages, false);
+        }
+    }
+}
+
 /// A closing summary line such as `2 errors, 1 warning`.
 pub fn summary<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> String {
     let (mut e, mut w) = (0, 0);
