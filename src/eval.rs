@@ -102,28 +102,7 @@ pub(crate) struct RuleTrace {
 
 /// The request identifier of `facts`, or absent.
 pub(crate) fn identify(program: &Program, facts: &Value) -> Value {
-    let roots: &[Value] = match facts {
-        Value::Record(r) => r,
-        _ => &[],
-    };
-    let mut ev = Evaluator {
-        program,
-        facts: roots,
-        lets: Vec::new(),
-        locals: Vec::new(),
-        allowed: false,
-        faults: Vec::new(),
-        trace: None,
-        depth: 0,
-        branches: None,
-        steps: 0,
-        nesting: 0,
-        exhausted: false,
-    };
-    match &program.identifier {
-        Some(x) => ev.eval(x).unwrap_or(Value::Absent),
-        None => Value::Absent,
-    }
+    Evaluator::new(program, facts).identifier()
 }
 
 /// Evaluates `program` on `facts` (a record of the schema's roots).
@@ -145,28 +124,8 @@ fn run(
     facts: &Value,
     mut observe: Option<&mut Observe>,
 ) -> Result<Decision, Diagnostics> {
-    let roots: &[Value] = match facts {
-        Value::Record(r) => r,
-        _ => &[],
-    };
-    let mut ev = Evaluator {
-        program,
-        facts: roots,
-        lets: program.lets.iter().map(|_| Memo::Empty).collect(),
-        locals: Vec::new(),
-        allowed: false,
-        faults: Vec::new(),
-        trace: None,
-        depth: 0,
-        branches: None,
-        steps: 0,
-        nesting: 0,
-        exhausted: false,
-    };
-    let id = match &program.identifier {
-        Some(x) => ev.eval(x).unwrap_or(Value::Absent),
-        None => Value::Absent,
-    };
+    let mut ev = Evaluator::new(program, facts);
+    let id = ev.identifier();
     if observe.as_ref().is_some_and(|o| o.coverage) {
         ev.branches = Some(Vec::new());
     }
@@ -326,6 +285,36 @@ impl<'p> Evaluator<'p> {
 
     fn describe(&self, e: &Expr) -> String {
         self.program.sources.slice(e.span).to_string()
+    }
+
+    /// An evaluator of `program` on `facts` (a record of the schema's roots).
+    fn new(program: &'p Program, facts: &'p Value) -> Self {
+        let roots: &[Value] = match facts {
+            Value::Record(r) => r,
+            _ => &[],
+        };
+        Evaluator {
+            program,
+            facts: roots,
+            lets: program.lets.iter().map(|_| Memo::Empty).collect(),
+            locals: Vec::new(),
+            allowed: false,
+            faults: Vec::new(),
+            trace: None,
+            depth: 0,
+            branches: None,
+            steps: 0,
+            nesting: 0,
+            exhausted: false,
+        }
+    }
+
+    /// The request identifier, as the package declares it (absent if none).
+    fn identifier(&mut self) -> Value {
+        match &self.program.identifier {
+            Some(x) => self.eval(x).unwrap_or(Value::Absent),
+            None => Value::Absent,
+        }
     }
 
     /// Counts one evaluation step; fails (once with a fault, then at once)
