@@ -379,7 +379,7 @@ fn shift(d: NaiveDate, n: i64) -> Result<NaiveDate, Fault> {
     r.ok_or_else(|| {
         overflow(format!(
             "{} moved by {n} days is outside the calendar",
-            d.format("%Y-%m-%d")
+            crate::value::Day(d)
         ))
     })
 }

@@ -46,6 +46,13 @@ pub(crate) fn check(
         return None;
     }
     let (name, schema, (identifier, identifier_path), lets, denies, notes, outputs) = program?;
+    let output_decls = outputs
+        .iter()
+        .map(|o| crate::decision::OutputDecl {
+            name: o.name.clone(),
+            ty: o.ty.clone(),
+        })
+        .collect();
     Some(ir::Program {
         sources,
         name,
@@ -56,6 +63,7 @@ pub(crate) fn check(
         denies,
         notes,
         outputs,
+        output_decls,
         limits,
     })
 }

@@ -140,7 +140,19 @@ pub struct Decision {
     pub(crate) verdict: Verdict,
     pub(crate) reasons: Vec<Reason>,
     pub(crate) notes: Vec<Note>,
-    pub(crate) outputs: Vec<(Arc<str>, Value, Ty)>,
+    /// The outputs' values, in the order of `output_decls`.
+    pub(crate) outputs: Vec<Value>,
+    /// The outputs' names and types: the package's, shared by its decisions.
+    pub(crate) output_decls: Arc<[OutputDecl]>,
+}
+
+/// An output's name and static type (for rendering it).
+#[derive(Debug)]
+pub(crate) struct OutputDecl {
+    /// Its name.
+    pub name: Arc<str>,
+    /// Its type.
+    pub ty: Ty,
 }
 
 impl Decision {
@@ -214,10 +226,24 @@ impl Decision {
     /// assert!(d.output("thrice").is_none());
     /// ```
     pub fn output(&self, name: &str) -> Option<&Value> {
-        self.outputs
+        self.typed_output(name).map(|(v, _)| v)
+    }
+
+    /// Output `name` with its type.
+    fn typed_output(&self, name: &str) -> Option<(&Value, &Ty)> {
+        self.output_decls
             .iter()
-            .find(|(n, _, _)| &**n == name)
-            .map(|(_, v, _)| v)
+            .zip(&self.outputs)
+            .find(|(d, _)| &*d.name == name)
+            .map(|(d, v)| (v, &d.ty))
+    }
+
+    /// The outputs with their names and types, in declaration order.
+    fn typed_outputs(&self) -> impl Iterator<Item = (&str, &Value, &Ty)> {
+        self.output_decls
+            .iter()
+            .zip(&self.outputs)
+            .map(|(d, v)| (&*d.name, v, &d.ty))
     }
 
     /// All outputs, in declaration order.
@@ -229,7 +255,7 @@ impl Decision {
     /// assert_eq!(names, ["a", "b"]);
     /// ```
     pub fn outputs(&self) -> impl Iterator<Item = (&str, &Value)> {
-        self.outputs.iter().map(|(n, v, _)| (&**n, v))
+        self.typed_outputs().map(|(n, v, _)| (n, v))
     }
 
     /// Output `name` as a Rust value of your choice: [`Decimal`](crate::Decimal),
@@ -259,8 +285,8 @@ impl Decision {
     /// assert!(d.output_as::<NaiveDate>("total").is_err());
     /// ```
     pub fn output_as<T: DeserializeOwned>(&self, name: &str) -> Result<T, serde_json::Error> {
-        match self.outputs.iter().find(|(n, _, _)| &**n == name) {
-            Some((_, value, ty)) => serde_json::from_value(value.to_json(ty)),
+        match self.typed_output(name) {
+            Some((value, ty)) => serde_json::from_value(value.to_json(ty)),
             None => Err(serde::de::Error::custom(format_args!(
                 "the package declares no output `{name}`"
             ))),
@@ -293,8 +319,7 @@ impl Decision {
     /// ```
     pub fn outputs_as<T: DeserializeOwned>(&self) -> Result<T, serde_json::Error> {
         let map: serde_json::Map<String, serde_json::Value> = self
-            .outputs
-            .iter()
+            .typed_outputs()
             .map(|(n, v, ty)| (n.to_string(), v.to_json(ty)))
             .collect();
         serde_json::from_value(serde_json::Value::Object(map))
@@ -313,26 +338,47 @@ impl Decision {
     }
 }
 
-struct Outputs<'a>(&'a [(Arc<str>, Value, Ty)]);
+struct Outputs<'a>(&'a Decision);
 
 impl Serialize for Outputs<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut map = s.serialize_map(Some(self.0.len()))?;
-        for (name, value, ty) in self.0 {
-            map.serialize_entry(&**name, &value.to_json(ty))?;
+        let mut map = s.serialize_map(Some(self.0.outputs.len()))?;
+        for (name, value, ty) in self.0.typed_outputs() {
+            map.serialize_entry(name, &Typed(value, ty))?;
         }
         map.end()
+    }
+}
+
+/// A value serialized as [`Value::to_json`] renders it, without building
+/// the JSON tree first.
+struct Typed<'a>(&'a Value, &'a Ty);
+
+impl Serialize for Typed<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self.0 {
+            Value::Absent => s.serialize_none(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Int(i) if matches!(self.1.required(), Ty::Decimal) => s.collect_str(i),
+            Value::Int(i) => s.serialize_i64(*i),
+            Value::Decimal(d) => s.collect_str(d),
+            Value::Str(t) | Value::Enum(t) => s.serialize_str(t),
+            Value::Date(d) => s.collect_str(&crate::value::Day(*d)),
+            Value::List(_) | Value::Record(_) | Value::DateTime(_) => {
+                self.0.to_json(self.1).serialize(s)
+            }
+        }
     }
 }
 
 impl Serialize for Decision {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("Decision", 5)?;
-        st.serialize_field("id", &self.id.to_json(&Ty::Any))?;
+        st.serialize_field("id", &Typed(&self.id, &Ty::Any))?;
         st.serialize_field("decision", &self.verdict)?;
         st.serialize_field("reasons", &self.reasons)?;
         st.serialize_field("notes", &self.notes)?;
-        st.serialize_field("outputs", &Outputs(&self.outputs))?;
+        st.serialize_field("outputs", &Outputs(self))?;
         st.end()
     }
 }
@@ -363,5 +409,45 @@ impl Located for Reason {
 impl Located for Note {
     fn span(&self) -> crate::source::Span {
         self.span
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rust_decimal::Decimal;
+
+    /// The envelope writes outputs directly; it must say what `to_json` says.
+    #[test]
+    fn outputs_serialize_as_their_json_form() {
+        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T10:00:00+02:00").unwrap();
+        let cases = [
+            (Value::Absent, Ty::Optional(Box::new(Ty::Date))),
+            (Value::Bool(true), Ty::Bool),
+            (Value::Int(-7), Ty::Int),
+            (Value::Int(3), Ty::Decimal),
+            (Value::Int(3), Ty::Optional(Box::new(Ty::Decimal))),
+            (Value::Decimal(Decimal::new(-1050, 2)), Ty::Decimal),
+            (Value::Str("a \"quoted\" \\ text\n".into()), Ty::Str),
+            (Value::Enum("monthly".into()), Ty::Any),
+            (Value::Date(day), Ty::Date),
+            (Value::DateTime(at), Ty::DateTime),
+            (
+                Value::List(vec![Value::Date(day), Value::Date(day)].into()),
+                Ty::List(Box::new(Ty::Date)),
+            ),
+        ];
+        for (v, ty) in cases {
+            assert_eq!(
+                serde_json::to_value(Typed(&v, &ty)).unwrap(),
+                v.to_json(&ty),
+                "{v:?} as {ty:?}"
+            );
+            assert_eq!(
+                serde_json::to_string(&Typed(&v, &ty)).unwrap(),
+                serde_json::to_string(&v.to_json(&ty)).unwrap()
+            );
+        }
     }
 }

@@ -5,7 +5,9 @@
 //! whole request undecided: the caller gets every such error, located in the
 //! policy, and no decision ("fail closed").
 
+use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::fmt::Write as _;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -30,6 +32,10 @@ struct Fault {
 struct Failed;
 
 type R = Result<Value, Failed>;
+
+/// A value read for comparing or printing: borrowed from the program or the
+/// facts when it can be, so that reading touches no reference counts.
+type Operand<'p> = Result<Cow<'p, Value>, Failed>;
 
 enum Memo {
     Empty,
@@ -158,10 +164,9 @@ fn run(
             });
         }
     }
-    let mut outputs = Vec::new();
+    let mut outputs = Vec::with_capacity(program.outputs.len());
     for o in &program.outputs {
-        let v = ev.eval(&o.expr).unwrap_or(Value::Absent);
-        outputs.push((o.name.clone(), v, o.ty.clone()));
+        outputs.push(ev.eval(&o.expr).unwrap_or(Value::Absent));
     }
     if let (Some(o), Some(b)) = (observe.as_mut(), ev.branches.take()) {
         o.branches.extend(b);
@@ -204,6 +209,7 @@ fn run(
         reasons,
         notes,
         outputs,
+        output_decls: program.output_decls.clone(),
     })
 }
 
@@ -274,8 +280,8 @@ impl<'p> Evaluator<'p> {
             match p {
                 Part::Text(text) => s.push_str(text),
                 Part::Expr(e) => {
-                    if let Ok(v) = self.eval(e) {
-                        s.push_str(&v.to_string());
+                    if let Ok(v) = self.operand(e) {
+                        let _ = write!(s, "{v}");
                     }
                 }
             }
@@ -364,6 +370,26 @@ impl<'p> Evaluator<'p> {
         }
     }
 
+    /// Evaluates `e` to read it: a constant or a path into the facts is
+    /// borrowed (one step, as [`Evaluator::eval`] counts it); anything else,
+    /// and everything while explaining, is evaluated.
+    fn operand(&mut self, e: &'p Expr) -> Operand<'p> {
+        if self.trace.is_none()
+            && self.nesting < self.program.limits.max_expr_depth.saturating_mul(2)
+        {
+            let borrowed = match &e.kind {
+                K::Const(v) => Some(v),
+                K::Root(_) | K::Field(..) => self.fact_at(e),
+                _ => None,
+            };
+            if let Some(v) = borrowed {
+                self.step(e)?;
+                return Ok(Cow::Borrowed(v));
+            }
+        }
+        self.eval(e).map(Cow::Owned)
+    }
+
     fn eval(&mut self, e: &'p Expr) -> R {
         self.step(e)?;
         if self.nesting >= self.program.limits.max_expr_depth.saturating_mul(2) {
@@ -438,7 +464,7 @@ impl<'p> Evaluator<'p> {
                 let v = self.bool(x)?;
                 Ok(Value::Bool(!v))
             }
-            K::Neg(x) => match self.present(x)? {
+            K::Neg(x) => match *self.present(x)? {
                 Value::Int(i) => match i.checked_neg() {
                     Some(n) => Ok(Value::Int(n)),
                     None => Err(self.fault(
@@ -479,21 +505,21 @@ impl<'p> Evaluator<'p> {
             K::In(a, b) => {
                 let x = self.present(a)?;
                 let list = self.present(b)?;
-                let found = match &list {
+                let found = match &*list {
                     Value::List(items) => items
                         .iter()
-                        .any(|y| compare(&x, y).map_or(&x == y, Ordering::is_eq)),
+                        .any(|y| compare(&x, y).map_or(*x == *y, Ordering::is_eq)),
                     _ => false,
                 };
                 Ok(Value::Bool(found))
             }
             K::IsVariant(x, variant, negated) => {
-                let v = self.eval(x)?;
-                Ok(Value::Bool((&v == variant) != *negated))
+                let v = self.operand(x)?;
+                Ok(Value::Bool((*v == *variant) != *negated))
             }
             K::IsPresent(x, want) => {
-                let v = self.eval(x)?;
-                Ok(Value::Bool(!matches!(v, Value::Absent) == *want))
+                let v = self.operand(x)?;
+                Ok(Value::Bool(!v.is_absent() == *want))
             }
             K::If(c, t, f) => {
                 let taken = self.bool(c)?;
@@ -509,7 +535,7 @@ impl<'p> Evaluator<'p> {
             K::Call(b, args) => {
                 let mut vs = Vec::with_capacity(args.len());
                 for a in args {
-                    vs.push(self.present(a)?);
+                    vs.push(self.present(a)?.into_owned());
                 }
                 match builtins::call(*b, &vs) {
                     Ok(v) => Ok(v),
@@ -526,7 +552,7 @@ impl<'p> Evaluator<'p> {
             K::List(items) => {
                 let mut vs = Vec::with_capacity(items.len());
                 for i in items {
-                    vs.push(self.present(i)?);
+                    vs.push(self.present(i)?.into_owned());
                 }
                 Ok(Value::List(Arc::from(vs)))
             }
@@ -541,7 +567,10 @@ impl<'p> Evaluator<'p> {
                 for p in &t.parts {
                     match p {
                         Part::Text(text) => s.push_str(text),
-                        Part::Expr(x) => s.push_str(&self.present(x)?.to_string()),
+                        Part::Expr(x) => {
+                            let v = self.present(x)?;
+                            let _ = write!(s, "{v}");
+                        }
                     }
                 }
                 Ok(Value::Str(Arc::from(s)))
@@ -550,9 +579,9 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Evaluates a value the checker proved present; absent is a fault.
-    fn present(&mut self, e: &'p Expr) -> R {
-        match self.eval(e)? {
-            Value::Absent => {
+    fn present(&mut self, e: &'p Expr) -> Operand<'p> {
+        match self.operand(e)? {
+            v if v.is_absent() => {
                 let what = self.describe(e);
                 Err(self.fault(
                     e,
@@ -566,9 +595,9 @@ impl<'p> Evaluator<'p> {
     }
 
     fn bool(&mut self, e: &'p Expr) -> Result<bool, Failed> {
-        match self.present(e)? {
+        match *self.present(e)? {
             Value::Bool(b) => Ok(b),
-            other => {
+            ref other => {
                 let what = self.describe(e);
                 Err(self.fault(
                     e,
@@ -646,7 +675,7 @@ impl<'p> Evaluator<'p> {
         body: Option<&'p Expr>,
         slot: usize,
     ) -> R {
-        let Value::List(items) = self.present(list)? else {
+        let Value::List(items) = self.present(list)?.into_owned() else {
             return Ok(Value::Absent);
         };
         self.locals.truncate(slot);

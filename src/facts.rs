@@ -1586,7 +1586,16 @@ fn parse_date(s: &str) -> Option<NaiveDate> {
     if !shape {
         return None;
     }
-    NaiveDate::parse_from_str(s, "%Y-%m-%d").ok()
+    // The shape is checked: read the digits directly (chrono's
+    // `parse_from_str` parses its format string on every call).
+    let num = |r: std::ops::Range<usize>| {
+        b.get(r)
+            .unwrap_or_default()
+            .iter()
+            .fold(0u32, |n, c| n * 10 + u32::from(c - b'0'))
+    };
+    let year = i32::try_from(num(0..4)).ok()?;
+    NaiveDate::from_ymd_opt(year, num(5..7), num(8..10))
 }
 
 // ---------------------------------------------------------------------------
@@ -2645,6 +2654,41 @@ mod tests {
                 let _ = load(&s, &f, 0..i, Format::Yaml);
                 let _ = load(&s, &f, 0..i, Format::Json);
             }
+        }
+    }
+
+    #[test]
+    fn dates_read_as_chrono_reads_them() {
+        let mut cases: Vec<String> = [
+            "2026-03-02",
+            "2024-02-29",
+            "2023-02-29",
+            "2026-02-30",
+            "2026-13-01",
+            "2026-00-10",
+            "2026-01-00",
+            "0000-01-01",
+            "9999-12-31",
+            " 2026-03-02 ",
+            "2026-3-02",
+            "20260302",
+            "2026/03/02",
+            "2026-03-0x",
+            "+2026-03-02",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        for m in 0..=13 {
+            for d in [0, 1, 28, 29, 30, 31, 32] {
+                cases.push(format!("2025-{m:02}-{d:02}"));
+            }
+        }
+        for case in cases {
+            let chrono = NaiveDate::parse_from_str(case.trim(), "%Y-%m-%d")
+                .ok()
+                .filter(|_| case.trim().len() == 10 && !case.trim().starts_with('+'));
+            assert_eq!(parse_date(&case), chrono, "{case:?}");
         }
     }
 }

@@ -30,6 +30,8 @@ pub(crate) struct Program {
     pub notes: Vec<Rule>,
     /// Outputs, in package order.
     pub outputs: Vec<Output>,
+    /// The outputs' names and types, shared by every decision.
+    pub output_decls: Arc<[crate::decision::OutputDecl]>,
     /// The limits chosen when the package was loaded.
     pub limits: crate::limits::Limits,
 }

@@ -94,8 +94,7 @@ pub fn evaluate(policy: &Policy, facts: &Facts) -> Result<Decision, Vec<&'static
     }
     let mut outputs = Vec::new();
     for o in &program.outputs {
-        let v = note(w.eval(&o.expr), &mut faults);
-        outputs.push((o.name.clone(), v, o.ty.clone()));
+        outputs.push(note(w.eval(&o.expr), &mut faults));
     }
     if !faults.is_empty() {
         return Err(faults);
@@ -111,6 +110,7 @@ pub fn evaluate(policy: &Policy, facts: &Facts) -> Result<Decision, Vec<&'static
         reasons,
         notes,
         outputs,
+        output_decls: program.output_decls.clone(),
     })
 }
 

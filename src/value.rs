@@ -202,7 +202,7 @@ impl Value {
             Value::Int(i) => J::from(*i),
             Value::Decimal(d) => J::String(d.to_string()),
             Value::Str(s) | Value::Enum(s) => J::String(s.to_string()),
-            Value::Date(d) => J::String(d.format("%Y-%m-%d").to_string()),
+            Value::Date(d) => J::String(Day(*d).to_string()),
             Value::DateTime(d) => J::String(d.to_rfc3339()),
             Value::List(items) => {
                 let elem = match ty.required() {
@@ -224,6 +224,26 @@ impl Value {
     }
 }
 
+/// A calendar day written `YYYY-MM-DD` (the form facts are read in);
+/// years outside 0–9999 carry a sign, as `%Y` gives them.
+///
+/// The common case is written digit by digit: chrono's `format` parses its
+/// format string on every call, which showed in profiles of batches.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Day(pub NaiveDate);
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use chrono::Datelike;
+        let d = self.0;
+        if (0..=9999).contains(&d.year()) {
+            write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
+        } else {
+            write!(f, "{}", d.format("%Y-%m-%d"))
+        }
+    }
+}
+
 /// A decimal without a negative zero (`-0.00` becomes `0.00`).
 pub(crate) fn normalize(mut d: Decimal) -> Decimal {
     if d.is_zero() {
@@ -241,7 +261,7 @@ impl fmt::Display for Value {
             Value::Int(i) => write!(f, "{i}"),
             Value::Decimal(d) => write!(f, "{d}"),
             Value::Str(s) | Value::Enum(s) => f.write_str(s),
-            Value::Date(d) => write!(f, "{}", d.format("%Y-%m-%d")),
+            Value::Date(d) => Day(*d).fmt(f),
             Value::DateTime(d) => f.write_str(&d.to_rfc3339()),
             Value::List(items) => {
                 f.write_str("[")?;
@@ -254,6 +274,29 @@ impl fmt::Display for Value {
                 f.write_str("]")
             }
             Value::Record(_) => f.write_str("{…}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn days_print_as_chrono_formats_them() {
+        for (y, m, d) in [
+            (2026, 3, 2),
+            (0, 1, 1),
+            (9999, 12, 31),
+            (10000, 1, 1),
+            (-1, 6, 15),
+            (262_142, 12, 31),
+            (-262_143, 1, 1),
+            (7, 10, 9),
+        ] {
+            let day = NaiveDate::from_ymd_opt(y, m, d).unwrap();
+            assert_eq!(Day(day).to_string(), day.format("%Y-%m-%d").to_string());
+            assert_eq!(Value::Date(day).to_string(), Day(day).to_string());
         }
     }
 }
