@@ -46,7 +46,7 @@ use crate::diag::{codes, Code, Diagnostic};
 use crate::limits::Limits;
 use crate::source::SourceFile;
 use crate::suggest::suggest;
-use crate::types::{RecordTy, Ty};
+use crate::types::{FieldTy, RecordTy, Ty};
 use crate::value::Value;
 
 /// The key under which serde_json (with `arbitrary_precision`) hands over the
@@ -1047,15 +1047,13 @@ impl Expect<'_> {
                 }
             }
         }
-        let mut values = Vec::with_capacity(r.fields.len());
-        let mut missing = Vec::new();
-        for (field, slot) in r.fields.iter().zip(slots) {
-            match slot {
-                Some(v) => values.push(v),
-                None if field.ty.is_optional() => values.push(Value::Absent),
-                None => missing.push(field),
-            }
-        }
+        let missing: Vec<&FieldTy> = r
+            .fields
+            .iter()
+            .zip(&slots)
+            .filter(|(field, slot)| slot.is_none() && !field.ty.is_optional())
+            .map(|(field, _)| field)
+            .collect();
         if let Some(first) = missing.first() {
             let (noun, place) = if self.path.is_root() {
                 ("fact", "the document".to_string())
@@ -1091,7 +1089,13 @@ impl Expect<'_> {
                 hint: None,
             }));
         }
-        Ok(Value::Record(values.into()))
+        // One allocation, straight into the record (an exact-size iterator).
+        Ok(Value::Record(
+            slots
+                .into_iter()
+                .map(|slot| slot.unwrap_or(Value::Absent))
+                .collect(),
+        ))
     }
 }
 
@@ -1191,8 +1195,8 @@ impl<'de> Visitor<'de> for Expect<'_> {
         if self.ctx.json {
             // With `arbitrary_precision`, a JSON number arrives as a
             // one-entry map holding its digits.
-            if let Some(key) = map.next_key::<String>()? {
-                if key == JSON_NUMBER_TOKEN {
+            if let Some(is_number) = map.next_key_seed(IsNumberToken)? {
+                if is_number {
                     let digits: String = map.next_value()?;
                     return self.number(&digits);
                 }
@@ -1202,6 +1206,30 @@ impl<'de> Visitor<'de> for Expect<'_> {
             }
         }
         Err(self.fail(self.wrong(Found::Map, None, None)))
+    }
+}
+
+/// Reads a JSON object's key and tells whether it is the token serde_json
+/// hands a number's digits under, without copying the key.
+struct IsNumberToken;
+
+impl<'de> DeserializeSeed<'de> for IsNumberToken {
+    type Value = bool;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<bool, D::Error> {
+        d.deserialize_str(self)
+    }
+}
+
+impl<'de> Visitor<'de> for IsNumberToken {
+    type Value = bool;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a key")
+    }
+
+    fn visit_str<E: de::Error>(self, key: &str) -> Result<bool, E> {
+        Ok(key == JSON_NUMBER_TOKEN)
     }
 }
 
@@ -1985,7 +2013,7 @@ fn plain_end(doc: &str, s: usize, line_end: usize, key_stop: bool) -> usize {
 mod tests {
     use super::*;
     use crate::source::Span;
-    use crate::types::{EnumTy, FieldTy};
+    use crate::types::EnumTy;
 
     fn field(name: &str, ty: Ty) -> FieldTy {
         FieldTy {
