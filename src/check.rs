@@ -1154,7 +1154,7 @@ impl<'a> Checker<'a> {
                 }
             }
             ExprKind::None => (K::Const(Value::Absent), Ty::Any.optional()),
-            ExprKind::Name(n) => self.name(n, span, env),
+            ExprKind::Name(n) => self.name(e, n, span, env),
             ExprKind::Field(inner, f) => self.field(e, inner, f, env),
             ExprKind::Call(name, args) => self.call(name, args, span, env),
             ExprKind::List(items) => {
@@ -1250,17 +1250,22 @@ impl<'a> Checker<'a> {
         v
     }
 
-    fn narrow(&self, ty: Ty, e_path: Option<String>, env: &Env) -> Ty {
-        match e_path {
-            Some(p) if ty.is_optional() && env.present.contains(&p) => ty.required().clone(),
+    /// `ty` without its `optional` where `e` is known to be present. The
+    /// access path is spelled out only for an optional value.
+    fn narrow(&self, ty: Ty, e: &ast::Expr, env: &Env) -> Ty {
+        if !ty.is_optional() || env.present.is_empty() {
+            return ty;
+        }
+        match path(e) {
+            Some(p) if env.present.contains(&p) => ty.required().clone(),
             _ => ty,
         }
     }
 
-    fn name(&mut self, n: &Arc<str>, span: Span, env: &Env) -> (K, Ty) {
+    fn name(&mut self, whole: &ast::Expr, n: &Arc<str>, span: Span, env: &Env) -> (K, Ty) {
         if let Some(slot) = env.locals.iter().rposition(|(l, _)| l == n) {
             let ty = env.locals.get(slot).map_or(Ty::Any, |(_, t)| t.clone());
-            return (K::Local(slot), self.narrow(ty, Some(n.to_string()), env));
+            return (K::Local(slot), self.narrow(ty, whole, env));
         }
         if &**n == "allowed" {
             if self.flags.allowed.is_none() {
@@ -1270,14 +1275,14 @@ impl<'a> Checker<'a> {
         }
         if let Some(&i) = self.let_index.get(n) {
             let ty = self.let_type(i, Some(span));
-            return (K::Let(i), self.narrow(ty, Some(n.to_string()), env));
+            return (K::Let(i), self.narrow(ty, whole, env));
         }
         if let Some((i, root)) = self.roots.field(n) {
             let ty = root.ty.clone();
             self.used_fields
                 .insert((Arc::as_ptr(&self.roots) as usize, i));
             self.flags.facts = true;
-            return (K::Root(i), self.narrow(ty, Some(n.to_string()), env));
+            return (K::Root(i), self.narrow(ty, whole, env));
         }
         if self.unparsed.contains(n) {
             // Declared by an item with a syntax error, already reported.
@@ -1315,7 +1320,7 @@ impl<'a> Checker<'a> {
                     } else {
                         field.ty.clone()
                     };
-                    return (K::Field(Box::new(x), i), self.narrow(t, path(whole), env));
+                    return (K::Field(Box::new(x), i), self.narrow(t, whole, env));
                 }
                 None => {
                     let help =
