@@ -46,6 +46,7 @@ pub(crate) fn check(
         return None;
     }
     let (name, schema, (identifier, identifier_path), lets, denies, notes, outputs) = program?;
+    let guard_count = c.guard_slots.len();
     let output_decls = outputs
         .iter()
         .map(|o| crate::decision::OutputDecl {
@@ -64,6 +65,7 @@ pub(crate) fn check(
         notes,
         outputs,
         output_decls,
+        guard_count,
         limits,
     })
 }
@@ -144,6 +146,9 @@ struct Checker<'a> {
     unparsed: HashSet<Arc<str>>,
     /// Computed values being checked, outermost first (for cycles).
     let_stack: Vec<usize>,
+    /// The memo slot of each `when` block's condition, by its span: the
+    /// rules of a block share one evaluation of it.
+    guard_slots: HashMap<Span, usize>,
 }
 
 fn ir(kind: K, span: Span) -> ir::Expr {
@@ -179,6 +184,7 @@ impl<'a> Checker<'a> {
             too_deep: false,
             unparsed: HashSet::new(),
             let_stack: Vec::new(),
+            guard_slots: HashMap::new(),
         }
     }
 
@@ -849,6 +855,11 @@ impl<'a> Checker<'a> {
         self.flags = Flags::default();
         let mut env = Env::default();
         let mut conditions = Vec::new();
+        let mut guard_slots = Vec::with_capacity(r.guards.len());
+        for g in &r.guards {
+            let fresh = self.guard_slots.len();
+            guard_slots.push(*self.guard_slots.entry(g.span).or_insert(fresh));
+        }
         for c in r.guards.iter().chain(r.when.iter()) {
             let (x, ty) = self.expr(c, &env);
             let ty = self.need(&ty, c);
@@ -906,6 +917,7 @@ impl<'a> Checker<'a> {
                 name: r.name.node.clone(),
                 code: code.node.clone(),
                 conditions,
+                guard_slots,
                 message: message_ir,
                 help: help_ir,
                 span: r.name.span,

@@ -67,6 +67,10 @@ struct Evaluator<'p> {
     /// Whether a limit was hit: the fault is recorded once, and everything
     /// after it fails at once.
     exhausted: bool,
+    /// What each `when` block's condition gave, once evaluated (see
+    /// `Rule::guard_slots`); `None` when observing, where every rule shows
+    /// its own evaluation.
+    guards: Option<Vec<Option<bool>>>,
 }
 
 /// One evaluated sub-expression, for explanations.
@@ -131,6 +135,9 @@ fn run(
     mut observe: Option<&mut Observe>,
 ) -> Result<Decision, Diagnostics> {
     let mut ev = Evaluator::new(program, facts);
+    if observe.is_none() {
+        ev.guards = Some(vec![None; program.guard_count]);
+    }
     let id = ev.identifier();
     if observe.as_ref().is_some_and(|o| o.coverage) {
         ev.branches = Some(Vec::new());
@@ -259,10 +266,30 @@ impl<'p> Evaluator<'p> {
     }
 
     fn fires(&mut self, rule: &'p Rule) -> bool {
-        for c in &rule.conditions {
-            match self.eval(c) {
-                Ok(Value::Bool(true)) => {}
-                _ => return false,
+        for (i, c) in rule.conditions.iter().enumerate() {
+            // A `when` block's condition is evaluated once for its rules.
+            let slot = match (&self.guards, rule.guard_slots.get(i)) {
+                (Some(memo), Some(&slot)) => match memo.get(slot) {
+                    Some(Some(true)) => continue,
+                    Some(Some(false)) => return false,
+                    _ => Some(slot),
+                },
+                _ => None,
+            };
+            let holds = match self.operand(c).as_deref() {
+                Ok(Value::Bool(b)) => *b,
+                // Absent (an optional condition): the rule does not apply.
+                Ok(_) => false,
+                // A fault is not remembered: each rule reports its own.
+                Err(Failed) => return false,
+            };
+            if let (Some(slot), Some(memo)) = (slot, self.guards.as_mut()) {
+                if let Some(m) = memo.get_mut(slot) {
+                    *m = Some(holds);
+                }
+            }
+            if !holds {
+                return false;
             }
         }
         true
@@ -275,7 +302,7 @@ impl<'p> Evaluator<'p> {
     }
 
     fn render(&mut self, t: &'p Template) -> String {
-        let mut s = String::new();
+        let mut s = String::with_capacity(t.capacity_hint());
         for p in &t.parts {
             match p {
                 Part::Text(text) => s.push_str(text),
@@ -312,6 +339,7 @@ impl<'p> Evaluator<'p> {
             steps: 0,
             nesting: 0,
             exhausted: false,
+            guards: None,
         }
     }
 

@@ -30,6 +30,8 @@ pub(crate) struct Program {
     pub notes: Vec<Rule>,
     /// Outputs, in package order.
     pub outputs: Vec<Output>,
+    /// How many distinct `when` block conditions the rules share.
+    pub guard_count: usize,
     /// The outputs' names and types, shared by every decision.
     pub output_decls: Arc<[crate::decision::OutputDecl]>,
     /// The limits chosen when the package was loaded.
@@ -52,6 +54,9 @@ pub(crate) struct Rule {
     pub code: Arc<str>,
     /// Guards and own condition, all of which must hold.
     pub conditions: Vec<Expr>,
+    /// For each guard (the first conditions): its memo slot, shared by the
+    /// rules of one `when` block.
+    pub guard_slots: Vec<usize>,
     /// The message.
     pub message: Template,
     /// The help, if any.
@@ -76,6 +81,20 @@ pub(crate) struct Output {
 pub(crate) struct Template {
     /// Pieces, in order.
     pub parts: Vec<Part>,
+}
+
+impl Template {
+    /// Room for the rendered text: the literal text plus a little for each
+    /// interpolated value, so that rendering seldom grows the string.
+    pub fn capacity_hint(&self) -> usize {
+        self.parts
+            .iter()
+            .map(|p| match p {
+                Part::Text(t) => t.len(),
+                Part::Expr(_) => 16,
+            })
+            .sum()
+    }
 }
 
 /// A piece of a template.
