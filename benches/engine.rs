@@ -153,6 +153,22 @@ fn validate(c: &mut Criterion) {
         })
     });
     g.finish();
+    // The two stages of the 10,000-rule case apart: reading (parse and
+    // lower to the syntax tree) and checking (names, types, compiling).
+    let mut g = c.benchmark_group("validate_stages");
+    g.sample_size(10);
+    g.bench_function("parse_10000_rules", |b| {
+        b.iter(|| Package::from_sources(black_box(big.clone())))
+    });
+    let parsed = Package::from_sources(big.clone());
+    g.bench_function("check_10000_rules", |b| {
+        b.iter_batched(
+            || parsed.clone(),
+            |p| p.check().unwrap(),
+            criterion::BatchSize::LargeInput,
+        )
+    });
+    g.finish();
 }
 
 criterion_group!(benches, in_process, load_and_evaluate, validate);

@@ -2,7 +2,7 @@
 //! every static problem of a package (errors and warnings), and compiles the
 //! package into its [`ir::Program`].
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -157,11 +157,23 @@ fn ir(kind: K, span: Span) -> ir::Expr {
 
 /// The access path of an expression (`order.coupon`), if it is one.
 fn path(e: &ast::Expr) -> Option<String> {
-    match &e.kind {
-        ExprKind::Name(n) => Some(n.to_string()),
-        ExprKind::Field(inner, f) => Some(format!("{}.{}", path(inner)?, f.node)),
-        _ => None,
+    fn write(e: &ast::Expr, out: &mut String) -> bool {
+        match &e.kind {
+            ExprKind::Name(n) => {
+                out.push_str(n);
+                true
+            }
+            ExprKind::Field(inner, f) => {
+                let ok = write(inner, out);
+                out.push('.');
+                out.push_str(&f.node);
+                ok
+            }
+            _ => false,
+        }
     }
+    let mut out = String::with_capacity(32);
+    write(e, &mut out).then_some(out)
 }
 
 impl<'a> Checker<'a> {
@@ -169,22 +181,22 @@ impl<'a> Checker<'a> {
         Checker {
             sources,
             diags: Diagnostics::default(),
-            type_decls: HashMap::new(),
-            resolved_types: HashMap::new(),
+            type_decls: HashMap::default(),
+            resolved_types: HashMap::default(),
             resolving: Vec::new(),
             roots: Arc::new(RecordTy { fields: Vec::new() }),
             lets: Vec::new(),
-            let_index: HashMap::new(),
-            used_fields: HashSet::new(),
+            let_index: HashMap::default(),
+            used_fields: HashSet::default(),
             flags: Flags::default(),
             depth: 0,
             max_depth: Limits::default().max_expr_depth,
             max_seen: 0,
-            let_heights: HashMap::new(),
+            let_heights: HashMap::default(),
             too_deep: false,
-            unparsed: HashSet::new(),
+            unparsed: HashSet::default(),
             let_stack: Vec::new(),
-            guard_slots: HashMap::new(),
+            guard_slots: HashMap::default(),
         }
     }
 
@@ -328,7 +340,7 @@ impl<'a> Checker<'a> {
         }
 
         // Types.
-        let mut type_spans: HashMap<Arc<str>, Span> = HashMap::new();
+        let mut type_spans: HashMap<Arc<str>, Span> = HashMap::default();
         for item in &items {
             if let Item::Type(n, t) = item {
                 if let Some(first) = type_spans.get(&n.node).copied() {
@@ -380,7 +392,7 @@ impl<'a> Checker<'a> {
         });
 
         // Lets, outputs: names first, so that any order works.
-        let mut output_spans: HashMap<Arc<str>, Span> = HashMap::new();
+        let mut output_spans: HashMap<Arc<str>, Span> = HashMap::default();
         for item in &items {
             if let Item::Let(n, e) = item {
                 self.reserved(n);
@@ -462,8 +474,8 @@ impl<'a> Checker<'a> {
         // Rules.
         let mut denies = Vec::new();
         let mut notes = Vec::new();
-        let mut rule_spans: HashMap<Arc<str>, Span> = HashMap::new();
-        let mut code_rules: HashMap<Arc<str>, (Arc<str>, Span)> = HashMap::new();
+        let mut rule_spans: HashMap<Arc<str>, Span> = HashMap::default();
+        let mut code_rules: HashMap<Arc<str>, (Arc<str>, Span)> = HashMap::default();
         for item in &items {
             if let Item::Rule(r) = item {
                 if let Some(first) = rule_spans.get(&r.name.node).copied() {
