@@ -547,7 +547,7 @@ impl<'p> Evaluator<'p> {
             }
             K::IsPresent(x, want) => {
                 let v = self.operand(x)?;
-                Ok(Value::Bool(!v.is_absent() == *want))
+                Ok(Value::Bool(v.is_absent() != *want))
             }
             K::If(c, t, f) => {
                 let taken = self.bool(c)?;

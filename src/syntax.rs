@@ -5,6 +5,9 @@
 //! in one run.
 
 pub mod ast;
+/// A hand-written reader of one item, tried before pest (same result, less
+/// work).
+mod fast;
 /// pest output to syntax tree, one function per grammar rule.
 mod lower;
 /// The pest parser, error recovery and readable syntax errors.

@@ -67,6 +67,27 @@ fn without_trailing_trivia(mut text: &str) -> &str {
 
 /// Where a comment starts in one line, if it has one (not inside a string).
 fn comment_start(line: &str) -> Option<usize> {
+    match read_line(line) {
+        LineEnd::Comment(at) => Some(at),
+        LineEnd::InString | LineEnd::Code => None,
+    }
+}
+
+/// How [`without_trailing_trivia`] reads one line, left to right.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum LineEnd {
+    /// A comment starts at this byte (a `#` outside quotes).
+    Comment(usize),
+    /// No comment, and the line ends inside quotes.
+    InString,
+    /// No comment, quotes balanced.
+    Code,
+}
+
+/// Reads one line as [`without_trailing_trivia`] does: a quote opens or
+/// closes a string, a backslash in a string escapes the next character, and
+/// a `#` outside a string starts a comment.
+pub(super) fn read_line(line: &str) -> LineEnd {
     let mut in_string = false;
     let mut escaped = false;
     for (i, c) in line.char_indices() {
@@ -74,11 +95,30 @@ fn comment_start(line: &str) -> Option<usize> {
             _ if escaped => escaped = false,
             '\\' if in_string => escaped = true,
             '"' => in_string = !in_string,
-            '#' if !in_string => return Some(i),
+            '#' if !in_string => return LineEnd::Comment(i),
             _ => {}
         }
     }
-    None
+    if in_string {
+        LineEnd::InString
+    } else {
+        LineEnd::Code
+    }
+}
+
+/// A rule named `name` with no clauses yet, inside `when` blocks with
+/// conditions `guards`.
+pub(super) fn rule_without_clauses(name: Ident, span: Span, guards: &[Expr]) -> AstRule {
+    AstRule {
+        name,
+        span,
+        effect: None,
+        when: None,
+        guards: guards.to_vec(),
+        message: None,
+        help: None,
+        repeated: Vec::new(),
+    }
 }
 
 /// Whether a pair is a keyword token (kept by pest, meaningless here).
@@ -301,16 +341,7 @@ impl Lower {
             .next()
             .map(|n| self.ident(&n))
             .unwrap_or_else(|| Spanned::new(Arc::from(""), span));
-        let mut rule = AstRule {
-            name,
-            span,
-            effect: None,
-            when: None,
-            guards: guards.to_vec(),
-            message: None,
-            help: None,
-            repeated: Vec::new(),
-        };
+        let mut rule = rule_without_clauses(name, span, guards);
         for clause in it {
             let cspan = self.span(&clause);
             match clause.as_rule() {

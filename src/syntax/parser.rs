@@ -36,8 +36,9 @@ fn only_trivia(mut text: &str) -> bool {
     }
 }
 
-/// Keywords that start a top-level item; recovery resumes at one of them.
-const ITEM_STARTS: &[&str] = &[
+/// Keywords that start a top-level item (`item_start` in the grammar);
+/// recovery resumes at one of them.
+pub(super) const ITEM_STARTS: &[&str] = &[
     "package", "requests", "type", "schema", "optional", "let", "output", "rule", "when",
 ];
 
@@ -46,11 +47,43 @@ const ITEM_STARTS: &[&str] = &[
 /// its own errors about them. A file larger than `limits.max_policy_bytes`
 /// is refused whole; an item whose expressions nest deeper than
 /// `limits.max_expr_depth` is reported and left out.
+///
+/// Each item is read by the fast path ([`super::fast`]) when it can, and by
+/// pest otherwise: the result is the same either way.
 pub(crate) fn parse(
     sources: &Sources,
     file: u32,
     diags: &mut Diagnostics,
     limits: &Limits,
+) -> ast::File {
+    parse_with(
+        sources,
+        file,
+        diags,
+        limits,
+        true,
+        &mut PathCounts::default(),
+    )
+}
+
+/// How many items of a file each path read.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub(super) struct PathCounts {
+    /// Items read by the fast path.
+    pub(super) fast: usize,
+    /// Items (or failed attempts at one) read by pest.
+    pub(super) pest: usize,
+}
+
+/// [`parse`], with the fast path on (`use_fast`) or off, counting in
+/// `counts` which path read each item.
+pub(super) fn parse_with(
+    sources: &Sources,
+    file: u32,
+    diags: &mut Diagnostics,
+    limits: &Limits,
+    use_fast: bool,
+    counts: &mut PathCounts,
 ) -> ast::File {
     let text = sources
         .get(file)
@@ -80,6 +113,7 @@ pub(crate) fn parse(
     let mut pos = 0usize;
     let mut recovering = false;
     let mut errors = 0usize;
+    let mut fast = use_fast.then(super::fast::Reader::new);
     while pos < text.len() {
         let rest = text.get(pos..).unwrap_or("");
         // Not `Rule::rest`: a failed pest parse builds an error whose line
@@ -126,6 +160,16 @@ pub(crate) fn parse(
                 None => break,
             }
         }
+        if let Some(reader) = fast.as_mut() {
+            if let Some(consumed) = reader.item(rest, file, pos, limits.max_expr_depth, &mut items)
+            {
+                counts.fast += 1;
+                pos += consumed.max(1);
+                recovering = false;
+                continue;
+            }
+        }
+        counts.pest += 1;
         // Parse fast; on an error, parse the item again with pest's error
         // detail (what was expected) for the message. Once on, the detail
         // stays on for the process, so messages never depend on timing.
