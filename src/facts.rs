@@ -1020,11 +1020,13 @@ impl Expect<'_> {
     }
 
     fn record<'de, A: MapAccess<'de>>(&self, r: &RecordTy, mut map: A) -> Result<Value, A::Error> {
-        let mut slots: Vec<Option<Value>> = vec![None; r.fields.len()];
+        // The record is filled in place: one allocation, no copy.
+        let mut values: Arc<[Value]> = std::iter::repeat_n(Value::Absent, r.fields.len()).collect();
+        let mut seen = Seen::new(r.fields.len());
         loop {
             let key = map.next_key_seed(KeySeed {
                 record: r,
-                seen: &slots,
+                seen: &seen,
                 path: self.path,
                 ctx: self.ctx,
             })?;
@@ -1041,18 +1043,19 @@ impl Expect<'_> {
                     };
                     let path = Path::Field(self.path, &field.name);
                     let value = map.next_value_seed(self.seed(&field.ty, &path))?;
-                    if let Some(slot) = slots.get_mut(i) {
-                        *slot = Some(value);
+                    if let Some(slot) = Arc::get_mut(&mut values).and_then(|v| v.get_mut(i)) {
+                        *slot = value;
                     }
+                    seen.set(i);
                 }
             }
         }
         let missing: Vec<&FieldTy> = r
             .fields
             .iter()
-            .zip(&slots)
-            .filter(|(field, slot)| slot.is_none() && !field.ty.is_optional())
-            .map(|(field, _)| field)
+            .enumerate()
+            .filter(|(i, field)| !seen.has(*i) && !field.ty.is_optional())
+            .map(|(_, field)| field)
             .collect();
         if let Some(first) = missing.first() {
             let (noun, place) = if self.path.is_root() {
@@ -1089,13 +1092,45 @@ impl Expect<'_> {
                 hint: None,
             }));
         }
-        // One allocation, straight into the record (an exact-size iterator).
-        Ok(Value::Record(
-            slots
-                .into_iter()
-                .map(|slot| slot.unwrap_or(Value::Absent))
-                .collect(),
-        ))
+        Ok(Value::Record(values))
+    }
+}
+
+/// Which fields of a record a document gave: a bit set, on the heap only
+/// for records of more than 64 fields.
+struct Seen {
+    small: u64,
+    big: Vec<bool>,
+}
+
+impl Seen {
+    fn new(fields: usize) -> Seen {
+        Seen {
+            small: 0,
+            big: if fields > 64 {
+                vec![false; fields]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    fn has(&self, i: usize) -> bool {
+        if self.big.is_empty() {
+            i < 64 && self.small & (1 << i) != 0
+        } else {
+            self.big.get(i).copied().unwrap_or(false)
+        }
+    }
+
+    fn set(&mut self, i: usize) {
+        if self.big.is_empty() {
+            if i < 64 {
+                self.small |= 1 << i;
+            }
+        } else if let Some(b) = self.big.get_mut(i) {
+            *b = true;
+        }
     }
 }
 
@@ -1244,7 +1279,7 @@ enum Key {
 /// that an unknown or repeated key is reported at the key.
 struct KeySeed<'a> {
     record: &'a RecordTy,
-    seen: &'a [Option<Value>],
+    seen: &'a Seen,
     path: &'a Path<'a>,
     ctx: &'a Ctx,
 }
@@ -1295,7 +1330,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         };
         match self.record.field(key) {
             Some((i, _)) => {
-                if self.seen.get(i).is_some_and(Option::is_some) {
+                if self.seen.has(i) {
                     return Err(self.ctx.fail(Detail {
                         code: codes::FACTS_SYNTAX,
                         message: format!("{}: the {noun} `{key}` is given twice", place()),
@@ -2718,5 +2753,57 @@ mod tests {
                 .filter(|_| case.trim().len() == 10 && !case.trim().starts_with('+'));
             assert_eq!(parse_date(&case), chrono, "{case:?}");
         }
+    }
+
+    /// Records wider than the 64 fields the bit set holds inline.
+    #[test]
+    fn wide_records_track_every_field() {
+        let fields = (0..70)
+            .map(|i| {
+                field(
+                    &format!("f{i}"),
+                    if i == 69 {
+                        Ty::Int
+                    } else {
+                        Ty::Optional(Box::new(Ty::Int))
+                    },
+                )
+            })
+            .collect();
+        let schema = record(vec![field("wide", Ty::Record(record(fields)))]);
+        let read = |body: &str| {
+            let text = format!("{{\"wide\": {{{body}}}}}");
+            let f = file(&text);
+            load(&schema, &f, 0..text.len(), Format::Json)
+        };
+        let all: Vec<String> = (0..70).map(|i| format!("\"f{i}\": {i}")).collect();
+        let Value::Record(root) = read(&all.join(", ")).unwrap() else {
+            panic!()
+        };
+        let Some(Value::Record(wide)) = root.first() else {
+            panic!()
+        };
+        assert_eq!(wide.get(68), Some(&Value::Int(68)));
+        assert_eq!(wide.len(), 70);
+        // Given twice, past the 64th field.
+        let twice = format!("{}, \"f68\": 1", all.join(", "));
+        assert!(read(&twice)
+            .unwrap_err()
+            .to_string()
+            .contains("given twice"));
+        // Missing, past the 64th field; the optional ones may be left out.
+        let missing = read("\"f3\": 1").unwrap_err().to_string();
+        assert!(
+            missing.contains("missing required field `f69`"),
+            "{missing}"
+        );
+        let Value::Record(root) = read("\"f69\": 9").unwrap() else {
+            panic!()
+        };
+        let Some(Value::Record(wide)) = root.first() else {
+            panic!()
+        };
+        assert_eq!(wide.first(), Some(&Value::Absent));
+        assert_eq!(wide.get(69), Some(&Value::Int(9)));
     }
 }
