@@ -1532,6 +1532,41 @@ enum DecimalError {
 /// as written (`1200.50` has scale 2). Never rounds: a number that a
 /// `Decimal` cannot hold exactly is an error.
 fn parse_decimal(text: &str) -> Result<Decimal, DecimalError> {
+    match plain_decimal(text.trim()) {
+        Some(d) => Ok(d),
+        None => parse_decimal_general(text),
+    }
+}
+
+/// The common case read directly: an optional sign, then at most 18 digits
+/// with at most one point, no exponent. `None` for anything else.
+fn plain_decimal(t: &str) -> Option<Decimal> {
+    let (negative, body) = match t.as_bytes().first() {
+        Some(b'-') => (true, t.get(1..)?),
+        Some(b'+') => (false, t.get(1..)?),
+        _ => (false, t),
+    };
+    let (int_part, frac_part) = body.split_once('.').unwrap_or((body, ""));
+    let digits = int_part.len() + frac_part.len();
+    if digits == 0
+        || digits > 18
+        || (body.contains('.') && (int_part.is_empty() || frac_part.is_empty()))
+    {
+        return None;
+    }
+    let mut m: i64 = 0;
+    for b in int_part.bytes().chain(frac_part.bytes()) {
+        if !b.is_ascii_digit() {
+            return None;
+        }
+        m = m * 10 + i64::from(b - b'0');
+    }
+    let scale = u32::try_from(frac_part.len()).ok()?;
+    Some(Decimal::new(if negative { -m } else { m }, scale))
+}
+
+/// Any decimal text: exponents, many digits, and the exactness checks.
+fn parse_decimal_general(text: &str) -> Result<Decimal, DecimalError> {
     let t = text.trim();
     let (negative, t) = match t.as_bytes().first() {
         Some(b'-') => (true, t.get(1..).unwrap_or("")),
@@ -2805,5 +2840,76 @@ mod tests {
         };
         assert_eq!(wide.first(), Some(&Value::Absent));
         assert_eq!(wide.get(69), Some(&Value::Int(9)));
+    }
+
+    /// The direct reading of plain decimals gives what the general one does.
+    #[test]
+    fn plain_decimals_read_as_the_general_reader_reads_them() {
+        let mut cases: Vec<String> = [
+            "0",
+            "-0",
+            "+0",
+            "0.00",
+            "-0.00",
+            "007.50",
+            "5921",
+            "32.92",
+            "-1.5",
+            "+2.25",
+            "999999999999999999",
+            "0.000000000000000001",
+            "123456789.123456789",
+            "1.",
+            ".5",
+            "-",
+            "+",
+            "",
+            "1.2.3",
+            "1e3",
+            "12a",
+            " 4.20 ",
+            "-.5",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
+        let mut seed: u64 = 7;
+        for _ in 0..20_000 {
+            let mut t = String::new();
+            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+            match seed >> 62 {
+                0 => t.push('-'),
+                1 => t.push('+'),
+                _ => {}
+            }
+            let len = (seed >> 40) % 22;
+            for k in 0..len {
+                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+                if k > 0 && (seed >> 59) == 0 {
+                    t.push('.');
+                } else {
+                    t.push(char::from(b'0' + ((seed >> 33) % 10) as u8));
+                }
+            }
+            cases.push(t);
+        }
+        let mut plain = 0;
+        for case in &cases {
+            if let Some(d) = plain_decimal(case.trim()) {
+                plain += 1;
+                let general = parse_decimal_general(case).unwrap();
+                assert_eq!(
+                    (d.mantissa(), d.scale(), d.is_sign_negative()),
+                    (
+                        general.mantissa(),
+                        general.scale(),
+                        general.is_sign_negative()
+                    ),
+                    "{case:?}"
+                );
+            }
+            assert_eq!(parse_decimal(case), parse_decimal_general(case), "{case:?}");
+        }
+        assert!(plain > 10_000, "the direct path read only {plain} cases");
     }
 }
