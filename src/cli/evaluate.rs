@@ -25,8 +25,8 @@ struct ErrorBody<'a> {
 
 /// What a worker thread makes of one document, for the writer.
 enum Rendered {
-    /// The decision, rendered.
-    Line(String),
+    /// The decision, rendered, with its line end.
+    Line(Vec<u8>),
     /// A document that could not be decided: its record, and the
     /// diagnostics for standard error.
     Failed(String, Diagnostics),
@@ -75,8 +75,21 @@ pub fn run(
     let mut exit = Exit::Success;
     let render_one = |i: usize, outcome: Outcome| match outcome {
         Outcome::Decided(d) => Rendered::Line(match format {
-            Format::Json => serde_json::to_string(&d).unwrap_or_default(),
-            Format::Human => render::human(&d, &policy, colour),
+            Format::Json => {
+                // Written straight into a buffer sized for a typical
+                // envelope, on the worker thread.
+                let mut line = Vec::with_capacity(1024);
+                if serde_json::to_writer(&mut line, &d).is_err() {
+                    line.clear();
+                }
+                line.push(b'\n');
+                line
+            }
+            Format::Human => {
+                let mut line = render::human(&d, &policy, colour).into_bytes();
+                line.push(b'\n');
+                line
+            }
         }),
         Outcome::Failed { id, diagnostics } => {
             let first = diagnostics.iter().next();
@@ -111,7 +124,7 @@ pub fn run(
     let result = Batch::new(&policy, name.as_str())
         .jobs(jobs)
         .run(input, render_one, |rendered| match rendered {
-            Rendered::Line(line) => writeln!(out, "{line}"),
+            Rendered::Line(line) => out.write_all(&line),
             Rendered::Failed(record, diagnostics) => {
                 exit = Exit::Failure;
                 out.flush()?;
