@@ -1195,7 +1195,13 @@ impl<'a> Checker<'a> {
                     }
                     xs.push(x);
                 }
-                (K::List(xs), Ty::List(Box::new(ty)))
+                // `[]` is a constant: built once, not at every evaluation.
+                let kind = if xs.is_empty() {
+                    K::Const(Value::List(Arc::from(Vec::new())))
+                } else {
+                    K::List(xs)
+                };
+                (kind, Ty::List(Box::new(ty)))
             }
             ExprKind::Unary(op, inner) => {
                 let (x, t) = self.expr(inner, env);

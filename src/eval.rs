@@ -561,16 +561,28 @@ impl<'p> Evaluator<'p> {
                 }
             }
             K::Call(b, args) => {
-                let mut vs = Vec::with_capacity(args.len());
-                for a in args {
-                    vs.push(self.present(a)?.into_owned());
+                // Arguments on the stack (builtins take at most three).
+                let mut inline = [Value::Absent, Value::Absent, Value::Absent, Value::Absent];
+                let mut spilled = Vec::new();
+                for (i, a) in args.iter().enumerate() {
+                    let v = self.present(a)?.into_owned();
+                    match inline.get_mut(i) {
+                        Some(slot) => *slot = v,
+                        None => spilled.push(v),
+                    }
                 }
-                match builtins::call(*b, &vs) {
+                let vs: &[Value] = if args.len() <= inline.len() {
+                    inline.get(..args.len()).unwrap_or_default()
+                } else {
+                    spilled.splice(0..0, inline);
+                    &spilled
+                };
+                match builtins::call(*b, vs) {
                     Ok(v) => Ok(v),
                     Err(f) => {
                         let labels = args
                             .iter()
-                            .zip(&vs)
+                            .zip(vs)
                             .map(|(a, v)| (a.span, format!("this is {v}")))
                             .collect();
                         Err(self.fault(e, f.code, format!("`{}`: {}", b.name(), f.message), labels))
@@ -755,5 +767,37 @@ impl<'p> Evaluator<'p> {
             Quant::Count => Value::Int(count),
             Quant::Sum => sum,
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::{Package, Value};
+
+    /// Calls with more arguments than fit on the stack keep their order.
+    #[test]
+    fn calls_with_many_arguments() {
+        let policy = Package::from_sources([(
+            "a.policy",
+            "package a\nschema s { n: int }\n\
+             output most = max(1, s.n, 3, 9, 2, 5)\n\
+             output least = min(4, 6, s.n, 8, 0 - 2)\n\
+             output few = max(s.n, 2)\n\
+             output empty = if s.n > 100 then [1] else []",
+        )])
+        .check()
+        .unwrap();
+        let d = policy.evaluate_str("s: { n: 11 }").unwrap();
+        assert_eq!(d.output("most"), Some(&Value::Int(11)));
+        assert_eq!(d.output("least"), Some(&Value::Int(-2)));
+        assert_eq!(d.output("few"), Some(&Value::Int(11)));
+        assert_eq!(
+            d.output("empty")
+                .and_then(Value::as_list)
+                .map(<[Value]>::len),
+            Some(0)
+        );
+        let d = policy.evaluate_str("s: { n: 7 }").unwrap();
+        assert_eq!(d.output("most"), Some(&Value::Int(9)));
     }
 }
