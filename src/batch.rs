@@ -91,6 +91,8 @@ pub struct Chunks<R> {
     target: usize,
     /// Lines read ahead and not yet put in a chunk.
     pending: VecDeque<Vec<u8>>,
+    /// Line buffers already copied into a chunk, for reuse.
+    spare: Vec<Vec<u8>>,
     /// Whether the reader is exhausted.
     eof: bool,
     /// Lines put in chunks so far.
@@ -116,6 +118,7 @@ impl<R: BufRead> Chunks<R> {
             format: None,
             target: target.max(1),
             pending: VecDeque::new(),
+            spare: Vec::new(),
             eof: false,
             line: 0,
             doc: 0,
@@ -136,7 +139,7 @@ impl<R: BufRead> Chunks<R> {
         if self.eof {
             return Ok(false);
         }
-        let mut line = Vec::new();
+        let mut line = self.spare.pop().unwrap_or_default();
         if self.reader.read_until(b'\n', &mut line)? == 0 {
             self.eof = true;
             return Ok(false);
@@ -234,6 +237,11 @@ impl<R: BufRead> Chunks<R> {
             nonblank += usize::from(!is_blank(&line));
             buf.extend_from_slice(&line);
             lines += 1;
+            if self.spare.len() < 16 {
+                let mut line = line;
+                line.clear();
+                self.spare.push(line);
+            }
         }
         if buf.is_empty() {
             return Ok(None);
