@@ -8,6 +8,10 @@
 //! Before timing, it prints the peak resident memory of the binary on 1,000
 //! and on 100,000 requests (flat memory: the batch is streamed).
 //!
+//! A second group times `pactum validate` on the generated 10,000-rule
+//! package (`benches/support/genpack.rs`, written once under the target
+//! directory), process start to exit.
+//!
 //! Run with `cargo bench --bench batch`; `PACTUM_BATCH_N` changes the size.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -15,6 +19,9 @@
 #[allow(unused_imports)]
 #[path = "../tests/support/unsubscription.rs"]
 mod unsubscription;
+
+#[path = "support/genpack.rs"]
+mod genpack;
 
 use std::hint::black_box;
 use std::io::Write as _;
@@ -131,5 +138,42 @@ fn batch(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, batch);
+/// Writes the generated package of `n` rules as files, once.
+fn package_dir(n: usize) -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR")).join(format!("genpack-{n}"));
+    if !dir.exists() {
+        let part = dir.with_extension("partial");
+        std::fs::create_dir_all(&part).unwrap();
+        for (name, text) in genpack::package(n) {
+            std::fs::write(part.join(name), text).unwrap();
+        }
+        std::fs::rename(&part, &dir).unwrap();
+    }
+    dir
+}
+
+fn validate_cli(c: &mut Criterion) {
+    let dir = package_dir(10_000);
+    let validate = || {
+        Command::new(BIN)
+            .arg("validate")
+            .arg(&dir)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .unwrap()
+    };
+    // The package checks (its two unused-field warnings aside).
+    assert!(
+        validate().success(),
+        "pactum validate failed on {}",
+        dir.display()
+    );
+    let mut g = c.benchmark_group("cli_validate");
+    g.sample_size(20);
+    g.bench_function("generated_10000_rules", |b| b.iter(validate));
+    g.finish();
+}
+
+criterion_group!(benches, batch, validate_cli);
 criterion_main!(benches);
