@@ -125,6 +125,28 @@ fn batch(c: &mut Criterion) {
             count
         })
     });
+    // The same bytes read in-process by Pactum: facts alone (what the
+    // serde_json line does), then facts and decision (no output).
+    let policy = pactum::Package::from_dir(Path::new(PACK)).check().unwrap();
+    g.bench_function("pactum_facts_in_process", |b| {
+        b.iter(|| {
+            let mut count = 0usize;
+            for line in black_box(&bytes).lines() {
+                count += usize::from(policy.facts_from_str(line).is_ok());
+            }
+            count
+        })
+    });
+    g.bench_function("pactum_facts_then_decide_in_process", |b| {
+        b.iter(|| {
+            let mut denied = 0usize;
+            for line in black_box(&bytes).lines() {
+                let facts = policy.facts_from_str(line).unwrap();
+                denied += usize::from(!policy.evaluate(&facts).unwrap().is_allowed());
+            }
+            denied
+        })
+    });
     g.bench_function("serde_json_then_handwritten_printed", |b| {
         b.iter(|| {
             let mut out = std::io::sink();
