@@ -132,9 +132,7 @@ pub(super) fn parse_with(
             pos += skip;
             continue;
         }
-        if let Some((offset, depth, keywords)) =
-            too_deep(rest.get(..item_extent(rest)).unwrap_or(rest))
-        {
+        if let Some((offset, depth, keywords)) = nesting_checked(rest) {
             let span = Span::new(file, pos + offset, pos + offset + 1);
             diags.push(
                 Diagnostic::new(
@@ -341,6 +339,22 @@ fn too_deep(text: &str) -> Option<(usize, usize, bool)> {
         i += 1;
     }
     None
+}
+
+/// [`too_deep`] on the item at the start of `text`, scanned only when it
+/// could nest that deep at all: every level opens with a bracket or with a
+/// keyword (`if`, `where`, `of`) that starts with `i`, `w` or `o`, so an item
+/// with at most [`MAX_NESTING`] of those bytes cannot go past the limit.
+fn nesting_checked(text: &str) -> Option<(usize, usize, bool)> {
+    let item = text.get(..item_extent(text)).unwrap_or(text);
+    let openers = item
+        .bytes()
+        .filter(|b| matches!(b, b'(' | b'[' | b'{' | b'i' | b'w' | b'o'))
+        .count();
+    if openers <= MAX_NESTING {
+        return None;
+    }
+    too_deep(item)
 }
 
 /// Whether `text` starts with the word `kw` (not a longer name).
@@ -908,6 +922,8 @@ mod tests {
                 text.insert_str(8, &"(if ".repeat(40));
             }
             assert_eq!(too_deep(&text), char_by_char(&text), "{text:?}");
+            let item = text.get(..item_extent(&text)).unwrap_or(&text);
+            assert_eq!(nesting_checked(&text), too_deep(item), "{text:?}");
         }
     }
 }
