@@ -561,7 +561,8 @@ impl<'p> Evaluator<'p> {
                 }
             }
             K::Call(b, args) => {
-                // Arguments on the stack (builtins take at most three).
+                // Arguments on the stack: builtins take one to three, only `min` and
+                // `max` may take more (those go to the heap).
                 let mut inline = [Value::Absent, Value::Absent, Value::Absent, Value::Absent];
                 let mut spilled = Vec::new();
                 for (i, a) in args.iter().enumerate() {
