@@ -7,7 +7,7 @@ use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
 
 use crate::types::Ty;
-use crate::value::Value;
+use crate::value::{Typed, Value};
 
 /// Allow or deny: the `decision` of the JSON envelope (`"allow"`, `"deny"`).
 ///
@@ -350,27 +350,6 @@ impl Serialize for Outputs<'_> {
     }
 }
 
-/// A value serialized as [`Value::to_json`] renders it, without building
-/// the JSON tree first.
-struct Typed<'a>(&'a Value, &'a Ty);
-
-impl Serialize for Typed<'_> {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        match self.0 {
-            Value::Absent => s.serialize_none(),
-            Value::Bool(b) => s.serialize_bool(*b),
-            Value::Int(i) if matches!(self.1.required(), Ty::Decimal) => s.collect_str(i),
-            Value::Int(i) => s.serialize_i64(*i),
-            Value::Decimal(d) => s.collect_str(d),
-            Value::Str(t) | Value::Enum(t) => s.serialize_str(t),
-            Value::Date(d) => s.collect_str(&crate::value::Day(*d)),
-            Value::List(_) | Value::Record(_) | Value::DateTime(_) => {
-                self.0.to_json(self.1).serialize(s)
-            }
-        }
-    }
-}
-
 impl Serialize for Decision {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut st = s.serialize_struct("Decision", 5)?;
@@ -409,45 +388,5 @@ impl Located for Reason {
 impl Located for Note {
     fn span(&self) -> crate::source::Span {
         self.span
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use rust_decimal::Decimal;
-
-    /// The envelope writes outputs directly; it must say what `to_json` says.
-    #[test]
-    fn outputs_serialize_as_their_json_form() {
-        let day = chrono::NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
-        let at = chrono::DateTime::parse_from_rfc3339("2026-03-02T10:00:00+02:00").unwrap();
-        let cases = [
-            (Value::Absent, Ty::Optional(Box::new(Ty::Date))),
-            (Value::Bool(true), Ty::Bool),
-            (Value::Int(-7), Ty::Int),
-            (Value::Int(3), Ty::Decimal),
-            (Value::Int(3), Ty::Optional(Box::new(Ty::Decimal))),
-            (Value::Decimal(Decimal::new(-1050, 2)), Ty::Decimal),
-            (Value::Str("a \"quoted\" \\ text\n".into()), Ty::Str),
-            (Value::Enum("monthly".into()), Ty::Any),
-            (Value::Date(day), Ty::Date),
-            (Value::DateTime(at), Ty::DateTime),
-            (
-                Value::List(vec![Value::Date(day), Value::Date(day)].into()),
-                Ty::List(Box::new(Ty::Date)),
-            ),
-        ];
-        for (v, ty) in cases {
-            assert_eq!(
-                serde_json::to_value(Typed(&v, &ty)).unwrap(),
-                v.to_json(&ty),
-                "{v:?} as {ty:?}"
-            );
-            assert_eq!(
-                serde_json::to_string(&Typed(&v, &ty)).unwrap(),
-                serde_json::to_string(&v.to_json(&ty)).unwrap()
-            );
-        }
     }
 }

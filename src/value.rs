@@ -190,36 +190,56 @@ impl Value {
 
     /// Renders the value as JSON, using its static type for record field
     /// names. Decimals become strings holding the exact number; dates
-    /// `YYYY-MM-DD`.
+    /// `YYYY-MM-DD`. (The JSON form of [`Typed`].)
     pub(crate) fn to_json(&self, ty: &Ty) -> serde_json::Value {
-        use serde_json::Value as J;
-        match self {
-            Value::Absent => J::Null,
-            Value::Bool(b) => J::Bool(*b),
-            // An int where the type says decimal (`if c then 1.50 else 0`)
-            // is still an amount: a string.
-            Value::Int(i) if matches!(ty.required(), Ty::Decimal) => J::String(i.to_string()),
-            Value::Int(i) => J::from(*i),
-            Value::Decimal(d) => J::String(d.to_string()),
-            Value::Str(s) | Value::Enum(s) => J::String(s.to_string()),
-            Value::Date(d) => J::String(Day(*d).to_string()),
-            Value::DateTime(d) => J::String(d.to_rfc3339()),
+        serde_json::to_value(Typed(self, ty)).unwrap_or(serde_json::Value::Null)
+    }
+}
+
+/// A value with its static type, serialized as its JSON form: decimals as
+/// strings holding the exact number (an `int` where the type says decimal
+/// too), dates `YYYY-MM-DD`, absent as `null`, records as objects named by
+/// the type's fields in name order (empty without a record type). Written
+/// straight to the serializer, without building a JSON tree first.
+pub(crate) struct Typed<'a>(pub &'a Value, pub &'a Ty);
+
+impl serde::Serialize for Typed<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{SerializeMap, SerializeSeq};
+        let Typed(value, ty) = *self;
+        match value {
+            Value::Absent => s.serialize_none(),
+            Value::Bool(b) => s.serialize_bool(*b),
+            Value::Int(i) if matches!(ty.required(), Ty::Decimal) => s.collect_str(i),
+            Value::Int(i) => s.serialize_i64(*i),
+            Value::Decimal(d) => s.collect_str(d),
+            Value::Str(t) | Value::Enum(t) => s.serialize_str(t),
+            Value::Date(d) => s.collect_str(&Day(*d)),
+            Value::DateTime(d) => s.serialize_str(&d.to_rfc3339()),
             Value::List(items) => {
                 let elem = match ty.required() {
-                    Ty::List(t) => (**t).clone(),
-                    _ => Ty::Any,
+                    Ty::List(t) => &**t,
+                    _ => &Ty::Any,
                 };
-                J::Array(items.iter().map(|v| v.to_json(&elem)).collect())
-            }
-            Value::Record(fields) => {
-                let mut map = serde_json::Map::new();
-                if let Ty::Record(r) = ty.required() {
-                    for (f, v) in r.fields.iter().zip(fields.iter()) {
-                        map.insert(f.name.to_string(), v.to_json(&f.ty));
-                    }
+                let mut seq = s.serialize_seq(Some(items.len()))?;
+                for v in items.iter() {
+                    seq.serialize_element(&Typed(v, elem))?;
                 }
-                J::Object(map)
+                seq.end()
             }
+            Value::Record(fields) => match ty.required() {
+                Ty::Record(r) => {
+                    // Fields by name, as a JSON object map orders them.
+                    let mut named: Vec<_> = r.fields.iter().zip(fields.iter()).collect();
+                    named.sort_unstable_by(|(a, _), (b, _)| a.name.cmp(&b.name));
+                    let mut map = s.serialize_map(Some(named.len()))?;
+                    for (f, v) in named {
+                        map.serialize_entry(&*f.name, &Typed(v, &f.ty))?;
+                    }
+                    map.end()
+                }
+                _ => s.serialize_map(Some(0))?.end(),
+            },
         }
     }
 }
@@ -281,6 +301,68 @@ impl fmt::Display for Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::types::{FieldTy, RecordTy};
+
+    /// Each kind of value as the envelope writes it, type by type.
+    #[test]
+    fn values_serialize_as_their_json_form() {
+        let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+        let at = DateTime::parse_from_rfc3339("2026-03-02T10:00:00+02:00").unwrap();
+        let money = Ty::Record(Arc::new(RecordTy {
+            fields: vec![
+                FieldTy {
+                    name: "value".into(),
+                    ty: Ty::Decimal,
+                    span: Default::default(),
+                },
+                FieldTy {
+                    name: "due".into(),
+                    ty: Ty::Optional(Box::new(Ty::Date)),
+                    span: Default::default(),
+                },
+            ],
+        }));
+        let record = Value::Record(vec![Value::Int(5), Value::Date(day)].into());
+        let cases = [
+            (Value::Absent, Ty::Optional(Box::new(Ty::Date)), "null"),
+            (Value::Bool(true), Ty::Bool, "true"),
+            (Value::Int(-7), Ty::Int, "-7"),
+            (Value::Int(3), Ty::Decimal, "\"3\""),
+            (Value::Int(3), Ty::Optional(Box::new(Ty::Decimal)), "\"3\""),
+            (
+                Value::Decimal(Decimal::new(-1050, 2)),
+                Ty::Decimal,
+                "\"-10.50\"",
+            ),
+            (
+                Value::Str("a \"q\" \\ t\n".into()),
+                Ty::Str,
+                r#""a \"q\" \\ t\n""#,
+            ),
+            (Value::Enum("monthly".into()), Ty::Any, "\"monthly\""),
+            (Value::Date(day), Ty::Date, "\"2026-03-02\""),
+            (
+                Value::DateTime(at),
+                Ty::DateTime,
+                "\"2026-03-02T10:00:00+02:00\"",
+            ),
+            (
+                Value::List(vec![Value::Int(1), Value::Int(2)].into()),
+                Ty::List(Box::new(Ty::Decimal)),
+                r#"["1","2"]"#,
+            ),
+            (record.clone(), money, r#"{"due":"2026-03-02","value":"5"}"#),
+            (record, Ty::Any, "{}"),
+        ];
+        for (v, ty, json) in cases {
+            assert_eq!(
+                serde_json::to_string(&Typed(&v, &ty)).unwrap(),
+                json,
+                "{v:?} as {ty:?}"
+            );
+            assert_eq!(v.to_json(&ty).to_string(), json, "{v:?} as {ty:?}");
+        }
+    }
 
     #[test]
     fn days_print_as_chrono_formats_them() {
