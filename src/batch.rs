@@ -140,7 +140,28 @@ impl<R: BufRead> Chunks<R> {
             return Ok(false);
         }
         let mut line = self.spare.pop().unwrap_or_default();
-        if self.reader.read_until(b'\n', &mut line)? == 0 {
+        // `read_until(b'\n')`, with the SIMD search of `memchr`.
+        loop {
+            let buf = match self.reader.fill_buf() {
+                Ok(buf) => buf,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                Err(e) => return Err(e),
+            };
+            match memchr::memchr(b'\n', buf) {
+                Some(at) => {
+                    line.extend_from_slice(buf.get(..=at).unwrap_or_default());
+                    self.reader.consume(at + 1);
+                    break;
+                }
+                None if buf.is_empty() => break,
+                None => {
+                    let n = buf.len();
+                    line.extend_from_slice(buf);
+                    self.reader.consume(n);
+                }
+            }
+        }
+        if line.is_empty() {
             self.eof = true;
             return Ok(false);
         }

@@ -336,6 +336,72 @@ impl Decision {
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).unwrap_or(serde_json::Value::Null)
     }
+
+    /// Appends the JSON envelope to `out`: the same bytes as
+    /// `serde_json::to_writer(out, self)`, written directly (texts without
+    /// anything to escape are copied as they are). What `pactum evaluate
+    /// --format json` prints, one line a request.
+    ///
+    /// ```
+    /// # let policy = pactum::Package::from_sources([("a.policy", "package a\nschema o { n: int }\nrule r { deny R when o.n > 1 message \"{o.n} is \\\"big\\\"\" }\noutput m = o.n")]).check().unwrap();
+    /// let d = policy.evaluate_str("o: { n: 2 }").unwrap();
+    /// let mut line = Vec::new();
+    /// d.write_json(&mut line);
+    /// assert_eq!(line, serde_json::to_vec(&d).unwrap());
+    /// assert_eq!(
+    ///     String::from_utf8(line).unwrap(),
+    ///     r#"{"id":null,"decision":"deny","reasons":[{"code":"R","rule":"r","message":"2 is \"big\"","help":null}],"notes":[],"outputs":{"m":2}}"#
+    /// );
+    /// ```
+    pub fn write_json(&self, out: &mut Vec<u8>) {
+        use crate::json_text::write_str;
+        out.extend_from_slice(b"{\"id\":");
+        crate::value::write_typed(out, &self.id, &Ty::Any);
+        out.extend_from_slice(match self.verdict {
+            Verdict::Allow => b",\"decision\":\"allow\",\"reasons\":[",
+            Verdict::Deny => b",\"decision\":\"deny\",\"reasons\":[",
+        });
+        for (i, r) in self.reasons.iter().enumerate() {
+            out.extend_from_slice(if i == 0 {
+                b"{\"code\":"
+            } else {
+                b",{\"code\":"
+            });
+            write_str(out, &r.code);
+            out.extend_from_slice(b",\"rule\":");
+            write_str(out, &r.rule);
+            out.extend_from_slice(b",\"message\":");
+            write_str(out, &r.message);
+            out.extend_from_slice(b",\"help\":");
+            match &r.help {
+                Some(h) => write_str(out, h),
+                None => out.extend_from_slice(b"null"),
+            }
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],\"notes\":[");
+        for (i, n) in self.notes.iter().enumerate() {
+            out.extend_from_slice(if i == 0 {
+                b"{\"code\":"
+            } else {
+                b",{\"code\":"
+            });
+            write_str(out, &n.code);
+            out.extend_from_slice(b",\"message\":");
+            write_str(out, &n.message);
+            out.push(b'}');
+        }
+        out.extend_from_slice(b"],\"outputs\":{");
+        for (i, (name, value, ty)) in self.typed_outputs().enumerate() {
+            if i > 0 {
+                out.push(b',');
+            }
+            write_str(out, name);
+            out.push(b':');
+            crate::value::write_typed(out, value, ty);
+        }
+        out.extend_from_slice(b"}}");
+    }
 }
 
 struct Outputs<'a>(&'a Decision);

@@ -49,6 +49,8 @@ use crate::suggest::suggest;
 use crate::types::{FieldTy, RecordTy, Ty};
 use crate::value::Value;
 
+mod fast;
+
 /// The key under which serde_json (with `arbitrary_precision`) hands over the
 /// digits of a number, as a one-entry map.
 const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
@@ -221,10 +223,15 @@ pub fn split(text: &str, format: Format) -> Vec<Range<usize>> {
 /// One range per non-blank line, trimmed.
 fn split_lines(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
-    let mut offset = 0usize;
-    for line in text.split_inclusive('\n') {
-        let start = offset;
-        offset += line.len();
+    // Lines as `split_inclusive('\n')` cuts them, found by SIMD search.
+    let mut next = 0usize;
+    while next < text.len() {
+        let start = next;
+        next = memchr::memchr(b'\n', text.as_bytes().get(start..).unwrap_or_default())
+            .map_or(text.len(), |at| start + at + 1);
+        let Some(line) = text.get(start..next) else {
+            break;
+        };
         let mut body = line;
         let mut lead = 0usize;
         if start == 0 {
@@ -338,6 +345,30 @@ pub fn load(
 // One `Diagnostic` a document is this module's contract with its callers.
 #[allow(clippy::result_large_err)]
 pub fn load_with_limits(
+    schema: &Arc<RecordTy>,
+    file: &Arc<SourceFile>,
+    range: Range<usize>,
+    format: Format,
+    limits: &Limits,
+) -> Result<Value, Diagnostic> {
+    if format != Format::Yaml && range.len() <= limits.max_facts_bytes {
+        let fast = file
+            .text()
+            .get(range.clone())
+            .and_then(|doc| fast::read(doc, schema, limits.max_facts_depth));
+        if let Some(value) = fast {
+            return Ok(value);
+        }
+    }
+    load_serde(schema, file, range, format, limits)
+}
+
+/// [`load_with_limits`] without the JSON fast path: every document read by
+/// serde. The fast path's differential tests compare the two.
+#[doc(hidden)]
+// One `Diagnostic` a document is this module's contract with its callers.
+#[allow(clippy::result_large_err)]
+pub fn load_serde(
     schema: &Arc<RecordTy>,
     file: &Arc<SourceFile>,
     range: Range<usize>,

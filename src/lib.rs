@@ -99,6 +99,7 @@ mod format;
 pub mod facts;
 /// The compiled form.
 mod ir;
+mod json_text;
 /// Resource limits for hostile input.
 mod limits;
 /// Loading packages and the public pipeline.

@@ -243,6 +243,12 @@ pub struct Policy {
 }
 
 impl Policy {
+    /// The schema of the facts (for the facts reader's tests).
+    #[cfg(test)]
+    pub(crate) fn schema(&self) -> &Arc<crate::types::RecordTy> {
+        &self.program.schema
+    }
+
     /// The compiled program (crate-internal).
     pub(crate) fn program(&self) -> &Program {
         &self.program

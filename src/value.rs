@@ -244,6 +244,36 @@ impl serde::Serialize for Typed<'_> {
     }
 }
 
+/// Appends the JSON form of `value` (as [`Typed`] serializes it) to `out`:
+/// the scalars written directly, lists, records and instants through
+/// [`Typed`].
+pub(crate) fn write_typed(out: &mut Vec<u8>, value: &Value, ty: &Ty) {
+    use std::io::Write as _;
+    // Writing into a Vec cannot fail.
+    let _ = match value {
+        Value::Absent => {
+            out.extend_from_slice(b"null");
+            Ok(())
+        }
+        Value::Bool(b) => {
+            out.extend_from_slice(if *b { b"true" } else { b"false" });
+            Ok(())
+        }
+        Value::Int(i) if matches!(ty.required(), Ty::Decimal) => write!(out, "\"{i}\""),
+        Value::Int(i) => write!(out, "{i}"),
+        // Digits, a sign and a point: nothing to escape.
+        Value::Decimal(d) => write!(out, "\"{d}\""),
+        Value::Date(d) => write!(out, "\"{}\"", Day(*d)),
+        Value::Str(t) | Value::Enum(t) => {
+            crate::json_text::write_str(out, t);
+            Ok(())
+        }
+        Value::DateTime(_) | Value::List(_) | Value::Record(_) => {
+            serde_json::to_writer(&mut *out, &Typed(value, ty)).map_err(std::io::Error::other)
+        }
+    };
+}
+
 /// A calendar day written `YYYY-MM-DD` (the form facts are read in);
 /// years outside 0–9999 carry a sign, as `%Y` gives them.
 ///

@@ -255,6 +255,9 @@ proptest! {
             let facts = policy.facts_from_str(doc).unwrap();
             let (fast, slow) = answers(&policy, &facts);
             prop_assert_eq!(fast, slow, "policy:\n{}\nfacts: {}", text, doc);
+            if let Ok(d) = policy.evaluate(&facts) {
+                prop_assert_eq!(envelope(&d), serde_json::to_string(&d).unwrap());
+            }
         }
     }
 }
@@ -273,6 +276,32 @@ fn the_fast_evaluator_agrees_with_the_reference_on_the_shipped_pack() {
         assert!(fast.is_ok(), "{doc}");
         assert_eq!(fast, slow, "{doc}");
     }
+}
+
+/// The envelope as `pactum evaluate --format json` writes it.
+fn envelope(d: &pactum::Decision) -> String {
+    let mut line = Vec::new();
+    d.write_json(&mut line);
+    String::from_utf8(line).unwrap()
+}
+
+#[test]
+fn the_envelope_writer_gives_serde_jsons_bytes_on_the_shipped_pack() {
+    let policy = Package::from_dir(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/policies/unsubscription"
+    ))
+    .check()
+    .unwrap();
+    let mut escaped = 0;
+    for doc in unsubscription::generate(11, 2000) {
+        let d = policy.evaluate_str(&doc).unwrap();
+        let written = envelope(&d);
+        assert_eq!(written, serde_json::to_string(&d).unwrap(), "{doc}");
+        escaped += usize::from(written.contains("\\\""));
+    }
+    // Promotion names with quotes reach the messages.
+    assert!(escaped > 0);
 }
 
 #[test]

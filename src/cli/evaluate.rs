@@ -79,9 +79,7 @@ pub fn run(
                 // Written straight into a buffer sized for a typical
                 // envelope, on the worker thread.
                 let mut line = Vec::with_capacity(1024);
-                if serde_json::to_writer(&mut line, &d).is_err() {
-                    line.clear();
-                }
+                d.write_json(&mut line);
                 line.push(b'\n');
                 line
             }
