@@ -241,7 +241,9 @@ impl<R: BufRead> Chunks<R> {
 
     fn read_chunk(&mut self) -> io::Result<Option<Chunk>> {
         let format = self.detect()?;
-        let mut buf: Vec<u8> = Vec::new();
+        // The target and one more line, without growing (up to a size that
+        // any target set by hand cannot turn into a huge allocation).
+        let mut buf: Vec<u8> = Vec::with_capacity(self.target.min(1 << 20) + 4096);
         let (mut lines, mut nonblank) = (0usize, 0usize);
         while let Some(line) = self.next_line()? {
             if buf.len() >= self.target && self.may_cut_before(&line, format, nonblank)? {

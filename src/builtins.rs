@@ -401,6 +401,37 @@ pub(crate) fn add_business_days(
             "cannot count {n} business days (at most {MAX_DAY_STEPS})"
         )));
     }
+    // Counted on day numbers (a step is an addition; 0001-01-01, day 1,
+    // was a Monday), with the holidays as numbers too (still sorted).
+    let holidays_n: Vec<i32> = holidays.iter().map(|h| h.num_days_from_ce()).collect();
+    let step: i64 = if n >= 0 { 1 } else { -1 };
+    let mut left = n.unsigned_abs();
+    let mut k = i64::from(start.num_days_from_ce());
+    while left > 0 {
+        k += step;
+        let weekday = (k - 1).rem_euclid(7);
+        let holiday = i32::try_from(k).is_ok_and(|k| holidays_n.binary_search(&k).is_ok());
+        if weekday < 5 && !holiday {
+            left -= 1;
+        }
+    }
+    match i32::try_from(k)
+        .ok()
+        .and_then(NaiveDate::from_num_days_from_ce_opt)
+    {
+        Some(d) => Ok(d),
+        // Past the end of the calendar: stepping finds where, for the error.
+        None => add_business_days_by_steps(start, n, holidays),
+    }
+}
+
+/// [`add_business_days`] one day at a time, with dates: the definition, and
+/// the error at the calendar's ends.
+fn add_business_days_by_steps(
+    start: NaiveDate,
+    n: i64,
+    holidays: &[NaiveDate],
+) -> Result<NaiveDate, Fault> {
     let step: i64 = if n >= 0 { 1 } else { -1 };
     let mut left = n.unsigned_abs();
     let mut d = start;
@@ -419,6 +450,42 @@ mod tests {
 
     fn d(s: &str) -> NaiveDate {
         NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn business_days_by_day_numbers_agree_with_stepping_through_dates() {
+        let mut seed = 0x2545_f491_4f6c_dd1d_u64;
+        let mut next = move |m: u64| {
+            seed ^= seed << 13;
+            seed ^= seed >> 7;
+            seed ^= seed << 17;
+            seed % m
+        };
+        let base = d("2024-01-01");
+        for _ in 0..3000 {
+            let start = base + Days::new(next(800));
+            let n = i64::try_from(next(90)).unwrap() - 30;
+            let mut holidays: Vec<NaiveDate> =
+                (0..next(12)).map(|_| base + Days::new(next(900))).collect();
+            holidays.sort_unstable();
+            holidays.dedup();
+            assert_eq!(
+                add_business_days(start, n, &holidays).unwrap(),
+                add_business_days_by_steps(start, n, &holidays).unwrap(),
+                "{start} {n} {holidays:?}"
+            );
+        }
+        // At the ends of the calendar, the same error.
+        for (start, n) in [
+            (NaiveDate::MAX, 3),
+            (NaiveDate::MIN, -3),
+            (NaiveDate::MAX, -2),
+        ] {
+            assert_eq!(
+                add_business_days(start, n, &[]).map_err(|f| f.message),
+                add_business_days_by_steps(start, n, &[]).map_err(|f| f.message),
+            );
+        }
     }
 
     #[test]

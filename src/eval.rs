@@ -7,7 +7,6 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::fmt::Write as _;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -308,7 +307,7 @@ impl<'p> Evaluator<'p> {
                 Part::Text(text) => s.push_str(text),
                 Part::Expr(e) => {
                     if let Ok(v) = self.operand(e) {
-                        let _ = write!(s, "{v}");
+                        v.push_text(&mut s);
                     }
                 }
             }
@@ -610,7 +609,7 @@ impl<'p> Evaluator<'p> {
                         Part::Text(text) => s.push_str(text),
                         Part::Expr(x) => {
                             let v = self.present(x)?;
-                            let _ = write!(s, "{v}");
+                            v.push_text(&mut s);
                         }
                     }
                 }

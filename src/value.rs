@@ -286,9 +286,27 @@ impl fmt::Display for Day {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         use chrono::Datelike;
         let d = self.0;
-        if (0..=9999).contains(&d.year()) {
-            write!(f, "{:04}-{:02}-{:02}", d.year(), d.month(), d.day())
-        } else {
+        if let Ok(year) = u32::try_from(d.year()) {
+            if year <= 9999 {
+                // Ten ASCII digits and dashes, filled in place.
+                let digit = |n: u32| b'0' + (n % 10) as u8;
+                let (m, day) = (d.month(), d.day());
+                let text = [
+                    digit(year / 1000),
+                    digit(year / 100),
+                    digit(year / 10),
+                    digit(year),
+                    b'-',
+                    digit(m / 10),
+                    digit(m),
+                    b'-',
+                    digit(day / 10),
+                    digit(day),
+                ];
+                return f.write_str(std::str::from_utf8(&text).unwrap_or_default());
+            }
+        }
+        {
             write!(f, "{}", d.format("%Y-%m-%d"))
         }
     }
@@ -300,6 +318,20 @@ pub(crate) fn normalize(mut d: Decimal) -> Decimal {
         d.set_sign_positive(true);
     }
     d
+}
+
+impl Value {
+    /// Appends the text of [`Value`]'s `Display` to `s`, texts without
+    /// going through the formatter.
+    pub(crate) fn push_text(&self, s: &mut String) {
+        use fmt::Write as _;
+        match self {
+            Value::Str(t) | Value::Enum(t) => s.push_str(t),
+            v => {
+                let _ = write!(s, "{v}");
+            }
+        }
+    }
 }
 
 impl fmt::Display for Value {

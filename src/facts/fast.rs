@@ -37,6 +37,7 @@ pub(super) fn read(doc: &str, schema: &RecordTy, max_depth: usize) -> Option<Val
         budget: value_budget(doc.len()),
         max_depth,
         nesting: 0,
+        stack: Vec::new(),
     };
     r.space();
     // The root is a record value at depth 0, counted as the serde path
@@ -56,6 +57,8 @@ struct Reader<'a> {
     max_depth: usize,
     /// Lists and objects open around the reading position.
     nesting: usize,
+    /// The values of the records being read, innermost last.
+    stack: Vec<Value>,
 }
 
 impl<'a> Reader<'a> {
@@ -136,7 +139,18 @@ impl<'a> Reader<'a> {
                 parse_decimal(&text).ok().map(Value::Decimal)
             }
             Ty::Str => self.string().map(|s| Value::Str(Arc::from(s))),
-            Ty::Date => parse_date(&self.string()?).map(Value::Date),
+            Ty::Date => {
+                // `"YYYY-MM-DD"` read where it stands; anything else as a
+                // string.
+                let rest = self.doc.as_bytes().get(self.at..)?;
+                if rest.first() == Some(&b'"') && rest.get(11) == Some(&b'"') {
+                    if let Some(d) = self.doc.get(self.at + 1..self.at + 11).and_then(parse_date) {
+                        self.at += 12;
+                        return Some(Value::Date(d));
+                    }
+                }
+                parse_date(&self.string()?).map(Value::Date)
+            }
             Ty::DateTime => DateTime::parse_from_rfc3339(self.string()?.trim())
                 .ok()
                 .map(Value::DateTime),
@@ -154,17 +168,19 @@ impl<'a> Reader<'a> {
     fn record(&mut self, r: &RecordTy, depth: usize) -> Option<Value> {
         self.expect(b'{')?;
         self.open()?;
-        // Filled in place: one allocation, as the serde path does.
-        let mut values: Arc<[Value]> = std::iter::repeat_n(Value::Absent, r.fields.len()).collect();
+        // The values are gathered on the reader's stack (nested records
+        // above this one's), then moved into the record: one allocation.
+        let base = self.stack.len();
+        self.stack
+            .extend(std::iter::repeat_n(Value::Absent, r.fields.len()));
         let mut seen = Seen::new(r.fields.len());
         self.space();
         if self.peek()? == b'}' {
             self.at += 1;
         } else {
             loop {
-                let key = self.string()?;
                 // An unknown or a repeated key is an error: left to serde.
-                let (i, field) = field(r, &key)?;
+                let (i, field) = self.key(r)?;
                 if seen.has(i) {
                     return None;
                 }
@@ -172,7 +188,7 @@ impl<'a> Reader<'a> {
                 self.expect(b':')?;
                 self.space();
                 let value = self.value(&field.ty, depth + 1)?;
-                *Arc::get_mut(&mut values)?.get_mut(i)? = value;
+                *self.stack.get_mut(base + i)? = value;
                 seen.set(i);
                 if self.closed(b'}')? {
                     break;
@@ -186,7 +202,26 @@ impl<'a> Reader<'a> {
             .iter()
             .enumerate()
             .all(|(i, f)| seen.has(i) || f.ty.is_optional());
+        let values: Arc<[Value]> = self.stack.drain(base..).collect();
         complete.then_some(Value::Record(values))
+    }
+
+    /// The key of an entry of a record `r`: the index and declaration of
+    /// its field. A field name followed by the closing quote is matched
+    /// where it stands; anything else (an escape, an unknown key) is left
+    /// to serde.
+    fn key<'r>(&mut self, r: &'r RecordTy) -> Option<(usize, &'r FieldTy)> {
+        self.expect(b'"')?;
+        let rest = self.doc.as_bytes().get(self.at..)?;
+        let first = rest.first()?;
+        let found = r.fields.iter().enumerate().find(|(_, f)| {
+            let name = f.name.as_bytes();
+            name.first() == Some(first)
+                && rest.get(name.len()) == Some(&b'"')
+                && rest.get(..name.len()) == Some(name)
+        })?;
+        self.at += found.1.name.len() + 1;
+        Some(found)
     }
 
     /// An array of `elem`s, whose own value is at `depth`.
@@ -318,15 +353,6 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// The field of `r` called `key`. Most names differ in length or in their
-/// first letter, so those are compared before the whole name.
-fn field<'r>(r: &'r RecordTy, key: &str) -> Option<(usize, &'r FieldTy)> {
-    let first = key.as_bytes().first();
-    r.fields.iter().enumerate().find(|(_, f)| {
-        f.name.len() == key.len() && f.name.as_bytes().first() == first && &*f.name == key
-    })
-}
-
 #[cfg(test)]
 mod tests {
     //! The fast path against the serde path: on every document either the
@@ -430,7 +456,13 @@ mod tests {
                         space(r, out);
                     }
                     first = false;
-                    write!(out, "\"{}\"", f.name).unwrap();
+                    if r.chance(3) {
+                        // The same key, its first letter escaped.
+                        let (head, tail) = f.name.split_at(1);
+                        write!(out, "\"\\u{:04x}{tail}\"", u32::from(head.as_bytes()[0])).unwrap();
+                    } else {
+                        write!(out, "\"{}\"", f.name).unwrap();
+                    }
                     space(r, out);
                     out.push(':');
                     space(r, out);
