@@ -275,12 +275,19 @@ impl<'p> Evaluator<'p> {
                 },
                 _ => None,
             };
-            let holds = match self.operand(c).as_deref() {
-                Ok(Value::Bool(b)) => *b,
-                // Absent (an optional condition): the rule does not apply.
-                Ok(_) => false,
-                // A fault is not remembered: each rule reports its own.
-                Err(Failed) => return false,
+            let holds = if gives_truth(c) {
+                match self.truth(c) {
+                    Ok(b) => b,
+                    Err(Failed) => return false,
+                }
+            } else {
+                match self.operand(c).as_deref() {
+                    Ok(Value::Bool(b)) => *b,
+                    // Absent (an optional condition): the rule does not apply.
+                    Ok(_) => false,
+                    // A fault is not remembered: each rule reports its own.
+                    Err(Failed) => return false,
+                }
             };
             if let (Some(slot), Some(memo)) = (slot, self.guards.as_mut()) {
                 if let Some(m) = memo.get_mut(slot) {
@@ -418,6 +425,15 @@ impl<'p> Evaluator<'p> {
     }
 
     fn eval(&mut self, e: &'p Expr) -> R {
+        self.enter(e)?;
+        let r = self.eval_traced(e);
+        self.nesting -= 1;
+        r
+    }
+
+    /// Counts the step of evaluating `e` and goes one level deeper (the
+    /// caller comes back up).
+    fn enter(&mut self, e: &'p Expr) -> Result<(), Failed> {
         self.step(e)?;
         if self.nesting >= self.program.limits.max_expr_depth.saturating_mul(2) {
             self.exhausted = true;
@@ -430,9 +446,44 @@ impl<'p> Evaluator<'p> {
             ));
         }
         self.nesting += 1;
-        let r = self.eval_traced(e);
+        Ok(())
+    }
+
+    /// [`Evaluator::bool`] for the expressions that give a truth value by
+    /// construction (see [`gives_truth`]): the same steps, depth, faults
+    /// and result, without wrapping each truth value in a [`Value`] on the
+    /// way up. Anything else, and everything while explaining, goes through
+    /// [`Evaluator::bool`].
+    fn truth(&mut self, e: &'p Expr) -> Result<bool, Failed> {
+        if self.trace.is_some() || !gives_truth(e) {
+            return self.bool(e);
+        }
+        self.enter(e)?;
+        let r = self.truth_node(e);
         self.nesting -= 1;
         r
+    }
+
+    fn truth_node(&mut self, e: &'p Expr) -> Result<bool, Failed> {
+        match &e.kind {
+            K::And(a, b) => Ok(self.truth(a)? && self.truth(b)?),
+            K::Or(a, b) => Ok(self.truth(a)? || self.truth(b)?),
+            K::Not(x) => Ok(!self.truth(x)?),
+            K::Cmp(op, a, b) => {
+                let x = self.present(a)?;
+                let y = self.present(b)?;
+                Ok(holds(*op, &x, &y))
+            }
+            K::IsVariant(x, variant, negated) => {
+                let v = self.operand(x)?;
+                Ok((*v == *variant) != *negated)
+            }
+            K::IsPresent(x, want) => {
+                let v = self.operand(x)?;
+                Ok(v.is_absent() != *want)
+            }
+            _ => self.bool(e),
+        }
     }
 
     fn eval_traced(&mut self, e: &'p Expr) -> R {
@@ -488,7 +539,7 @@ impl<'p> Evaluator<'p> {
             K::Local(slot) => Ok(self.locals.get(*slot).cloned().unwrap_or(Value::Absent)),
             K::Allowed => Ok(Value::Bool(self.allowed)),
             K::Not(x) => {
-                let v = self.bool(x)?;
+                let v = self.truth(x)?;
                 Ok(Value::Bool(!v))
             }
             K::Neg(x) => match *self.present(x)? {
@@ -504,8 +555,8 @@ impl<'p> Evaluator<'p> {
                 Value::Decimal(d) => Ok(Value::Decimal(normalize(-d))),
                 _ => Ok(Value::Absent),
             },
-            K::And(a, b) => Ok(Value::Bool(self.bool(a)? && self.bool(b)?)),
-            K::Or(a, b) => Ok(Value::Bool(self.bool(a)? || self.bool(b)?)),
+            K::And(a, b) => Ok(Value::Bool(self.truth(a)? && self.truth(b)?)),
+            K::Or(a, b) => Ok(Value::Bool(self.truth(a)? || self.truth(b)?)),
             K::Otherwise(a, b) => match self.eval(a)? {
                 Value::Absent => self.eval(b),
                 v => Ok(v),
@@ -518,16 +569,7 @@ impl<'p> Evaluator<'p> {
             K::Cmp(op, a, b) => {
                 let x = self.present(a)?;
                 let y = self.present(b)?;
-                let ord = compare(&x, &y);
-                let r = match op {
-                    Cmp::Eq => ord.map_or(x == y, Ordering::is_eq),
-                    Cmp::Ne => ord.map_or(x != y, Ordering::is_ne),
-                    Cmp::Lt => ord.is_some_and(Ordering::is_lt),
-                    Cmp::Le => ord.is_some_and(Ordering::is_le),
-                    Cmp::Gt => ord.is_some_and(Ordering::is_gt),
-                    Cmp::Ge => ord.is_some_and(Ordering::is_ge),
-                };
-                Ok(Value::Bool(r))
+                Ok(Value::Bool(holds(*op, &x, &y)))
             }
             K::In(a, b) => {
                 let x = self.present(a)?;
@@ -549,7 +591,7 @@ impl<'p> Evaluator<'p> {
                 Ok(Value::Bool(v.is_absent() != *want))
             }
             K::If(c, t, f) => {
-                let taken = self.bool(c)?;
+                let taken = self.truth(c)?;
                 if let Some(b) = self.branches.as_mut() {
                     b.push((e.span, taken));
                 }
@@ -767,6 +809,28 @@ impl<'p> Evaluator<'p> {
             Quant::Count => Value::Int(count),
             Quant::Sum => sum,
         })
+    }
+}
+
+/// Whether `e` gives a truth value by its construction (never absent):
+/// what [`Evaluator::truth`] evaluates directly.
+fn gives_truth(e: &Expr) -> bool {
+    matches!(
+        e.kind,
+        K::And(..) | K::Or(..) | K::Not(_) | K::Cmp(..) | K::IsVariant(..) | K::IsPresent(..)
+    )
+}
+
+/// Whether the comparison `x op y` holds.
+fn holds(op: Cmp, x: &Value, y: &Value) -> bool {
+    let ord = compare(x, y);
+    match op {
+        Cmp::Eq => ord.map_or(x == y, Ordering::is_eq),
+        Cmp::Ne => ord.map_or(x != y, Ordering::is_ne),
+        Cmp::Lt => ord.is_some_and(Ordering::is_lt),
+        Cmp::Le => ord.is_some_and(Ordering::is_le),
+        Cmp::Gt => ord.is_some_and(Ordering::is_gt),
+        Cmp::Ge => ord.is_some_and(Ordering::is_ge),
     }
 }
 

@@ -34,10 +34,18 @@ pub(crate) fn special(bytes: &[u8]) -> Option<usize> {
     Some(start + at)
 }
 
+/// Whether `bytes` holds a byte that [`special`] finds. Written without an
+/// early exit, so that the compiler tests many bytes an instruction.
+fn needs_escape(bytes: &[u8]) -> bool {
+    bytes.iter().fold(false, |found, &b| {
+        found | (b < 0x20) | (b == b'"') | (b == b'\\')
+    })
+}
+
 /// Appends `s` to `out` as a JSON string: copied as it is when nothing in
 /// it needs escaping, else escaped by serde_json.
 pub(crate) fn write_str(out: &mut Vec<u8>, s: &str) {
-    if special(s.as_bytes()).is_none() {
+    if !needs_escape(s.as_bytes()) {
         out.reserve(s.len() + 2);
         out.push(b'"');
         out.extend_from_slice(s.as_bytes());
@@ -63,13 +71,16 @@ mod tests {
                         *x = b;
                     }
                     assert_eq!(special(&s), Some(at), "{len} {at} {b}");
+                    assert!(needs_escape(&s));
                 }
             }
             assert_eq!(special(&vec![b'a'; len]), None);
+            assert!(!needs_escape(&vec![b'a'; len]));
         }
         // Bytes next to the special ones are not special.
         for b in [0x20u8, b'!', b'#', b'[', b']', 0x7f, 0x80, 0xff] {
             assert_eq!(special(&[b; 20]), None, "{b}");
+            assert!(!needs_escape(&[b; 20]), "{b}");
         }
     }
 

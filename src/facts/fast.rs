@@ -172,7 +172,7 @@ impl<'a> Reader<'a> {
         // above this one's), then moved into the record: one allocation.
         let base = self.stack.len();
         self.stack
-            .extend(std::iter::repeat_n(Value::Absent, r.fields.len()));
+            .resize_with(base + r.fields.len(), || Value::Absent);
         let mut seen = Seen::new(r.fields.len());
         self.space();
         if self.peek()? == b'}' {
