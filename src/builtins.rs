@@ -402,15 +402,37 @@ pub(crate) fn add_business_days(
         )));
     }
     // Counted on day numbers (a step is an addition; 0001-01-01, day 1,
-    // was a Monday), with the holidays as numbers too (still sorted).
-    let holidays_n: Vec<i32> = holidays.iter().map(|h| h.num_days_from_ce()).collect();
-    let step: i64 = if n >= 0 { 1 } else { -1 };
+    // was a Monday) with the weekday carried along, and the holidays (sorted)
+    // passed in step with the days.
+    let holidays_n: Vec<i64> = holidays
+        .iter()
+        .map(|h| i64::from(h.num_days_from_ce()))
+        .collect();
+    let forward = n >= 0;
     let mut left = n.unsigned_abs();
     let mut k = i64::from(start.num_days_from_ce());
+    // Monday 0 … Sunday 6.
+    let mut weekday = (k - 1).rem_euclid(7);
+    // The next holiday in the direction of travel.
+    let mut next = if forward {
+        holidays_n.partition_point(|&h| h <= k)
+    } else {
+        holidays_n.partition_point(|&h| h < k)
+    };
     while left > 0 {
-        k += step;
-        let weekday = (k - 1).rem_euclid(7);
-        let holiday = i32::try_from(k).is_ok_and(|k| holidays_n.binary_search(&k).is_ok());
+        let holiday = if forward {
+            k += 1;
+            weekday = if weekday == 6 { 0 } else { weekday + 1 };
+            let hit = holidays_n.get(next) == Some(&k);
+            next += usize::from(hit);
+            hit
+        } else {
+            k -= 1;
+            weekday = if weekday == 0 { 6 } else { weekday - 1 };
+            let hit = next > 0 && holidays_n.get(next - 1) == Some(&k);
+            next -= usize::from(hit);
+            hit
+        };
         if weekday < 5 && !holiday {
             left -= 1;
         }
