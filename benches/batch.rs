@@ -110,21 +110,13 @@ fn batch(c: &mut Criterion) {
         }
     }
     let bytes = std::fs::read_to_string(&file).unwrap();
+    paired(&file, &bytes);
     let mut g = c.benchmark_group(format!("batch_{n}"));
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(20));
     g.bench_function("pactum_cli_jobs_1", |b| b.iter(|| run(&file, 1)));
     g.bench_function("pactum_cli_jobs_2", |b| b.iter(|| run(&file, 2)));
-    g.bench_function("serde_json_to_structs", |b| {
-        b.iter(|| {
-            let mut count = 0usize;
-            for line in black_box(&bytes).lines() {
-                let f: unsubscription::Facts = serde_json::from_str(line).unwrap();
-                count += usize::from(f.resource.security_risk);
-            }
-            count
-        })
-    });
+    g.bench_function("serde_json_to_structs", |b| b.iter(|| serde_pass(&bytes)));
     // The same bytes read in-process by Pactum: facts alone (what the
     // serde_json line does), then facts and decision (no output).
     let policy = pactum::Package::from_dir(Path::new(PACK)).check().unwrap();
@@ -158,6 +150,58 @@ fn batch(c: &mut Criterion) {
         })
     });
     g.finish();
+}
+
+/// serde_json reading every line of `bytes` into the oracle's structs.
+fn serde_pass(bytes: &str) -> usize {
+    let mut count = 0usize;
+    for line in black_box(bytes).lines() {
+        let f: unsubscription::Facts = serde_json::from_str(line).unwrap();
+        count += usize::from(f.resource.security_risk);
+    }
+    count
+}
+
+/// The batch against serde_json, measured in pairs: this machine's speed
+/// drifts by tens of percent within a minute, so criterion's groups, run one
+/// after the other, can compare a fast phase with a slow one. Each round
+/// times one `pactum evaluate --jobs 1` run and one serde_json pass right
+/// after it; the median of the rounds' ratios is printed.
+/// `PACTUM_PAIRED_ROUNDS` sets the number of rounds (15; 0 skips this).
+fn paired(file: &Path, bytes: &str) {
+    let rounds: usize = std::env::var("PACTUM_PAIRED_ROUNDS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(15);
+    if rounds == 0 {
+        return;
+    }
+    let mut ratios = Vec::new();
+    let (mut cli, mut serde) = (Vec::new(), Vec::new());
+    for _ in 0..rounds {
+        let start = std::time::Instant::now();
+        run(file, 1);
+        let a = start.elapsed().as_secs_f64();
+        let start = std::time::Instant::now();
+        black_box(serde_pass(bytes));
+        let b = start.elapsed().as_secs_f64();
+        cli.push(a);
+        serde.push(b);
+        ratios.push(a / b);
+    }
+    let median = |v: &mut Vec<f64>| {
+        v.sort_by(f64::total_cmp);
+        v[v.len() / 2]
+    };
+    eprintln!(
+        "paired, {rounds} rounds: pactum_cli_jobs_1 median {:.0} ms, serde_json_to_structs median {:.0} ms, \
+         median ratio {:.2} (rounds from {:.2} to {:.2})",
+        median(&mut cli) * 1000.0,
+        median(&mut serde) * 1000.0,
+        median(&mut ratios),
+        ratios[0],
+        ratios[ratios.len() - 1],
+    );
 }
 
 /// Writes the generated package of `n` rules as files, once.

@@ -23,6 +23,7 @@
 
 use std::collections::{BTreeMap, VecDeque};
 use std::io::{self, BufRead};
+use std::ops::Range;
 
 use crate::facts::{self, Format};
 use crate::package::{Outcome, Policy};
@@ -40,7 +41,10 @@ pub struct Chunk {
     text: String,
     first_line: usize,
     first_doc: usize,
-    docs: usize,
+    /// The format the chunk was split in, and its documents' byte ranges
+    /// (as [`facts::split`] gives them).
+    format: Format,
+    ranges: Vec<Range<usize>>,
 }
 
 impl Chunk {
@@ -61,7 +65,7 @@ impl Chunk {
 
     /// How many documents the chunk holds.
     pub fn docs(&self) -> usize {
-        self.docs
+        self.ranges.len()
     }
 }
 
@@ -271,12 +275,14 @@ impl<R: BufRead> Chunks<R> {
         }
         // Bytes that are not UTF-8 fail the document holding them, alone.
         let text = facts::text_from_bytes(buf);
-        let docs = facts::split(&text, format).len();
+        let ranges = facts::split(&text, format);
+        let docs = ranges.len();
         let chunk = Chunk {
             text,
             first_line: self.line,
             first_doc: self.doc,
-            docs,
+            format,
+            ranges,
         };
         self.line += lines;
         self.doc += docs;
@@ -293,7 +299,7 @@ impl<R: BufRead> Iterator for Chunks<R> {
         }
         loop {
             match self.read_chunk() {
-                Ok(Some(c)) if c.docs == 0 => continue,
+                Ok(Some(c)) if c.ranges.is_empty() => continue,
                 Ok(Some(c)) => return Some(Ok(c)),
                 Ok(None) => return None,
                 Err(e) => {
@@ -418,7 +424,7 @@ impl<'p> Batch<'p> {
         if self.jobs <= 1 {
             for chunk in chunks {
                 let chunk = chunk?;
-                count += chunk.docs;
+                count += chunk.docs();
                 for t in self.decide(&chunk, &map) {
                     sink(t)?;
                 }
@@ -442,7 +448,7 @@ impl<'p> Batch<'p> {
                 while reading && result.is_ok() && sent - written < window {
                     match chunks.next() {
                         Some(Ok(chunk)) => {
-                            count += chunk.docs;
+                            count += chunk.docs();
                             let tx = tx.clone();
                             let seq = sent;
                             scope.spawn(move |_| {
@@ -482,7 +488,14 @@ impl<'p> Batch<'p> {
 
     /// Decides one chunk: one `T` a document, in order.
     fn decide<T, M: Fn(usize, Outcome) -> T>(&self, chunk: &Chunk, map: &M) -> Vec<T> {
-        let mut outcomes = self.policy.evaluate_file(&self.name, &chunk.text);
+        // The chunk's documents as already split (the whole file's format is
+        // the chunk's, as `Chunks` keeps it).
+        let mut outcomes = if Format::detect(&self.name, &chunk.text) == chunk.format {
+            self.policy
+                .evaluate_split(&self.name, &chunk.text, chunk.format, chunk.ranges.clone())
+        } else {
+            self.policy.evaluate_file(&self.name, &chunk.text)
+        };
         let misplaced = |o: &Outcome| match o {
             Outcome::Failed { diagnostics, .. } => diagnostics
                 .iter()

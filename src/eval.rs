@@ -359,22 +359,31 @@ impl<'p> Evaluator<'p> {
 
     /// Counts one evaluation step; fails (once with a fault, then at once)
     /// when the request has used up its steps.
+    #[inline]
     fn step(&mut self, e: &Expr) -> Result<(), Failed> {
         if self.exhausted {
             return Err(Failed);
         }
         self.steps += 1;
         if self.steps > self.program.limits.max_steps {
-            self.exhausted = true;
-            let max = self.program.limits.max_steps;
-            return Err(self.fault(
-                e,
-                codes::LIMIT_STEPS,
-                format!("deciding this request takes more than {max} evaluation steps"),
-                vec![],
-            ));
+            return Err(self.out_of_steps(e));
         }
         Ok(())
+    }
+
+    /// The fault of the step past the limit (out of the way of `step`,
+    /// which is on every path).
+    #[cold]
+    #[inline(never)]
+    fn out_of_steps(&mut self, e: &Expr) -> Failed {
+        self.exhausted = true;
+        let max = self.program.limits.max_steps;
+        self.fault(
+            e,
+            codes::LIMIT_STEPS,
+            format!("deciding this request takes more than {max} evaluation steps"),
+            vec![],
+        )
     }
 
     /// The fact a path of roots and fields leads to, borrowed from the
@@ -433,20 +442,28 @@ impl<'p> Evaluator<'p> {
 
     /// Counts the step of evaluating `e` and goes one level deeper (the
     /// caller comes back up).
+    #[inline]
     fn enter(&mut self, e: &'p Expr) -> Result<(), Failed> {
         self.step(e)?;
         if self.nesting >= self.program.limits.max_expr_depth.saturating_mul(2) {
-            self.exhausted = true;
-            let max = self.program.limits.max_expr_depth;
-            return Err(self.fault(
-                e,
-                codes::LIMIT_DEPTH,
-                format!("evaluating this nests more than {max} levels deep"),
-                vec![],
-            ));
+            return Err(self.too_deep(e));
         }
         self.nesting += 1;
         Ok(())
+    }
+
+    /// The fault of nesting past the limit (out of the way of `enter`).
+    #[cold]
+    #[inline(never)]
+    fn too_deep(&mut self, e: &Expr) -> Failed {
+        self.exhausted = true;
+        let max = self.program.limits.max_expr_depth;
+        self.fault(
+            e,
+            codes::LIMIT_DEPTH,
+            format!("evaluating this nests more than {max} levels deep"),
+            vec![],
+        )
     }
 
     /// [`Evaluator::bool`] for the expressions that give a truth value by

@@ -681,8 +681,20 @@ impl Policy {
     /// ```
     pub fn evaluate_file(&self, name: &str, text: &str) -> Vec<Outcome> {
         let format = Format::detect(name, text);
+        self.evaluate_split(name, text, format, facts::split(text, format))
+    }
+
+    /// [`Policy::evaluate_file`] on a text already split into documents
+    /// (`ranges`, as [`facts::split`] gives them in `format`).
+    pub(crate) fn evaluate_split(
+        &self,
+        name: &str,
+        text: &str,
+        format: Format,
+        ranges: Vec<std::ops::Range<usize>>,
+    ) -> Vec<Outcome> {
         let file = Arc::new(SourceFile::new(name, text));
-        facts::split(text, format)
+        ranges
             .into_iter()
             .map(|range| {
                 let doc = text.get(range.clone()).unwrap_or("");
