@@ -6,7 +6,11 @@
 //! hand).
 //!
 //! Before timing, it prints the peak resident memory of the binary on 1,000
-//! and on 100,000 requests (flat memory: the batch is streamed).
+//! and on 100,000 requests (flat memory: the batch is streamed), and the
+//! paired comparison: rounds of one `--jobs 1` run followed by one
+//! serde_json pass, and the median of the rounds' ratios (this machine's
+//! speed drifts within a minute, which criterion's groups, run one after
+//! the other, cannot cancel; `PACTUM_PAIRED_ROUNDS` sets the rounds).
 //!
 //! A second group times `pactum validate` on the generated 10,000-rule
 //! package (`benches/support/genpack.rs`, written once under the target
