@@ -239,6 +239,7 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Whether `rule` fires, recording its trace into `observe` if any.
+    #[inline]
     fn fires_observed(
         &mut self,
         rule: &'p Rule,
@@ -389,14 +390,23 @@ impl<'p> Evaluator<'p> {
     /// The fact a path of roots and fields leads to, borrowed from the
     /// facts; `None` when the path starts elsewhere (a computed value, a
     /// quantifier variable).
+    #[inline]
     fn fact_at(&self, e: &Expr) -> Option<&'p Value> {
         static ABSENT: Value = Value::Absent;
+        let root = |i: usize| self.facts.get(i).unwrap_or(&ABSENT);
         match &e.kind {
-            K::Root(i) => Some(self.facts.get(*i).unwrap_or(&ABSENT)),
-            K::Field(inner, i) => match self.fact_at(inner)? {
-                Value::Record(fields) => Some(fields.get(*i).unwrap_or(&ABSENT)),
-                _ => Some(&ABSENT),
-            },
+            K::Root(i) => Some(root(*i)),
+            K::Field(inner, i) => {
+                // A field of a root, the common case, without recursing.
+                let record = match &inner.kind {
+                    K::Root(r) => root(*r),
+                    _ => self.fact_at(inner)?,
+                };
+                match record {
+                    Value::Record(fields) => Some(fields.get(*i).unwrap_or(&ABSENT)),
+                    _ => Some(&ABSENT),
+                }
+            }
             _ => None,
         }
     }
@@ -416,6 +426,7 @@ impl<'p> Evaluator<'p> {
     /// Evaluates `e` to read it: a constant or a path into the facts is
     /// borrowed (one step, as [`Evaluator::eval`] counts it); anything else,
     /// and everything while explaining, is evaluated.
+    #[inline]
     fn operand(&mut self, e: &'p Expr) -> Operand<'p> {
         if self.trace.is_none()
             && self.nesting < self.program.limits.max_expr_depth.saturating_mul(2)
@@ -471,6 +482,7 @@ impl<'p> Evaluator<'p> {
     /// and result, without wrapping each truth value in a [`Value`] on the
     /// way up. Anything else, and everything while explaining, goes through
     /// [`Evaluator::bool`].
+    #[inline]
     fn truth(&mut self, e: &'p Expr) -> Result<bool, Failed> {
         if self.trace.is_some() || !gives_truth(e) {
             return self.bool(e);
@@ -678,34 +690,48 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Evaluates a value the checker proved present; absent is a fault.
+    #[inline]
     fn present(&mut self, e: &'p Expr) -> Operand<'p> {
-        match self.operand(e)? {
-            v if v.is_absent() => {
-                let what = self.describe(e);
-                Err(self.fault(
-                    e,
-                    codes::EVAL_INVALID,
-                    format!("`{what}` is absent in this request"),
-                    vec![],
-                ))
-            }
-            v => Ok(v),
+        let v = self.operand(e)?;
+        if v.is_absent() {
+            return Err(self.absent(e));
         }
+        Ok(v)
+    }
+
+    /// The fault of an absent value where one is required (out of line:
+    /// `present` is on most paths).
+    #[cold]
+    #[inline(never)]
+    fn absent(&mut self, e: &Expr) -> Failed {
+        let what = self.describe(e);
+        self.fault(
+            e,
+            codes::EVAL_INVALID,
+            format!("`{what}` is absent in this request"),
+            vec![],
+        )
     }
 
     fn bool(&mut self, e: &'p Expr) -> Result<bool, Failed> {
-        match *self.present(e)? {
+        let v = self.present(e)?;
+        match *v {
             Value::Bool(b) => Ok(b),
-            ref other => {
-                let what = self.describe(e);
-                Err(self.fault(
-                    e,
-                    codes::EVAL_INVALID,
-                    format!("`{what}` is {other}, not true or false"),
-                    vec![],
-                ))
-            }
+            ref other => Err(self.not_bool(e, other)),
         }
+    }
+
+    /// The fault of a value that is not a truth value (out of line).
+    #[cold]
+    #[inline(never)]
+    fn not_bool(&mut self, e: &Expr, other: &Value) -> Failed {
+        let what = self.describe(e);
+        self.fault(
+            e,
+            codes::EVAL_INVALID,
+            format!("`{what}` is {other}, not true or false"),
+            vec![],
+        )
     }
 
     fn arith(&mut self, e: &'p Expr, op: Arith, a: &Expr, b: &Expr, x: &Value, y: &Value) -> R {
