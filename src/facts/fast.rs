@@ -597,28 +597,36 @@ mod tests {
     }
 
     #[test]
-    fn the_shipped_packs_examples_are_read_fast() {
-        let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies/unsubscription");
-        let policy = crate::Package::from_dir(&dir).check().unwrap();
-        let text = std::fs::read_to_string(dir.join("examples/batch.jsonl")).unwrap();
+    fn the_shipped_packs_json_lines_examples_are_read_fast() {
+        // Every pack under policies/ with JSON Lines examples.
+        let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("policies");
         let limits = Limits::default();
         let mut n = 0;
-        for line in text.lines().filter(|l| !l.trim().is_empty()) {
-            let fast = agree(policy.schema(), line.trim(), &limits);
-            let file = Arc::new(SourceFile::new("<facts>", line.trim()));
-            // The examples that are wrong on purpose are left to serde.
-            let valid = load_serde(
-                policy.schema(),
-                &file,
-                0..line.trim().len(),
-                Format::Json,
-                &limits,
-            )
-            .is_ok();
-            assert_eq!(fast, valid, "{line}");
-            n += 1;
+        for pack in std::fs::read_dir(&root).unwrap() {
+            let dir = pack.unwrap().path();
+            let Ok(examples) = std::fs::read_dir(dir.join("examples")) else {
+                continue;
+            };
+            let policy = crate::Package::from_dir(&dir).check().unwrap();
+            for file in examples {
+                let path = file.unwrap().path();
+                if path.extension().and_then(|e| e.to_str()) != Some("jsonl") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).unwrap();
+                for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+                    let fast = agree(policy.schema(), line, &limits);
+                    let file = Arc::new(SourceFile::new("<facts>", line));
+                    // Examples that are wrong on purpose are left to serde.
+                    let schema = policy.schema();
+                    let valid =
+                        load_serde(schema, &file, 0..line.len(), Format::Json, &limits).is_ok();
+                    assert_eq!(fast, valid, "{}: {line}", path.display());
+                    n += 1;
+                }
+            }
         }
-        assert!(n >= 3);
+        assert!(n >= 3, "{n} JSON Lines examples under {}", root.display());
     }
 
     #[test]
