@@ -556,7 +556,14 @@ impl<'p> Evaluator<'p> {
                 let Some(l) = self.program.lets.get(*i) else {
                     return Ok(Value::Absent);
                 };
+                // A computed value is declared at package level: it sees no
+                // quantifier variable, whatever quantifier first reads it.
+                // Its own quantifiers number their variables from slot 0, so
+                // it runs on a locals stack of its own and the reader's
+                // variables are left untouched.
+                let outer = std::mem::take(&mut self.locals);
                 let r = self.eval(&l.expr);
+                self.locals = outer;
                 if let Some(m) = self.lets.get_mut(*i) {
                     *m = match &r {
                         Ok(v) => Memo::Value(v.clone()),

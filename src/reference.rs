@@ -151,8 +151,15 @@ impl<'p> Walk<'p> {
                 Value::Record(fields) => Ok(fields.get(*i).cloned().unwrap_or(Value::Absent)),
                 _ => Ok(Value::Absent),
             },
+            // A computed value is evaluated where it is declared, at package
+            // level: in an environment with no quantifier variable.
             K::Let(i) => match self.program.lets.get(*i) {
-                Some(l) => self.eval(&l.expr),
+                Some(l) => {
+                    let outer = std::mem::take(&mut self.locals);
+                    let r = self.eval(&l.expr);
+                    self.locals = outer;
+                    r
+                }
                 None => Ok(Value::Absent),
             },
             K::Local(slot) => Ok(self.locals.get(*slot).cloned().unwrap_or(Value::Absent)),
