@@ -87,6 +87,21 @@ pub fn format_source(name: &str, text: &str) -> Result<String, Diagnostics> {
     Ok(p.finish())
 }
 
+/// Prints a syntax tree without its comments: for rewrites of the tree
+/// (the metamorphic tests of the `testing` feature), whose spans no longer
+/// say where comments stood.
+#[cfg(feature = "testing")]
+pub(crate) fn print(file: &File) -> String {
+    let mut p = Printer {
+        text: "",
+        out: String::new(),
+        comments: Vec::new(),
+        next_comment: 0,
+    };
+    p.file(file);
+    p.finish()
+}
+
 /// A comment in the source: where it starts and its text (from `#`).
 #[derive(Debug)]
 struct Comment {

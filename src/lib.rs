@@ -112,6 +112,10 @@ mod source;
 mod suggest;
 /// Step one: text to syntax tree.
 mod syntax;
+/// Rewrites for the metamorphic tests (feature `testing`, not part of
+/// the supported API).
+#[cfg(feature = "testing")]
+pub mod testing;
 /// Static types.
 mod types;
 /// Runtime values.

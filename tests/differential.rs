@@ -316,3 +316,76 @@ fn the_generated_benchmark_package_checks() {
             .collect::<Vec<_>>())
     );
 }
+
+#[path = "support/genpolicy.rs"]
+mod genpolicy;
+
+/// How many generated packages the scope tests try (`PACTUM_GEN_CASES`).
+fn gen_cases() -> u64 {
+    std::env::var("PACTUM_GEN_CASES")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(300)
+}
+
+/// Nested quantifiers, computed values holding quantifiers read from inside
+/// other quantifiers and from several rules, optional values: the fast
+/// evaluator, its explaining and covering runs, and the reference must give
+/// the same answer, and (no generated request can fault) decide every one.
+#[test]
+fn evaluators_agree_on_nested_scopes_and_computed_values() {
+    let mut decided = 0;
+    let mut denied = 0;
+    for seed in 0..gen_cases() {
+        let text = genpolicy::package(seed);
+        let policy = match Package::from_sources([("gen.policy", text.as_str())]).check() {
+            Ok(p) => p,
+            Err(d) => panic!(
+                "seed {seed}: the generated package does not check:\n{text}\n{:?}",
+                d.iter()
+                    .map(|d| format!("{}: {}", d.code_id(), d.message()))
+                    .collect::<Vec<_>>()
+            ),
+        };
+        for doc in (0..12).map(|i| genpolicy::facts(seed * 1000 + i)) {
+            let facts = policy.facts_from_str(&doc).unwrap();
+            let (fast, slow) = answers(&policy, &facts);
+            assert_eq!(fast, slow, "seed {seed}\npolicy:\n{text}\nfacts: {doc}");
+            let Ok(plain) = fast else {
+                panic!("seed {seed}: a generated request was not decided: {fast:?}\npolicy:\n{text}\nfacts: {doc}");
+            };
+            let (explained, explanation) = policy.explain(&facts).unwrap();
+            assert_eq!(
+                serde_json::to_string(&explained).unwrap(),
+                plain,
+                "seed {seed}: --explain"
+            );
+            let fired: Vec<&str> = explanation
+                .rules
+                .iter()
+                .filter(|r| r.fired && r.effect == "deny")
+                .map(|r| r.code.as_str())
+                .collect();
+            let reasons: Vec<&str> = explained
+                .reasons()
+                .iter()
+                .map(|r| r.code.as_str())
+                .collect();
+            assert_eq!(fired, reasons, "seed {seed}: explanation and reasons");
+            let mut coverage = policy.coverage();
+            let covered = policy.evaluate_covered(&facts, &mut coverage).unwrap();
+            assert_eq!(
+                serde_json::to_string(&covered).unwrap(),
+                plain,
+                "seed {seed}: coverage"
+            );
+            decided += 1;
+            denied += usize::from(!explained.is_allowed());
+        }
+    }
+    // The generator must reach both verdicts often, or it tests little.
+    assert!(
+        denied > decided / 10 && denied < decided * 9 / 10,
+        "{denied} of {decided} denied"
+    );
+}
