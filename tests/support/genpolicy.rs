@@ -15,15 +15,27 @@
 //! decided: a fault is then a finding, not noise.
 #![allow(dead_code)]
 
-/// A small deterministic generator (SplitMix64).
-pub struct Rng(u64);
+/// A small deterministic generator (SplitMix64). A fuzzer steers it by
+/// handing it bytes ([`Rng::from_bytes`]): each draw takes the next one,
+/// and SplitMix64 takes over when they run out.
+pub struct Rng(u64, Vec<u8>);
 
 impl Rng {
     pub fn new(seed: u64) -> Self {
-        Rng(seed ^ 0x9e37_79b9_7f4a_7c15)
+        Rng(seed ^ 0x9e37_79b9_7f4a_7c15, Vec::new())
+    }
+
+    /// Draws steered by `bytes`, one a draw, in order.
+    pub fn from_bytes(bytes: &[u8]) -> Self {
+        let mut rest = bytes.to_vec();
+        rest.reverse();
+        Rng(bytes.len() as u64, rest)
     }
 
     pub fn next(&mut self) -> u64 {
+        if let Some(b) = self.1.pop() {
+            return u64::from(b);
+        }
         self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
         let mut z = self.0;
         z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
@@ -342,9 +354,13 @@ impl Gen<'_> {
 /// `when` block, notes reading `allowed`, messages that interpolate computed
 /// values, and outputs.
 pub fn package(seed: u64) -> String {
-    let mut rng = Rng::new(seed);
+    package_from(&mut Rng::new(seed))
+}
+
+/// [`package`], drawing from `rng`.
+pub fn package_from(rng: &mut Rng) -> String {
     let mut g = Gen {
-        rng: &mut rng,
+        rng,
         lets: Vec::new(),
         fresh: 0,
     };
@@ -432,7 +448,11 @@ pub fn package(seed: u64) -> String {
 
 /// A request for the generated schema, as JSON.
 pub fn facts(seed: u64) -> String {
-    let mut rng = Rng::new(seed.wrapping_mul(31).wrapping_add(7));
+    facts_from(&mut Rng::new(seed.wrapping_mul(31).wrapping_add(7)), seed)
+}
+
+/// [`facts`], drawing from `rng`; `seed` names the request.
+pub fn facts_from(rng: &mut Rng, seed: u64) -> String {
     let decs = ["0", "1.5", "2.25", "0.005", "3", "10.50", "-1.25"];
     let int = |rng: &mut Rng| rng.below(9) as i64 - 2;
     let ints = |rng: &mut Rng| -> Vec<i64> {
@@ -442,9 +462,9 @@ pub fn facts(seed: u64) -> String {
     for _ in 0..rng.below(4) {
         let mut l = serde_json::json!({
             "price": decs[rng.below(decs.len())],
-            "qty": int(&mut rng),
+            "qty": int(rng),
             "st": if rng.chance(50) { "open" } else { "blocked" },
-            "subs": ints(&mut rng),
+            "subs": ints(rng),
         });
         if rng.chance(50) {
             l["tag"] = (if rng.chance(50) { "a" } else { "b" }).into();
@@ -454,19 +474,19 @@ pub fn facts(seed: u64) -> String {
     let k = ["p", "q", "z"][rng.below(3)];
     let mut r = serde_json::json!({
         "id": format!("req-{seed}"),
-        "a": int(&mut rng),
-        "b": int(&mut rng),
+        "a": int(rng),
+        "b": int(rng),
         "x": decs[rng.below(decs.len())],
         "flag": rng.chance(50),
         "k": k,
-        "items": ints(&mut rng),
+        "items": ints(rng),
         "lines": lines,
     });
     if rng.chance(60) {
-        r["opt"] = int(&mut rng).into();
+        r["opt"] = int(rng).into();
     }
     if rng.chance(50) {
-        r["dflt"] = int(&mut rng).into();
+        r["dflt"] = int(rng).into();
     }
     if rng.chance(50) {
         r["od"] = decs[rng.below(decs.len())].into();
