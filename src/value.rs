@@ -320,17 +320,70 @@ pub(crate) fn normalize(mut d: Decimal) -> Decimal {
     d
 }
 
+/// A text that may grow by at most `room` more bytes: writing past that
+/// fails at once, so an oversized text is never built in full.
+struct Capped<'a> {
+    text: &'a mut String,
+    room: usize,
+}
+
+impl fmt::Write for Capped<'_> {
+    fn write_str(&mut self, piece: &str) -> fmt::Result {
+        match self.room.checked_sub(piece.len()) {
+            Some(left) => {
+                self.room = left;
+                self.text.push_str(piece);
+                Ok(())
+            }
+            None => Err(fmt::Error),
+        }
+    }
+}
+
 impl Value {
-    /// Appends the text of [`Value`]'s `Display` to `s`, texts without
-    /// going through the formatter.
-    pub(crate) fn push_text(&self, s: &mut String) {
-        use fmt::Write as _;
+    /// Appends the text of [`Value`]'s `Display` to `s` if it takes at most
+    /// `room` bytes: `Some(bytes written)`, or `None` (with `s` cut short
+    /// anywhere) as soon as it would take more.
+    pub(crate) fn push_text_within(&self, s: &mut String, room: usize) -> Option<usize> {
         match self {
-            Value::Str(t) | Value::Enum(t) => s.push_str(t),
+            Value::Str(t) | Value::Enum(t) => {
+                if t.len() > room {
+                    return None;
+                }
+                s.push_str(t);
+                Some(t.len())
+            }
             v => {
-                let _ = write!(s, "{v}");
+                use fmt::Write as _;
+                let mut w = Capped { text: s, room };
+                write!(w, "{v}").ok()?;
+                Some(room - w.room)
             }
         }
+    }
+
+    /// The size an output value counts against the output budget (see
+    /// [`crate::Limits::max_output_bytes`]): a string or variant its bytes,
+    /// any other value one byte, a list or record one byte plus its
+    /// elements. `None` as soon as it is over `room`, without walking the
+    /// rest.
+    pub(crate) fn output_size_within(&self, room: usize) -> Option<usize> {
+        fn walk(v: &Value, room: &mut usize) -> Option<()> {
+            let own = match v {
+                Value::Str(t) | Value::Enum(t) => t.len().max(1),
+                _ => 1,
+            };
+            *room = room.checked_sub(own)?;
+            if let Value::List(items) | Value::Record(items) = v {
+                for item in items.iter() {
+                    walk(item, room)?;
+                }
+            }
+            Some(())
+        }
+        let mut left = room;
+        walk(self, &mut left)?;
+        Some(room - left)
     }
 }
 
