@@ -266,13 +266,15 @@ pub(crate) fn call(b: Builtin, args: &[Value]) -> Result<Value, Fault> {
         Builtin::AddDays => {
             let d = date(arg(0))?;
             let n = int(arg(1))?;
-            shift(d, n).map(Value::Date)
+            let r = shift(d, n)?;
+            in_range(d, n, "days", r).map(Value::Date)
         }
         Builtin::AddBusinessDays => {
             let d = date(arg(0))?;
             let n = int(arg(1))?;
             let holidays = holiday_list(args.get(2))?;
-            add_business_days(d, n, &holidays).map(Value::Date)
+            let r = add_business_days(d, n, &holidays)?;
+            in_range(d, n, "business days", r).map(Value::Date)
         }
         Builtin::IsBusinessDay => {
             let d = date(arg(0))?;
@@ -281,9 +283,10 @@ pub(crate) fn call(b: Builtin, args: &[Value]) -> Result<Value, Fault> {
         }
         Builtin::Date => {
             let s = string(arg(0))?;
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            // Read as facts read dates: exactly `YYYY-MM-DD`.
+            crate::value::parse_date(s)
                 .map(Value::Date)
-                .map_err(|_| invalid(format!("\"{s}\" is not a date in the form YYYY-MM-DD")))
+                .ok_or_else(|| invalid(format!("\"{s}\" is not a date in the form YYYY-MM-DD")))
         }
         Builtin::DateTime => {
             let s = string(arg(0))?;
@@ -382,6 +385,24 @@ fn shift(d: NaiveDate, n: i64) -> Result<NaiveDate, Fault> {
             crate::value::Day(d)
         ))
     })
+}
+
+/// `r`, the result of moving `d` by `n` (`unit`), if it is a day facts
+/// can hold and a decision can write (years 0000 to 9999).
+fn in_range(d: NaiveDate, n: i64, unit: &str, r: NaiveDate) -> Result<NaiveDate, Fault> {
+    if crate::value::day_in_range(r) {
+        Ok(r)
+    } else {
+        Err(out_of_years(d, n, unit))
+    }
+}
+
+#[cold]
+fn out_of_years(d: NaiveDate, n: i64, unit: &str) -> Fault {
+    overflow(format!(
+        "{} moved by {n} {unit} falls outside the years 0000 to 9999",
+        crate::value::Day(d)
+    ))
 }
 
 /// Whether `d` is Monday to Friday and not in `holidays` (sorted).

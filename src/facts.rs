@@ -36,7 +36,10 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::DateTime;
+
+// The one reader of dates in text, shared with `date(…)` in policies.
+use crate::value::parse_date;
 use rust_decimal::Decimal;
 use serde::de::{
     self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
@@ -1700,33 +1703,6 @@ fn parse_decimal_general(text: &str) -> Result<Decimal, DecimalError> {
     Ok(d)
 }
 
-/// `YYYY-MM-DD`, strictly.
-fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    let b = s.as_bytes();
-    let shape = b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    if !shape {
-        return None;
-    }
-    // The shape is checked: read the digits directly (chrono's
-    // `parse_from_str` parses its format string on every call).
-    let num = |r: std::ops::Range<usize>| {
-        b.get(r)
-            .unwrap_or_default()
-            .iter()
-            .fold(0u32, |n, c| n * 10 + u32::from(c - b'0'))
-    };
-    let year = i32::try_from(num(0..4)).ok()?;
-    NaiveDate::from_ymd_opt(year, num(5..7), num(8..10))
-}
-
 // ---------------------------------------------------------------------------
 // Locating errors
 // ---------------------------------------------------------------------------
@@ -2115,6 +2091,7 @@ mod tests {
     use super::*;
     use crate::source::Span;
     use crate::types::EnumTy;
+    use chrono::NaiveDate;
 
     fn field(name: &str, ty: Ty) -> FieldTy {
         FieldTy {

@@ -312,6 +312,47 @@ impl fmt::Display for Day {
     }
 }
 
+/// The first and last years a date may have: those `YYYY-MM-DD` can write
+/// and [`parse_date`] reads.
+pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
+/// Reads a calendar day written `YYYY-MM-DD`, strictly: four digits of
+/// year, two of month, two of day, a real day, spaces around ignored. The
+/// one reader of dates in text: facts (`facts.rs`, and its fast path on
+/// the ten characters between quotes), `date(…)` in a policy, literal
+/// (checked when the package is) or computed.
+pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !shape {
+        return None;
+    }
+    // The shape is checked: read the digits directly (chrono's
+    // `parse_from_str` parses its format string on every call).
+    let num = |r: std::ops::Range<usize>| {
+        b.get(r)
+            .unwrap_or_default()
+            .iter()
+            .fold(0u32, |n, c| n * 10 + u32::from(c - b'0'))
+    };
+    let year = i32::try_from(num(0..4)).ok()?;
+    NaiveDate::from_ymd_opt(year, num(5..7), num(8..10))
+}
+
+/// Whether `d` is a day a date may be: one [`parse_date`] can read back.
+pub(crate) fn day_in_range(d: NaiveDate) -> bool {
+    use chrono::Datelike;
+    YEARS.contains(&d.year())
+}
+
 /// A decimal without a negative zero (`-0.00` becomes `0.00`).
 pub(crate) fn normalize(mut d: Decimal) -> Decimal {
     if d.is_zero() {
