@@ -257,8 +257,14 @@ pub(crate) fn call(b: Builtin, args: &[Value]) -> Result<Value, Fault> {
                 .ok_or_else(|| overflow(format!("abs({i}) is too large"))),
             v => Ok(Value::Decimal(number(v)?.abs())),
         },
-        Builtin::Floor => Ok(Value::Decimal(number(arg(0))?.floor())),
-        Builtin::Ceil => Ok(Value::Decimal(number(arg(0))?.ceil())),
+        // Whole numbers, without places and without a negative zero
+        // (`ceil(-0.5)` is `0`).
+        Builtin::Floor => Ok(Value::Decimal(crate::value::normalize(
+            number(arg(0))?.floor(),
+        ))),
+        Builtin::Ceil => Ok(Value::Decimal(crate::value::normalize(
+            number(arg(0))?.ceil(),
+        ))),
         Builtin::DaysBetween => {
             let (a, b) = (date(arg(0))?, date(arg(1))?);
             Ok(Value::Int(b.signed_duration_since(a).num_days()))

@@ -918,7 +918,7 @@ impl<'p> Evaluator<'p> {
             Arith::Div => p.checked_div(q),
         };
         match r {
-            Some(v) => Ok(Value::Decimal(normalize(v))),
+            Some(v) => Ok(Value::Decimal(normalize(keep_places(op, p, q, v)))),
             None => Err(self.fault(
                 e,
                 codes::EVAL_OVERFLOW,
@@ -989,6 +989,25 @@ impl<'p> Evaluator<'p> {
             Quant::Sum => sum,
         })
     }
+}
+
+/// `r`, the result of `p op q`, with the decimal places the language
+/// promises: the larger of the operands' for `+` and `-`, their sum (at
+/// most 28) for `*`. The decimal library drops them when an operand is
+/// zero (`0.00 + 0` would be `0`, `1.5 - 0.00` would be `1.5`); the value
+/// is the same, written with its places again. (A quotient's places are
+/// not fixed.)
+#[inline]
+fn keep_places(op: Arith, p: Decimal, q: Decimal, mut r: Decimal) -> Decimal {
+    let places = match op {
+        Arith::Add | Arith::Sub => p.scale().max(q.scale()),
+        Arith::Mul => (p.scale() + q.scale()).min(Decimal::MAX_SCALE),
+        Arith::Div => return r,
+    };
+    if r.scale() < places {
+        r.rescale(places);
+    }
+    r
 }
 
 /// Whether `e` gives a truth value by its construction (never absent):

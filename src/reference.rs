@@ -422,6 +422,17 @@ fn arith(op: Arith, x: &Value, y: &Value) -> R {
         Arith::Mul => p.checked_mul(q),
         Arith::Div => p.checked_div(q),
     };
-    r.map(|v| Value::Decimal(normalize(v)))
-        .ok_or(codes::EVAL_OVERFLOW.id)
+    let mut r = r.ok_or(codes::EVAL_OVERFLOW.id)?;
+    // The places the language promises: the larger of the operands' for
+    // `+` and `-`, their sum (up to 28) for `*`, whatever the decimal
+    // library does with a zero operand.
+    let places = match op {
+        Arith::Add | Arith::Sub => Some(p.scale().max(q.scale())),
+        Arith::Mul => Some((p.scale() + q.scale()).min(28)),
+        Arith::Div => None,
+    };
+    if let Some(places) = places.filter(|&n| n > r.scale()) {
+        r.rescale(places);
+    }
+    Ok(Value::Decimal(normalize(r)))
 }

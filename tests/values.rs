@@ -163,3 +163,110 @@ fn computed_dates_stay_within_the_years_facts_hold() {
         "pactum::parse::bad_literal"
     );
 }
+
+// ---------------------------------------------------------------------------
+// Decimal places
+// ---------------------------------------------------------------------------
+
+/// `a OP b` on decimals read from facts (written as given, places kept), and
+/// the exact text of the result.
+const ARITHMETIC: &[(&str, &str, &str, &str)] = &[
+    ("0.00", "+", "0", "0.00"),
+    ("0", "+", "0.00", "0.00"),
+    ("5", "+", "0.00", "5.00"),
+    ("1.5", "-", "0.00", "1.50"),
+    ("0.00", "-", "1.5", "-1.50"),
+    ("1.10", "-", "0.1", "1.00"),
+    ("1.50", "+", "1", "2.50"),
+    ("0.1", "+", "0.2", "0.3"),
+    ("-0.50", "+", "0.5", "0.00"),
+    ("12.50", "*", "12.50", "156.2500"),
+    ("0.00", "*", "1.5", "0.000"),
+    ("1.5", "*", "0", "0.0"),
+    ("-1.5", "*", "0.0", "0.00"),
+    ("2", "*", "1.25", "2.50"),
+    ("1", "/", "4", "0.25"),
+    // A quotient's places are not fixed (see the language reference).
+    ("7", "/", "2", "3.50"),
+];
+
+#[test]
+fn arithmetic_keeps_the_promised_places() {
+    for &(a, op, b, want) in ARITHMETIC {
+        let p = policy(&format!("schema s {{ a: decimal, b: decimal }}\noutput o = s.a {op} s.b\noutput m = \"{{s.a {op} s.b}}\""));
+        let doc = format!("s: {{ a: \"{a}\", b: \"{b}\" }}");
+        let d = decide(&p, &doc).unwrap();
+        assert_eq!(d["outputs"]["o"], want, "{a} {op} {b}");
+        assert_eq!(d["outputs"]["m"], want, "{a} {op} {b} in a text");
+        // Written in the policy, the same.
+        let lit = |x: &str| {
+            if x.starts_with('-') {
+                format!("(-{})", &x[1..])
+            } else {
+                x.to_string()
+            }
+        };
+        let p = policy(&format!("output o = {} {op} {}", lit(a), lit(b)));
+        let d = decide(&p, "{}").unwrap();
+        assert_eq!(d["outputs"]["o"], want, "{a} {op} {b} as literals");
+    }
+}
+
+#[test]
+fn sums_and_functions_keep_the_promised_places() {
+    let p = policy(
+        "schema s { xs: list of decimal, ns: list of int }\n\
+         output total = sum x in s.xs\n\
+         output doubled = sum x in s.xs of x * 2\n\
+         output whole = sum n in s.ns\n\
+         output text = \"{sum x in s.xs}\"",
+    );
+    for (xs, total, doubled, text) in [
+        // An empty sum is the whole number 0: it has no places.
+        ("[]", "0", "0", "0"),
+        ("[\"1.50\", \"2.5\"]", "4.00", "8.00", "4.00"),
+        ("[\"0.00\"]", "0.00", "0.00", "0.00"),
+        ("[\"0.00\", \"1.5\"]", "1.50", "3.00", "1.50"),
+        ("[\"-1.25\", \"1.25\"]", "0.00", "0.00", "0.00"),
+        ("[3, \"0.0\"]", "3.0", "6.0", "3.0"),
+    ] {
+        let d = decide(&p, &format!("s: {{ xs: {xs}, ns: [] }}")).unwrap();
+        assert_eq!(d["outputs"]["total"], total, "{xs}");
+        assert_eq!(d["outputs"]["doubled"], doubled, "{xs}");
+        assert_eq!(d["outputs"]["text"], text, "{xs}");
+        assert_eq!(d["outputs"]["whole"], 0, "{xs}");
+    }
+    for (expr, want) in [
+        ("round(2.5, 0)", "3"),
+        ("round(-2.5, 0)", "-3"),
+        ("round(3, 2)", "3.00"),
+        ("round(0.001, 2)", "0.00"),
+        ("round(-0.001, 2)", "0.00"),
+        ("round(10.005, 2)", "10.01"),
+        ("min(1.50, 2)", "1.50"),
+        ("max(1.50, 2)", "2"),
+        ("max(2.0, 2)", "2.0"),
+        ("max(2, 2.0)", "2"),
+        ("min(0.10, 0.1)", "0.10"),
+        ("floor(1.50)", "1"),
+        ("floor(-0.5)", "-1"),
+        ("ceil(-0.5)", "0"),
+        ("ceil(1.50)", "2"),
+        ("abs(-1.50)", "1.50"),
+        ("-(0.00)", "0.00"),
+        ("decimal(\"1.50\") + 0", "1.50"),
+    ] {
+        let p = policy(&format!("output o = {expr}"));
+        let d = decide(&p, "{}").unwrap();
+        assert_eq!(d["outputs"]["o"], want, "{expr}");
+    }
+    // `round` refuses places outside 0 to 28, from facts too.
+    let p = policy("schema s { n: int }\noutput o = round(1.5, s.n)");
+    for n in [29, -1, i64::MAX, i64::MIN] {
+        assert_eq!(
+            decide(&p, &format!("s: {{ n: {n} }}")),
+            Err(vec!["pactum::eval::invalid_value".to_string()]),
+            "{n}"
+        );
+    }
+}
