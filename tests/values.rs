@@ -199,12 +199,9 @@ fn arithmetic_keeps_the_promised_places() {
         assert_eq!(d["outputs"]["o"], want, "{a} {op} {b}");
         assert_eq!(d["outputs"]["m"], want, "{a} {op} {b} in a text");
         // Written in the policy, the same.
-        let lit = |x: &str| {
-            if x.starts_with('-') {
-                format!("(-{})", &x[1..])
-            } else {
-                x.to_string()
-            }
+        let lit = |x: &str| match x.strip_prefix('-') {
+            Some(abs) => format!("(-{abs})"),
+            None => x.to_string(),
         };
         let p = policy(&format!("output o = {} {op} {}", lit(a), lit(b)));
         let d = decide(&p, "{}").unwrap();
