@@ -1,9 +1,6 @@
 //! Builtin functions: their names, their types and what they compute.
 //!
 //! Every function here is total: bad input gives a [`Fault`], never a panic.
-
-use std::str::FromStr;
-
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -302,9 +299,17 @@ pub(crate) fn call(b: Builtin, args: &[Value]) -> Result<Value, Fault> {
         }
         Builtin::Decimal => {
             let s = string(arg(0))?;
-            Decimal::from_str(s)
+            // Read as facts read decimals: exactly as written, never rounded.
+            crate::facts::parse_decimal(s)
                 .map(Value::Decimal)
-                .map_err(|_| invalid(format!("\"{s}\" is not a decimal number")))
+                .map_err(|e| match e {
+                    crate::facts::DecimalError::Syntax => {
+                        invalid(format!("\"{s}\" is not a decimal number"))
+                    }
+                    _ => invalid(format!(
+                        "\"{s}\" cannot be held exactly as a decimal (at most 28 places and 28 or 29 significant digits)"
+                    )),
+                })
         }
         Builtin::Length => match arg(0) {
             Value::List(l) => Ok(Value::Int(i64::try_from(l.len()).unwrap_or(i64::MAX))),

@@ -1553,7 +1553,7 @@ impl<'de> Deserialize<'de> for KeyText {
 
 /// Why a text is not an exact decimal.
 #[derive(Debug, PartialEq, Eq)]
-enum DecimalError {
+pub(crate) enum DecimalError {
     /// Not a number.
     Syntax,
     /// Larger than the largest decimal.
@@ -1565,7 +1565,7 @@ enum DecimalError {
 /// Reads `[+-]digits[.digits][(e|E)[+-]digits]` exactly, keeping the scale
 /// as written (`1200.50` has scale 2). Never rounds: a number that a
 /// `Decimal` cannot hold exactly is an error.
-fn parse_decimal(text: &str) -> Result<Decimal, DecimalError> {
+pub(crate) fn parse_decimal(text: &str) -> Result<Decimal, DecimalError> {
     match plain_decimal(text.trim()) {
         Some(d) => Ok(d),
         None => parse_decimal_general(text),

@@ -267,3 +267,45 @@ fn sums_and_functions_keep_the_promised_places() {
         );
     }
 }
+
+#[test]
+fn decimal_texts_are_read_alike_in_policies_and_facts() {
+    let computed = policy("schema s { t: string }\noutput d = decimal(s.t)");
+    let fact = policy("schema s { d: decimal }\noutput d = s.d");
+    for (text, want) in [
+        ("12.50", Some("12.50")),
+        (" 1.5 ", Some("1.5")),
+        ("-0.10", Some("-0.10")),
+        ("1_000", None),
+        ("0.123456789012345678901234567891", None),
+        ("1.2.3", None),
+        ("abc", None),
+        ("", None),
+    ] {
+        let literal = Package::from_sources([(
+            "t.policy",
+            format!("package t\noutput d = decimal(\"{text}\")"),
+        )])
+        .check();
+        let from_text = decide(
+            &computed,
+            &serde_json::json!({ "s": { "t": text } }).to_string(),
+        );
+        let from_facts =
+            fact.facts_from_str(&serde_json::json!({ "s": { "d": text } }).to_string());
+        assert_eq!(
+            literal.is_ok(),
+            want.is_some(),
+            "{text:?} as a policy literal"
+        );
+        assert_eq!(from_facts.is_ok(), want.is_some(), "{text:?} as a fact");
+        match want {
+            Some(w) => assert_eq!(from_text.unwrap()["outputs"]["d"], w, "{text:?}"),
+            None => assert_eq!(
+                from_text,
+                Err(vec!["pactum::eval::invalid_value".to_string()]),
+                "{text:?}"
+            ),
+        }
+    }
+}
