@@ -1,9 +1,6 @@
 //! Builtin functions: their names, their types and what they compute.
 //!
 //! Every function here is total: bad input gives a [`Fault`], never a panic.
-
-use std::str::FromStr;
-
 use chrono::{Datelike, Days, NaiveDate, Weekday};
 use rust_decimal::{Decimal, RoundingStrategy};
 
@@ -257,8 +254,14 @@ pub(crate) fn call(b: Builtin, args: &[Value]) -> Result<Value, Fault> {
                 .ok_or_else(|| overflow(format!("abs({i}) is too large"))),
             v => Ok(Value::Decimal(number(v)?.abs())),
         },
-        Builtin::Floor => Ok(Value::Decimal(number(arg(0))?.floor())),
-        Builtin::Ceil => Ok(Value::Decimal(number(arg(0))?.ceil())),
+        // Whole numbers, without places and without a negative zero
+        // (`ceil(-0.5)` is `0`).
+        Builtin::Floor => Ok(Value::Decimal(crate::value::normalize(
+            number(arg(0))?.floor(),
+        ))),
+        Builtin::Ceil => Ok(Value::Decimal(crate::value::normalize(
+            number(arg(0))?.ceil(),
+        ))),
         Builtin::DaysBetween => {
             let (a, b) = (date(arg(0))?, date(arg(1))?);
             Ok(Value::Int(b.signed_duration_since(a).num_days()))
@@ -266,13 +269,15 @@ pub(crate) fn call(b: Builtin, args: &[Value]) -> Result<Value, Fault> {
         Builtin::AddDays => {
             let d = date(arg(0))?;
             let n = int(arg(1))?;
-            shift(d, n).map(Value::Date)
+            let r = shift(d, n)?;
+            in_range(d, n, "days", r).map(Value::Date)
         }
         Builtin::AddBusinessDays => {
             let d = date(arg(0))?;
             let n = int(arg(1))?;
             let holidays = holiday_list(args.get(2))?;
-            add_business_days(d, n, &holidays).map(Value::Date)
+            let r = add_business_days(d, n, &holidays)?;
+            in_range(d, n, "business days", r).map(Value::Date)
         }
         Builtin::IsBusinessDay => {
             let d = date(arg(0))?;
@@ -281,9 +286,10 @@ pub(crate) fn call(b: Builtin, args: &[Value]) -> Result<Value, Fault> {
         }
         Builtin::Date => {
             let s = string(arg(0))?;
-            NaiveDate::parse_from_str(s, "%Y-%m-%d")
+            // Read as facts read dates: exactly `YYYY-MM-DD`.
+            crate::value::parse_date(s)
                 .map(Value::Date)
-                .map_err(|_| invalid(format!("\"{s}\" is not a date in the form YYYY-MM-DD")))
+                .ok_or_else(|| invalid(format!("\"{s}\" is not a date in the form YYYY-MM-DD")))
         }
         Builtin::DateTime => {
             let s = string(arg(0))?;
@@ -293,9 +299,17 @@ pub(crate) fn call(b: Builtin, args: &[Value]) -> Result<Value, Fault> {
         }
         Builtin::Decimal => {
             let s = string(arg(0))?;
-            Decimal::from_str(s)
+            // Read as facts read decimals: exactly as written, never rounded.
+            crate::facts::parse_decimal(s)
                 .map(Value::Decimal)
-                .map_err(|_| invalid(format!("\"{s}\" is not a decimal number")))
+                .map_err(|e| match e {
+                    crate::facts::DecimalError::Syntax => {
+                        invalid(format!("\"{s}\" is not a decimal number"))
+                    }
+                    _ => invalid(format!(
+                        "\"{s}\" cannot be held exactly as a decimal (at most 28 places and 28 or 29 significant digits)"
+                    )),
+                })
         }
         Builtin::Length => match arg(0) {
             Value::List(l) => Ok(Value::Int(i64::try_from(l.len()).unwrap_or(i64::MAX))),
@@ -382,6 +396,24 @@ fn shift(d: NaiveDate, n: i64) -> Result<NaiveDate, Fault> {
             crate::value::Day(d)
         ))
     })
+}
+
+/// `r`, the result of moving `d` by `n` (`unit`), if it is a day facts
+/// can hold and a decision can write (years 0000 to 9999).
+fn in_range(d: NaiveDate, n: i64, unit: &str, r: NaiveDate) -> Result<NaiveDate, Fault> {
+    if crate::value::day_in_range(r) {
+        Ok(r)
+    } else {
+        Err(out_of_years(d, n, unit))
+    }
+}
+
+#[cold]
+fn out_of_years(d: NaiveDate, n: i64, unit: &str) -> Fault {
+    overflow(format!(
+        "{} moved by {n} {unit} falls outside the years 0000 to 9999",
+        crate::value::Day(d)
+    ))
 }
 
 /// Whether `d` is Monday to Friday and not in `holidays` (sorted).

@@ -64,6 +64,9 @@ struct LimitArgs {
     /// Most evaluation steps for one request [default: 1000000]
     #[arg(long, global = true, value_name = "N")]
     max_steps: Option<u64>,
+    /// Most bytes of text (messages, interpolated texts, outputs) one request may render [default: 1048576]
+    #[arg(long, global = true, value_name = "BYTES")]
+    max_output_bytes: Option<usize>,
 }
 
 impl LimitArgs {
@@ -83,6 +86,9 @@ impl LimitArgs {
         }
         if let Some(v) = self.max_steps {
             l = l.with_max_steps(v);
+        }
+        if let Some(v) = self.max_output_bytes {
+            l = l.with_max_output_bytes(v);
         }
         l
     }

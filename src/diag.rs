@@ -153,6 +153,8 @@ codes! {
     LIMIT_FACTS_DEPTH = "limit" / "facts_depth", Error, "facts nested deeper than the limit";
     /// `sum a in l of sum b in l of …` visiting more than 1,000,000 values
     LIMIT_STEPS = "limit" / "steps", Error, "a request that takes more evaluation steps than the limit";
+    /// `let a = "{b}{b}"`, `let b = "{c}{c}"`, … rendering more than 1 MiB of text
+    LIMIT_OUTPUT = "limit" / "output", Error, "a request that renders more text than the limit";
 }
 
 /// A label under part of the source.

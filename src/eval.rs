@@ -70,6 +70,16 @@ struct Evaluator<'p> {
     /// `Rule::guard_slots`); `None` when observing, where every rule shows
     /// its own evaluation.
     guards: Option<Vec<Option<bool>>>,
+    /// Bytes of text rendered so far (interpolated texts, messages, helps,
+    /// outputs), against `program.limits.max_output_bytes`.
+    rendered: usize,
+    /// Whether the expression being evaluated was already counted against
+    /// the output budget (a computed value or a `when` block's condition
+    /// evaluated again when observing): its texts are not counted twice.
+    replay: bool,
+    /// When observing (no `guards` memo): which `when` block conditions
+    /// were already evaluated once, so that their texts count once.
+    guard_seen: Vec<bool>,
 }
 
 /// One evaluated sub-expression, for explanations.
@@ -136,6 +146,8 @@ fn run(
     let mut ev = Evaluator::new(program, facts);
     if observe.is_none() {
         ev.guards = Some(vec![None; program.guard_count]);
+    } else {
+        ev.guard_seen = vec![false; program.guard_count];
     }
     let id = ev.identifier();
     if observe.as_ref().is_some_and(|o| o.coverage) {
@@ -172,7 +184,14 @@ fn run(
     }
     let mut outputs = Vec::with_capacity(program.outputs.len());
     for o in &program.outputs {
-        outputs.push(ev.eval(&o.expr).unwrap_or(Value::Absent));
+        let v = match ev.eval(&o.expr) {
+            Ok(v) => {
+                ev.count_output(&v, o.expr.span);
+                v
+            }
+            Err(Failed) => Value::Absent,
+        };
+        outputs.push(v);
     }
     if let (Some(o), Some(b)) = (observe.as_mut(), ev.branches.take()) {
         o.branches.extend(b);
@@ -199,6 +218,7 @@ fn run(
                 id if id == codes::EVAL_OVERFLOW.id => "the facts hold values too large for this computation; check them, or compute in smaller steps",
                 id if id == codes::LIMIT_STEPS.id => "the facts hold lists too long for this computation; check them, or raise the limit (`--max-steps`) for facts you trust",
                 id if id == codes::LIMIT_DEPTH.id => "compute the value in fewer steps",
+                id if id == codes::LIMIT_OUTPUT.id => "the facts make this text too long (a text built from texts grows with each step); check them, shorten the text, or raise the limit (`--max-output-bytes`) for facts you trust",
                 _ => "check the facts this value is computed from",
             };
             diags.push(d.help(help));
@@ -227,15 +247,102 @@ impl<'p> Evaluator<'p> {
         message: String,
         labels: Vec<(crate::source::Span, String)>,
     ) -> Failed {
+        self.fault_at(e.span, code, message, labels)
+    }
+
+    fn fault_at(
+        &mut self,
+        span: crate::source::Span,
+        code: Code,
+        message: String,
+        labels: Vec<(crate::source::Span, String)>,
+    ) -> Failed {
         self.faults.push((
             Fault {
                 code,
                 message,
                 labels,
             },
-            e.span,
+            span,
         ));
         Failed
+    }
+
+    /// How many more bytes of text this request may render (no bound while
+    /// replaying what was already counted).
+    #[inline]
+    fn room(&self) -> usize {
+        if self.replay {
+            usize::MAX
+        } else {
+            self.program
+                .limits
+                .max_output_bytes
+                .saturating_sub(self.rendered)
+        }
+    }
+
+    /// Appends literal text to a text being rendered, within the budget.
+    #[inline]
+    fn write_text(
+        &mut self,
+        s: &mut String,
+        text: &str,
+        span: crate::source::Span,
+    ) -> Result<(), Failed> {
+        if text.len() > self.room() {
+            return Err(self.too_much_output(span));
+        }
+        s.push_str(text);
+        if !self.replay {
+            self.rendered += text.len();
+        }
+        Ok(())
+    }
+
+    /// Appends the text of a value to a text being rendered, within the
+    /// budget: writing stops as soon as the budget is spent.
+    #[inline]
+    fn write_value(
+        &mut self,
+        s: &mut String,
+        v: &Value,
+        span: crate::source::Span,
+    ) -> Result<(), Failed> {
+        match v.push_text_within(s, self.room()) {
+            Some(n) => {
+                if !self.replay {
+                    self.rendered += n;
+                }
+                Ok(())
+            }
+            None => Err(self.too_much_output(span)),
+        }
+    }
+
+    /// Counts an output's value against the budget.
+    #[inline]
+    fn count_output(&mut self, v: &Value, span: crate::source::Span) {
+        match v.output_size_within(self.room()) {
+            Some(n) => self.rendered += n,
+            None => {
+                self.too_much_output(span);
+            }
+        }
+    }
+
+    /// The fault of text past the output budget (out of line).
+    #[cold]
+    #[inline(never)]
+    fn too_much_output(&mut self, span: crate::source::Span) -> Failed {
+        self.exhausted = true;
+        let max = self.program.limits.max_output_bytes;
+        self.fault_at(
+            span,
+            codes::LIMIT_OUTPUT,
+            format!("deciding this request renders more than {max} bytes of text"),
+            vec![],
+        )
     }
 
     /// Whether `rule` fires, recording its trace into `observe` if any.
@@ -276,20 +383,30 @@ impl<'p> Evaluator<'p> {
                 },
                 _ => None,
             };
-            let holds = if gives_truth(c) {
-                match self.truth(c) {
-                    Ok(b) => b,
-                    Err(Failed) => return false,
-                }
-            } else {
-                match self.operand(c).as_deref() {
-                    Ok(Value::Bool(b)) => *b,
-                    // Absent (an optional condition): the rule does not apply.
-                    Ok(_) => false,
-                    // A fault is not remembered: each rule reports its own.
-                    Err(Failed) => return false,
-                }
+            // Observing, every rule evaluates its blocks' conditions itself:
+            // their texts count against the output budget once.
+            let seen = match self.guards {
+                None => rule.guard_slots.get(i).copied(),
+                Some(_) => None,
             };
+            let outer = self.replay;
+            if let Some(s) = seen {
+                self.replay |= self.guard_seen.get(s).copied().unwrap_or(false);
+            }
+            let holds = if gives_truth(c) {
+                self.truth(c)
+            } else {
+                // Absent (an optional condition): the rule does not apply.
+                self.operand(c).map(|v| matches!(*v, Value::Bool(true)))
+            };
+            self.replay = outer;
+            // A fault is not remembered: each rule reports its own.
+            let Ok(holds) = holds else {
+                return false;
+            };
+            if let Some(seen) = seen.and_then(|s| self.guard_seen.get_mut(s)) {
+                *seen = true;
+            }
             if let (Some(slot), Some(memo)) = (slot, self.guards.as_mut()) {
                 if let Some(m) = memo.get_mut(slot) {
                     *m = Some(holds);
@@ -303,21 +420,26 @@ impl<'p> Evaluator<'p> {
     }
 
     fn texts(&mut self, rule: &'p Rule) -> (String, Option<String>) {
-        let message = self.render(&rule.message);
-        let help = rule.help.as_ref().map(|h| self.render(h));
+        let message = self.render(&rule.message, rule.span);
+        let help = rule.help.as_ref().map(|h| self.render(h, rule.span));
         (message, help)
     }
 
-    fn render(&mut self, t: &'p Template) -> String {
+    /// A rule's message or help (`span`: the rule, where its literal text
+    /// is blamed for going over the output budget).
+    fn render(&mut self, t: &'p Template, span: crate::source::Span) -> String {
         let mut s = String::with_capacity(t.capacity_hint());
         for p in &t.parts {
-            match p {
-                Part::Text(text) => s.push_str(text),
-                Part::Expr(e) => {
-                    if let Ok(v) = self.operand(e) {
-                        v.push_text(&mut s);
-                    }
-                }
+            let written = match p {
+                Part::Text(text) => self.write_text(&mut s, text, span),
+                Part::Expr(e) => match self.operand(e) {
+                    Ok(v) => self.write_value(&mut s, &v, e.span),
+                    // Recorded; the other parts still report their faults.
+                    Err(Failed) => Ok(()),
+                },
+            };
+            if written.is_err() {
+                break;
             }
         }
         s
@@ -347,6 +469,9 @@ impl<'p> Evaluator<'p> {
             nesting: 0,
             exhausted: false,
             guards: None,
+            rendered: 0,
+            replay: false,
+            guard_seen: Vec::new(),
         }
     }
 
@@ -556,6 +681,9 @@ impl<'p> Evaluator<'p> {
                 let Some(l) = self.program.lets.get(*i) else {
                     return Ok(Value::Absent);
                 };
+                // Evaluated again (explaining): its texts were counted.
+                let outer_replay = self.replay;
+                self.replay |= matches!(self.lets.get(*i), Some(Memo::Value(_)));
                 // A computed value is declared at package level: it sees no
                 // quantifier variable, whatever quantifier first reads it.
                 // Its own quantifiers number their variables from slot 0, so
@@ -564,6 +692,7 @@ impl<'p> Evaluator<'p> {
                 let outer = std::mem::take(&mut self.locals);
                 let r = self.eval(&l.expr);
                 self.locals = outer;
+                self.replay = outer_replay;
                 if let Some(m) = self.lets.get_mut(*i) {
                     *m = match &r {
                         Ok(v) => Memo::Value(v.clone()),
@@ -684,10 +813,10 @@ impl<'p> Evaluator<'p> {
                 let mut s = String::new();
                 for p in &t.parts {
                     match p {
-                        Part::Text(text) => s.push_str(text),
+                        Part::Text(text) => self.write_text(&mut s, text, e.span)?,
                         Part::Expr(x) => {
                             let v = self.present(x)?;
-                            v.push_text(&mut s);
+                            self.write_value(&mut s, &v, x.span)?;
                         }
                     }
                 }
@@ -789,7 +918,7 @@ impl<'p> Evaluator<'p> {
             Arith::Div => p.checked_div(q),
         };
         match r {
-            Some(v) => Ok(Value::Decimal(normalize(v))),
+            Some(v) => Ok(Value::Decimal(normalize(keep_places(op, p, q, v)))),
             None => Err(self.fault(
                 e,
                 codes::EVAL_OVERFLOW,
@@ -860,6 +989,25 @@ impl<'p> Evaluator<'p> {
             Quant::Sum => sum,
         })
     }
+}
+
+/// `r`, the result of `p op q`, with the decimal places the language
+/// promises: the larger of the operands' for `+` and `-`, their sum (at
+/// most 28) for `*`. The decimal library drops them when an operand is
+/// zero (`0.00 + 0` would be `0`, `1.5 - 0.00` would be `1.5`); the value
+/// is the same, written with its places again. (A quotient's places are
+/// not fixed.)
+#[inline]
+fn keep_places(op: Arith, p: Decimal, q: Decimal, mut r: Decimal) -> Decimal {
+    let places = match op {
+        Arith::Add | Arith::Sub => p.scale().max(q.scale()),
+        Arith::Mul => (p.scale() + q.scale()).min(Decimal::MAX_SCALE),
+        Arith::Div => return r,
+    };
+    if r.scale() < places {
+        r.rescale(places);
+    }
+    r
 }
 
 /// Whether `e` gives a truth value by its construction (never absent):

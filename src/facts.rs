@@ -36,7 +36,10 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-use chrono::{DateTime, NaiveDate};
+use chrono::DateTime;
+
+// The one reader of dates in text, shared with `date(…)` in policies.
+use crate::value::parse_date;
 use rust_decimal::Decimal;
 use serde::de::{
     self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
@@ -1550,7 +1553,7 @@ impl<'de> Deserialize<'de> for KeyText {
 
 /// Why a text is not an exact decimal.
 #[derive(Debug, PartialEq, Eq)]
-enum DecimalError {
+pub(crate) enum DecimalError {
     /// Not a number.
     Syntax,
     /// Larger than the largest decimal.
@@ -1562,7 +1565,7 @@ enum DecimalError {
 /// Reads `[+-]digits[.digits][(e|E)[+-]digits]` exactly, keeping the scale
 /// as written (`1200.50` has scale 2). Never rounds: a number that a
 /// `Decimal` cannot hold exactly is an error.
-fn parse_decimal(text: &str) -> Result<Decimal, DecimalError> {
+pub(crate) fn parse_decimal(text: &str) -> Result<Decimal, DecimalError> {
     match plain_decimal(text.trim()) {
         Some(d) => Ok(d),
         None => parse_decimal_general(text),
@@ -1698,33 +1701,6 @@ fn parse_decimal_general(text: &str) -> Result<Decimal, DecimalError> {
         return Err(DecimalError::Inexact);
     }
     Ok(d)
-}
-
-/// `YYYY-MM-DD`, strictly.
-fn parse_date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    let b = s.as_bytes();
-    let shape = b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    if !shape {
-        return None;
-    }
-    // The shape is checked: read the digits directly (chrono's
-    // `parse_from_str` parses its format string on every call).
-    let num = |r: std::ops::Range<usize>| {
-        b.get(r)
-            .unwrap_or_default()
-            .iter()
-            .fold(0u32, |n, c| n * 10 + u32::from(c - b'0'))
-    };
-    let year = i32::try_from(num(0..4)).ok()?;
-    NaiveDate::from_ymd_opt(year, num(5..7), num(8..10))
 }
 
 // ---------------------------------------------------------------------------
@@ -2115,6 +2091,7 @@ mod tests {
     use super::*;
     use crate::source::Span;
     use crate::types::EnumTy;
+    use chrono::NaiveDate;
 
     fn field(name: &str, ty: Ty) -> FieldTy {
         FieldTy {

@@ -13,7 +13,7 @@
 /// [`crate::Package::from_dir_with_limits`]); the checked [`crate::Policy`]
 /// keeps them for every request it evaluates. The command line sets them with
 /// `--max-policy-bytes`, `--max-depth`, `--max-facts-bytes`,
-/// `--max-facts-depth` and `--max-steps`.
+/// `--max-facts-depth`, `--max-steps` and `--max-output-bytes`.
 ///
 /// ```
 /// use pactum::{Limits, Package};
@@ -24,6 +24,7 @@
 /// assert_eq!(defaults.max_facts_bytes, 4 * 1024 * 1024);
 /// assert_eq!(defaults.max_facts_depth, 64);
 /// assert_eq!(defaults.max_steps, 1_000_000);
+/// assert_eq!(defaults.max_output_bytes, 1024 * 1024);
 ///
 /// // A tight step budget: a request that needs more work is not decided.
 /// let limits = Limits::default().with_max_steps(10);
@@ -37,6 +38,21 @@
 /// let faults = policy.evaluate_str("basket: { prices: [1, 2, 3, 4, 5, 6, 7, 8] }").unwrap_err();
 /// assert_eq!(faults.iter().next().unwrap().code_id(), "pactum::limit::steps");
 /// assert!(policy.evaluate_str("basket: { prices: [1] }").is_ok());
+///
+/// // A tight output budget: a request whose texts would grow past it is
+/// // not decided, and the text is never built in full.
+/// let limits = Limits::default().with_max_output_bytes(64);
+/// let policy = Package::from_sources_with_limits(
+///     [("shop.policy", "package shop\nschema basket { name: string }\n\
+///        let twice = \"{basket.name}{basket.name}\"\n\
+///        output label = \"{twice}{twice}\"")],
+///     limits,
+/// )
+/// .check()
+/// .expect("a clean package");
+/// assert!(policy.evaluate_str("basket: { name: ab }").is_ok());
+/// let faults = policy.evaluate_str("basket: { name: abcdefghijklmnopqrstuvwxyz }").unwrap_err();
+/// assert_eq!(faults.iter().next().unwrap().code_id(), "pactum::limit::output");
 /// ```
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 #[non_exhaustive]
@@ -62,6 +78,16 @@ pub struct Limits {
     /// visited included) one request may take (default 1,000,000). A request
     /// that needs more is not decided: `pactum::limit::steps`.
     pub max_steps: u64,
+    /// How many bytes of text one request may render (default 1 MiB):
+    /// every text built with `{…}` (in a message, a help, a computed value
+    /// or an output; a computed value counted once, however often it is
+    /// read), and the decision's outputs (a string or variant its bytes,
+    /// any other value one byte, a list one byte plus its elements). A
+    /// request that would render more is not decided:
+    /// `pactum::limit::output`. Texts are counted as they are written, so
+    /// an amplifying policy stops at the limit, not after building the
+    /// whole text.
+    pub max_output_bytes: usize,
 }
 
 impl Default for Limits {
@@ -72,6 +98,7 @@ impl Default for Limits {
             max_facts_bytes: 4 * 1024 * 1024,
             max_facts_depth: 64,
             max_steps: 1_000_000,
+            max_output_bytes: 1024 * 1024,
         }
     }
 }
@@ -104,6 +131,12 @@ impl Limits {
     /// Sets [`Limits::max_steps`].
     pub fn with_max_steps(mut self, steps: u64) -> Self {
         self.max_steps = steps;
+        self
+    }
+
+    /// Sets [`Limits::max_output_bytes`].
+    pub fn with_max_output_bytes(mut self, bytes: usize) -> Self {
+        self.max_output_bytes = bytes;
         self
     }
 }

@@ -13,6 +13,12 @@
 //! value where one is needed, a value a builtin refuses) leaves the request
 //! undecided. A fault's code is what the reference reports: the fast path
 //! may say it once where the reference, recomputing, says it twice.
+//!
+//! The output budget (`Limits::max_output_bytes`) counts every text built
+//! while deciding, a computed value's once and a `when` block condition's
+//! once (when it held or not): the reference, recomputing them, replays
+//! them without counting. Once the budget is spent, nothing more is
+//! computed (every later evaluation fails with the same code).
 
 use std::cmp::Ordering;
 use std::sync::Arc;
@@ -35,6 +41,16 @@ struct Walk<'p> {
     facts: &'p [Value],
     locals: Vec<Value>,
     allowed: bool,
+    /// Bytes of text rendered so far.
+    rendered: usize,
+    /// Whether the output budget is spent.
+    spent: bool,
+    /// Whether what is being evaluated was counted already.
+    replay: bool,
+    /// The computed values evaluated at least once.
+    lets_counted: Vec<bool>,
+    /// The `when` block conditions evaluated once without a fault.
+    guards_counted: Vec<bool>,
 }
 
 /// Decides `facts` with the reference evaluator: the decision, or the codes
@@ -52,6 +68,11 @@ pub fn evaluate(policy: &Policy, facts: &Facts) -> Result<Decision, Vec<&'static
         facts: roots,
         locals: Vec::new(),
         allowed: false,
+        rendered: 0,
+        spent: false,
+        replay: false,
+        lets_counted: vec![false; program.lets.len()],
+        guards_counted: vec![false; program.guard_count],
     };
     let mut faults = Vec::new();
     let note = |r: R, faults: &mut Vec<Fault>| match r {
@@ -94,7 +115,21 @@ pub fn evaluate(policy: &Policy, facts: &Facts) -> Result<Decision, Vec<&'static
     }
     let mut outputs = Vec::new();
     for o in &program.outputs {
-        outputs.push(note(w.eval(&o.expr), &mut faults));
+        let v = match w.eval(&o.expr) {
+            Ok(v) => {
+                // A computed output counts against the budget.
+                let size = v.output_size_within(w.room());
+                if let Err(f) = w.count(size) {
+                    faults.push(f);
+                }
+                v
+            }
+            Err(f) => {
+                faults.push(f);
+                Value::Absent
+            }
+        };
+        outputs.push(v);
     }
     if !faults.is_empty() {
         return Err(faults);
@@ -116,8 +151,19 @@ pub fn evaluate(policy: &Policy, facts: &Facts) -> Result<Decision, Vec<&'static
 
 impl<'p> Walk<'p> {
     fn fires(&mut self, rule: &'p Rule, faults: &mut Vec<Fault>) -> bool {
-        for c in &rule.conditions {
-            match self.eval(c) {
+        for (i, c) in rule.conditions.iter().enumerate() {
+            // A `when` block's condition counts its texts once.
+            let slot = rule.guard_slots.get(i).copied();
+            let outer = self.replay;
+            if let Some(s) = slot {
+                self.replay |= self.guards_counted.get(s).copied().unwrap_or(false);
+            }
+            let r = self.eval(c);
+            self.replay = outer;
+            if let (Ok(_), Some(seen)) = (&r, slot.and_then(|s| self.guards_counted.get_mut(s))) {
+                *seen = true;
+            }
+            match r {
                 Ok(Value::Bool(true)) => {}
                 Ok(_) => return false,
                 Err(f) => {
@@ -132,18 +178,62 @@ impl<'p> Walk<'p> {
     fn render(&mut self, t: &'p Template, faults: &mut Vec<Fault>) -> String {
         let mut s = String::new();
         for p in &t.parts {
-            match p {
-                Part::Text(text) => s.push_str(text),
+            let written = match p {
+                Part::Text(text) => self.write(&mut s, &Value::Str(Arc::from(&**text))),
                 Part::Expr(e) => match self.eval(e) {
-                    Ok(v) => s.push_str(&v.to_string()),
-                    Err(f) => faults.push(f),
+                    Ok(v) => self.write(&mut s, &v),
+                    Err(f) => {
+                        faults.push(f);
+                        Ok(())
+                    }
                 },
+            };
+            if let Err(f) = written {
+                faults.push(f);
+                break;
             }
         }
         s
     }
 
+    /// How many more bytes of text may be rendered.
+    fn room(&self) -> usize {
+        if self.replay {
+            usize::MAX
+        } else {
+            self.program
+                .limits
+                .max_output_bytes
+                .saturating_sub(self.rendered)
+        }
+    }
+
+    /// Counts `size` bytes rendered (`None`: more than there was room for).
+    fn count(&mut self, size: Option<usize>) -> Result<(), Fault> {
+        match size {
+            Some(n) if !self.replay => {
+                self.rendered += n;
+                Ok(())
+            }
+            Some(_) => Ok(()),
+            None => {
+                self.spent = true;
+                Err(codes::LIMIT_OUTPUT.id)
+            }
+        }
+    }
+
+    /// Appends the text of `v` to `s`, within the budget (written no
+    /// further than the budget allows).
+    fn write(&mut self, s: &mut String, v: &Value) -> Result<(), Fault> {
+        let size = v.push_text_within(s, self.room());
+        self.count(size)
+    }
+
     fn eval(&mut self, e: &'p Expr) -> R {
+        if self.spent {
+            return Err(codes::LIMIT_OUTPUT.id);
+        }
         match &e.kind {
             K::Const(v) => Ok(v.clone()),
             K::Root(i) => Ok(self.facts.get(*i).cloned().unwrap_or(Value::Absent)),
@@ -155,9 +245,16 @@ impl<'p> Walk<'p> {
             // level: in an environment with no quantifier variable.
             K::Let(i) => match self.program.lets.get(*i) {
                 Some(l) => {
+                    // Its texts count the first time only.
+                    let outer_replay = self.replay;
+                    if let Some(counted) = self.lets_counted.get_mut(*i) {
+                        self.replay |= *counted;
+                        *counted = true;
+                    }
                     let outer = std::mem::take(&mut self.locals);
                     let r = self.eval(&l.expr);
                     self.locals = outer;
+                    self.replay = outer_replay;
                     r
                 }
                 None => Ok(Value::Absent),
@@ -273,8 +370,11 @@ impl<'p> Walk<'p> {
                 let mut s = String::new();
                 for p in &t.parts {
                     match p {
-                        Part::Text(text) => s.push_str(text),
-                        Part::Expr(x) => s.push_str(&self.present(x)?.to_string()),
+                        Part::Text(text) => self.write(&mut s, &Value::Str(Arc::from(&**text)))?,
+                        Part::Expr(x) => {
+                            let v = self.present(x)?;
+                            self.write(&mut s, &v)?;
+                        }
                     }
                 }
                 Ok(Value::Str(Arc::from(s)))
@@ -322,6 +422,17 @@ fn arith(op: Arith, x: &Value, y: &Value) -> R {
         Arith::Mul => p.checked_mul(q),
         Arith::Div => p.checked_div(q),
     };
-    r.map(|v| Value::Decimal(normalize(v)))
-        .ok_or(codes::EVAL_OVERFLOW.id)
+    let mut r = r.ok_or(codes::EVAL_OVERFLOW.id)?;
+    // The places the language promises: the larger of the operands' for
+    // `+` and `-`, their sum (up to 28) for `*`, whatever the decimal
+    // library does with a zero operand.
+    let places = match op {
+        Arith::Add | Arith::Sub => Some(p.scale().max(q.scale())),
+        Arith::Mul => Some((p.scale() + q.scale()).min(28)),
+        Arith::Div => None,
+    };
+    if let Some(places) = places.filter(|&n| n > r.scale()) {
+        r.rescale(places);
+    }
+    Ok(Value::Decimal(normalize(r)))
 }

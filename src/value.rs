@@ -312,6 +312,47 @@ impl fmt::Display for Day {
     }
 }
 
+/// The first and last years a date may have: those `YYYY-MM-DD` can write
+/// and [`parse_date`] reads.
+pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
+
+/// Reads a calendar day written `YYYY-MM-DD`, strictly: four digits of
+/// year, two of month, two of day, a real day, spaces around ignored. The
+/// one reader of dates in text: facts (`facts.rs`, and its fast path on
+/// the ten characters between quotes), `date(…)` in a policy, literal
+/// (checked when the package is) or computed.
+pub(crate) fn parse_date(s: &str) -> Option<NaiveDate> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let shape = b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        });
+    if !shape {
+        return None;
+    }
+    // The shape is checked: read the digits directly (chrono's
+    // `parse_from_str` parses its format string on every call).
+    let num = |r: std::ops::Range<usize>| {
+        b.get(r)
+            .unwrap_or_default()
+            .iter()
+            .fold(0u32, |n, c| n * 10 + u32::from(c - b'0'))
+    };
+    let year = i32::try_from(num(0..4)).ok()?;
+    NaiveDate::from_ymd_opt(year, num(5..7), num(8..10))
+}
+
+/// Whether `d` is a day a date may be: one [`parse_date`] can read back.
+pub(crate) fn day_in_range(d: NaiveDate) -> bool {
+    use chrono::Datelike;
+    YEARS.contains(&d.year())
+}
+
 /// A decimal without a negative zero (`-0.00` becomes `0.00`).
 pub(crate) fn normalize(mut d: Decimal) -> Decimal {
     if d.is_zero() {
@@ -320,17 +361,70 @@ pub(crate) fn normalize(mut d: Decimal) -> Decimal {
     d
 }
 
+/// A text that may grow by at most `room` more bytes: writing past that
+/// fails at once, so an oversized text is never built in full.
+struct Capped<'a> {
+    text: &'a mut String,
+    room: usize,
+}
+
+impl fmt::Write for Capped<'_> {
+    fn write_str(&mut self, piece: &str) -> fmt::Result {
+        match self.room.checked_sub(piece.len()) {
+            Some(left) => {
+                self.room = left;
+                self.text.push_str(piece);
+                Ok(())
+            }
+            None => Err(fmt::Error),
+        }
+    }
+}
+
 impl Value {
-    /// Appends the text of [`Value`]'s `Display` to `s`, texts without
-    /// going through the formatter.
-    pub(crate) fn push_text(&self, s: &mut String) {
-        use fmt::Write as _;
+    /// Appends the text of [`Value`]'s `Display` to `s` if it takes at most
+    /// `room` bytes: `Some(bytes written)`, or `None` (with `s` cut short
+    /// anywhere) as soon as it would take more.
+    pub(crate) fn push_text_within(&self, s: &mut String, room: usize) -> Option<usize> {
         match self {
-            Value::Str(t) | Value::Enum(t) => s.push_str(t),
+            Value::Str(t) | Value::Enum(t) => {
+                if t.len() > room {
+                    return None;
+                }
+                s.push_str(t);
+                Some(t.len())
+            }
             v => {
-                let _ = write!(s, "{v}");
+                use fmt::Write as _;
+                let mut w = Capped { text: s, room };
+                write!(w, "{v}").ok()?;
+                Some(room - w.room)
             }
         }
+    }
+
+    /// The size an output value counts against the output budget (see
+    /// [`crate::Limits::max_output_bytes`]): a string or variant its bytes,
+    /// any other value one byte, a list or record one byte plus its
+    /// elements. `None` as soon as it is over `room`, without walking the
+    /// rest.
+    pub(crate) fn output_size_within(&self, room: usize) -> Option<usize> {
+        fn walk(v: &Value, room: &mut usize) -> Option<()> {
+            let own = match v {
+                Value::Str(t) | Value::Enum(t) => t.len().max(1),
+                _ => 1,
+            };
+            *room = room.checked_sub(own)?;
+            if let Value::List(items) | Value::Record(items) = v {
+                for item in items.iter() {
+                    walk(item, room)?;
+                }
+            }
+            Some(())
+        }
+        let mut left = room;
+        walk(self, &mut left)?;
+        Some(room - left)
     }
 }
 

@@ -260,6 +260,26 @@ proptest! {
             }
         }
     }
+
+    /// Under an output budget tight enough to fall inside the messages and
+    /// outputs, both evaluators stop at the same byte: the same decision,
+    /// or both `pactum::limit::output` (with the same other faults).
+    #[test]
+    fn the_evaluators_agree_under_a_tight_output_limit(
+        text in policy_text(),
+        max in 0usize..160,
+        docs in prop::collection::vec(facts_text(), 1..4),
+    ) {
+        let limits = pactum::Limits::default().with_max_output_bytes(max);
+        let Ok(policy) = Package::from_sources_with_limits([("diff.policy", text.as_str())], limits).check() else {
+            panic!("the generated policy does not check:\n{text}");
+        };
+        for doc in &docs {
+            let facts = policy.facts_from_str(doc).unwrap();
+            let (fast, slow) = answers(&policy, &facts);
+            prop_assert_eq!(fast, slow, "limit {}, policy:\n{}\nfacts: {}", max, text, doc);
+        }
+    }
 }
 
 #[test]

@@ -214,6 +214,201 @@ fn the_step_limit_can_be_changed() {
 }
 
 // ---------------------------------------------------------------------------
+// Rendered text
+// ---------------------------------------------------------------------------
+
+/// `let a1 = "{a0}{a0}"`, `let a2 = "{a1}{a1}"`, …: `n` doublings of the
+/// seed, read by a message.
+fn doubling(n: usize) -> String {
+    let mut src =
+        String::from("package t\nschema s { seed: string, go: bool }\nlet a0 = \"{s.seed}\"\n");
+    for i in 1..=n {
+        src.push_str(&format!("let a{i} = \"{{a{p}}}{{a{p}}}\"\n", p = i - 1));
+    }
+    src.push_str(&format!(
+        "rule big {{ deny BIG when s.go message \"{{a{n}}}\" help \"shorter\" }}\n"
+    ));
+    src
+}
+
+/// The fast and the reference evaluators' answers, as comparable text.
+fn both(policy: &Policy, doc: &str) -> (Result<String, Vec<String>>, Result<String, Vec<String>>) {
+    let facts = policy.facts_from_str(doc).unwrap();
+    let fast = match policy.evaluate(&facts) {
+        Ok(d) => Ok(serde_json::to_string(&d).unwrap()),
+        Err(d) => {
+            let mut c: Vec<String> = d.iter().map(|d| d.code_id().to_string()).collect();
+            c.sort();
+            c.dedup();
+            Err(c)
+        }
+    };
+    let slow = match pactum::reference_evaluate(policy, &facts) {
+        Ok(d) => Ok(serde_json::to_string(&d).unwrap()),
+        Err(codes) => {
+            let mut c: Vec<String> = codes.into_iter().map(String::from).collect();
+            c.sort();
+            c.dedup();
+            Err(c)
+        }
+    };
+    (fast, slow)
+}
+
+#[test]
+fn doubling_texts_stop_at_the_output_limit() {
+    // 40 doublings of 10 bytes would be 10 TiB of text.
+    let policy = Package::from_sources([("t.policy", doubling(40))])
+        .check()
+        .unwrap();
+    let doc = "s: { seed: \"0123456789\", go: true }";
+    let start = Instant::now();
+    let (fast, slow) = both(&policy, doc);
+    assert!(
+        start.elapsed() < Duration::from_secs(10),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(fast, Err(vec!["pactum::limit::output".to_string()]));
+    assert_eq!(fast, slow);
+    let faults = policy.evaluate_str(doc).unwrap_err();
+    assert_eq!(faults.len(), 1, "one fault, not one per text");
+    assert!(faults.iter().next().unwrap().help_text().is_some());
+    // 16 doublings of 10 bytes (640 KiB, 1.25 MiB with the texts it is
+    // built from) are over the default 1 MiB; 15 are within it.
+    let over = Package::from_sources([("t.policy", doubling(16))])
+        .check()
+        .unwrap();
+    assert_eq!(
+        first_code(&over.evaluate_str(doc).unwrap_err()),
+        "pactum::limit::output"
+    );
+    let within = Package::from_sources([("t.policy", doubling(15))])
+        .check()
+        .unwrap();
+    let d = within.evaluate_str(doc).unwrap();
+    assert_eq!(d.reasons()[0].message.len(), 10 << 15);
+    let (fast, slow) = both(&within, doc);
+    assert!(fast.is_ok());
+    assert_eq!(fast, slow);
+    // A text never rendered (the rule does not apply) costs nothing.
+    assert!(policy.evaluate_str("s: { seed: x, go: false }").is_ok());
+}
+
+#[test]
+fn a_message_over_a_long_list_stops_at_the_output_limit() {
+    let src = "package t\nschema s { items: list of string }\n\
+               rule r { note LONG when length(s.items) > 0 message \"items: {s.items}\" }";
+    let limits = Limits::default().with_max_output_bytes(10_000);
+    let policy = Package::from_sources_with_limits([("t.policy", src)], limits)
+        .check()
+        .unwrap();
+    let items: Vec<String> = (0..5_000).map(|i| format!("item-{i}")).collect();
+    let doc = format!("s: {{ items: [{}] }}", items.join(", "));
+    let (fast, slow) = both(&policy, &doc);
+    assert_eq!(fast, Err(vec!["pactum::limit::output".to_string()]));
+    assert_eq!(fast, slow);
+    let (fast, slow) = both(&policy, "s: { items: [a, b] }");
+    assert!(fast.as_ref().unwrap().contains("items: [a, b]"), "{fast:?}");
+    assert_eq!(fast, slow);
+}
+
+#[test]
+fn lists_of_lists_stop_at_the_output_limit() {
+    // `levels` levels of ten copies: 10^levels strings, as an output and in
+    // a text.
+    let source = |levels: usize, name: &str, expr: &str| {
+        let mut src = String::from("package t\nschema s { x: string }\nlet l0 = [s.x]\n");
+        for i in 1..=levels {
+            let p = i - 1;
+            src.push_str(&format!(
+                "let l{i} = [{}]\n",
+                vec![format!("l{p}"); 10].join(", ")
+            ));
+        }
+        src.push_str(&format!(
+            "output {name} = {}\n",
+            expr.replace('N', &levels.to_string())
+        ));
+        src
+    };
+    for (name, expr) in [("out", "lN"), ("text", "\"{lN}\"")] {
+        // 10^10 strings: the fast evaluator stops at the default limit.
+        let policy = Package::from_sources([("t.policy", source(10, name, expr))])
+            .check()
+            .unwrap();
+        let start = Instant::now();
+        let faults = policy.evaluate_str("s: { x: abc }").unwrap_err();
+        assert!(
+            start.elapsed() < Duration::from_secs(10),
+            "{name}: {:?}",
+            start.elapsed()
+        );
+        assert_eq!(first_code(&faults), "pactum::limit::output", "{name}");
+        // 10^5 strings (the reference recomputes every copy): both stop at
+        // a tighter limit, and agree.
+        let limits = Limits::default().with_max_output_bytes(100_000);
+        let policy =
+            Package::from_sources_with_limits([("t.policy", source(5, name, expr))], limits)
+                .check()
+                .unwrap();
+        let (fast, slow) = both(&policy, "s: { x: abc }");
+        assert_eq!(
+            fast,
+            Err(vec!["pactum::limit::output".to_string()]),
+            "{name}"
+        );
+        assert_eq!(fast, slow, "{name}");
+    }
+}
+
+/// Every byte of the budget, on a policy whose texts are read through
+/// computed values read twice, `when` blocks and quantifiers: the fast
+/// evaluator, the reference and an explanation agree on where the limit
+/// falls (a computed value's and a block condition's texts count once).
+#[test]
+fn the_output_limit_falls_at_the_same_byte_for_every_evaluator() {
+    let src = "package t
+schema s { id: string, n: int, tags: list of string }
+let a = \"{s.id}-{s.id}\"
+let b = \"{a}/{a}\"
+when \"{a}\" != \"\" or s.n > 0 {
+  rule r1 { deny R1 when b != \"\" message \"{b} {s.tags}\" help \"try {a}\" }
+  rule r2 { note N2 when any t in s.tags where \"{t}{a}\" == \"y{a}\" message \"n {a} {s.n}\" }
+}
+rule r3 { note N3 when not allowed message \"denied\" }
+output o = [b, a, \"{s.n}\"]
+output p = count t in s.tags where \"{t}!\" != \"x!\"
+";
+    let doc = "s: { id: abc, n: 4, tags: [x, y, z] }";
+    let mut outcomes = Vec::new();
+    for max in 0..400 {
+        let limits = Limits::default().with_max_output_bytes(max);
+        let policy = Package::from_sources_with_limits([("t.policy", src)], limits)
+            .check()
+            .unwrap();
+        let (fast, slow) = both(&policy, doc);
+        assert_eq!(fast, slow, "limit {max}");
+        let facts = policy.facts_from_str(doc).unwrap();
+        let explained = policy
+            .explain(&facts)
+            .map(|(d, _)| serde_json::to_string(&d).unwrap());
+        assert_eq!(explained.is_ok(), fast.is_ok(), "limit {max}");
+        if let Ok(e) = &explained {
+            assert_eq!(Some(e), fast.as_ref().ok(), "limit {max}");
+        }
+        outcomes.push(fast.is_ok());
+    }
+    // Refused up to some size, decided from there on.
+    let first_ok = outcomes
+        .iter()
+        .position(|ok| *ok)
+        .expect("decided within 400 bytes");
+    assert!(first_ok > 50, "{first_ok}");
+    assert!(outcomes[first_ok..].iter().all(|ok| *ok));
+}
+
+// ---------------------------------------------------------------------------
 // Facts
 // ---------------------------------------------------------------------------
 
@@ -647,4 +842,21 @@ fn limits_are_flags_of_the_binary() {
         "{}",
         records[0]
     );
+    let (records, code) = evaluate_cli(
+        "output.yaml",
+        EXAMPLE.as_bytes(),
+        &["--max-output-bytes", "10"],
+    );
+    assert_eq!(code, 1);
+    assert!(
+        records[0].contains("pactum::limit::output"),
+        "{}",
+        records[0]
+    );
+    let (records, code) = evaluate_cli(
+        "enough.yaml",
+        EXAMPLE.as_bytes(),
+        &["--max-output-bytes", "100000"],
+    );
+    assert_eq!(code, 0, "{records:?}");
 }
