@@ -918,6 +918,12 @@ impl<'p> Evaluator<'p> {
             Arith::Div => p.checked_div(q),
         };
         match r {
+            Some(v) if inexact(op, p, q, v) => Err(self.fault(
+                e,
+                codes::EVAL_OVERFLOW,
+                format!("{p} {sym} {q} needs more than 28 significant digits to be held exactly"),
+                labels(),
+            )),
             Some(v) => Ok(Value::Decimal(normalize(keep_places(op, p, q, v)))),
             None => Err(self.fault(
                 e,
@@ -998,6 +1004,26 @@ impl<'p> Evaluator<'p> {
 /// is the same, written with its places again. (A quotient's places are
 /// not fixed.)
 #[inline]
+/// Whether the decimal library rounded `p op q` to give `r` (`+`, `-` and
+/// `*` only: a quotient is rounded by definition). It rounds only when the
+/// exact result needs more than 96 bits or 28 places, and then gives fewer
+/// places than the operands call for: so a result with at least those
+/// places is exact. With fewer, the result is exact only if the digits
+/// dropped were trailing zeros of the operands (measured on the operands
+/// without them); anything else was rounded, and is refused rather than
+/// silently changed.
+fn inexact(op: Arith, p: Decimal, q: Decimal, r: Decimal) -> bool {
+    let wanted = |p: Decimal, q: Decimal| match op {
+        Arith::Add | Arith::Sub => p.scale().max(q.scale()),
+        Arith::Mul => p.scale() + q.scale(),
+        Arith::Div => 0,
+    };
+    if r.scale() >= wanted(p, q) || p.is_zero() || q.is_zero() {
+        return false;
+    }
+    r.scale() < wanted(p.normalize(), q.normalize())
+}
+
 fn keep_places(op: Arith, p: Decimal, q: Decimal, mut r: Decimal) -> Decimal {
     let places = match op {
         Arith::Add | Arith::Sub => p.scale().max(q.scale()),

@@ -423,6 +423,17 @@ fn arith(op: Arith, x: &Value, y: &Value) -> R {
         Arith::Div => p.checked_div(q),
     };
     let mut r = r.ok_or(codes::EVAL_OVERFLOW.id)?;
+    // Exact or refused: the places the exact result needs (the operands'
+    // places without their trailing zeros) must all be there.
+    let (pn, qn) = (p.normalize(), q.normalize());
+    let needed = match op {
+        Arith::Add | Arith::Sub => Some(pn.scale().max(qn.scale())),
+        Arith::Mul => Some(pn.scale() + qn.scale()),
+        Arith::Div => None,
+    };
+    if needed.is_some_and(|n| !p.is_zero() && !q.is_zero() && r.scale() < n) {
+        return Err(codes::EVAL_OVERFLOW.id);
+    }
     // The places the language promises: the larger of the operands' for
     // `+` and `-`, their sum (up to 28) for `*`, whatever the decimal
     // library does with a zero operand.

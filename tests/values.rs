@@ -309,3 +309,52 @@ fn decimal_texts_are_read_alike_in_policies_and_facts() {
         }
     }
 }
+
+/// Decimal arithmetic is exact or refused: a sum, difference or product
+/// that needs more than 28 significant digits is `pactum::eval::overflow`,
+/// never silently rounded; trailing zeros the library drops are no loss.
+#[test]
+fn decimal_arithmetic_is_exact_or_refused() {
+    let cases = [
+        ("0.000000000000001 * 0.000000000000001", None),
+        // 1e-28 has one significant digit: the places past 28 were zeros.
+        (
+            "0.00000000000001 * 0.000000000000010",
+            Some("0.0000000000000000000000000001"),
+        ),
+        ("79228162514264337593543950335 + 0.5", None),
+        ("1234567890123456.789 * 1234567890123456.789", None),
+        ("12.50 * 12.50", Some("156.2500")),
+        ("0.2 * 0.5", Some("0.10")),
+        ("1.5 - 0.00", Some("1.50")),
+    ];
+    for (expr, want) in cases {
+        let (a, rest) = expr.split_once(' ').unwrap();
+        let (op, b) = rest.split_once(' ').unwrap();
+        let text =
+            format!("package p\nschema r {{ a: decimal, b: decimal }}\noutput o = r.a {op} r.b\n");
+        let policy = pactum::Package::from_sources([("p.policy", text.as_str())])
+            .check()
+            .unwrap_or_else(|d| panic!("{expr}: {d}"));
+        let facts = policy
+            .facts_from_str(&format!("r: {{ a: \"{a}\", b: \"{b}\" }}"))
+            .unwrap();
+        let fast = policy.evaluate(&facts);
+        let slow = pactum::reference_evaluate(&policy, &facts);
+        match want {
+            Some(w) => {
+                assert_eq!(fast.unwrap().output("o").unwrap().to_string(), w, "{expr}");
+                assert_eq!(slow.unwrap().output("o").unwrap().to_string(), w, "{expr}");
+            }
+            None => {
+                let codes: Vec<String> = fast
+                    .unwrap_err()
+                    .iter()
+                    .map(|d| d.code_id().to_string())
+                    .collect();
+                assert_eq!(codes, ["pactum::eval::overflow"], "{expr}");
+                assert_eq!(slow.unwrap_err(), ["pactum::eval::overflow"], "{expr}");
+            }
+        }
+    }
+}
