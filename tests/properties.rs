@@ -249,11 +249,79 @@ fn output(d: &pactum::Decision, name: &str) -> Decimal {
     Decimal::from_str(&d.output(name).unwrap().to_string()).unwrap()
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 128, ..ProptestConfig::default() })]
+/// The exact-arithmetic oracle: a decimal as a big integer and a scale.
+#[derive(Clone, Debug)]
+struct Exact(num_bigint::BigInt, u32);
 
+impl Exact {
+    fn of(d: Decimal) -> Exact {
+        Exact(d.mantissa().into(), d.scale())
+    }
+
+    /// The same value at scale `s` (at least its own).
+    fn at(&self, s: u32) -> num_bigint::BigInt {
+        &self.0 * num_bigint::BigInt::from(10).pow(s - self.1)
+    }
+
+    /// Its places, trailing zeros left out.
+    fn places(&self) -> u32 {
+        let (mut m, mut s) = (self.0.clone(), self.1);
+        let ten = num_bigint::BigInt::from(10);
+        while s > 0 && (&m % &ten) == 0.into() && m != 0.into() {
+            m /= &ten;
+            s -= 1;
+        }
+        if m == 0.into() {
+            0
+        } else {
+            s
+        }
+    }
+
+    /// The language's rule: `+`/`-` need the larger of the operands'
+    /// places, `*` their sum (places without trailing zeros; none when an
+    /// operand is zero); the exact result is refused when it cannot be held
+    /// with those places in a 96-bit decimal of at most 28 places.
+    fn op(a: &Exact, b: &Exact, mul: bool, sub: bool) -> Option<Decimal> {
+        let exact = if mul {
+            Exact(&a.0 * &b.0, a.1 + b.1)
+        } else {
+            let s = a.1.max(b.1);
+            let b = if sub { -b.at(s) } else { b.at(s) };
+            Exact(a.at(s) + b, s)
+        };
+        let zero = a.0 == 0.into() || b.0 == 0.into();
+        let needed = if zero {
+            exact.places()
+        } else if mul {
+            a.places() + b.places()
+        } else {
+            a.places().max(b.places())
+        };
+        let needed = needed.max(exact.places());
+        if needed > 28 {
+            return None;
+        }
+        // At `needed` places the value is whole (needed >= its own places).
+        let m = if needed >= exact.1 {
+            exact.at(needed)
+        } else {
+            &exact.0 / num_bigint::BigInt::from(10).pow(exact.1 - needed)
+        };
+        let m = i128::try_from(m).ok()?;
+        (m.unsigned_abs() < (1u128 << 96)).then(|| Decimal::from_i128_with_scale(m, needed))
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    /// `+ - *` on decimals are exact: each result equals the exact value
+    /// computed with big integers, or (where the exact value cannot be held
+    /// with the places the language promises) the request stops with
+    /// `pactum::eval::overflow`, never a rounded number.
     #[test]
-    fn decimal_arithmetic_equals_rust_decimal(
+    fn decimal_arithmetic_is_exact_or_refused(
         x in decimal(),
         y in decimal(),
         z in decimal(),
@@ -261,16 +329,19 @@ proptest! {
     ) {
         let policy = decimal_policy();
         let facts = format!("n: {{ x: \"{x}\", y: \"{y}\", z: \"{z}\", p: {p} }}");
-        let expected_sum = x.checked_add(y);
-        let expected_difference = x.checked_sub(y);
-        let expected_product = x.checked_mul(y);
-        let expected_mixed = expected_product.and_then(|m| m.checked_add(z));
+        let (ex, ey, ez) = (Exact::of(x), Exact::of(y), Exact::of(z));
+        let expected_sum = Exact::op(&ex, &ey, false, false);
+        let expected_difference = Exact::op(&ex, &ey, false, true);
+        let expected_product = Exact::op(&ex, &ey, true, false);
+        let expected_mixed = expected_product.and_then(|m| Exact::op(&Exact::of(m), &ez, false, false));
         let expected_rounded = expected_product
-            .and_then(|m| m.checked_sub(z))
+            .and_then(|m| Exact::op(&Exact::of(m), &ez, false, true))
             .map(|r| r.round_dp_with_strategy(p, RoundingStrategy::MidpointAwayFromZero));
         let all = [expected_sum, expected_difference, expected_product, expected_mixed, expected_rounded];
-        match policy.evaluate_str(&facts) {
+        let d = policy.evaluate_str(&facts);
+        match d {
             Ok(d) => {
+                prop_assert!(all.iter().all(Option::is_some), "decided though a result is inexact: {:?}", all);
                 prop_assert_eq!(Some(output(&d, "total")), expected_sum);
                 prop_assert_eq!(Some(output(&d, "difference")), expected_difference);
                 prop_assert_eq!(Some(output(&d, "product")), expected_product);
@@ -284,7 +355,7 @@ proptest! {
                 }
             }
             Err(faults) => {
-                // Only an out-of-range result may stop the request.
+                // Only a result that cannot be held exactly stops the request.
                 prop_assert!(all.iter().any(Option::is_none), "{:?}", faults.iter().map(|f| f.message()).collect::<Vec<_>>());
                 for f in &faults {
                     prop_assert_eq!(f.code_id(), "pactum::eval::overflow");
