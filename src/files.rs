@@ -94,13 +94,15 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
     file.read_to_end(&mut bytes)
         .map_err(|e| unreadable(path, &e.to_string()))?;
     String::from_utf8(bytes).map_err(|e| {
-        unreadable(
-            path,
-            &format!(
-                "it is not UTF-8 text (invalid byte at offset {})",
+        Diagnostic::new(
+            codes::LOAD_IO,
+            format!(
+                "cannot read {}: it is not UTF-8 text (invalid byte at offset {})",
+                path.display(),
                 e.utf8_error().valid_up_to()
             ),
         )
+        .help("save the file as UTF-8 text")
     })
 }
 
