@@ -341,6 +341,11 @@ fn has_content(text: &[u8]) -> bool {
     !t.is_empty() && !t.starts_with(b"#")
 }
 
+/// The most worker threads a batch uses (`--jobs`): each thread holds up to
+/// four chunks in flight and a stack, so thousands of threads cost
+/// gigabytes and gain nothing on any machine Pactum runs on.
+pub const MAX_JOBS: usize = 256;
+
 /// Decides a streamed batch on several threads, in input order.
 ///
 /// ```
@@ -395,9 +400,9 @@ impl<'p> Batch<'p> {
     }
 
     /// How many threads decide documents (at least 1; 1 runs everything on
-    /// the calling thread).
+    /// the calling thread; at most [`MAX_JOBS`]).
     pub fn jobs(mut self, jobs: usize) -> Self {
-        self.jobs = jobs.max(1);
+        self.jobs = jobs.clamp(1, MAX_JOBS);
         self
     }
 
@@ -434,6 +439,7 @@ impl<'p> Batch<'p> {
         let pool = rayon::ThreadPoolBuilder::new()
             .num_threads(self.jobs)
             .thread_name(|i| format!("pactum-batch-{i}"))
+            .stack_size(self.policy.limits().stack_bytes())
             .build()
             .map_err(io::Error::other)?;
         let window = self.jobs * 4;

@@ -26,7 +26,7 @@ pub(crate) fn check(
     limits: Limits,
 ) -> Option<ir::Program> {
     let mut c = Checker::new(&sources);
-    c.max_depth = limits.max_expr_depth;
+    c.max_depth = limits.expr_depth();
     let program = c.run(files);
     let had_errors = c.diags.has_errors() || diags.has_errors();
     if had_errors {

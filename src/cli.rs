@@ -4,6 +4,7 @@ mod diff;
 mod evaluate;
 mod explain;
 mod fmt;
+pub mod out;
 mod render;
 mod test;
 mod trace;
@@ -52,14 +53,14 @@ struct LimitArgs {
     /// Largest .policy file, in bytes [default: 1048576]
     #[arg(long, global = true, value_name = "BYTES")]
     max_policy_bytes: Option<usize>,
-    /// Deepest expression nesting (operators, fields, calls, computed values) [default: 128]
-    #[arg(long, global = true, value_name = "N")]
+    /// Deepest expression nesting (operators, fields, calls, computed values) [default: 128, at most 1024]
+    #[arg(long, global = true, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_EXPR_DEPTH))]
     max_depth: Option<usize>,
     /// Largest facts document, in bytes [default: 4194304]
     #[arg(long, global = true, value_name = "BYTES")]
     max_facts_bytes: Option<usize>,
-    /// Deepest nesting of lists and mappings in facts [default: 64]
-    #[arg(long, global = true, value_name = "N")]
+    /// Deepest nesting of lists and mappings in facts [default: 64, at most 1024]
+    #[arg(long, global = true, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_FACTS_DEPTH))]
     max_facts_depth: Option<usize>,
     /// Most evaluation steps for one request [default: 1000000]
     #[arg(long, global = true, value_name = "N")]
@@ -67,6 +68,20 @@ struct LimitArgs {
     /// Most bytes of text (messages, interpolated texts, outputs) one request may render [default: 1048576]
     #[arg(long, global = true, value_name = "BYTES")]
     max_output_bytes: Option<usize>,
+}
+
+/// A depth flag: 1 to `max` (parsing, checking and evaluating recurse on
+/// depth; `pactum::Limits::stack_bytes`).
+fn depth_parser(max: usize) -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::new().range(1..=u64::try_from(max).unwrap_or(u64::MAX))
+}
+
+impl Cli {
+    /// The stack the command needs under the limits it was given
+    /// (`main` runs it on a thread of that size).
+    pub fn stack_bytes(&self) -> usize {
+        self.limits.limits().stack_bytes()
+    }
 }
 
 impl LimitArgs {
@@ -185,8 +200,8 @@ enum Command {
         /// How diagnostics are printed (on standard error)
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
-        /// Threads deciding the documents of a batch (default: the number of cores)
-        #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..))]
+        /// Threads deciding the documents of a batch, 1 to 256 (default: the number of cores)
+        #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..=256))]
         jobs: Option<u32>,
         /// For every rule, show whether it fired and the values of its
         /// condition's sub-expressions (also in `--format json`)

@@ -553,8 +553,7 @@ impl<'p> Evaluator<'p> {
     /// and everything while explaining, is evaluated.
     #[inline]
     fn operand(&mut self, e: &'p Expr) -> Operand<'p> {
-        if self.trace.is_none()
-            && self.nesting < self.program.limits.max_expr_depth.saturating_mul(2)
+        if self.trace.is_none() && self.nesting < self.program.limits.expr_depth().saturating_mul(2)
         {
             let borrowed = match &e.kind {
                 K::Const(v) => Some(v),
@@ -581,7 +580,7 @@ impl<'p> Evaluator<'p> {
     #[inline]
     fn enter(&mut self, e: &'p Expr) -> Result<(), Failed> {
         self.step(e)?;
-        if self.nesting >= self.program.limits.max_expr_depth.saturating_mul(2) {
+        if self.nesting >= self.program.limits.expr_depth().saturating_mul(2) {
             return Err(self.too_deep(e));
         }
         self.nesting += 1;
@@ -593,7 +592,7 @@ impl<'p> Evaluator<'p> {
     #[inline(never)]
     fn too_deep(&mut self, e: &Expr) -> Failed {
         self.exhausted = true;
-        let max = self.program.limits.max_expr_depth;
+        let max = self.program.limits.expr_depth();
         self.fault(
             e,
             codes::LIMIT_DEPTH,

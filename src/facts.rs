@@ -358,7 +358,7 @@ pub fn load_with_limits(
         let fast = file
             .text()
             .get(range.clone())
-            .and_then(|doc| fast::read(doc, schema, limits.max_facts_depth));
+            .and_then(|doc| fast::read(doc, schema, limits.facts_depth()));
         if let Some(value) = fast {
             return Ok(value);
         }
@@ -417,7 +417,7 @@ pub fn load_serde(
         detail: RefCell::new(None),
         budget: Cell::new(value_budget(doc.len())),
         depth: Cell::new(0),
-        max_depth: limits.max_facts_depth,
+        max_depth: limits.facts_depth(),
     };
     let seed = Seed {
         ty: &root_ty,

@@ -53,8 +53,27 @@ fn align_comments(out: &mut String, from: usize) {
 /// assert_eq!(pactum::format_source("demo.policy", &formatted).unwrap(), formatted);
 /// ```
 pub fn format_source(name: &str, text: &str) -> Result<String, Diagnostics> {
+    // A byte-order mark is kept as it was; the layout is that of the text
+    // after it, which is what the parser reads (`SourceFile::policy`).
+    let bom = text.starts_with(crate::source::BOM);
+    let file = SourceFile::policy(name, text);
+    let formatted = format_file(file)?;
+    Ok(if bom {
+        format!("{}{formatted}", crate::source::BOM)
+    } else {
+        formatted
+    })
+}
+
+/// [`format_source`] on a policy file without its byte-order mark.
+fn format_file(file: SourceFile) -> Result<String, Diagnostics> {
     let mut sources = Sources::default();
-    let id = sources.add(SourceFile::new(name, text));
+    let id = sources.add(file);
+    let text = sources
+        .get(id)
+        .map(|f| f.text().to_owned())
+        .unwrap_or_default();
+    let text = text.as_str();
     let mut diags = Diagnostics::default();
     let file = crate::syntax::parse(&sources, id, &mut diags, &crate::Limits::default());
     if diags.has_errors() {
@@ -666,7 +685,7 @@ fn type_inline(t: &TypeExpr) -> String {
 #[doc(hidden)]
 pub fn shape(name: &str, text: &str) -> Option<String> {
     let mut sources = Sources::default();
-    let id = sources.add(SourceFile::new(name, text));
+    let id = sources.add(SourceFile::policy(name, text));
     let mut diags = Diagnostics::default();
     let file = crate::syntax::parse(&sources, id, &mut diags, &crate::Limits::default());
     if diags.has_errors() {

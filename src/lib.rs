@@ -83,6 +83,9 @@ mod builtins;
 mod check;
 /// The decision envelope.
 mod decision;
+/// Reading input files and walking directories, failing closed: every
+/// input that cannot be read is a `pactum::load::io` diagnostic.
+pub mod files;
 // Diagnostics and the error-code index.
 pub mod diag;
 /// Step three: evaluation.

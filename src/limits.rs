@@ -63,7 +63,9 @@ pub struct Limits {
     /// How deep an expression may nest (default 128), counting operators,
     /// field accesses, calls, `if`, quantifiers and computed values that
     /// read other computed values. Deeper input is refused with
-    /// `pactum::limit::depth` instead of overflowing the stack. Brackets
+    /// `pactum::limit::depth` instead of overflowing the stack. At most
+    /// [`Limits::MAX_EXPR_DEPTH`] (1,024): a package loaded with more is
+    /// refused with `pactum::limit::depth`. Brackets
     /// and `if`/quantifier/`list of` nesting inside one declaration are
     /// also capped at 64 by the parser (`pactum::parse::syntax`).
     pub max_expr_depth: usize,
@@ -72,7 +74,9 @@ pub struct Limits {
     /// batch are still decided.
     pub max_facts_bytes: usize,
     /// How deep lists and mappings may nest in a facts document (default
-    /// 64). Deeper documents give `pactum::limit::facts_depth`.
+    /// 64). Deeper documents give `pactum::limit::facts_depth`. At most
+    /// [`Limits::MAX_FACTS_DEPTH`] (1,024): a package loaded with more is
+    /// refused with `pactum::limit::facts_depth`.
     pub max_facts_depth: usize,
     /// How many evaluation steps (expressions evaluated, list elements
     /// visited included) one request may take (default 1,000,000). A request
@@ -104,6 +108,46 @@ impl Default for Limits {
 }
 
 impl Limits {
+    /// The largest [`Limits::max_expr_depth`] accepted. Parsing, checking
+    /// and evaluating recurse on expressions; a package loaded with a
+    /// larger limit is refused (`pactum::limit::depth`) and parsed under
+    /// this one, whatever the stack.
+    pub const MAX_EXPR_DEPTH: usize = 1024;
+
+    /// The largest [`Limits::max_facts_depth`] accepted; a package loaded
+    /// with a larger limit is refused (`pactum::limit::facts_depth`).
+    pub const MAX_FACTS_DEPTH: usize = 1024;
+
+    /// The stack, in bytes, that a thread needs to parse, check and
+    /// evaluate under these limits, with a margin: 2 MiB plus 32 KiB for
+    /// each level of expression depth and 4 KiB for each level of facts
+    /// depth (an unoptimised build uses up to about 16 KiB a level of an
+    /// operator chain). About 6.3 MiB for the defaults, 38 MiB for the
+    /// largest limits. Threads that Pactum starts itself (the workers of a
+    /// [`crate::batch::Batch`]) get this stack; give it to threads of your
+    /// own that check or evaluate when you raise the depth limits.
+    ///
+    /// ```
+    /// let limits = pactum::Limits::default().with_max_expr_depth(1024);
+    /// assert!(limits.stack_bytes() > pactum::Limits::default().stack_bytes());
+    /// ```
+    pub fn stack_bytes(&self) -> usize {
+        let expr = self.expr_depth();
+        let facts = self.facts_depth();
+        (2 << 20) + expr * (32 << 10) + facts * (4 << 10)
+    }
+
+    /// [`Limits::max_expr_depth`], at most [`Limits::MAX_EXPR_DEPTH`]: the
+    /// depth every stage uses.
+    pub(crate) fn expr_depth(&self) -> usize {
+        self.max_expr_depth.min(Self::MAX_EXPR_DEPTH)
+    }
+
+    /// [`Limits::max_facts_depth`], at most [`Limits::MAX_FACTS_DEPTH`].
+    pub(crate) fn facts_depth(&self) -> usize {
+        self.max_facts_depth.min(Self::MAX_FACTS_DEPTH)
+    }
+
     /// Sets [`Limits::max_policy_bytes`].
     pub fn with_max_policy_bytes(mut self, bytes: usize) -> Self {
         self.max_policy_bytes = bytes;

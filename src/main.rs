@@ -1,6 +1,9 @@
 //! The `pactum` command: parse arguments, run a subcommand, map its result
 //! to an exit code. Rendering lives in `cli/`; the library never prints.
 #![deny(clippy::indexing_slicing)]
+// Standard output goes through `cli::out`, which turns a closed pipe into a
+// quiet exit; `println!` would panic.
+#![deny(clippy::print_stdout)]
 
 mod cli;
 
@@ -15,8 +18,25 @@ use clap::Parser as _;
 #[global_allocator]
 static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
+/// Parses the command line, then runs the command on a thread whose stack
+/// fits the depth limits it was given (`pactum::Limits::stack_bytes`): the
+/// main thread's stack is fixed by the system, and too small for the
+/// largest limits in a debug build.
 fn main() -> ExitCode {
     let args = cli::Cli::parse();
-    let code = cli::run(args);
-    ExitCode::from(code as u8)
+    let stack = args.stack_bytes();
+    let worker = std::thread::Builder::new()
+        .name("pactum".to_string())
+        .stack_size(stack)
+        .spawn(move || cli::run(args));
+    match worker.map(std::thread::JoinHandle::join) {
+        Ok(Ok(code)) => ExitCode::from(code as u8),
+        // The panic was reported by the panic hook; 101 as Rust's own.
+        Ok(Err(_)) => ExitCode::from(101),
+        Err(e) => {
+            eprintln!("error: cannot start a thread with a {stack}-byte stack: {e}");
+            eprintln!("  help: lower --max-depth or --max-facts-depth");
+            ExitCode::from(cli::Exit::Failure as u8)
+        }
+    }
 }

@@ -65,32 +65,18 @@ impl Package {
 
     /// [`Package::from_dir`] with other [`Limits`] than the defaults; the
     /// checked [`Policy`] keeps them for every request.
+    ///
+    /// Every entry whose name ends in `.policy` is read; one that cannot be
+    /// (a dangling symbolic link, a link loop, no permission, a directory
+    /// or a FIFO named `x.policy`, bytes that are not UTF-8) is a
+    /// `pactum::load::io` error naming it, never skipped.
     pub fn from_dir_with_limits(dir: impl AsRef<Path>, limits: Limits) -> Package {
         let dir = dir.as_ref();
-        let mut diags = Diagnostics::default();
-        let mut files: Vec<(String, String)> = Vec::new();
-        match std::fs::read_dir(dir) {
-            Ok(entries) => {
-                let mut paths: Vec<_> = entries
-                    .filter_map(Result::ok)
-                    .map(|e| e.path())
-                    .filter(|p| p.extension().is_some_and(|x| x == "policy") && p.is_file())
-                    .collect();
-                paths.sort();
-                for p in paths {
-                    match std::fs::read_to_string(&p) {
-                        Ok(text) => files.push((p.display().to_string(), text)),
-                        Err(e) => diags.push(
-                            Diagnostic::new(
-                                codes::LOAD_IO,
-                                format!("cannot read {}: {e}", p.display()),
-                            )
-                            .help("check that the file exists, is readable and is UTF-8 text"),
-                        ),
-                    }
-                }
-                if files.is_empty() && diags.is_empty() {
-                    diags.push(
+        match crate::files::package_files(dir) {
+            Ok(paths) => {
+                let mut pkg = Package::from_files_with_limits(paths, limits);
+                if pkg.sources.is_empty() && pkg.diags.is_empty() {
+                    pkg.diags.push(
                         Diagnostic::new(
                             codes::LOAD_NO_FILES,
                             format!("{} holds no .policy file", dir.display()),
@@ -98,14 +84,46 @@ impl Package {
                         .help("point at the directory of a package, such as `policies/my-package`"),
                     );
                 }
+                pkg
             }
-            Err(e) => diags.push(
-                Diagnostic::new(
-                    codes::LOAD_IO,
-                    format!("cannot read the directory {}: {e}", dir.display()),
-                )
-                .help("give the path of a package directory holding .policy files"),
-            ),
+            Err(diags) => {
+                let mut pkg =
+                    Package::from_sources_with_limits(Vec::<(String, String)>::new(), limits);
+                pkg.diags = diags;
+                pkg
+            }
+        }
+    }
+
+    /// Reads the given `.policy` files as one package, in the order given:
+    /// [`Package::from_dir_with_limits`] once the directory is listed. A
+    /// file that cannot be read is a `pactum::load::io` error naming it.
+    ///
+    /// ```
+    /// let dir = std::env::temp_dir().join(format!("pactum-doc-from-files-{}", std::process::id()));
+    /// std::fs::create_dir_all(&dir).unwrap();
+    /// std::fs::write(dir.join("a.policy"), "package a\nschema s { n: int }\n").unwrap();
+    /// let files = [dir.join("a.policy"), dir.join("gone.policy")];
+    /// let errors = pactum::Package::from_files_with_limits(files, pactum::Limits::default())
+    ///     .check()
+    ///     .unwrap_err();
+    /// let error = errors.iter().next().unwrap();
+    /// assert_eq!(error.code_id(), "pactum::load::io");
+    /// assert!(error.message().contains("gone.policy"));
+    /// # std::fs::remove_dir_all(&dir).ok();
+    /// ```
+    pub fn from_files_with_limits(
+        paths: impl IntoIterator<Item = impl AsRef<Path>>,
+        limits: Limits,
+    ) -> Package {
+        let mut diags = Diagnostics::default();
+        let mut files: Vec<(String, String)> = Vec::new();
+        for path in paths {
+            let path = path.as_ref();
+            match crate::files::read_text(path) {
+                Ok(text) => files.push((path.display().to_string(), text)),
+                Err(d) => diags.push(d),
+            }
         }
         let mut pkg = Package::from_sources_with_limits(files, limits);
         diags.extend(std::mem::take(&mut pkg.diags));
@@ -137,9 +155,10 @@ impl Package {
     ) -> Package {
         let mut sources = Sources::default();
         let mut diags = Diagnostics::default();
+        limits_in_range(&limits, &mut diags);
         let ids: Vec<u32> = files
             .into_iter()
-            .map(|(n, t)| sources.add(SourceFile::new(n, t)))
+            .map(|(n, t)| sources.add(SourceFile::policy(n, t)))
             .collect();
         let files = ids
             .into_iter()
@@ -335,6 +354,19 @@ impl Policy {
     /// ```
     pub fn name(&self) -> &str {
         &self.program.name
+    }
+
+    /// The limits this policy was loaded with, and evaluates under.
+    ///
+    /// ```
+    /// let limits = pactum::Limits::default().with_max_steps(10);
+    /// let policy = pactum::Package::from_sources_with_limits([("a.policy", "package shop")], limits)
+    ///     .check()
+    ///     .unwrap();
+    /// assert_eq!(policy.limits().max_steps, 10);
+    /// ```
+    pub fn limits(&self) -> Limits {
+        self.program.limits
     }
 
     /// Where a rule that applied (a [`Reason`](crate::Reason) or a
@@ -799,6 +831,44 @@ impl Policy {
         // Walks the identifier's path only, skipping everything else
         // without expanding YAML aliases: an alias bomb costs nothing here.
         facts::loose_id(doc, &self.program.identifier_path, &self.program.limits)
+    }
+}
+
+/// Refuses depth limits above what the stack can hold: parsing, checking
+/// and evaluating recurse on the depth (they use the largest accepted value
+/// instead, so that nothing overflows on the way to this error).
+fn limits_in_range(limits: &Limits, diags: &mut Diagnostics) {
+    if limits.max_expr_depth > Limits::MAX_EXPR_DEPTH {
+        diags.push(
+            Diagnostic::new(
+                codes::LIMIT_DEPTH,
+                format!(
+                    "the expression depth limit is {}; at most {} is supported",
+                    limits.max_expr_depth,
+                    Limits::MAX_EXPR_DEPTH
+                ),
+            )
+            .help(format!(
+                "set `max_expr_depth` (`--max-depth`) to {} or less, and split deeper expressions into `let` values",
+                Limits::MAX_EXPR_DEPTH
+            )),
+        );
+    }
+    if limits.max_facts_depth > Limits::MAX_FACTS_DEPTH {
+        diags.push(
+            Diagnostic::new(
+                codes::LIMIT_FACTS_DEPTH,
+                format!(
+                    "the facts depth limit is {}; at most {} is supported",
+                    limits.max_facts_depth,
+                    Limits::MAX_FACTS_DEPTH
+                ),
+            )
+            .help(format!(
+                "set `max_facts_depth` (`--max-facts-depth`) to {} or less",
+                Limits::MAX_FACTS_DEPTH
+            )),
+        );
     }
 }
 

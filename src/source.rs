@@ -2,6 +2,9 @@
 
 use std::sync::Arc;
 
+/// The UTF-8 byte-order mark.
+pub(crate) const BOM: char = '\u{feff}';
+
 /// A `.policy` file (or a facts document) held in memory.
 ///
 /// The text is kept once, behind an `Arc`, and shared by every diagnostic that
@@ -23,6 +26,28 @@ impl SourceFile {
         SourceFile {
             name: name.into(),
             text: text.into(),
+        }
+    }
+
+    /// A `.policy` file: [`SourceFile::new`] without the UTF-8 byte-order
+    /// mark that some editors write at the start of a file. Offsets, lines
+    /// and columns are those of the text after the mark, as editors show
+    /// them. Every policy text is read through here, whichever parser reads
+    /// it.
+    ///
+    /// ```
+    /// let file = pactum::SourceFile::policy("rules.policy", "\u{feff}package p\n");
+    /// assert_eq!(file.text(), "package p\n");
+    /// ```
+    pub fn policy(name: impl Into<String>, text: impl Into<Arc<str>>) -> Self {
+        let text: Arc<str> = text.into();
+        let text = match text.strip_prefix(BOM) {
+            Some(rest) => Arc::from(rest),
+            None => text,
+        };
+        SourceFile {
+            name: name.into(),
+            text,
         }
     }
 
@@ -129,6 +154,11 @@ impl Sources {
     pub(crate) fn add(&mut self, file: SourceFile) -> u32 {
         self.files.push(Arc::new(file));
         u32::try_from(self.files.len() - 1).unwrap_or(u32::MAX)
+    }
+
+    /// Whether there is no file.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.files.is_empty()
     }
 
     /// The file a span points into.

@@ -73,8 +73,7 @@ pub fn run(
     };
     let docs_a = a.facts_documents(facts, &text);
     let docs_b = b.facts_documents(facts, &text);
-    let stdout = std::io::stdout();
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let mut out = std::io::BufWriter::new(super::out::stdout());
     let (mut changed, mut failed, total) = (0usize, 0usize, docs_a.len());
     for (i, (da, db)) in docs_a.into_iter().zip(docs_b).enumerate() {
         let ra = da

@@ -69,9 +69,8 @@ pub fn run(
             }
         }
     };
-    let stdout = std::io::stdout();
-    let colour = render::colour(stdout.is_terminal());
-    let mut out = std::io::BufWriter::with_capacity(256 * 1024, stdout.lock());
+    let colour = render::colour(std::io::stdout().is_terminal());
+    let mut out = std::io::BufWriter::with_capacity(256 * 1024, super::out::stdout());
     let mut exit = Exit::Success;
     let render_one = |i: usize, outcome: Outcome| match outcome {
         Outcome::Decided(d) => Rendered::Line(match format {

@@ -2,24 +2,25 @@
 
 use pactum::diag::{codes, Code};
 
+use super::out::{out, outln};
 use super::Exit;
 
 /// Prints the page of `code`, or the index when no code is given.
 pub fn run(code: Option<&str>) -> Exit {
     let Some(code) = code else {
-        println!("Diagnostic codes (`pactum explain CODE` for one of them):\n");
+        outln!("Diagnostic codes (`pactum explain CODE` for one of them):\n");
         for c in codes::ALL {
             let kind = match c.severity {
                 pactum::Severity::Error => "error",
                 pactum::Severity::Warning => "warning",
             };
-            println!("  {:<40} {kind:<8} {}", c.id, c.summary);
+            outln!("  {:<40} {kind:<8} {}", c.id, c.summary);
         }
         return Exit::Success;
     };
     match Code::find(code.trim()) {
         Some(c) => {
-            print!("{}", c.explanation);
+            out!("{}", c.explanation);
             Exit::Success
         }
         None => {

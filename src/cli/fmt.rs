@@ -1,42 +1,26 @@
 //! `pactum fmt`: rewrite `.policy` files in the canonical layout.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
+use super::out::outln;
 use super::{render, Exit, MessageFormat};
 
-fn collect(path: &Path, out: &mut Vec<PathBuf>) {
-    if path.is_dir() {
-        let Ok(entries) = std::fs::read_dir(path) else {
-            return;
-        };
-        let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-        paths.sort();
-        for p in paths {
-            if p.is_dir() || p.extension().is_some_and(|x| x == "policy") {
-                collect(&p, out);
-            }
-        }
-    } else {
-        out.push(path.to_path_buf());
-    }
-}
-
-/// Formats (or with `check`, only checks) every `.policy` file under `paths`.
+/// Formats (or with `check`, only checks) every `.policy` file under `paths`
+/// (the walk of [`pactum::files::walk`]). A file or directory entry that
+/// cannot be read is a `pactum::load::io` error, and the exit code is 1.
 pub fn run(paths: &[PathBuf], check: bool) -> Exit {
-    let mut files = Vec::new();
-    for p in paths {
-        collect(p, &mut files);
-    }
+    let walk = pactum::files::walk(paths, pactum::files::is_policy);
     let mut exit = Exit::Success;
+    if !walk.errors.is_empty() {
+        render::diagnostics(&walk.errors, MessageFormat::Human, false);
+        exit = Exit::Failure;
+    }
     let mut changed = 0;
-    for file in &files {
-        let text = match std::fs::read_to_string(file) {
+    for file in &walk.files {
+        let text = match pactum::files::read_text(file) {
             Ok(t) => t,
-            Err(e) => {
-                eprintln!(
-                    "error[pactum::load::io]: cannot read {}: {e}",
-                    file.display()
-                );
+            Err(d) => {
+                render::diagnostics([&d], MessageFormat::Human, false);
                 exit = Exit::Failure;
                 continue;
             }
@@ -47,13 +31,14 @@ pub fn run(paths: &[PathBuf], check: bool) -> Exit {
             Ok(formatted) => {
                 changed += 1;
                 if check {
-                    println!("{name}: not formatted");
+                    outln!("{name}: not formatted");
                     exit = Exit::Failure;
                 } else if let Err(e) = std::fs::write(file, formatted) {
-                    eprintln!("error[pactum::load::io]: cannot write {name}: {e}");
+                    let d = pactum::files::unwritable(file, &e);
+                    render::diagnostics([&d], MessageFormat::Human, false);
                     exit = Exit::Failure;
                 } else {
-                    println!("{name}: formatted");
+                    outln!("{name}: formatted");
                 }
             }
             Err(diags) => {

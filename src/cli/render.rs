@@ -21,11 +21,10 @@ pub fn diagnostics<'a>(
 ) {
     let stderr = std::io::stderr();
     let mut err = stderr.lock();
-    let stdout = std::io::stdout();
     match format {
         MessageFormat::Json => {
             let mut out: Box<dyn Write> = if json_to_stdout {
-                Box::new(stdout.lock())
+                Box::new(super::out::stdout())
             } else {
                 Box::new(err)
             };

@@ -15,11 +15,12 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::IsTerminal;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use pactum::{Coverage, Decision};
 use serde::Deserialize;
 
+use super::out::outln;
 use super::{render, Exit, MessageFormat};
 
 #[derive(Debug, Deserialize)]
@@ -51,22 +52,10 @@ struct Expect {
     outputs: Option<BTreeMap<String, serde_yaml::Value>>,
 }
 
-fn find_tests(dir: &Path, out: &mut Vec<PathBuf>) {
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries.filter_map(Result::ok).map(|e| e.path()).collect();
-    paths.sort();
-    for p in paths {
-        if p.is_dir() {
-            find_tests(&p, out);
-        } else if p
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().ends_with(".test.yaml"))
-        {
-            out.push(p);
-        }
-    }
+/// Whether a path names a test file.
+fn is_test(path: &Path) -> bool {
+    path.file_name()
+        .is_some_and(|n| n.to_string_lossy().ends_with(".test.yaml"))
 }
 
 /// Compares what a test expects with a decision; the differences, if any.
@@ -177,16 +166,23 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat) -> Exit {
             text.to_string()
         }
     };
-    let mut files = Vec::new();
-    find_tests(dir, &mut files);
+    // The walk of `pactum fmt`; an entry it cannot read fails the run.
+    let walk = pactum::files::walk(&[dir.to_path_buf()], is_test);
+    let files = walk.files;
+    render::diagnostics(&walk.errors, messages, false);
     let mut cov: Coverage = policy.coverage();
-    let (mut passed, mut failed) = (0usize, 0usize);
+    let (mut passed, mut failed) = (0usize, walk.errors.len());
     for file in &files {
         let shown = file.display().to_string();
-        let text = match std::fs::read_to_string(file) {
+        let text = match pactum::files::read_text(file) {
             Ok(t) => t,
-            Err(e) => {
-                println!("{} {shown}: cannot read: {e}", paint("31", "FAIL"));
+            Err(d) => {
+                render::diagnostics([&d], messages, false);
+                outln!(
+                    "{} {shown}: cannot read ({})",
+                    paint("31", "FAIL"),
+                    d.code_id()
+                );
                 failed += 1;
                 continue;
             }
@@ -195,8 +191,8 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat) -> Exit {
             Ok(TestFile::Many(v)) => v,
             Ok(TestFile::One(c)) => vec![*c],
             Err(e) => {
-                println!("{} {shown}: not a test file: {e}", paint("31", "FAIL"));
-                println!("    help: a test has `name`, `facts` or `facts_file`, and `expect` (see `pactum test --help`)");
+                outln!("{} {shown}: not a test file: {e}", paint("31", "FAIL"));
+                outln!("    help: a test has `name`, `facts` or `facts_file`, and `expect` (see `pactum test --help`)");
                 failed += 1;
                 continue;
             }
@@ -212,8 +208,8 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat) -> Exit {
                 }
                 (None, Some(f)) => {
                     let base = file.parent().unwrap_or(Path::new("."));
-                    std::fs::read_to_string(base.join(f))
-                        .map_err(|e| format!("cannot read {f}: {e}"))
+                    pactum::files::read_text(&base.join(f))
+                        .map_err(|d| format!("{}: {}", d.code_id(), d.message()))
                 }
                 _ => Err("give either `facts` or `facts_file`".to_string()),
             };
@@ -235,28 +231,28 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat) -> Exit {
             };
             if diffs.is_empty() {
                 passed += 1;
-                println!("{} {label}", paint("32", "ok  "));
+                outln!("{} {label}", paint("32", "ok  "));
             } else {
                 failed += 1;
-                println!("{} {label}", paint("31", "FAIL"));
+                outln!("{} {label}", paint("31", "FAIL"));
                 for d in diffs {
-                    println!("    {d}");
+                    outln!("    {d}");
                 }
             }
         }
     }
     if coverage {
         let report = cov.report(&policy);
-        println!(
+        outln!(
             "\nrule coverage: {:.0}% ({} of {} rules fired)",
             report.rule_percent(),
             report.rules.iter().filter(|r| r.fired).count(),
             report.rules.len()
         );
         for r in report.rules.iter().filter(|r| !r.fired) {
-            println!("  never fired: {} ({}) at {}", r.rule, r.code, r.location);
+            outln!("  never fired: {} ({}) at {}", r.rule, r.code, r.location);
         }
-        println!(
+        outln!(
             "branch coverage: {:.0}% of `if` branches taken",
             report.branch_percent()
         );
@@ -267,11 +263,11 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat) -> Exit {
                     (true, _) => "the `else` branch",
                     _ => "the `then` branch",
                 };
-                println!("  `if` at {}: {missing} never taken", b.location);
+                outln!("  `if` at {}: {missing} never taken", b.location);
             }
         }
     }
-    println!("{passed} passed, {failed} failed");
+    outln!("{passed} passed, {failed} failed");
     if files.is_empty() {
         eprintln!("warning: no *.test.yaml file under {}", dir.display());
     }

@@ -15,9 +15,8 @@ pub fn run(
     format: Format,
     messages: MessageFormat,
 ) -> Exit {
-    let stdout = std::io::stdout();
-    let colour = render::colour(stdout.is_terminal());
-    let mut out = std::io::BufWriter::new(stdout.lock());
+    let colour = render::colour(std::io::stdout().is_terminal());
+    let mut out = std::io::BufWriter::new(super::out::stdout());
     let mut exit = Exit::Success;
     for (i, doc) in policy.facts_documents(name, text).into_iter().enumerate() {
         let result = doc.map_err(|d| vec![d]).and_then(|facts| {

@@ -541,7 +541,7 @@ mod tests {
 
     /// Reads `doc` both ways; returns whether the fast path read it.
     fn agree(schema: &Arc<RecordTy>, doc: &str, limits: &Limits) -> bool {
-        let fast = read(doc, schema, limits.max_facts_depth);
+        let fast = read(doc, schema, limits.facts_depth());
         if let Some(v) = &fast {
             let file = Arc::new(SourceFile::new("<facts>", doc));
             let slow = load_serde(schema, &file, 0..doc.len(), Format::Json, limits);

@@ -159,8 +159,7 @@ pub(super) fn parse_with(
             }
         }
         if let Some(reader) = fast.as_mut() {
-            if let Some(consumed) = reader.item(rest, file, pos, limits.max_expr_depth, &mut items)
-            {
+            if let Some(consumed) = reader.item(rest, file, pos, limits.expr_depth(), &mut items) {
                 counts.fast += 1;
                 pos += consumed.max(1);
                 recovering = false;
@@ -183,7 +182,7 @@ pub(super) fn parse_with(
             Ok(mut pairs) => {
                 let Some(item_at) = pairs.next() else { break };
                 let consumed = item_at.as_span().end();
-                let lower = Lower::new(sources, file, pos, diags, limits.max_expr_depth);
+                let lower = Lower::new(sources, file, pos, diags, limits.expr_depth());
                 let before = items.len();
                 lower.items(item_at, &mut items, &[]);
                 if let Some(span) = lower.too_deep() {
@@ -194,7 +193,7 @@ pub(super) fn parse_with(
                             codes::LIMIT_DEPTH,
                             format!(
                                 "this expression nests more than {} operators, fields or calls deep",
-                                limits.max_expr_depth
+                                limits.expr_depth()
                             ),
                         )
                         .at(sources, span, "nested too deeply")
