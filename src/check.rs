@@ -126,6 +126,10 @@ struct Checker<'a> {
     type_decls: HashMap<Arc<str>, &'a ast::TypeExpr>,
     resolved_types: HashMap<Arc<str>, Ty>,
     resolving: Vec<Arc<str>>,
+    /// How deep the type being lowered nests (inline and through named
+    /// types), against the depth limit: a chain of named types each one
+    /// `list of` the next would otherwise nest without bound.
+    type_depth: usize,
     roots: Arc<RecordTy>,
     lets: Vec<LetState<'a>>,
     let_index: HashMap<Arc<str>, usize>,
@@ -184,6 +188,7 @@ impl<'a> Checker<'a> {
             type_decls: HashMap::default(),
             resolved_types: HashMap::default(),
             resolving: Vec::new(),
+            type_depth: 0,
             roots: Arc::new(RecordTy { fields: Vec::new() }),
             lets: Vec::new(),
             let_index: HashMap::default(),
@@ -615,6 +620,31 @@ impl<'a> Checker<'a> {
     }
 
     fn lower_type(&mut self, t: &ast::TypeExpr) -> Ty {
+        if self.type_depth >= self.max_depth {
+            if !self.too_deep {
+                self.too_deep = true;
+                let d = self
+                    .diag(
+                        codes::LIMIT_DEPTH,
+                        format!(
+                            "this type nests more than {} levels deep, counting the named types it uses",
+                            self.max_depth
+                        ),
+                        t.span(),
+                        "nested too deeply",
+                    )
+                    .help("describe the data with fewer levels of lists, records and named types, or raise the limit (`--max-depth`) for a package you trust");
+                self.error(d);
+            }
+            return Ty::Any;
+        }
+        self.type_depth += 1;
+        let ty = self.lower_type_node(t);
+        self.type_depth -= 1;
+        ty
+    }
+
+    fn lower_type_node(&mut self, t: &ast::TypeExpr) -> Ty {
         match t {
             ast::TypeExpr::Prim(p) => match p.node {
                 ast::Prim::Bool => Ty::Bool,

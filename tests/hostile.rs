@@ -144,6 +144,28 @@ fn chains_of_computed_values_are_refused_not_overflowed() {
     assert!(!c.iter().any(|c| c.starts_with("pactum::limit")), "{c:?}");
 }
 
+/// Named types, each a list (or record, or optional) of the next: the
+/// type nests one level a declaration, past any bracket limit.
+fn type_chain(n: usize, shape: &str) -> String {
+    let mut src = String::from("package p\nschema r { v: t0 }\n");
+    for i in 0..n {
+        src.push_str(&format!("type t{i} = {}\n", shape.replace('#', &format!("t{}", i + 1))));
+    }
+    src.push_str(&format!("type t{n} = int\noutput o = r.v\n"));
+    src
+}
+
+#[test]
+fn chains_of_named_types_are_refused_not_overflowed() {
+    for shape in ["list of #", "optional #", "{ x: # }", "list of { x: optional # }"] {
+        let c = codes(&type_chain(20_000, shape));
+        assert!(has(&c, "pactum::limit::depth"), "{shape}: {c:?}");
+        // Short chains are fine.
+        let c = codes(&type_chain(20, shape));
+        assert!(!c.iter().any(|c| c.starts_with("pactum::limit")), "{shape}: {c:?}");
+    }
+}
+
 #[test]
 fn many_items_parse_in_linear_time() {
     let src: String = (0..2_000)
