@@ -80,6 +80,29 @@ fn not_regular(meta: &std::fs::Metadata) -> &'static str {
 // One `Diagnostic` a file.
 #[allow(clippy::result_large_err)]
 pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
+    read_text_within(path, usize::MAX, codes::LOAD_IO)
+}
+
+/// [`read_text`], reading at most `max_bytes` (and one more, to tell): a
+/// larger file is refused with `code` before more of it is read, so memory
+/// stays within the limit whatever the file's size.
+///
+/// ```
+/// let path = std::env::temp_dir().join(format!("pactum-doc-read-within-{}.policy", std::process::id()));
+/// std::fs::write(&path, "package p\n").unwrap();
+/// let code = pactum::diag::codes::LIMIT_POLICY_SIZE;
+/// assert!(pactum::files::read_text_within(&path, 100, code).is_ok());
+/// let err = pactum::files::read_text_within(&path, 4, code).unwrap_err();
+/// assert_eq!(err.code_id(), "pactum::limit::policy_size");
+/// # std::fs::remove_file(&path).ok();
+/// ```
+// One `Diagnostic` a file.
+#[allow(clippy::result_large_err)]
+pub fn read_text_within(
+    path: &Path,
+    max_bytes: usize,
+    code: crate::diag::Code,
+) -> Result<String, Diagnostic> {
     let meta = std::fs::metadata(path).map_err(|e| unreadable(path, &describe(path, &e)))?;
     if !meta.is_file() {
         return Err(unreadable(path, not_regular(&meta)));
@@ -90,9 +113,31 @@ pub fn read_text(path: &Path) -> Result<String, Diagnostic> {
         Ok(m) => return Err(unreadable(path, not_regular(&m))),
         Err(e) => return Err(unreadable(path, &e.to_string())),
     }
+    let too_large = |size: String| {
+        Diagnostic::new(
+            code,
+            format!(
+                "{} is {size} bytes; the limit is {max_bytes} bytes",
+                path.display()
+            ),
+        )
+        .help("split the file, or raise the limit (`--max-policy-bytes`, `--max-facts-bytes`) for a file you trust")
+    };
+    if usize::try_from(meta.len()).map_or(true, |n| n > max_bytes) {
+        return Err(too_large(meta.len().to_string()));
+    }
     let mut bytes = Vec::new();
-    file.read_to_end(&mut bytes)
+    let cap = u64::try_from(max_bytes)
+        .unwrap_or(u64::MAX)
+        .saturating_add(1);
+    (&mut file)
+        .take(cap)
+        .read_to_end(&mut bytes)
         .map_err(|e| unreadable(path, &e.to_string()))?;
+    if bytes.len() > max_bytes {
+        // The file grew after its size was read.
+        return Err(too_large(format!("more than {max_bytes}")));
+    }
     String::from_utf8(bytes).map_err(|e| {
         Diagnostic::new(
             codes::LOAD_IO,

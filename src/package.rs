@@ -120,7 +120,11 @@ impl Package {
         let mut files: Vec<(String, String)> = Vec::new();
         for path in paths {
             let path = path.as_ref();
-            match crate::files::read_text(path) {
+            match crate::files::read_text_within(
+                path,
+                limits.max_policy_bytes,
+                crate::diag::codes::LIMIT_POLICY_SIZE,
+            ) {
                 Ok(text) => files.push((path.display().to_string(), text)),
                 Err(d) => diags.push(d),
             }

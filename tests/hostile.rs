@@ -149,7 +149,10 @@ fn chains_of_computed_values_are_refused_not_overflowed() {
 fn type_chain(n: usize, shape: &str) -> String {
     let mut src = String::from("package p\nschema r { v: t0 }\n");
     for i in 0..n {
-        src.push_str(&format!("type t{i} = {}\n", shape.replace('#', &format!("t{}", i + 1))));
+        src.push_str(&format!(
+            "type t{i} = {}\n",
+            shape.replace('#', &format!("t{}", i + 1))
+        ));
     }
     src.push_str(&format!("type t{n} = int\noutput o = r.v\n"));
     src
@@ -157,12 +160,20 @@ fn type_chain(n: usize, shape: &str) -> String {
 
 #[test]
 fn chains_of_named_types_are_refused_not_overflowed() {
-    for shape in ["list of #", "optional #", "{ x: # }", "list of { x: optional # }"] {
+    for shape in [
+        "list of #",
+        "optional #",
+        "{ x: # }",
+        "list of { x: optional # }",
+    ] {
         let c = codes(&type_chain(20_000, shape));
         assert!(has(&c, "pactum::limit::depth"), "{shape}: {c:?}");
         // Short chains are fine.
         let c = codes(&type_chain(20, shape));
-        assert!(!c.iter().any(|c| c.starts_with("pactum::limit")), "{shape}: {c:?}");
+        assert!(
+            !c.iter().any(|c| c.starts_with("pactum::limit")),
+            "{shape}: {c:?}"
+        );
     }
 }
 

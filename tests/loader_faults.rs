@@ -293,3 +293,38 @@ fn fmt_reports_a_missing_path_through_the_diagnostic_renderer() {
     assert!(err.contains("× cannot read"), "{err}");
     assert!(err.contains("help:"), "{err}");
 }
+
+/// A `.policy` file far over the size limit is refused from its size,
+/// before it is read: a sparse 4 GiB file costs no memory and no time.
+#[test]
+fn a_huge_policy_file_is_refused_before_it_is_read() {
+    let dir = package("huge");
+    let f = std::fs::File::create(dir.join("huge.policy")).unwrap();
+    f.set_len(4 << 30).unwrap();
+    let diags = load(&dir).map(|_| ()).expect_err("must not load");
+    let codes: Vec<&str> = diags.iter().map(|d| d.code_id()).collect();
+    assert_eq!(codes, ["pactum::limit::policy_size"], "{codes:?}");
+    assert!(diags
+        .iter()
+        .next()
+        .unwrap()
+        .message()
+        .contains("huge.policy"));
+    // Through the binary too, and with a raised limit still bounded.
+    let out = pactum(&["validate", dir.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("pactum::limit::policy_size"),
+        "{}",
+        stderr(&out)
+    );
+    // A small limit refuses the ordinary file too, by its size.
+    let small =
+        Package::from_dir_with_limits(&dir, Limits::default().with_max_policy_bytes(10)).check();
+    let n = small
+        .unwrap_err()
+        .iter()
+        .filter(|d| d.code_id() == "pactum::limit::policy_size")
+        .count();
+    assert_eq!(n, 2);
+}

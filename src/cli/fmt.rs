@@ -17,7 +17,11 @@ pub fn run(paths: &[PathBuf], check: bool) -> Exit {
     }
     let mut changed = 0;
     for file in &walk.files {
-        let text = match pactum::files::read_text(file) {
+        let text = match pactum::files::read_text_within(
+            file,
+            pactum::Limits::default().max_policy_bytes,
+            pactum::diag::codes::LIMIT_POLICY_SIZE,
+        ) {
             Ok(t) => t,
             Err(d) => {
                 render::diagnostics([&d], MessageFormat::Human, false);
