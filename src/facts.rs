@@ -1632,7 +1632,10 @@ fn parse_decimal_general(text: &str) -> Result<Decimal, DecimalError> {
                 return Err(DecimalError::Syntax);
             }
             let digits = digits.trim_start_matches('0');
-            let magnitude: i64 = if digits.len() > 10 {
+            // `e0`, `e-00`: no significant digit, a zero exponent.
+            let magnitude: i64 = if digits.is_empty() {
+                0
+            } else if digits.len() > 10 {
                 1_000_000_000_000
             } else {
                 digits.parse().unwrap_or(1_000_000_000_000)
@@ -2311,6 +2314,122 @@ mod tests {
             parse_decimal("-0.00").map(|d| d.to_string()),
             Ok("0.00".into())
         );
+    }
+
+    /// Exponent forms: each text's exact value (as `Decimal`'s text), or
+    /// the error it must give.
+    const EXPONENTS: &[(&str, Result<&str, DecimalError>)] = &[
+        ("1e0", Ok("1")),
+        ("1E0", Ok("1")),
+        ("1e+0", Ok("1")),
+        ("1E+0", Ok("1")),
+        ("1e-0", Ok("1")),
+        ("1e00", Ok("1")),
+        ("1e-000", Ok("1")),
+        ("0e0", Ok("0")),
+        ("-0e0", Ok("0")),
+        ("1.5e0", Ok("1.5")),
+        ("1.50e0", Ok("1.50")),
+        ("-1.5E+0", Ok("-1.5")),
+        ("2.5e1", Ok("25")),
+        ("2.5e+1", Ok("25")),
+        ("25e-1", Ok("2.5")),
+        ("1e3", Ok("1000")),
+        ("1E3", Ok("1000")),
+        ("-1e3", Ok("-1000")),
+        ("1e-3", Ok("0.001")),
+        ("1.25e-2", Ok("0.0125")),
+        ("0.0e5", Ok("0")),
+        ("0.00e-1", Ok("0.000")),
+        ("123.456e3", Ok("123456")),
+        ("1e28", Ok("10000000000000000000000000000")),
+        ("1e-28", Ok("0.0000000000000000000000000001")),
+        ("1e29", Err(DecimalError::TooLarge)),
+        ("1e-29", Err(DecimalError::Inexact)),
+        ("1e9999999999", Err(DecimalError::TooLarge)),
+        ("1e-9999999999", Err(DecimalError::Inexact)),
+        ("1e", Err(DecimalError::Syntax)),
+        ("1e+", Err(DecimalError::Syntax)),
+        ("1e1.5", Err(DecimalError::Syntax)),
+        ("1ee1", Err(DecimalError::Syntax)),
+        ("e0", Err(DecimalError::Syntax)),
+    ];
+
+    #[test]
+    fn exponents_are_read_exactly() {
+        for (text, want) in EXPONENTS {
+            let got = parse_decimal(text).map(|d| d.to_string());
+            let want = want.as_ref().map(|s| s.to_string());
+            match (&got, &want) {
+                (Ok(g), Ok(w)) => assert_eq!(g, w, "{text}"),
+                (Err(g), Err(w)) => assert_eq!(g, *w, "{text}"),
+                _ => panic!("{text}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    /// Every reader of decimals (the fast JSON path, serde_json, YAML plain
+    /// scalars, JSON and YAML strings) gives the same value or a coded error
+    /// for the same text.
+    #[test]
+    fn every_decimal_reader_agrees_on_exponents() {
+        let s = schema();
+        for (text, want) in EXPONENTS {
+            // The JSON number grammar allows what serde_json reads; other
+            // texts are only tried as strings and YAML.
+            let json_number = !text.starts_with('e')
+                && !text.ends_with(['e', '+'])
+                && !text.contains("ee")
+                && !text.contains("e1.");
+            let mut docs = vec![
+                (format!("order: {{amount: {text}, count: 1, currency: EUR}}\n"), Format::Yaml),
+                (format!("order: {{amount: \"{text}\", count: 1, currency: EUR}}\n"), Format::Yaml),
+                (format!("{{\"order\": {{\"amount\": \"{text}\", \"count\": 1, \"currency\": \"EUR\"}}}}"), Format::Json),
+            ];
+            if json_number {
+                docs.push((format!("{{\"order\": {{\"amount\": {text}, \"count\": 1, \"currency\": \"EUR\"}}}}"), Format::Json));
+            }
+            for (doc, format) in docs {
+                let f = file(&doc);
+                let range = 0..doc.len();
+                let mut readers = vec![
+                    ("load", load(&s, &f, range.clone(), format)),
+                    (
+                        "serde",
+                        load_serde(&s, &f, range.clone(), format, &Limits::default()),
+                    ),
+                ];
+                if format == Format::Json {
+                    let fast = fast::read(&doc, &s, 64).ok_or_else(|| {
+                        Diagnostic::new(codes::FACTS_SYNTAX, "fast path stepped aside")
+                    });
+                    if want.is_ok() {
+                        readers.push(("fast", fast));
+                    } else {
+                        assert!(fast.is_err(), "the fast path read {doc}");
+                    }
+                }
+                for (reader, got) in readers {
+                    match (want, got) {
+                        (Ok(w), Ok(v)) => {
+                            assert_eq!(dec(&order(&v)[0]).to_string(), *w, "{reader}: {doc}")
+                        }
+                        (Err(DecimalError::Syntax), Err(d)) => assert!(
+                            d.code_id() == codes::FACTS_WRONG_TYPE.id
+                                || d.code_id() == codes::FACTS_SYNTAX.id,
+                            "{reader}: {doc}: {}",
+                            d.code_id()
+                        ),
+                        (Err(_), Err(d)) => assert_eq!(
+                            d.code_id(),
+                            codes::FACTS_INEXACT_NUMBER.id,
+                            "{reader}: {doc}"
+                        ),
+                        (w, g) => panic!("{reader}: {doc}: want {w:?}, got {g:?}"),
+                    }
+                }
+            }
+        }
     }
 
     #[test]
