@@ -158,9 +158,13 @@ impl Policy {
     pub fn facts_documents(&self, name: &str, text: &str) -> Vec<Result<Facts, crate::Diagnostic>> {
         let format = crate::facts::Format::detect(name, text);
         let file = std::sync::Arc::new(crate::source::SourceFile::new(name, text));
+        // Newlines before `counted.0`, for errors' lines (see
+        // `Diagnostic::windowed`).
+        let mut counted = (0usize, 0usize);
         crate::facts::split(text, format)
             .into_iter()
             .map(|range| {
+                let start = range.start;
                 crate::facts::load_with_limits(
                     &self.program().schema,
                     &file,
@@ -169,6 +173,16 @@ impl Policy {
                     &self.program().limits,
                 )
                 .map(|v| Facts::from_value(v, self.program().schema.clone()))
+                .map_err(|d| {
+                    if counted.0 <= start {
+                        let skipped = text.as_bytes().get(counted.0..start).unwrap_or_default();
+                        counted = (
+                            start,
+                            counted.1 + memchr::memchr_iter(b'\n', skipped).count(),
+                        );
+                    }
+                    d.windowed(counted)
+                })
             })
             .collect()
     }

@@ -1,6 +1,6 @@
 //! `pactum evaluate`: decide every request of a facts file.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 
 use pactum::batch::Batch;
@@ -55,13 +55,14 @@ pub fn run(
         }
     };
     let stdin = std::io::stdin();
-    let (name, input): (String, Box<dyn BufRead>) = if facts == "-" {
+    let (name, input): (String, Box<dyn Read>) = if facts == "-" {
         ("<stdin>".to_string(), Box::new(stdin.lock()))
     } else {
         match std::fs::File::open(facts) {
             Ok(f) => (
                 facts.to_string(),
-                Box::new(std::io::BufReader::with_capacity(256 * 1024, f)),
+                // Read in large pieces by the batch reader itself.
+                Box::new(f),
             ),
             Err(_) => {
                 render::facts_unreadable(&policy, facts, messages);
@@ -119,17 +120,24 @@ pub fn run(
             Rendered::Failed(record, diagnostics)
         }
     };
-    let result = Batch::new(&policy, name.as_str())
-        .jobs(jobs)
-        .run(input, render_one, |rendered| match rendered {
-            Rendered::Line(line) => out.write_all(&line),
-            Rendered::Failed(record, diagnostics) => {
+    let result = Batch::new(&policy, name.as_str()).jobs(jobs).run_streaming(
+        input,
+        render_one,
+        |rendered| match rendered {
+            Some(Rendered::Line(line)) => out.write_all(&line),
+            Some(Rendered::Failed(record, diagnostics)) => {
                 exit = Exit::Failure;
                 out.flush()?;
                 render::diagnostics(&diagnostics, messages, false);
-                writeln!(out, "{record}")
+                writeln!(out, "{record}")?;
+                // Out at once, like its diagnostics: a reader waiting on
+                // this record (or an input that never ends) sees it now.
+                out.flush()
             }
-        });
+            // The input has nothing more yet: answer what was asked.
+            None => out.flush(),
+        },
+    );
     let flushed = out.flush();
     match result.and(flushed) {
         Ok(_) => exit,
