@@ -715,7 +715,7 @@ impl<'p> Batch<'p> {
     /// document before it) or the first error of `sink`.
     pub fn run<R, T, M, S>(&self, input: R, map: M, mut sink: S) -> io::Result<usize>
     where
-        R: Read,
+        R: Read + Send,
         T: Send,
         M: Fn(usize, Outcome) -> T + Sync,
         S: FnMut(T) -> io::Result<()>,
@@ -733,7 +733,7 @@ impl<'p> Batch<'p> {
     /// next one arrives.
     pub fn run_streaming<R, T, M, S>(&self, input: R, map: M, mut sink: S) -> io::Result<usize>
     where
-        R: Read,
+        R: Read + Send,
         T: Send,
         M: Fn(usize, Outcome) -> T + Sync,
         S: FnMut(Option<T>) -> io::Result<()>,
@@ -753,7 +753,7 @@ impl<'p> Batch<'p> {
                 }
             }
             if count == 0 {
-                sink(Some(self.empty(&chunks, &map)))?;
+                sink(Some(self.empty_in(chunks.format(), &map)))?;
                 count = 1;
             }
             return Ok(count);
@@ -764,73 +764,110 @@ impl<'p> Batch<'p> {
             .build()
             .map_err(io::Error::other)?;
         let window = self.jobs * 4;
-        let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<T>)>();
+        // The input is read on a thread of its own, so that the calling
+        // thread writes each result as soon as it is decided, even while a
+        // read waits for a stream; `tokens` bounds the chunks in flight.
+        let (events, inbox) = std::sync::mpsc::channel::<Event<T>>();
+        let (give, take) = std::sync::mpsc::sync_channel::<()>(window);
+        for _ in 0..window {
+            let _ = give.send(());
+        }
         let map = &map;
-        pool.in_place_scope(|scope| {
-            let mut result = Ok(());
-            let (mut sent, mut written) = (0usize, 0usize);
-            let mut ready: BTreeMap<usize, Vec<T>> = BTreeMap::new();
-            let mut reading = true;
-            // The input is waiting: write everything before reading on.
-            let mut paused = false;
-            loop {
-                while reading && !paused && result.is_ok() && sent - written < window {
+        let mut format = None;
+        let result = std::thread::scope(|threads| {
+            let reader_events = events.clone();
+            threads.spawn(move || {
+                let mut seq = 0usize;
+                while take.recv().is_ok() {
                     match chunks.next() {
                         Some(Ok(chunk)) => {
-                            count += chunk.docs();
-                            let tx = tx.clone();
-                            let seq = sent;
-                            scope.spawn(move |_| {
-                                let out = self.decide(&chunk, map);
-                                let _ = tx.send((seq, out));
-                            });
-                            sent += 1;
-                            paused = chunks.waiting();
-                        }
-                        Some(Err(e)) => {
-                            result = Err(e);
-                            reading = false;
-                        }
-                        None => reading = false,
-                    }
-                }
-                if written == sent {
-                    if paused && reading && result.is_ok() {
-                        paused = false;
-                        if let Err(e) = sink(None) {
-                            result = Err(e);
-                            reading = false;
-                        }
-                        continue;
-                    }
-                    break;
-                }
-                let Ok((seq, out)) = rx.recv() else { break };
-                ready.insert(seq, out);
-                while let Some(out) = ready.remove(&written) {
-                    written += 1;
-                    for t in out {
-                        if result.is_ok() {
-                            if let Err(e) = sink(Some(t)) {
-                                result = Err(e);
-                                reading = false;
+                            if reader_events.send(Event::Chunk(seq, chunk)).is_err() {
+                                return;
+                            }
+                            seq += 1;
+                            if chunks.waiting() && reader_events.send(Event::Waiting(seq)).is_err()
+                            {
+                                return;
                             }
                         }
+                        Some(Err(e)) => {
+                            let _ = reader_events.send(Event::End(Err(e), chunks.format()));
+                            return;
+                        }
+                        None => break,
                     }
                 }
-            }
-            if result.is_ok() && count == 0 {
-                count = 1;
-                result = sink(Some(self.empty(&chunks, map)));
-            }
-            result
-        })?;
+                let _ = reader_events.send(Event::End(Ok(()), chunks.format()));
+            });
+            pool.in_place_scope(|scope| {
+                let mut result = Ok(());
+                let (mut sent, mut written) = (0usize, 0usize);
+                let mut ready: BTreeMap<usize, Vec<T>> = BTreeMap::new();
+                let mut read_all = false;
+                // Flush once every chunk before this one is written.
+                let mut flush_at: Option<usize> = None;
+                let mut give = Some(give);
+                while !(read_all && written == sent) {
+                    let Ok(event) = inbox.recv() else { break };
+                    match event {
+                        Event::Chunk(seq, chunk) => {
+                            count += chunk.docs();
+                            let events = events.clone();
+                            scope.spawn(move |_| {
+                                let out = self.decide(&chunk, map);
+                                let _ = events.send(Event::Done(seq, out));
+                            });
+                            sent += 1;
+                        }
+                        Event::Waiting(seq) => flush_at = Some(seq),
+                        Event::Done(seq, out) => {
+                            ready.insert(seq, out);
+                            while let Some(out) = ready.remove(&written) {
+                                written += 1;
+                                for t in out {
+                                    if result.is_ok() {
+                                        result = sink(Some(t));
+                                    }
+                                }
+                                if result.is_ok() {
+                                    if let Some(g) = &give {
+                                        let _ = g.try_send(());
+                                    }
+                                } else {
+                                    // Stop the reader at its next chunk.
+                                    give = None;
+                                }
+                            }
+                        }
+                        Event::End(end, f) => {
+                            read_all = true;
+                            format = f;
+                            if result.is_ok() {
+                                result = end;
+                            }
+                            give = None;
+                        }
+                    }
+                    if flush_at.is_some_and(|at| written >= at) && result.is_ok() {
+                        flush_at = None;
+                        result = sink(None);
+                    }
+                }
+                drop(give);
+                result
+            })
+        });
+        result?;
+        if count == 0 {
+            count = 1;
+            sink(Some(self.empty_in(format, map)))?;
+        }
         Ok(count)
     }
 
     /// The one result of an input without any document.
-    fn empty<R: Read, T, M: Fn(usize, Outcome) -> T>(&self, chunks: &Chunks<R>, map: &M) -> T {
-        let format = chunks.format().unwrap_or(Format::Yaml);
+    fn empty_in<T, M: Fn(usize, Outcome) -> T>(&self, format: Option<Format>, map: &M) -> T {
+        let format = format.unwrap_or(Format::Yaml);
         let outcome = self
             .policy
             .evaluate_split(
@@ -879,6 +916,18 @@ impl<'p> Batch<'p> {
             .map(|(i, o)| map(chunk.first_doc + i, o))
             .collect()
     }
+}
+
+/// What the calling thread of a parallel batch hears of.
+enum Event<T> {
+    /// A chunk read (its sequence number).
+    Chunk(usize, Chunk),
+    /// The reader waits for the input after this many chunks.
+    Waiting(usize),
+    /// A chunk decided.
+    Done(usize, Vec<T>),
+    /// The input is read (or failed), and its format.
+    End(io::Result<()>, Option<Format>),
 }
 
 /// The number of cores, or 1 when it cannot be known.

@@ -2913,6 +2913,80 @@ mod tests {
         assert_eq!(d.code_id(), codes::FACTS_WRONG_TYPE.id);
     }
 
+    /// Input that a lenient reader would take silently (the last of two
+    /// keys, a float's special values, a binary tag): each is refused with
+    /// a code, by the fast JSON path and by serde alike.
+    #[test]
+    fn duplicates_and_special_values_are_refused_by_every_reader() {
+        let s = schema();
+        let json = [
+            (
+                r#"{"order": {"amount": 1, "count": 1, "currency": "EUR", "count": 2}}"#,
+                codes::FACTS_SYNTAX,
+            ),
+            (
+                r#"{"order": {"amount": 1, "count": 1, "currency": "EUR", "note": null, "note": "x"}}"#,
+                codes::FACTS_SYNTAX,
+            ),
+            (
+                r#"{"order": {"amount": 1, "count": 1, "currency": "EUR", "c\u006funt": 2}}"#,
+                codes::FACTS_SYNTAX,
+            ),
+            (
+                r#"{"order": {"amount": 1, "count": 1, "currency": "EUR"}, "order": {"amount": 2, "count": 1, "currency": "EUR"}}"#,
+                codes::FACTS_SYNTAX,
+            ),
+            (
+                r#"{"order": {"amount": NaN, "count": 1, "currency": "EUR"}}"#,
+                codes::FACTS_SYNTAX,
+            ),
+            (
+                r#"{"order": {"amount": Infinity, "count": 1, "currency": "EUR"}}"#,
+                codes::FACTS_SYNTAX,
+            ),
+            (
+                r#"{"order": {"amount": "NaN", "count": 1, "currency": "EUR"}}"#,
+                codes::FACTS_WRONG_TYPE,
+            ),
+            (
+                r#"{"order": {"amount": "-Infinity", "count": 1, "currency": "EUR"}}"#,
+                codes::FACTS_WRONG_TYPE,
+            ),
+        ];
+        for (doc, code) in json {
+            assert!(
+                fast::read(doc, &s, 64).is_none(),
+                "the fast path read {doc}"
+            );
+            for format in [Format::Json, Format::JsonLines] {
+                let d = err(doc, format);
+                assert_eq!(d.code_id(), code.id, "{format:?} {doc}: {}", d.message());
+            }
+            // YAML reads `NaN` as a plain word: a wrong type there.
+            let d = err(doc, Format::Yaml);
+            assert!(
+                [codes::FACTS_SYNTAX.id, codes::FACTS_WRONG_TYPE.id].contains(&d.code_id()),
+                "{doc}: {}",
+                d.code_id()
+            );
+        }
+        let yaml = [
+            ("order: {amount: 1, count: 1, currency: EUR, count: 2}", codes::FACTS_SYNTAX),
+            ("order: {amount: 1, count: 1, currency: EUR}\norder: {amount: 2, count: 1, currency: EUR}", codes::FACTS_SYNTAX),
+            ("order: {amount: .inf, count: 1, currency: EUR}", codes::FACTS_WRONG_TYPE),
+            ("order: {amount: -.Inf, count: 1, currency: EUR}", codes::FACTS_WRONG_TYPE),
+            ("order: {amount: .nan, count: 1, currency: EUR}", codes::FACTS_WRONG_TYPE),
+            ("order: {amount: !!binary MTI=, count: 1, currency: EUR}", codes::FACTS_WRONG_TYPE),
+            ("order: {amount: 1, count: 1, currency: EUR, 1: 2}", codes::FACTS_UNKNOWN_FIELD),
+            ("order: {amount: 1, count: 1, currency: EUR, [a]: 2}", codes::FACTS_WRONG_TYPE),
+            ("order: {amount: 1, count: 1, currency: EUR, null: 2}", codes::FACTS_UNKNOWN_FIELD),
+        ];
+        for (doc, code) in yaml {
+            let d = err(doc, Format::Yaml);
+            assert_eq!(d.code_id(), code.id, "{doc}: {}", d.message());
+        }
+    }
+
     #[test]
     fn detect_formats() {
         assert_eq!(Format::detect("a.YAML", "{}\n{}"), Format::Yaml);

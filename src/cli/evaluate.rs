@@ -55,8 +55,9 @@ pub fn run(
         }
     };
     let stdin = std::io::stdin();
-    let (name, input): (String, Box<dyn Read>) = if facts == "-" {
-        ("<stdin>".to_string(), Box::new(stdin.lock()))
+    let (name, input): (String, Box<dyn Read + Send>) = if facts == "-" {
+        // Unlocked, so that it can be read on a thread of its own.
+        ("<stdin>".to_string(), Box::new(stdin))
     } else {
         match std::fs::File::open(facts) {
             Ok(f) => (
