@@ -39,9 +39,9 @@ use std::io::{self, Read};
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::diag::Diagnostics;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::facts::{self, Format};
-use crate::package::{Outcome, Policy};
+use crate::package::{Facts, Outcome, Policy};
 use crate::source::{Origin, SourceFile};
 use crate::value::Value;
 
@@ -107,6 +107,47 @@ impl Chunk {
     /// which was skipped rather than read.
     pub fn is_oversized(&self) -> bool {
         self.oversized
+    }
+
+    /// Reads every document of the chunk against `policy`'s schema,
+    /// without evaluating: one result a document, in order, as
+    /// [`Policy::facts_documents`] gives them for a whole text (`name`
+    /// names the input in diagnostics, whose lines and columns are those of
+    /// the whole input).
+    pub fn facts(&self, policy: &Policy, name: &str) -> Vec<Result<Facts, Diagnostic>> {
+        if self.oversized {
+            return vec![Err(self.too_large(policy, name))];
+        }
+        let file = Arc::new(SourceFile::piece(name, self.text.as_str(), self.origin()));
+        let mut counted = (0usize, 0usize);
+        self.ranges
+            .iter()
+            .map(|range| {
+                let start = range.start;
+                policy
+                    .read_facts(&file, range.clone(), self.format)
+                    .map_err(|d| {
+                        if counted.0 <= start {
+                            let skipped = self
+                                .text
+                                .as_bytes()
+                                .get(counted.0..start)
+                                .unwrap_or_default();
+                            counted = (
+                                start,
+                                counted.1 + memchr::memchr_iter(b'\n', skipped).count(),
+                            );
+                        }
+                        d.windowed(counted)
+                    })
+            })
+            .collect()
+    }
+
+    /// The diagnostic of an oversized chunk's document.
+    fn too_large(&self, policy: &Policy, name: &str) -> Diagnostic {
+        let file = Arc::new(SourceFile::piece(name, self.text.as_str(), self.origin()));
+        facts::too_large(file, 0, None, policy.limits().max_facts_bytes)
     }
 
     fn origin(&self) -> Origin {
@@ -201,6 +242,8 @@ pub struct Chunks<R> {
     oversized: Option<Oversized>,
     skipping: Option<(Skip, bool)>,
     failed: bool,
+    /// Whether the input is read to its end.
+    done: bool,
 }
 
 impl<R: Read> Chunks<R> {
@@ -230,6 +273,7 @@ impl<R: Read> Chunks<R> {
             oversized: None,
             skipping: None,
             failed: false,
+            done: false,
         }
     }
 
@@ -595,14 +639,33 @@ impl<R: Read> Iterator for Chunks<R> {
     type Item = io::Result<Chunk>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
+        if self.failed || self.done {
             return None;
         }
         loop {
             match self.read_chunk() {
                 Ok(Some(c)) if c.docs() == 0 => continue,
                 Ok(Some(c)) => return Some(Ok(c)),
-                Ok(None) => return None,
+                Ok(None) => {
+                    self.done = true;
+                    if self.doc > 0 {
+                        return None;
+                    }
+                    // No document at all: one empty document, refused when
+                    // it is read (`pactum::facts::empty`), so that every
+                    // input gives at least one result.
+                    let format = self.format.unwrap_or(Format::Yaml);
+                    self.doc = 1;
+                    return Some(Ok(Chunk {
+                        text: String::new(),
+                        first_line: 0,
+                        first_byte: 0,
+                        first_doc: 0,
+                        format,
+                        ranges: facts::split("", format),
+                        oversized: false,
+                    }));
+                }
                 Err(e) => {
                     self.failed = true;
                     return Some(Err(e));
@@ -752,10 +815,6 @@ impl<'p> Batch<'p> {
                     sink(None)?;
                 }
             }
-            if count == 0 {
-                sink(Some(self.empty_in(chunks.format(), &map)))?;
-                count = 1;
-            }
             return Ok(count);
         }
         let pool = rayon::ThreadPoolBuilder::new()
@@ -773,7 +832,6 @@ impl<'p> Batch<'p> {
             let _ = give.send(());
         }
         let map = &map;
-        let mut format = None;
         let result = std::thread::scope(|threads| {
             let reader_events = events.clone();
             threads.spawn(move || {
@@ -791,13 +849,13 @@ impl<'p> Batch<'p> {
                             }
                         }
                         Some(Err(e)) => {
-                            let _ = reader_events.send(Event::End(Err(e), chunks.format()));
+                            let _ = reader_events.send(Event::End(Err(e)));
                             return;
                         }
                         None => break,
                     }
                 }
-                let _ = reader_events.send(Event::End(Ok(()), chunks.format()));
+                let _ = reader_events.send(Event::End(Ok(())));
             });
             pool.in_place_scope(|scope| {
                 let mut result = Ok(());
@@ -839,9 +897,8 @@ impl<'p> Batch<'p> {
                                 }
                             }
                         }
-                        Event::End(end, f) => {
+                        Event::End(end) => {
                             read_all = true;
-                            format = f;
                             if result.is_ok() {
                                 result = end;
                             }
@@ -858,45 +915,14 @@ impl<'p> Batch<'p> {
             })
         });
         result?;
-        if count == 0 {
-            count = 1;
-            sink(Some(self.empty_in(format, map)))?;
-        }
         Ok(count)
-    }
-
-    /// The one result of an input without any document.
-    fn empty_in<T, M: Fn(usize, Outcome) -> T>(&self, format: Option<Format>, map: &M) -> T {
-        let format = format.unwrap_or(Format::Yaml);
-        let outcome = self
-            .policy
-            .evaluate_split(
-                &self.name,
-                "",
-                format,
-                facts::split("", format),
-                Origin::default(),
-            )
-            .into_iter()
-            .next()
-            .unwrap_or_else(|| Outcome::Failed {
-                id: Value::Absent,
-                diagnostics: Diagnostics::default(),
-            });
-        map(0, outcome)
     }
 
     /// Decides one chunk: one `T` a document, in order.
     fn decide<T, M: Fn(usize, Outcome) -> T>(&self, chunk: &Chunk, map: &M) -> Vec<T> {
         let outcomes = if chunk.oversized {
-            let limits = self.policy.limits();
-            let file = Arc::new(SourceFile::piece(
-                self.name.as_str(),
-                chunk.text.as_str(),
-                chunk.origin(),
-            ));
             let mut diagnostics = Diagnostics::default();
-            diagnostics.push(facts::too_large(file, 0, None, limits.max_facts_bytes));
+            diagnostics.push(chunk.too_large(self.policy, &self.name));
             vec![Outcome::Failed {
                 id: Value::Absent,
                 diagnostics,
@@ -926,8 +952,8 @@ enum Event<T> {
     Waiting(usize),
     /// A chunk decided.
     Done(usize, Vec<T>),
-    /// The input is read (or failed), and its format.
-    End(io::Result<()>, Option<Format>),
+    /// The input is read (or failed).
+    End(io::Result<()>),
 }
 
 /// The number of cores, or 1 when it cannot be known.

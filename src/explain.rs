@@ -165,15 +165,7 @@ impl Policy {
             .into_iter()
             .map(|range| {
                 let start = range.start;
-                crate::facts::load_with_limits(
-                    &self.program().schema,
-                    &file,
-                    range,
-                    format,
-                    &self.program().limits,
-                )
-                .map(|v| Facts::from_value(v, self.program().schema.clone()))
-                .map_err(|d| {
+                self.read_facts(&file, range, format).map_err(|d| {
                     if counted.0 <= start {
                         let skipped = text.as_bytes().get(counted.0..start).unwrap_or_default();
                         counted = (
@@ -185,6 +177,25 @@ impl Policy {
                 })
             })
             .collect()
+    }
+
+    /// Reads the document at `range` of `file` against the schema.
+    // One `Diagnostic` a document, as the facts loader gives.
+    #[allow(clippy::result_large_err)]
+    pub(crate) fn read_facts(
+        &self,
+        file: &std::sync::Arc<crate::source::SourceFile>,
+        range: std::ops::Range<usize>,
+        format: crate::facts::Format,
+    ) -> Result<Facts, crate::Diagnostic> {
+        crate::facts::load_with_limits(
+            &self.program().schema,
+            file,
+            range,
+            format,
+            &self.program().limits,
+        )
+        .map(|v| Facts::from_value(v, self.program().schema.clone()))
     }
 
     /// An empty coverage record for this policy.

@@ -933,6 +933,34 @@ fn every_reader(name: &str, text: &str) -> Vec<String> {
     assert_eq!(lines.len(), whole.len(), "binary: {text:?}: {lines:?}");
     let failed = whole.iter().any(|r| r.contains("pactum::"));
     assert_eq!(code, i32::from(failed), "{text:?}");
+    // `evaluate --explain`: one decision or one NOT DECIDED a document.
+    let (lines, code) = evaluate_cli(name, text.as_bytes(), &["--explain"]);
+    let records = lines
+        .iter()
+        .filter(|l| l.starts_with("{\"id\"") || l.contains("NOT DECIDED"))
+        .count();
+    assert_eq!(records, whole.len(), "explain: {text:?}: {lines:?}");
+    assert_eq!(code, i32::from(failed), "explain: {text:?}");
+    // `diff` counts the same documents.
+    let dir = std::env::temp_dir().join(format!("pactum-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .args(["diff", "--policy", PACK, "--policy", PACK, "--facts"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let failures = whole.iter().filter(|r| r.contains("pactum::")).count();
+    assert!(
+        stdout.contains(&format!(
+            "0 of {} requests changed, {failures} not decided",
+            whole.len()
+        )),
+        "diff: {text:?}: {stdout}"
+    );
     whole
 }
 

@@ -212,8 +212,7 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat) -> Exit {
                 }
                 (None, Some(f)) => {
                     let base = file.parent().unwrap_or(Path::new("."));
-                    std::fs::read_to_string(base.join(f))
-                        .map_err(|e| format!("cannot read {f}: {e}"))
+                    read_bounded(&base.join(f)).map_err(|e| format!("cannot read {f}: {e}"))
                 }
                 _ => Err("give either `facts` or `facts_file`".to_string()),
             };
@@ -280,4 +279,27 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat) -> Exit {
     } else {
         Exit::Success
     }
+}
+
+/// A facts file of one document, read to at most the facts size limit:
+/// a larger one is refused without reading the rest.
+fn read_bounded(path: &Path) -> Result<String, String> {
+    use std::io::Read as _;
+    let max = super::limits().max_facts_bytes;
+    let file = std::fs::File::open(path).map_err(|e| e.to_string())?;
+    let mut bytes = Vec::new();
+    file.take(u64::try_from(max).unwrap_or(u64::MAX).saturating_add(1))
+        .read_to_end(&mut bytes)
+        .map_err(|e| e.to_string())?;
+    if bytes.len() > max {
+        return Err(format!(
+            "pactum::limit::facts_size: the file is larger than {max} bytes, the limit"
+        ));
+    }
+    String::from_utf8(bytes).map_err(|e| {
+        format!(
+            "it is not UTF-8 text (byte {})",
+            e.utf8_error().valid_up_to()
+        )
+    })
 }
