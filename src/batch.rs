@@ -1033,11 +1033,13 @@ mod tests {
             Outcome::Decided(d) => format!("{} {:?}", d.id(), d.verdict()),
             Outcome::Failed { id, diagnostics } => {
                 let d = diagnostics.iter().next().unwrap();
+                // Lines, columns and byte offsets of the whole input.
                 format!(
-                    "{id} {} {:?} {:?}",
+                    "{id} {} {:?} {:?} {}",
                     d.code_id(),
                     d.line_col(),
-                    d.underlined()
+                    d.underlined(),
+                    d.to_json()["byte_start"]
                 )
             }
         }

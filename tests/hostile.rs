@@ -1004,3 +1004,35 @@ fn every_document_is_counted_empty_ones_too() {
         assert_eq!(first_code(&e), "pactum::facts::empty", "{text:?}");
     }
 }
+
+#[test]
+fn diagnostics_show_only_an_excerpt_of_a_huge_value() {
+    let policy = Package::from_sources([(
+        "t.policy",
+        "package t\nschema s { text: string, n: int }\noutput d = date(s.text)\noutput m = s.n",
+    )])
+    .check()
+    .unwrap();
+    let big = "x".repeat(1 << 20);
+    // A fault while deciding that shows the value.
+    let e = policy
+        .evaluate_str(&format!("s: {{ text: \"{big}\", n: 1 }}"))
+        .unwrap_err();
+    let d = e.iter().next().unwrap();
+    assert_eq!(d.code_id(), "pactum::eval::invalid_value");
+    assert!(d.message().len() < 1000, "{}", d.message().len());
+    assert!(d.to_json().to_string().len() < 4000);
+    // A facts error after a huge value, on one line: a window of the text,
+    // at the right column of the whole line.
+    let doc = format!("{{\"s\": {{\"text\": \"{big}\", \"n\": \"{big}\"}}}}");
+    let e = policy.evaluate_str(&doc).unwrap_err();
+    let d = e.iter().next().unwrap();
+    assert_eq!(d.code_id(), "pactum::facts::wrong_type");
+    let at = doc.rfind("\"x").unwrap();
+    assert_eq!(d.line_col(), Some((1, at + 1)));
+    assert!(d.message().len() < 1000, "{}", d.message().len());
+    let json = d.to_json();
+    assert_eq!(json["byte_start"].as_u64(), Some(at as u64));
+    assert!(json.to_string().len() < 4000);
+    assert!(d.underlined().is_some_and(|u| u.len() <= 512));
+}
