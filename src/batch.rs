@@ -28,7 +28,10 @@
 //! line left and its last read was short (it had nothing more to give at
 //! that moment, as a pipe written line by line), the complete documents
 //! read so far are decided and the sink is told to flush (see
-//! [`Batch::run_streaming`]) before waiting for more.
+//! [`Batch::run_streaming`]) before waiting for more. A JSON line is
+//! complete with its line break; a YAML document when the `---` line of the
+//! next one arrives, or the input ends. With more than one job, the input
+//! is read on a thread of its own.
 //!
 //! When the format comes from sniffing (standard input, or a name without a
 //! known extension), it is decided on the first non-blank line, as
