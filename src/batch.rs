@@ -746,6 +746,7 @@ pub struct Batch<'p> {
     name: String,
     jobs: usize,
     chunk_bytes: usize,
+    stream: bool,
 }
 
 impl<'p> Batch<'p> {
@@ -758,6 +759,7 @@ impl<'p> Batch<'p> {
             name: name.into(),
             jobs: default_jobs(),
             chunk_bytes: DEFAULT_CHUNK_BYTES,
+            stream: false,
         }
     }
 
@@ -765,6 +767,17 @@ impl<'p> Batch<'p> {
     /// the calling thread).
     pub fn jobs(mut self, jobs: usize) -> Self {
         self.jobs = jobs.max(1);
+        self
+    }
+
+    /// Whether the input is a stream that may pause (a pipe, a terminal):
+    /// with more than one job it is then read on a thread of its own, so
+    /// that every result is written as soon as it is decided, even while a
+    /// read waits. Off by default: files are read between writes, on the
+    /// calling thread, which costs less. Either way a waiting input has
+    /// every document read so far decided and sunk first.
+    pub fn stream(mut self, stream: bool) -> Self {
+        self.stream = stream;
         self
     }
 
@@ -826,6 +839,63 @@ impl<'p> Batch<'p> {
             .build()
             .map_err(io::Error::other)?;
         let window = self.jobs * 4;
+        if !self.stream {
+            // Read on the calling thread, between writes: for files, whose
+            // reads never wait (a short read is only the last one).
+            let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<T>)>();
+            let map = &map;
+            pool.in_place_scope(|scope| {
+                let mut result = Ok(());
+                let (mut sent, mut written) = (0usize, 0usize);
+                let mut ready: BTreeMap<usize, Vec<T>> = BTreeMap::new();
+                let mut reading = true;
+                // The input is waiting: write everything before reading on.
+                let mut paused = false;
+                loop {
+                    while reading && !paused && result.is_ok() && sent - written < window {
+                        match chunks.next() {
+                            Some(Ok(chunk)) => {
+                                count += chunk.docs();
+                                let tx = tx.clone();
+                                let seq = sent;
+                                scope.spawn(move |_| {
+                                    let out = self.decide(&chunk, map);
+                                    let _ = tx.send((seq, out));
+                                });
+                                sent += 1;
+                                paused = chunks.waiting();
+                            }
+                            Some(Err(e)) => {
+                                result = Err(e);
+                                reading = false;
+                            }
+                            None => reading = false,
+                        }
+                    }
+                    if written == sent {
+                        if paused && reading && result.is_ok() {
+                            paused = false;
+                            result = sink(None);
+                            continue;
+                        }
+                        break;
+                    }
+                    let Ok((seq, out)) = rx.recv() else { break };
+                    ready.insert(seq, out);
+                    while let Some(out) = ready.remove(&written) {
+                        written += 1;
+                        for t in out {
+                            if result.is_ok() {
+                                result = sink(Some(t));
+                            }
+                        }
+                        reading &= result.is_ok();
+                    }
+                }
+                result
+            })?;
+            return Ok(count);
+        }
         // The input is read on a thread of its own, so that the calling
         // thread writes each result as soon as it is decided, even while a
         // read waits for a stream; `tokens` bounds the chunks in flight.
@@ -1082,11 +1152,12 @@ mod tests {
                 .map(summary)
                 .collect();
             assert_eq!(whole.len(), 40);
-            for jobs in [1, 2] {
+            for (jobs, stream) in [(1, false), (2, false), (2, true)] {
                 for bytes in [1, 100, 1 << 20] {
                     let mut got = Vec::new();
                     Batch::new(&policy, name)
                         .jobs(jobs)
+                        .stream(stream)
                         .chunk_bytes(bytes)
                         .run(
                             text.as_bytes(),

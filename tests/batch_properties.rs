@@ -152,13 +152,14 @@ impl Read for Pieces<'_> {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+    #![proptest_config(ProptestConfig { cases: 96, ..ProptestConfig::default() })]
 
     #[test]
     fn records_match_documents_one_for_one(
         items in prop::collection::vec(item(), 0..14),
         yaml in any::<bool>(),
         jobs in 1usize..3,
+        stream in any::<bool>(),
         chunk in 1usize..3000,
         sizes in prop::collection::vec(1usize..5000, 1..5),
     ) {
@@ -168,6 +169,7 @@ proptest! {
         let mut got = Vec::new();
         let count = Batch::new(&policy, name)
             .jobs(jobs)
+            .stream(stream)
             .chunk_bytes(chunk)
             .run(
                 Pieces { text: text.as_bytes(), sizes, turn: 0 },

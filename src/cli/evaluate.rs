@@ -55,16 +55,18 @@ pub fn run(
         }
     };
     let stdin = std::io::stdin();
-    let (name, input): (String, Box<dyn Read + Send>) = if facts == "-" {
+    // A stream (standard input, a named pipe, a device) may pause: it is
+    // read on a thread of its own; a regular file between writes.
+    let (name, input, stream): (String, Box<dyn Read + Send>, bool) = if facts == "-" {
         // Unlocked, so that it can be read on a thread of its own.
-        ("<stdin>".to_string(), Box::new(stdin))
+        ("<stdin>".to_string(), Box::new(stdin), true)
     } else {
         match std::fs::File::open(facts) {
-            Ok(f) => (
-                facts.to_string(),
+            Ok(f) => {
+                let regular = f.metadata().is_ok_and(|m| m.is_file());
                 // Read in large pieces by the batch reader itself.
-                Box::new(f),
-            ),
+                (facts.to_string(), Box::new(f), !regular)
+            }
             Err(_) => {
                 render::facts_unreadable(&policy, facts, messages);
                 return Exit::Failure;
@@ -121,10 +123,10 @@ pub fn run(
             Rendered::Failed(record, diagnostics)
         }
     };
-    let result = Batch::new(&policy, name.as_str()).jobs(jobs).run_streaming(
-        input,
-        render_one,
-        |rendered| match rendered {
+    let result = Batch::new(&policy, name.as_str())
+        .jobs(jobs)
+        .stream(stream)
+        .run_streaming(input, render_one, |rendered| match rendered {
             Some(Rendered::Line(line)) => out.write_all(&line),
             Some(Rendered::Failed(record, diagnostics)) => {
                 exit = Exit::Failure;
@@ -137,8 +139,7 @@ pub fn run(
             }
             // The input has nothing more yet: answer what was asked.
             None => out.flush(),
-        },
-    );
+        });
     let flushed = out.flush();
     match result.and(flushed) {
         Ok(_) => exit,
