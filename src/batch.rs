@@ -2,53 +2,82 @@
 //! handed back in input order.
 //!
 //! A batch (a YAML stream or JSON Lines) is never held whole in memory.
-//! [`Chunks`] reads it line by line and cuts it into chunks of whole
-//! documents, a few tens of kilobytes each, only where [`facts::split`] would
-//! start a new document anyway, so each chunk splits exactly as the same
-//! bytes would inside the whole file. [`Batch::run`] decides the chunks on a
-//! pool of worker threads (at most a small window of chunks in flight), and
-//! hands every document's result to a sink in input order. Memory is flat in
-//! the length of the batch: it holds at most `4 × jobs` chunks at a time.
+//! [`Chunks`] reads it and cuts it into chunks of whole documents, a few
+//! tens of kilobytes each, only where [`facts::split`] would start a new
+//! document anyway, so each chunk splits exactly as the same bytes would
+//! inside the whole file. [`Batch::run`] decides the chunks on a pool of
+//! worker threads (at most a small window of chunks in flight), and hands
+//! every document's result to a sink in input order. Memory is flat in the
+//! length of the batch: it holds at most `4 × jobs` chunks at a time.
+//!
+//! Memory is bounded by the facts size limit too: a document larger than
+//! [`crate::Limits::max_facts_bytes`] (a JSON line, a YAML document, a whole
+//! JSON file) is not buffered. Once it is known to be too large, the rest
+//! of it is skipped as it is read (its lines counted, so that later line
+//! numbers stay right), and it gives one `pactum::limit::facts_size` record
+//! in its place. At most about the limit (or 64 KiB, for sniffing the
+//! format of an unnamed input) is held of one line.
 //!
 //! Every document gives exactly one result, as [`Policy::evaluate_file`]
-//! does: a decision, or one [`Outcome::Failed`] in its place. Facts errors
-//! point at the line and column of the document in the whole input (the
-//! chunk is re-read behind blank lines standing in for the text before it).
-//! Their byte offsets (`byte_start` in JSON diagnostics) are not those of the
-//! whole input, but of that stand-in text.
+//! does: a decision, or one [`Outcome::Failed`] in its place; an input
+//! without any document gives one `pactum::facts::empty` result. Facts
+//! errors point at the line, column and byte offset of the document in the
+//! whole input: each chunk knows where it starts.
+//!
+//! Streams are decided as they are read: when the input has no complete
+//! line left and its last read was short (it had nothing more to give at
+//! that moment, as a pipe written line by line), the complete documents
+//! read so far are decided and the sink is told to flush (see
+//! [`Batch::run_streaming`]) before waiting for more. A JSON line is
+//! complete with its line break; a YAML document when the `---` line of the
+//! next one arrives, or the input ends. With more than one job, the input
+//! is read on a thread of its own.
 //!
 //! When the format comes from sniffing (standard input, or a name without a
-//! known extension), it is decided on the first 64 KiB of the input rather
-//! than the whole: the two only differ on inputs that are invalid either way.
+//! known extension), it is decided on the first non-blank line, as
+//! [`Format::detect`] does.
 
 use std::collections::{BTreeMap, VecDeque};
-use std::io::{self, BufRead};
+use std::io::{self, Read};
 use std::ops::Range;
+use std::sync::Arc;
 
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::facts::{self, Format};
-use crate::package::{Outcome, Policy};
+use crate::package::{Facts, Outcome, Policy};
+use crate::source::{Origin, SourceFile};
+use crate::value::Value;
 
-/// How much text is read ahead to sniff the format of an unnamed input.
-const SNIFF_BYTES: usize = 64 * 1024;
+/// How much is asked of the reader at a time.
+const READ_BYTES: usize = 256 * 1024;
+
+/// How many bytes of a document too large to read are kept, to show where
+/// it starts.
+const EXCERPT_BYTES: usize = 100;
 
 /// The default size of a chunk, in bytes: large enough that a chunk's fixed
 /// costs vanish, small enough that a few per thread stay in the caches.
 pub const DEFAULT_CHUNK_BYTES: usize = 32 * 1024;
 
-/// A run of whole documents of a batch, in input order.
+/// A run of whole documents of a batch, in input order; or one document
+/// too large to be read.
 #[derive(Debug, Clone)]
 pub struct Chunk {
     text: String,
     first_line: usize,
+    first_byte: usize,
     first_doc: usize,
     /// The format the chunk was split in, and its documents' byte ranges
     /// (as [`facts::split`] gives them).
     format: Format,
     ranges: Vec<Range<usize>>,
+    /// A document larger than the limit: `text` is only its first bytes.
+    oversized: bool,
 }
 
 impl Chunk {
-    /// The text of the chunk: whole lines of the input.
+    /// The text of the chunk: whole lines of the input (for a document too
+    /// large to read, only the start of its first line).
     pub fn text(&self) -> &str {
         &self.text
     }
@@ -58,6 +87,11 @@ impl Chunk {
         self.first_line
     }
 
+    /// How many bytes of the input come before the chunk.
+    pub fn first_byte(&self) -> usize {
+        self.first_byte
+    }
+
     /// How many documents of the input come before the chunk.
     pub fn first_doc(&self) -> usize {
         self.first_doc
@@ -65,8 +99,98 @@ impl Chunk {
 
     /// How many documents the chunk holds.
     pub fn docs(&self) -> usize {
-        self.ranges.len()
+        if self.oversized {
+            1
+        } else {
+            self.ranges.len()
+        }
     }
+
+    /// Whether the chunk stands for one document larger than the limit,
+    /// which was skipped rather than read.
+    pub fn is_oversized(&self) -> bool {
+        self.oversized
+    }
+
+    /// Reads every document of the chunk against `policy`'s schema,
+    /// without evaluating: one result a document, in order, as
+    /// [`Policy::facts_documents`] gives them for a whole text (`name`
+    /// names the input in diagnostics, whose lines and columns are those of
+    /// the whole input).
+    pub fn facts(&self, policy: &Policy, name: &str) -> Vec<Result<Facts, Diagnostic>> {
+        if self.oversized {
+            return vec![Err(self.too_large(policy, name))];
+        }
+        let file = Arc::new(SourceFile::piece(name, self.text.as_str(), self.origin()));
+        let mut counted = (0usize, 0usize);
+        self.ranges
+            .iter()
+            .map(|range| {
+                let start = range.start;
+                policy
+                    .read_facts(&file, range.clone(), self.format)
+                    .map_err(|d| {
+                        if counted.0 <= start {
+                            let skipped = self
+                                .text
+                                .as_bytes()
+                                .get(counted.0..start)
+                                .unwrap_or_default();
+                            counted = (
+                                start,
+                                counted.1 + memchr::memchr_iter(b'\n', skipped).count(),
+                            );
+                        }
+                        d.windowed(counted)
+                    })
+            })
+            .collect()
+    }
+
+    /// The diagnostic of an oversized chunk's document.
+    fn too_large(&self, policy: &Policy, name: &str) -> Diagnostic {
+        let file = Arc::new(SourceFile::piece(name, self.text.as_str(), self.origin()));
+        facts::too_large(file, 0, None, policy.limits().max_facts_bytes)
+    }
+
+    fn origin(&self) -> Origin {
+        Origin {
+            lines: self.first_line,
+            bytes: self.first_byte,
+            columns: 0,
+        }
+    }
+}
+
+/// One line read: its bytes (with the line break), and whether it was cut
+/// at the line cap (the rest of it is still unread).
+#[derive(Debug)]
+struct Line {
+    bytes: Vec<u8>,
+    cut: bool,
+}
+
+/// How much of a document too large to read is left to skip.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Skip {
+    /// The rest of its last line (JSON Lines).
+    Line,
+    /// Up to the next `---` line, or past a `...` line (YAML).
+    Yaml,
+    /// The rest of the input (one JSON document).
+    All,
+}
+
+/// A document found too large, waiting to be handed out.
+#[derive(Debug)]
+struct Oversized {
+    excerpt: String,
+    /// Its bytes and line breaks read so far.
+    bytes: usize,
+    lines: usize,
+    skip: Skip,
+    /// Whether its last line read was cut (its rest is unread).
+    cut: bool,
 }
 
 /// Splits a batch read from `reader` into [`Chunk`]s of whole documents,
@@ -93,15 +217,22 @@ pub struct Chunks<R> {
     name: String,
     format: Option<Format>,
     target: usize,
+    /// The largest document, in bytes ([`crate::Limits::max_facts_bytes`]).
+    max_doc: usize,
+    /// Bytes read and not yet cut into lines: `input[pos..]`.
+    input: Vec<u8>,
+    pos: usize,
+    /// Whether the last read gave less than was asked (the reader had no
+    /// more at that moment), and whether the reader is exhausted.
+    short: bool,
+    eof: bool,
     /// Lines read ahead and not yet put in a chunk.
-    pending: VecDeque<Vec<u8>>,
+    pending: VecDeque<Line>,
     /// Line buffers already copied into a chunk, for reuse.
     spare: Vec<Vec<u8>>,
-    /// Whether the reader is exhausted.
-    eof: bool,
-    /// Lines put in chunks so far.
+    /// Lines, bytes and documents handed out (or skipped) so far.
     line: usize,
-    /// Documents put in chunks so far.
+    byte: usize,
     doc: usize,
     /// Whether the next line is the first of the input.
     at_start: bool,
@@ -109,28 +240,51 @@ pub struct Chunks<R> {
     /// opened by a `---` line (as in [`facts::split`]).
     content: bool,
     opened: bool,
+    /// A document found too large, handed out next; then the rest of it to
+    /// skip.
+    oversized: Option<Oversized>,
+    skipping: Option<(Skip, bool)>,
     failed: bool,
+    /// Whether the input is read to its end.
+    done: bool,
 }
 
-impl<R: BufRead> Chunks<R> {
+impl<R: Read> Chunks<R> {
     /// Reads `reader`, a facts input called `name` (its extension picks the
     /// format, as in [`Format::detect`]), in chunks of about `target` bytes.
+    /// Documents larger than the default facts size limit (4 MiB) are not
+    /// read (see [`Chunks::max_doc_bytes`]).
     pub fn new(reader: R, name: &str, target: usize) -> Self {
         Chunks {
             reader,
             name: name.to_string(),
             format: None,
             target: target.max(1),
+            max_doc: crate::Limits::default().max_facts_bytes,
+            input: Vec::new(),
+            pos: 0,
+            short: false,
+            eof: false,
             pending: VecDeque::new(),
             spare: Vec::new(),
-            eof: false,
             line: 0,
+            byte: 0,
             doc: 0,
             at_start: true,
             content: false,
             opened: false,
+            oversized: None,
+            skipping: None,
             failed: false,
+            done: false,
         }
+    }
+
+    /// The largest document read, in bytes: a larger one is skipped and
+    /// handed out as an oversized chunk ([`Chunk::is_oversized`]).
+    pub fn max_doc_bytes(mut self, bytes: usize) -> Self {
+        self.max_doc = bytes;
+        self
     }
 
     /// The format of the input, once the first chunk has been read.
@@ -138,60 +292,136 @@ impl<R: BufRead> Chunks<R> {
         self.format
     }
 
-    /// Reads one more line into `pending`; false at the end of the input.
-    fn read_line(&mut self) -> io::Result<bool> {
+    /// Whether reading on would wait for the reader: no complete line is
+    /// left in hand, and the last read was short. A stream is then decided
+    /// up to here.
+    pub fn waiting(&self) -> bool {
+        !self.eof
+            && self.short
+            && self.pending.is_empty()
+            && memchr::memchr(b'\n', self.input.get(self.pos..).unwrap_or_default()).is_none()
+    }
+
+    /// The longest line kept: a longer one is cut there (its document is
+    /// too large anyway), and the rest of it skipped.
+    fn line_cap(&self) -> usize {
+        self.max_doc.max(facts::SNIFF_LINE_BYTES).saturating_add(1)
+    }
+
+    /// Makes sure some input is in hand; false at the end of the input.
+    fn fill(&mut self) -> io::Result<bool> {
+        if self.pos < self.input.len() {
+            return Ok(true);
+        }
         if self.eof {
             return Ok(false);
         }
-        let mut line = self.spare.pop().unwrap_or_default();
-        // `read_until(b'\n')`, with the SIMD search of `memchr`.
-        loop {
-            let buf = match self.reader.fill_buf() {
-                Ok(buf) => buf,
+        self.input.clear();
+        self.input.resize(READ_BYTES, 0);
+        self.pos = 0;
+        let n = loop {
+            match self.reader.read(&mut self.input) {
+                Ok(n) => break n,
                 Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => return Err(e),
-            };
-            match memchr::memchr(b'\n', buf) {
-                Some(at) => {
-                    line.extend_from_slice(buf.get(..=at).unwrap_or_default());
-                    self.reader.consume(at + 1);
+                Err(e) => {
+                    self.input.clear();
+                    return Err(e);
+                }
+            }
+        };
+        self.input.truncate(n);
+        self.short = n < READ_BYTES;
+        self.eof = n == 0;
+        Ok(n > 0)
+    }
+
+    /// Reads one more line into `pending` (cut at the line cap); false at
+    /// the end of the input.
+    fn read_line(&mut self) -> io::Result<bool> {
+        let cap = self.line_cap();
+        let mut bytes = self.spare.pop().unwrap_or_default();
+        let mut cut = false;
+        while self.fill()? {
+            let avail = self.input.get(self.pos..).unwrap_or_default();
+            let room = cap.saturating_sub(bytes.len());
+            match memchr::memchr(b'\n', avail) {
+                Some(at) if at < room => {
+                    bytes.extend_from_slice(avail.get(..=at).unwrap_or_default());
+                    self.pos += at + 1;
                     break;
                 }
-                None if buf.is_empty() => break,
-                None => {
-                    let n = buf.len();
-                    line.extend_from_slice(buf);
-                    self.reader.consume(n);
+                _ => {
+                    let take = avail.len().min(room);
+                    bytes.extend_from_slice(avail.get(..take).unwrap_or_default());
+                    self.pos += take;
+                    if bytes.len() >= cap {
+                        cut = true;
+                        break;
+                    }
                 }
             }
         }
-        if line.is_empty() {
-            self.eof = true;
+        if bytes.is_empty() {
             return Ok(false);
         }
-        self.pending.push_back(line);
+        self.pending.push_back(Line { bytes, cut });
         Ok(true)
     }
 
-    /// Decides the format from the name, or from the first lines.
+    /// Skips the rest of a cut line, its line break included: its bytes
+    /// and line breaks.
+    fn skip_rest_of_line(&mut self) -> io::Result<(usize, usize)> {
+        let mut bytes = 0usize;
+        while self.fill()? {
+            let avail = self.input.get(self.pos..).unwrap_or_default();
+            match memchr::memchr(b'\n', avail) {
+                Some(at) => {
+                    self.pos += at + 1;
+                    return Ok((bytes + at + 1, 1));
+                }
+                None => {
+                    bytes += avail.len();
+                    self.pos += avail.len();
+                }
+            }
+        }
+        Ok((bytes, 0))
+    }
+
+    /// Decides the format from the name, or from the first non-blank line.
     fn detect(&mut self) -> io::Result<Format> {
         if let Some(f) = self.format {
             return Ok(f);
         }
-        let by_name = Format::detect(&self.name, "");
         let known = std::path::Path::new(&self.name)
             .extension()
             .and_then(|e| e.to_str())
             .map(str::to_ascii_lowercase)
             .is_some_and(|e| matches!(e.as_str(), "yaml" | "yml" | "json" | "jsonl" | "ndjson"));
         let format = if known {
-            by_name
+            Format::detect(&self.name, "")
         } else {
             let mut read = 0usize;
-            while read < SNIFF_BYTES && self.read_line()? {
-                read += self.pending.back().map_or(0, Vec::len);
+            loop {
+                let first_found = self.pending.iter().enumerate().any(|(i, l)| {
+                    let b = if i == 0 {
+                        l.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&l.bytes)
+                    } else {
+                        &l.bytes
+                    };
+                    !is_blank(b) || l.cut
+                });
+                if first_found || read > facts::SNIFF_LINE_BYTES || !self.read_line()? {
+                    break;
+                }
+                read += self.pending.back().map_or(0, |l| l.bytes.len());
             }
-            let window: Vec<u8> = self.pending.iter().flatten().copied().collect();
+            let window: Vec<u8> = self
+                .pending
+                .iter()
+                .flat_map(|l| l.bytes.iter())
+                .copied()
+                .collect();
             Format::detect(&self.name, &String::from_utf8_lossy(&window))
         };
         self.format = Some(format);
@@ -199,30 +429,20 @@ impl<R: BufRead> Chunks<R> {
     }
 
     /// The next line, from what was read ahead or from the reader.
-    fn next_line(&mut self) -> io::Result<Option<Vec<u8>>> {
+    fn next_line(&mut self) -> io::Result<Option<Line>> {
         if self.pending.is_empty() && !self.read_line()? {
             return Ok(None);
         }
         Ok(self.pending.pop_front())
     }
 
-    /// Whether the input may be cut just before `line`.
-    fn may_cut_before(&mut self, line: &[u8], format: Format, docs: usize) -> io::Result<bool> {
+    /// Whether a new document starts at `line` (in `format`), given the
+    /// state of the one before it.
+    fn starts_document(&self, line: &[u8], format: Format) -> bool {
         match format {
-            Format::Json => Ok(false),
-            Format::Yaml => Ok(self.content && is_marker(trim_eol(line), b"---")),
-            Format::JsonLines => {
-                if docs < 2 || line.starts_with(b"\xEF\xBB\xBF") || is_blank(line) {
-                    return Ok(false);
-                }
-                // Keep at least two documents on each side of a cut, so that
-                // every chunk sniffs as JSON Lines as the whole input did.
-                let mut ahead = self.pending.iter().filter(|l| !is_blank(l)).count();
-                while ahead < 1 && self.read_line()? {
-                    ahead += self.pending.back().map_or(0, |l| usize::from(!is_blank(l)));
-                }
-                Ok(ahead >= 1)
-            }
+            Format::Json => false,
+            Format::Yaml => (self.content || self.opened) && is_marker(trim_eol(line), b"---"),
+            Format::JsonLines => !is_blank(line) && !line.starts_with(b"\xEF\xBB\xBF"),
         }
     }
 
@@ -243,65 +463,212 @@ impl<R: BufRead> Chunks<R> {
         }
     }
 
+    /// Skips the rest of a document too large to read.
+    fn skip(&mut self, skip: Skip, cut: bool) -> io::Result<()> {
+        let (mut bytes, mut lines) = (0usize, 0usize);
+        if cut {
+            let (b, l) = self.skip_rest_of_line()?;
+            bytes += b;
+            lines += l;
+        }
+        if skip != Skip::Line {
+            while let Some(line) = self.next_line()? {
+                let body = trim_eol(&line.bytes);
+                if skip == Skip::Yaml && is_marker(body, b"---") {
+                    self.pending.push_front(line);
+                    break;
+                }
+                let end = skip == Skip::Yaml && is_marker(body, b"...");
+                bytes += line.bytes.len();
+                lines += usize::from(line.bytes.ends_with(b"\n"));
+                if line.cut {
+                    let (b, l) = self.skip_rest_of_line()?;
+                    bytes += b;
+                    lines += l;
+                }
+                self.recycle(line.bytes);
+                if end {
+                    break;
+                }
+            }
+        }
+        self.byte += bytes;
+        self.line += lines;
+        self.content = false;
+        self.opened = false;
+        self.at_start = false;
+        Ok(())
+    }
+
+    fn recycle(&mut self, mut line: Vec<u8>) {
+        if self.spare.len() < 16 && line.capacity() <= 64 * 1024 {
+            line.clear();
+            self.spare.push(line);
+        }
+    }
+
     fn read_chunk(&mut self) -> io::Result<Option<Chunk>> {
+        if let Some((skip, cut)) = self.skipping.take() {
+            self.skip(skip, cut)?;
+        }
         let format = self.detect()?;
+        if let Some(o) = self.oversized.take() {
+            let chunk = Chunk {
+                text: o.excerpt,
+                first_line: self.line,
+                first_byte: self.byte,
+                first_doc: self.doc,
+                format,
+                ranges: Vec::new(),
+                oversized: true,
+            };
+            self.line += o.lines;
+            self.byte += o.bytes;
+            self.doc += 1;
+            self.skipping = Some((o.skip, o.cut));
+            return Ok(Some(chunk));
+        }
         // The target and one more line, without growing (up to a size that
         // any target set by hand cannot turn into a huge allocation).
         let mut buf: Vec<u8> = Vec::with_capacity(self.target.min(1 << 20) + 4096);
         let (mut lines, mut nonblank) = (0usize, 0usize);
-        while let Some(line) = self.next_line()? {
-            if buf.len() >= self.target && self.may_cut_before(&line, format, nonblank)? {
+        // Where the current document starts in `buf`, and the lines before.
+        let (mut doc_start, mut doc_line) = (0usize, 0usize);
+        loop {
+            // A stream that has nothing more to give yet: decide what is
+            // complete rather than wait (a JSON line is complete with its
+            // line break).
+            if format == Format::JsonLines && nonblank > 0 && self.waiting() {
+                break;
+            }
+            let Some(line) = self.next_line()? else {
+                break;
+            };
+            let starts = self.starts_document(&line.bytes, format);
+            if starts
+                && nonblank > 0
+                && (buf.len() >= self.target || (format == Format::Yaml && self.waiting()))
+            {
                 self.pending.push_front(line);
                 // A new text starts here, as far as splitting goes.
                 self.content = false;
                 self.opened = false;
                 break;
             }
+            if starts || format == Format::JsonLines {
+                doc_start = buf.len();
+                doc_line = lines;
+            }
+            // The document's size as `facts::split` will measure it: a JSON
+            // line without the space around it.
+            let size = match format {
+                Format::JsonLines => line.bytes.trim_ascii().len(),
+                _ => buf.len() - doc_start + line.bytes.len(),
+            };
+            if line.cut || size > self.max_doc {
+                // Too large: the document is cut out of this chunk and
+                // handed out on its own; the rest of it is skipped.
+                let removed = buf.get(doc_start..).unwrap_or_default();
+                let mut head: Vec<u8> = removed
+                    .iter()
+                    .chain(&line.bytes)
+                    .take(EXCERPT_BYTES)
+                    .copied()
+                    .collect();
+                if let Some(at) = memchr::memchr(b'\n', &head) {
+                    head.truncate(at);
+                }
+                let excerpt = facts::text_from_bytes(head);
+                let skip = match format {
+                    Format::JsonLines => Skip::Line,
+                    Format::Yaml => Skip::Yaml,
+                    Format::Json => Skip::All,
+                };
+                self.oversized = Some(Oversized {
+                    excerpt,
+                    bytes: removed.len() + line.bytes.len(),
+                    lines: memchr::memchr_iter(b'\n', removed).count()
+                        + usize::from(line.bytes.ends_with(b"\n")),
+                    skip,
+                    cut: line.cut,
+                });
+                buf.truncate(doc_start);
+                lines = doc_line;
+                self.recycle(line.bytes);
+                break;
+            }
             if format == Format::Yaml {
-                self.track(&line);
+                self.track(&line.bytes);
+                if is_marker(trim_eol(&line.bytes), b"...") {
+                    // The next document starts after this line.
+                    doc_start = buf.len() + line.bytes.len();
+                    doc_line = lines + 1;
+                }
             }
             self.at_start = false;
-            nonblank += usize::from(!is_blank(&line));
-            buf.extend_from_slice(&line);
+            nonblank += usize::from(!is_blank(&line.bytes));
+            buf.extend_from_slice(&line.bytes);
             lines += 1;
-            if self.spare.len() < 16 {
-                let mut line = line;
-                line.clear();
-                self.spare.push(line);
-            }
+            self.recycle(line.bytes);
         }
         if buf.is_empty() {
+            if self.oversized.is_some() {
+                return self.read_chunk();
+            }
             return Ok(None);
         }
         // Bytes that are not UTF-8 fail the document holding them, alone.
+        let len = buf.len();
         let text = facts::text_from_bytes(buf);
-        let ranges = facts::split(&text, format);
+        let ranges = facts::split_piece(&text, format);
         let docs = ranges.len();
         let chunk = Chunk {
             text,
             first_line: self.line,
+            first_byte: self.byte,
             first_doc: self.doc,
             format,
             ranges,
+            oversized: false,
         };
         self.line += lines;
+        self.byte += len;
         self.doc += docs;
         Ok(Some(chunk))
     }
 }
 
-impl<R: BufRead> Iterator for Chunks<R> {
+impl<R: Read> Iterator for Chunks<R> {
     type Item = io::Result<Chunk>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        if self.failed {
+        if self.failed || self.done {
             return None;
         }
         loop {
             match self.read_chunk() {
-                Ok(Some(c)) if c.ranges.is_empty() => continue,
+                Ok(Some(c)) if c.docs() == 0 => continue,
                 Ok(Some(c)) => return Some(Ok(c)),
-                Ok(None) => return None,
+                Ok(None) => {
+                    self.done = true;
+                    if self.doc > 0 {
+                        return None;
+                    }
+                    // No document at all: one empty document, refused when
+                    // it is read (`pactum::facts::empty`), so that every
+                    // input gives at least one result.
+                    let format = self.format.unwrap_or(Format::Yaml);
+                    self.doc = 1;
+                    return Some(Ok(Chunk {
+                        text: String::new(),
+                        first_line: 0,
+                        first_byte: 0,
+                        first_doc: 0,
+                        format,
+                        ranges: facts::split("", format),
+                        oversized: false,
+                    }));
+                }
                 Err(e) => {
                     self.failed = true;
                     return Some(Err(e));
@@ -384,6 +751,7 @@ pub struct Batch<'p> {
     name: String,
     jobs: usize,
     chunk_bytes: usize,
+    stream: bool,
 }
 
 impl<'p> Batch<'p> {
@@ -396,6 +764,7 @@ impl<'p> Batch<'p> {
             name: name.into(),
             jobs: default_jobs(),
             chunk_bytes: DEFAULT_CHUNK_BYTES,
+            stream: false,
         }
     }
 
@@ -403,6 +772,17 @@ impl<'p> Batch<'p> {
     /// the calling thread; at most [`MAX_JOBS`]).
     pub fn jobs(mut self, jobs: usize) -> Self {
         self.jobs = jobs.clamp(1, MAX_JOBS);
+        self
+    }
+
+    /// Whether the input is a stream that may pause (a pipe, a terminal):
+    /// with more than one job it is then read on a thread of its own, so
+    /// that every result is written as soon as it is decided, even while a
+    /// read waits. Off by default: files are read between writes, on the
+    /// calling thread, which costs less. Either way a waiting input has
+    /// every document read so far decided and sunk first.
+    pub fn stream(mut self, stream: bool) -> Self {
+        self.stream = stream;
         self
     }
 
@@ -419,19 +799,41 @@ impl<'p> Batch<'p> {
     /// document before it) or the first error of `sink`.
     pub fn run<R, T, M, S>(&self, input: R, map: M, mut sink: S) -> io::Result<usize>
     where
-        R: BufRead,
+        R: Read + Send,
         T: Send,
         M: Fn(usize, Outcome) -> T + Sync,
         S: FnMut(T) -> io::Result<()>,
     {
-        let mut chunks = Chunks::new(input, &self.name, self.chunk_bytes);
+        self.run_streaming(input, map, |t| match t {
+            Some(t) => sink(t),
+            None => Ok(()),
+        })
+    }
+
+    /// [`Batch::run`] for streams: `sink` also receives `None` when every
+    /// document read so far has been sunk and the input has nothing more
+    /// to give yet (see [`Chunks::waiting`]): the moment to flush the
+    /// output, so that a request written on a pipe is answered before the
+    /// next one arrives.
+    pub fn run_streaming<R, T, M, S>(&self, input: R, map: M, mut sink: S) -> io::Result<usize>
+    where
+        R: Read + Send,
+        T: Send,
+        M: Fn(usize, Outcome) -> T + Sync,
+        S: FnMut(Option<T>) -> io::Result<()>,
+    {
+        let mut chunks = Chunks::new(input, &self.name, self.chunk_bytes)
+            .max_doc_bytes(self.policy.limits().max_facts_bytes);
         let mut count = 0usize;
         if self.jobs <= 1 {
-            for chunk in chunks {
+            while let Some(chunk) = chunks.next() {
                 let chunk = chunk?;
                 count += chunk.docs();
                 for t in self.decide(&chunk, &map) {
-                    sink(t)?;
+                    sink(Some(t))?;
+                }
+                if chunks.waiting() {
+                    sink(None)?;
                 }
             }
             return Ok(count);
@@ -443,91 +845,194 @@ impl<'p> Batch<'p> {
             .build()
             .map_err(io::Error::other)?;
         let window = self.jobs * 4;
-        let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<T>)>();
-        let map = &map;
-        pool.in_place_scope(|scope| {
-            let mut result = Ok(());
-            let (mut sent, mut written) = (0usize, 0usize);
-            let mut ready: BTreeMap<usize, Vec<T>> = BTreeMap::new();
-            let mut reading = true;
-            loop {
-                while reading && result.is_ok() && sent - written < window {
-                    match chunks.next() {
-                        Some(Ok(chunk)) => {
-                            count += chunk.docs();
-                            let tx = tx.clone();
-                            let seq = sent;
-                            scope.spawn(move |_| {
-                                let out = self.decide(&chunk, map);
-                                let _ = tx.send((seq, out));
-                            });
-                            sent += 1;
-                        }
-                        Some(Err(e)) => {
-                            result = Err(e);
-                            reading = false;
-                        }
-                        None => reading = false,
-                    }
-                }
-                if written == sent {
-                    break;
-                }
-                let Ok((seq, out)) = rx.recv() else { break };
-                ready.insert(seq, out);
-                while let Some(out) = ready.remove(&written) {
-                    written += 1;
-                    for t in out {
-                        if result.is_ok() {
-                            if let Err(e) = sink(t) {
+        if !self.stream {
+            // Read on the calling thread, between writes: for files, whose
+            // reads never wait (a short read is only the last one).
+            let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<T>)>();
+            let map = &map;
+            pool.in_place_scope(|scope| {
+                let mut result = Ok(());
+                let (mut sent, mut written) = (0usize, 0usize);
+                let mut ready: BTreeMap<usize, Vec<T>> = BTreeMap::new();
+                let mut reading = true;
+                // The input is waiting: write everything before reading on.
+                let mut paused = false;
+                loop {
+                    while reading && !paused && result.is_ok() && sent - written < window {
+                        match chunks.next() {
+                            Some(Ok(chunk)) => {
+                                count += chunk.docs();
+                                let tx = tx.clone();
+                                let seq = sent;
+                                scope.spawn(move |_| {
+                                    let out = self.decide(&chunk, map);
+                                    let _ = tx.send((seq, out));
+                                });
+                                sent += 1;
+                                paused = chunks.waiting();
+                            }
+                            Some(Err(e)) => {
                                 result = Err(e);
                                 reading = false;
                             }
+                            None => reading = false,
                         }
                     }
+                    if written == sent {
+                        if paused && reading && result.is_ok() {
+                            paused = false;
+                            result = sink(None);
+                            continue;
+                        }
+                        break;
+                    }
+                    let Ok((seq, out)) = rx.recv() else { break };
+                    ready.insert(seq, out);
+                    while let Some(out) = ready.remove(&written) {
+                        written += 1;
+                        for t in out {
+                            if result.is_ok() {
+                                result = sink(Some(t));
+                            }
+                        }
+                        reading &= result.is_ok();
+                    }
                 }
-            }
-            result
-        })?;
+                result
+            })?;
+            return Ok(count);
+        }
+        // The input is read on a thread of its own, so that the calling
+        // thread writes each result as soon as it is decided, even while a
+        // read waits for a stream; `tokens` bounds the chunks in flight.
+        let (events, inbox) = std::sync::mpsc::channel::<Event<T>>();
+        let (give, take) = std::sync::mpsc::sync_channel::<()>(window);
+        for _ in 0..window {
+            let _ = give.send(());
+        }
+        let map = &map;
+        let result = std::thread::scope(|threads| {
+            let reader_events = events.clone();
+            threads.spawn(move || {
+                let mut seq = 0usize;
+                while take.recv().is_ok() {
+                    match chunks.next() {
+                        Some(Ok(chunk)) => {
+                            if reader_events.send(Event::Chunk(seq, chunk)).is_err() {
+                                return;
+                            }
+                            seq += 1;
+                            if chunks.waiting() && reader_events.send(Event::Waiting(seq)).is_err()
+                            {
+                                return;
+                            }
+                        }
+                        Some(Err(e)) => {
+                            let _ = reader_events.send(Event::End(Err(e)));
+                            return;
+                        }
+                        None => break,
+                    }
+                }
+                let _ = reader_events.send(Event::End(Ok(())));
+            });
+            pool.in_place_scope(|scope| {
+                let mut result = Ok(());
+                let (mut sent, mut written) = (0usize, 0usize);
+                let mut ready: BTreeMap<usize, Vec<T>> = BTreeMap::new();
+                let mut read_all = false;
+                // Flush once every chunk before this one is written.
+                let mut flush_at: Option<usize> = None;
+                let mut give = Some(give);
+                while !(read_all && written == sent) {
+                    let Ok(event) = inbox.recv() else { break };
+                    match event {
+                        Event::Chunk(seq, chunk) => {
+                            count += chunk.docs();
+                            let events = events.clone();
+                            scope.spawn(move |_| {
+                                let out = self.decide(&chunk, map);
+                                let _ = events.send(Event::Done(seq, out));
+                            });
+                            sent += 1;
+                        }
+                        Event::Waiting(seq) => flush_at = Some(seq),
+                        Event::Done(seq, out) => {
+                            ready.insert(seq, out);
+                            while let Some(out) = ready.remove(&written) {
+                                written += 1;
+                                for t in out {
+                                    if result.is_ok() {
+                                        result = sink(Some(t));
+                                    }
+                                }
+                                if result.is_ok() {
+                                    if let Some(g) = &give {
+                                        let _ = g.try_send(());
+                                    }
+                                } else {
+                                    // Stop the reader at its next chunk.
+                                    give = None;
+                                }
+                            }
+                        }
+                        Event::End(end) => {
+                            read_all = true;
+                            if result.is_ok() {
+                                result = end;
+                            }
+                            give = None;
+                        }
+                    }
+                    if flush_at.is_some_and(|at| written >= at) && result.is_ok() {
+                        flush_at = None;
+                        result = sink(None);
+                    }
+                }
+                drop(give);
+                result
+            })
+        });
+        result?;
         Ok(count)
     }
 
     /// Decides one chunk: one `T` a document, in order.
     fn decide<T, M: Fn(usize, Outcome) -> T>(&self, chunk: &Chunk, map: &M) -> Vec<T> {
-        // The chunk's documents as already split (the whole file's format is
-        // the chunk's, as `Chunks` keeps it).
-        let mut outcomes = if Format::detect(&self.name, &chunk.text) == chunk.format {
-            self.policy
-                .evaluate_split(&self.name, &chunk.text, chunk.format, chunk.ranges.clone())
+        let outcomes = if chunk.oversized {
+            let mut diagnostics = Diagnostics::default();
+            diagnostics.push(chunk.too_large(self.policy, &self.name));
+            vec![Outcome::Failed {
+                id: Value::Absent,
+                diagnostics,
+            }]
         } else {
-            self.policy.evaluate_file(&self.name, &chunk.text)
+            self.policy.evaluate_split(
+                &self.name,
+                &chunk.text,
+                chunk.format,
+                chunk.ranges.clone(),
+                chunk.origin(),
+            )
         };
-        let misplaced = |o: &Outcome| match o {
-            Outcome::Failed { diagnostics, .. } => diagnostics
-                .iter()
-                .any(|d| d.file_name() == Some(self.name.as_str())),
-            Outcome::Decided(_) => false,
-        };
-        if chunk.first_line > 0 && outcomes.iter().any(misplaced) {
-            // Re-read behind blank lines, so that facts errors point at the
-            // right line of the whole input.
-            let mut padded = "\n".repeat(chunk.first_line);
-            padded.push_str(&chunk.text);
-            let again = self.policy.evaluate_file(&self.name, &padded);
-            if again.len() == outcomes.len() {
-                for (o, a) in outcomes.iter_mut().zip(again) {
-                    if misplaced(o) {
-                        *o = a;
-                    }
-                }
-            }
-        }
         outcomes
             .into_iter()
             .enumerate()
             .map(|(i, o)| map(chunk.first_doc + i, o))
             .collect()
     }
+}
+
+/// What the calling thread of a parallel batch hears of.
+enum Event<T> {
+    /// A chunk read (its sequence number).
+    Chunk(usize, Chunk),
+    /// The reader waits for the input after this many chunks.
+    Waiting(usize),
+    /// A chunk decided.
+    Done(usize, Vec<T>),
+    /// The input is read (or failed).
+    End(io::Result<()>),
 }
 
 /// The number of cores, or 1 when it cannot be known.
@@ -607,11 +1112,13 @@ mod tests {
             Outcome::Decided(d) => format!("{} {:?}", d.id(), d.verdict()),
             Outcome::Failed { id, diagnostics } => {
                 let d = diagnostics.iter().next().unwrap();
+                // Lines, columns and byte offsets of the whole input.
                 format!(
-                    "{id} {} {:?} {:?}",
+                    "{id} {} {:?} {:?} {}",
                     d.code_id(),
                     d.line_col(),
-                    d.underlined()
+                    d.underlined(),
+                    d.to_json()["byte_start"]
                 )
             }
         }
@@ -651,11 +1158,12 @@ mod tests {
                 .map(summary)
                 .collect();
             assert_eq!(whole.len(), 40);
-            for jobs in [1, 2] {
+            for (jobs, stream) in [(1, false), (2, false), (2, true)] {
                 for bytes in [1, 100, 1 << 20] {
                     let mut got = Vec::new();
                     Batch::new(&policy, name)
                         .jobs(jobs)
+                        .stream(stream)
                         .chunk_bytes(bytes)
                         .run(
                             text.as_bytes(),

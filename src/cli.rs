@@ -294,18 +294,36 @@ fn explain_run(
     let Some(policy) = render::load_policy(policy, messages) else {
         return Exit::Failure;
     };
-    let read = if facts == "-" {
-        let mut s = String::new();
-        std::io::Read::read_to_string(&mut std::io::stdin(), &mut s)
-            .map(|_| ("<stdin>".to_string(), s))
-    } else {
-        std::fs::read_to_string(facts).map(|s| (facts.to_string(), s))
-    };
-    match read {
-        Ok((name, text)) => trace::run(&policy, &name, &text, format, messages),
-        Err(_) => {
+    match open_facts(facts) {
+        Some((name, input)) => trace::run(&policy, &name, input, format, messages),
+        None => {
             render::facts_unreadable(&policy, facts, messages);
             Exit::Failure
         }
     }
+}
+
+/// The facts input `facts` (a path, or `-` for standard input), to be read
+/// as a stream ([`pactum::batch::Chunks`]), and its name for diagnostics.
+pub fn open_facts(facts: &str) -> Option<(String, Box<dyn std::io::Read + Send>)> {
+    if facts == "-" {
+        return Some(("<stdin>".to_string(), Box::new(std::io::stdin())));
+    }
+    let file = std::fs::File::open(facts).ok()?;
+    Some((facts.to_string(), Box::new(file)))
+}
+
+/// The documents of a facts input, chunk by chunk, as `pactum evaluate`
+/// reads them: a document larger than the limit is skipped unread.
+pub fn facts_chunks<R: std::io::Read>(name: &str, input: R) -> pactum::batch::Chunks<R> {
+    pactum::batch::Chunks::new(input, name, pactum::batch::DEFAULT_CHUNK_BYTES)
+        .max_doc_bytes(limits().max_facts_bytes)
+}
+
+/// A facts input that failed while it was read.
+pub fn facts_read_failed(name: &str, e: &std::io::Error) {
+    eprintln!("error[pactum::facts::io]: cannot read {name}: {e}");
+    eprintln!(
+        "  help: give the path of a YAML, JSON or JSON Lines file, or `-` for standard input"
+    );
 }

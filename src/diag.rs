@@ -7,7 +7,31 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::source::{SourceFile, Sources, Span};
+use crate::source::{Origin, SourceFile, Sources, Span};
+
+/// How many bytes of the facts a diagnostic keeps on each side of what it
+/// points at (see [`Diagnostic::windowed`]).
+const WINDOW_BYTES: usize = 240;
+
+/// The longest message or label a facts diagnostic keeps, in characters.
+const MAX_TEXT_CHARS: usize = 400;
+
+/// `text` cut to `max` characters, with an ellipsis when it was longer.
+pub(crate) fn capped(text: &str, max: usize) -> String {
+    match text.char_indices().nth(max) {
+        Some((at, _)) => format!("{}…", text.get(..at).unwrap_or("")),
+        None => text.to_string(),
+    }
+}
+
+/// The largest char boundary of `text` at or below `i`.
+fn floor_char(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
 
 /// How bad a diagnostic is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -137,6 +161,8 @@ codes! {
     FACTS_INEXACT_NUMBER = "facts" / "inexact_number", Error, "a number that cannot be held exactly";
     /// a facts file that cannot be read
     FACTS_IO = "facts" / "io", Error, "the facts file cannot be read";
+    /// an empty facts file, or `---` then `---` in a YAML stream
+    FACTS_EMPTY = "facts" / "empty", Error, "a facts document that holds no facts";
     /// `a / b` where `b` is 0
     EVAL_DIVISION_BY_ZERO = "eval" / "division_by_zero", Error, "a division by zero while deciding a request";
     /// a sum too large for a decimal
@@ -262,6 +288,95 @@ impl Diagnostic {
         self
     }
 
+    /// Keeps only a short window of the source around the primary label
+    /// (about [`WINDOW_BYTES`] on each side, whole lines when they are
+    /// short), so that a diagnostic never holds or prints a huge facts text;
+    /// line, column and byte offsets stay those of the whole file. Messages
+    /// and labels are capped to [`MAX_TEXT_CHARS`] characters.
+    ///
+    /// `known` is a byte offset of the source text at a line start and the
+    /// number of lines before it (a document's start): lines are counted
+    /// from there when the window is after it, so that windowing costs the
+    /// size of the document, not of the file.
+    pub(crate) fn windowed(mut self, known: (usize, usize)) -> Self {
+        self.0.message = capped(&self.0.message, MAX_TEXT_CHARS);
+        for l in &mut self.0.labels {
+            if let Some(t) = &mut l.text {
+                *t = capped(t, MAX_TEXT_CHARS);
+            }
+        }
+        let Some(file) = self.0.source.clone() else {
+            return self;
+        };
+        let text = file.text();
+        if text.len() <= 4 * WINDOW_BYTES {
+            return self;
+        }
+        let Some(primary) = self.0.labels.first() else {
+            self.0.source = None;
+            return self;
+        };
+        let at = floor_char(text, primary.offset);
+        let bytes = text.as_bytes();
+        // Start: the first line start within the window before `at`, else
+        // mid-line.
+        let lo = floor_char(text, at.saturating_sub(WINDOW_BYTES));
+        let start = if lo == 0 {
+            0
+        } else {
+            match memchr::memchr(b'\n', bytes.get(lo..at).unwrap_or_default()) {
+                Some(i) => lo + i + 1,
+                None => lo,
+            }
+        };
+        // End: the last line end within a window past the label (long
+        // labels are cut), its line break included so that a label at the
+        // end of a line still shows; else mid-line.
+        let label_end = floor_char(text, at + primary.len.min(WINDOW_BYTES));
+        let hi = floor_char(text, label_end + WINDOW_BYTES);
+        let end = match memchr::memrchr(b'\n', bytes.get(label_end..hi).unwrap_or_default()) {
+            Some(i) => label_end + i + 1,
+            None => hi,
+        };
+        let Some(window) = text.get(start..end) else {
+            return self;
+        };
+        // Lines before the window, counted from the known line start when
+        // it comes first.
+        let (from, lines_before) = if known.0 <= start && text.is_char_boundary(known.0) {
+            known
+        } else {
+            (0, 0)
+        };
+        let skipped = bytes.get(from..start).unwrap_or_default();
+        let lines = lines_before + memchr::memchr_iter(b'\n', skipped).count();
+        let outer = file.origin();
+        let line_start = match memchr::memrchr(b'\n', bytes.get(..start).unwrap_or_default()) {
+            Some(i) => i + 1,
+            None => 0,
+        };
+        let columns = text.get(line_start..start).map_or(0, |t| t.chars().count())
+            + if line_start == 0 { outer.columns } else { 0 };
+        let origin = Origin {
+            lines: outer.lines + lines,
+            bytes: outer.bytes + start,
+            columns,
+        };
+        self.0.source = Some(Arc::new(SourceFile::piece(
+            file.name().to_string(),
+            window,
+            origin,
+        )));
+        self.0
+            .labels
+            .retain(|l| l.offset >= start && l.offset <= end);
+        for l in &mut self.0.labels {
+            l.offset -= start;
+            l.len = l.len.min(end - start - l.offset);
+        }
+        self
+    }
+
     /// Sets the help line.
     pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.0.help = Some(help.into());
@@ -310,6 +425,8 @@ impl Diagnostic {
     /// A JSON object for editors and CI: code, severity, message, file,
     /// byte span, line and column, labels and help.
     pub fn to_json(&self) -> serde_json::Value {
+        // Offsets in the whole file, when the source is a piece of it.
+        let base = self.0.source.as_deref().map_or(0, |f| f.origin().bytes);
         let labels: Vec<serde_json::Value> = self
             .0
             .labels
@@ -323,8 +440,8 @@ impl Diagnostic {
                 serde_json::json!({
                     "message": l.text,
                     "primary": l.primary,
-                    "byte_start": l.offset,
-                    "byte_end": l.offset + l.len,
+                    "byte_start": base + l.offset,
+                    "byte_end": base + l.offset + l.len,
                     "line": line,
                     "column": column,
                 })
@@ -338,8 +455,8 @@ impl Diagnostic {
             "file": self.file_name(),
             "line": line,
             "column": column,
-            "byte_start": self.0.labels.first().map(|l| l.offset),
-            "byte_end": self.0.labels.first().map(|l| l.offset + l.len),
+            "byte_start": self.0.labels.first().map(|l| base + l.offset),
+            "byte_end": self.0.labels.first().map(|l| base + l.offset + l.len),
             "labels": labels,
             "help": self.0.help,
             "notes": self.0.notes,
@@ -416,12 +533,19 @@ impl miette::SourceCode for SourceFile {
         let inner = self
             .text()
             .read_span(span, context_lines_before, context_lines_after)?;
+        // Lines and columns of the whole file, when this is a piece of it.
+        let origin = self.origin();
+        let column = if inner.line() == 0 {
+            inner.column() + origin.columns
+        } else {
+            inner.column()
+        };
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name().to_string(),
             inner.data(),
             *inner.span(),
-            inner.line(),
-            inner.column(),
+            inner.line() + origin.lines,
+            column,
             inner.line_count(),
         )))
     }

@@ -257,6 +257,13 @@ impl<'p> Evaluator<'p> {
         message: String,
         labels: Vec<(crate::source::Span, String)>,
     ) -> Failed {
+        // Values from the facts may be shown (`this is …`): a short excerpt
+        // of each, never a whole string or list.
+        let message = crate::diag::capped(&message, 400);
+        let labels = labels
+            .into_iter()
+            .map(|(span, text)| (span, crate::diag::capped(&text, 200)))
+            .collect();
         self.faults.push((
             Fault {
                 code,

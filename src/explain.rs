@@ -158,19 +158,44 @@ impl Policy {
     pub fn facts_documents(&self, name: &str, text: &str) -> Vec<Result<Facts, crate::Diagnostic>> {
         let format = crate::facts::Format::detect(name, text);
         let file = std::sync::Arc::new(crate::source::SourceFile::new(name, text));
+        // Newlines before `counted.0`, for errors' lines (see
+        // `Diagnostic::windowed`).
+        let mut counted = (0usize, 0usize);
         crate::facts::split(text, format)
             .into_iter()
             .map(|range| {
-                crate::facts::load_with_limits(
-                    &self.program().schema,
-                    &file,
-                    range,
-                    format,
-                    &self.program().limits,
-                )
-                .map(|v| Facts::from_value(v, self.program().schema.clone()))
+                let start = range.start;
+                self.read_facts(&file, range, format).map_err(|d| {
+                    if counted.0 <= start {
+                        let skipped = text.as_bytes().get(counted.0..start).unwrap_or_default();
+                        counted = (
+                            start,
+                            counted.1 + memchr::memchr_iter(b'\n', skipped).count(),
+                        );
+                    }
+                    d.windowed(counted)
+                })
             })
             .collect()
+    }
+
+    /// Reads the document at `range` of `file` against the schema.
+    // One `Diagnostic` a document, as the facts loader gives.
+    #[allow(clippy::result_large_err)]
+    pub(crate) fn read_facts(
+        &self,
+        file: &std::sync::Arc<crate::source::SourceFile>,
+        range: std::ops::Range<usize>,
+        format: crate::facts::Format,
+    ) -> Result<Facts, crate::Diagnostic> {
+        crate::facts::load_with_limits(
+            &self.program().schema,
+            file,
+            range,
+            format,
+            &self.program().limits,
+        )
+        .map(|v| Facts::from_value(v, self.program().schema.clone()))
     }
 
     /// An empty coverage record for this policy.

@@ -161,9 +161,11 @@ pub enum Format {
 impl Format {
     /// From the file name's extension (.yaml/.yml -> Yaml, .json -> Json,
     /// .jsonl/.ndjson -> JsonLines); for other names or "-" (stdin), sniff
-    /// the text: JsonLines when there are 2+ non-empty lines and every
-    /// non-empty line starts with '{'; otherwise Yaml (YAML also reads a
-    /// single JSON document).
+    /// the first non-blank line alone (so that a stream is sniffed as soon
+    /// as its first line is read): JsonLines when it is a whole JSON object
+    /// on one line (or a line longer than 64 KiB starting with `{`);
+    /// otherwise Yaml (YAML also reads a JSON document written over several
+    /// lines, and flow mappings such as `{a: 1}`).
     pub fn detect(name: &str, text: &str) -> Format {
         let ext = std::path::Path::new(name)
             .extension()
@@ -178,20 +180,23 @@ impl Format {
     }
 }
 
-/// JsonLines when 2+ non-empty lines all start with `{`, else Yaml.
+/// How long a first line may be for [`sniff`] to read it as JSON; a longer
+/// one that starts with `{` is taken for JSON Lines unread.
+pub(crate) const SNIFF_LINE_BYTES: usize = 64 * 1024;
+
+/// JsonLines when the first non-blank line is a JSON object on its own,
+/// else Yaml.
 fn sniff(text: &str) -> Format {
-    let mut objects = 0usize;
-    for line in text.lines() {
-        let line = line.trim_start_matches('\u{feff}').trim();
-        if line.is_empty() {
-            continue;
-        }
-        if !line.starts_with('{') {
-            return Format::Yaml;
-        }
-        objects += 1;
+    let first = text
+        .trim_start_matches('\u{feff}')
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty())
+        .unwrap_or("");
+    if !first.starts_with('{') {
+        return Format::Yaml;
     }
-    if objects >= 2 {
+    if first.len() > SNIFF_LINE_BYTES || serde_json::from_str::<IgnoredAny>(first).is_ok() {
         Format::JsonLines
     } else {
         Format::Yaml
@@ -201,9 +206,16 @@ fn sniff(text: &str) -> Format {
 /// Byte ranges of the documents of a batch: YAML stream split at lines that
 /// start with `---` at column 0 (then space/EOL) — do the split on text
 /// yourself, do not rely on serde_yaml's multi-doc iterator, so that a
-/// syntax error in one document does not stop the others; a chunk that is
-/// only whitespace/comments/`...` is not a document. JsonLines: one document
-/// per non-blank line. Json: the whole text is one document.
+/// syntax error in one document does not stop the others. A document opened
+/// by `---` is a document even when nothing follows it (an empty document,
+/// which the loader refuses with `pactum::facts::empty`); text before the
+/// first `---` or after a `...` that is only whitespace, comments or
+/// directives is not. JsonLines: one document per non-blank line (blank
+/// lines, or lines of only whitespace, separate documents and are skipped).
+/// Json: the whole text is one document.
+///
+/// A text that holds no document at all (empty, blank lines, comments) is
+/// one empty document, so that every facts file gives at least one result.
 ///
 /// A YAML document's range starts at its `---` line (or at the start of the
 /// text, so that leading comments and `%` directives stay with the first
@@ -212,6 +224,15 @@ fn sniff(text: &str) -> Format {
 /// break and surrounding whitespace. A leading byte-order mark is left out of
 /// JSON ranges (serde_json rejects it) and kept in YAML ones.
 pub fn split(text: &str, format: Format) -> Vec<Range<usize>> {
+    let ranges = split_piece(text, format);
+    if ranges.is_empty() {
+        return std::iter::once(0..0).collect();
+    }
+    ranges
+}
+
+/// [`split`] of a piece of a batch: no document when there is none.
+pub(crate) fn split_piece(text: &str, format: Format) -> Vec<Range<usize>> {
     match format {
         Format::Json => {
             let start = if text.starts_with('\u{feff}') { 3 } else { 0 };
@@ -284,12 +305,12 @@ fn split_yaml(text: &str) -> Vec<Range<usize>> {
             body = body.trim_start_matches('\u{feff}');
         }
         if is_marker(body, "---") {
-            if content {
+            if content || opened {
                 out.push(start..line_start);
             }
             // A chunk of only comments or directives before the first marker
             // stays with the document that follows; an empty explicit
-            // document is dropped.
+            // document is a document (refused when it is read).
             if content || opened {
                 start = line_start;
             }
@@ -298,7 +319,7 @@ fn split_yaml(text: &str) -> Vec<Range<usize>> {
             continue;
         }
         if is_marker(body, "...") {
-            if content {
+            if content || opened {
                 out.push(start..offset);
             }
             start = offset;
@@ -315,10 +336,26 @@ fn split_yaml(text: &str) -> Vec<Range<usize>> {
         }
         content = true;
     }
-    if content {
+    if content || opened {
         out.push(start..text.len());
     }
     out
+}
+
+/// Whether a document holds nothing: only whitespace (JSON), or only
+/// whitespace, comments, `---`/`...` markers and directives (YAML).
+fn is_empty_document(doc: &str, json: bool) -> bool {
+    if json {
+        return doc.trim_start_matches('\u{feff}').trim().is_empty();
+    }
+    doc.trim_start_matches('\u{feff}').lines().all(|line| {
+        let body = line.trim_end_matches('\r');
+        if is_marker(body, "---") {
+            !has_content(body.get(3..).unwrap_or(""))
+        } else {
+            is_marker(body, "...") || body.starts_with('%') || !has_content(body)
+        }
+    })
 }
 
 /// Reads one document (the byte range of `file`'s text) against `schema`
@@ -366,6 +403,28 @@ pub fn load_with_limits(
     load_serde(schema, file, range, format, limits)
 }
 
+/// The diagnostic of a document larger than `max` bytes, starting at `at`
+/// in `file`; `len` is its size when it was measured (a streamed batch
+/// stops reading a document as soon as it is too large).
+pub(crate) fn too_large(
+    file: Arc<SourceFile>,
+    at: usize,
+    len: Option<usize>,
+    max: usize,
+) -> Diagnostic {
+    let message = match len {
+        Some(len) => {
+            format!("this facts document is {len} bytes; documents are limited to {max} bytes")
+        }
+        None => {
+            format!("this facts document is larger than {max} bytes, the limit; it was not read")
+        }
+    };
+    Diagnostic::new(codes::LIMIT_FACTS_SIZE, message)
+        .at_file(file, at, 0, "this document")
+        .help("send one request per document, or raise the limit (`--max-facts-bytes`) for facts you trust")
+}
+
 /// [`load_with_limits`] without the JSON fast path: every document read by
 /// serde. The fast path's differential tests compare the two.
 #[doc(hidden)]
@@ -379,16 +438,12 @@ pub fn load_serde(
     limits: &Limits,
 ) -> Result<Value, Diagnostic> {
     if range.len() > limits.max_facts_bytes {
-        return Err(Diagnostic::new(
-            codes::LIMIT_FACTS_SIZE,
-            format!(
-                "this facts document is {} bytes; documents are limited to {} bytes",
-                range.len(),
-                limits.max_facts_bytes
-            ),
-        )
-        .at_file(file.clone(), range.start.min(file.text().len()), 0, "this document")
-        .help("send one request per document, or raise the limit (`--max-facts-bytes`) for facts you trust"));
+        return Err(too_large(
+            file.clone(),
+            range.start.min(file.text().len()),
+            Some(range.len()),
+            limits.max_facts_bytes,
+        ));
     }
     if let Some(at) = file
         .text()
@@ -410,6 +465,11 @@ pub fn load_serde(
         .at_file(file.clone(), 0, 0, ""));
     };
     let json = format != Format::Yaml;
+    if is_empty_document(doc, json) {
+        return Err(Diagnostic::new(codes::FACTS_EMPTY, "this facts document is empty")
+            .at_file(file.clone(), range.start, 0, "no facts here")
+            .help("give the facts of the request here, or remove the empty document (a doubled or trailing `---`, or an empty file): every document of a batch gives one result"));
+    }
     let root_ty = Ty::Record(schema.clone());
     let root = Path::Root;
     let ctx = Ctx {
@@ -1635,7 +1695,10 @@ fn parse_decimal_general(text: &str) -> Result<Decimal, DecimalError> {
                 return Err(DecimalError::Syntax);
             }
             let digits = digits.trim_start_matches('0');
-            let magnitude: i64 = if digits.len() > 10 {
+            // `e0`, `e-00`: no significant digit, a zero exponent.
+            let magnitude: i64 = if digits.is_empty() {
+                0
+            } else if digits.len() > 10 {
                 1_000_000_000_000
             } else {
                 digits.parse().unwrap_or(1_000_000_000_000)
@@ -1740,7 +1803,8 @@ fn clean_message(message: &str) -> String {
         }
     }
     out.push_str(rest);
-    out.trim().to_string()
+    // The parsers' messages may quote the input: a short excerpt only.
+    crate::diag::capped(out.trim(), 200)
 }
 
 /// The length of "line N column M" or "position N" at the start of `s`.
@@ -2290,6 +2354,122 @@ mod tests {
         );
     }
 
+    /// Exponent forms: each text's exact value (as `Decimal`'s text), or
+    /// the error it must give.
+    const EXPONENTS: &[(&str, Result<&str, DecimalError>)] = &[
+        ("1e0", Ok("1")),
+        ("1E0", Ok("1")),
+        ("1e+0", Ok("1")),
+        ("1E+0", Ok("1")),
+        ("1e-0", Ok("1")),
+        ("1e00", Ok("1")),
+        ("1e-000", Ok("1")),
+        ("0e0", Ok("0")),
+        ("-0e0", Ok("0")),
+        ("1.5e0", Ok("1.5")),
+        ("1.50e0", Ok("1.50")),
+        ("-1.5E+0", Ok("-1.5")),
+        ("2.5e1", Ok("25")),
+        ("2.5e+1", Ok("25")),
+        ("25e-1", Ok("2.5")),
+        ("1e3", Ok("1000")),
+        ("1E3", Ok("1000")),
+        ("-1e3", Ok("-1000")),
+        ("1e-3", Ok("0.001")),
+        ("1.25e-2", Ok("0.0125")),
+        ("0.0e5", Ok("0")),
+        ("0.00e-1", Ok("0.000")),
+        ("123.456e3", Ok("123456")),
+        ("1e28", Ok("10000000000000000000000000000")),
+        ("1e-28", Ok("0.0000000000000000000000000001")),
+        ("1e29", Err(DecimalError::TooLarge)),
+        ("1e-29", Err(DecimalError::Inexact)),
+        ("1e9999999999", Err(DecimalError::TooLarge)),
+        ("1e-9999999999", Err(DecimalError::Inexact)),
+        ("1e", Err(DecimalError::Syntax)),
+        ("1e+", Err(DecimalError::Syntax)),
+        ("1e1.5", Err(DecimalError::Syntax)),
+        ("1ee1", Err(DecimalError::Syntax)),
+        ("e0", Err(DecimalError::Syntax)),
+    ];
+
+    #[test]
+    fn exponents_are_read_exactly() {
+        for (text, want) in EXPONENTS {
+            let got = parse_decimal(text).map(|d| d.to_string());
+            let want = want.as_ref().map(|s| s.to_string());
+            match (&got, &want) {
+                (Ok(g), Ok(w)) => assert_eq!(g, w, "{text}"),
+                (Err(g), Err(w)) => assert_eq!(g, *w, "{text}"),
+                _ => panic!("{text}: got {got:?}, want {want:?}"),
+            }
+        }
+    }
+
+    /// Every reader of decimals (the fast JSON path, serde_json, YAML plain
+    /// scalars, JSON and YAML strings) gives the same value or a coded error
+    /// for the same text.
+    #[test]
+    fn every_decimal_reader_agrees_on_exponents() {
+        let s = schema();
+        for (text, want) in EXPONENTS {
+            // The JSON number grammar allows what serde_json reads; other
+            // texts are only tried as strings and YAML.
+            let json_number = !text.starts_with('e')
+                && !text.ends_with(['e', '+'])
+                && !text.contains("ee")
+                && !text.contains("e1.");
+            let mut docs = vec![
+                (format!("order: {{amount: {text}, count: 1, currency: EUR}}\n"), Format::Yaml),
+                (format!("order: {{amount: \"{text}\", count: 1, currency: EUR}}\n"), Format::Yaml),
+                (format!("{{\"order\": {{\"amount\": \"{text}\", \"count\": 1, \"currency\": \"EUR\"}}}}"), Format::Json),
+            ];
+            if json_number {
+                docs.push((format!("{{\"order\": {{\"amount\": {text}, \"count\": 1, \"currency\": \"EUR\"}}}}"), Format::Json));
+            }
+            for (doc, format) in docs {
+                let f = file(&doc);
+                let range = 0..doc.len();
+                let mut readers = vec![
+                    ("load", load(&s, &f, range.clone(), format)),
+                    (
+                        "serde",
+                        load_serde(&s, &f, range.clone(), format, &Limits::default()),
+                    ),
+                ];
+                if format == Format::Json {
+                    let fast = fast::read(&doc, &s, 64).ok_or_else(|| {
+                        Diagnostic::new(codes::FACTS_SYNTAX, "fast path stepped aside")
+                    });
+                    if want.is_ok() {
+                        readers.push(("fast", fast));
+                    } else {
+                        assert!(fast.is_err(), "the fast path read {doc}");
+                    }
+                }
+                for (reader, got) in readers {
+                    match (want, got) {
+                        (Ok(w), Ok(v)) => {
+                            assert_eq!(dec(&order(&v)[0]).to_string(), *w, "{reader}: {doc}")
+                        }
+                        (Err(DecimalError::Syntax), Err(d)) => assert!(
+                            d.code_id() == codes::FACTS_WRONG_TYPE.id
+                                || d.code_id() == codes::FACTS_SYNTAX.id,
+                            "{reader}: {doc}: {}",
+                            d.code_id()
+                        ),
+                        (Err(_), Err(d)) => assert_eq!(
+                            d.code_id(),
+                            codes::FACTS_INEXACT_NUMBER.id,
+                            "{reader}: {doc}"
+                        ),
+                        (w, g) => panic!("{reader}: {doc}: want {w:?}, got {g:?}"),
+                    }
+                }
+            }
+        }
+    }
+
     #[test]
     fn wrong_type_points_at_the_value() {
         let text = "order:\n  amount: twelve\n  count: 3\n  currency: EUR\n";
@@ -2575,15 +2755,44 @@ mod tests {
 
     #[test]
     fn yaml_split_rules() {
-        assert_eq!(split("", Format::Yaml), Vec::<Range<usize>>::new());
-        assert_eq!(split("# only a comment\n\n", Format::Yaml).len(), 0);
-        assert_eq!(split("---\n# c\n---\n...\n", Format::Yaml).len(), 0);
+        // No document at all: one empty document, refused when read.
+        assert_eq!(split("", Format::Yaml), vec![0..0]);
+        assert_eq!(split_piece("", Format::Yaml), Vec::<Range<usize>>::new());
+        assert_eq!(split("# only a comment\n\n", Format::Yaml), vec![0..0]);
+        assert_eq!(split("", Format::JsonLines), vec![0..0]);
+        assert_eq!(split(" \n\t\n", Format::JsonLines), vec![0..0]);
+        // Every `---` opens a document, empty or not.
+        assert_eq!(
+            split("---\n# c\n---\n...\n", Format::Yaml),
+            vec![0..8, 8..16]
+        );
+        assert_eq!(split("---\n---\n", Format::Yaml), vec![0..4, 4..8]);
+        assert_eq!(split("a: 1\n---\n", Format::Yaml), vec![0..5, 5..9]);
+        assert_eq!(split("a: 1\n...\n# end\n", Format::Yaml), vec![0..9]);
         let text = "# lead\n%YAML 1.2\n---\na: 1\n--- # two\nb: 2\n...\n---\n  \n---   \nc: 3";
         let r = split(text, Format::Yaml);
-        assert_eq!(r.len(), 3);
+        assert_eq!(r.len(), 4);
         assert_eq!(&text[r[0].clone()], "# lead\n%YAML 1.2\n---\na: 1\n");
         assert_eq!(&text[r[1].clone()], "--- # two\nb: 2\n...\n");
-        assert_eq!(&text[r[2].clone()], "---   \nc: 3");
+        assert_eq!(&text[r[2].clone()], "---\n  \n");
+        assert_eq!(&text[r[3].clone()], "---   \nc: 3");
+        for empty in [
+            "",
+            "  \n",
+            "# c\n",
+            "---\n",
+            "--- # c\n...\n",
+            "%YAML 1.2\n---\n",
+        ] {
+            assert!(is_empty_document(empty, false), "{empty:?}");
+            let d = err(empty, Format::Yaml);
+            assert_eq!(d.code_id(), codes::FACTS_EMPTY.id, "{empty:?}");
+            assert_eq!(d.line_col(), Some((1, 1)));
+        }
+        for not_empty in ["~", "null", "--- {}", "a: 1"] {
+            assert!(!is_empty_document(not_empty, false), "{not_empty:?}");
+        }
+        assert_eq!(err(" \n", Format::Json).code_id(), codes::FACTS_EMPTY.id);
         // `---` inside a value is not a separator; `----` is not a marker.
         assert_eq!(split("a: |\n  ---\n----\n", Format::Yaml).len(), 1);
         assert_eq!(split("{\"a\": 1}", Format::Json), vec![0..8]);
@@ -2681,6 +2890,80 @@ mod tests {
         assert_eq!(d.code_id(), codes::FACTS_WRONG_TYPE.id);
     }
 
+    /// Input that a lenient reader would take silently (the last of two
+    /// keys, a float's special values, a binary tag): each is refused with
+    /// a code, by the fast JSON path and by serde alike.
+    #[test]
+    fn duplicates_and_special_values_are_refused_by_every_reader() {
+        let s = schema();
+        let json = [
+            (
+                r#"{"order": {"amount": 1, "count": 1, "currency": "EUR", "count": 2}}"#,
+                codes::FACTS_SYNTAX,
+            ),
+            (
+                r#"{"order": {"amount": 1, "count": 1, "currency": "EUR", "note": null, "note": "x"}}"#,
+                codes::FACTS_SYNTAX,
+            ),
+            (
+                r#"{"order": {"amount": 1, "count": 1, "currency": "EUR", "c\u006funt": 2}}"#,
+                codes::FACTS_SYNTAX,
+            ),
+            (
+                r#"{"order": {"amount": 1, "count": 1, "currency": "EUR"}, "order": {"amount": 2, "count": 1, "currency": "EUR"}}"#,
+                codes::FACTS_SYNTAX,
+            ),
+            (
+                r#"{"order": {"amount": NaN, "count": 1, "currency": "EUR"}}"#,
+                codes::FACTS_SYNTAX,
+            ),
+            (
+                r#"{"order": {"amount": Infinity, "count": 1, "currency": "EUR"}}"#,
+                codes::FACTS_SYNTAX,
+            ),
+            (
+                r#"{"order": {"amount": "NaN", "count": 1, "currency": "EUR"}}"#,
+                codes::FACTS_WRONG_TYPE,
+            ),
+            (
+                r#"{"order": {"amount": "-Infinity", "count": 1, "currency": "EUR"}}"#,
+                codes::FACTS_WRONG_TYPE,
+            ),
+        ];
+        for (doc, code) in json {
+            assert!(
+                fast::read(doc, &s, 64).is_none(),
+                "the fast path read {doc}"
+            );
+            for format in [Format::Json, Format::JsonLines] {
+                let d = err(doc, format);
+                assert_eq!(d.code_id(), code.id, "{format:?} {doc}: {}", d.message());
+            }
+            // YAML reads `NaN` as a plain word: a wrong type there.
+            let d = err(doc, Format::Yaml);
+            assert!(
+                [codes::FACTS_SYNTAX.id, codes::FACTS_WRONG_TYPE.id].contains(&d.code_id()),
+                "{doc}: {}",
+                d.code_id()
+            );
+        }
+        let yaml = [
+            ("order: {amount: 1, count: 1, currency: EUR, count: 2}", codes::FACTS_SYNTAX),
+            ("order: {amount: 1, count: 1, currency: EUR}\norder: {amount: 2, count: 1, currency: EUR}", codes::FACTS_SYNTAX),
+            ("order: {amount: .inf, count: 1, currency: EUR}", codes::FACTS_WRONG_TYPE),
+            ("order: {amount: -.Inf, count: 1, currency: EUR}", codes::FACTS_WRONG_TYPE),
+            ("order: {amount: .nan, count: 1, currency: EUR}", codes::FACTS_WRONG_TYPE),
+            ("order: {amount: !!binary MTI=, count: 1, currency: EUR}", codes::FACTS_WRONG_TYPE),
+            ("order: {amount: 1, count: 1, currency: EUR, 1: 2}", codes::FACTS_UNKNOWN_FIELD),
+            ("order: {amount: 1, count: 1, currency: EUR, [a]: 2}", codes::FACTS_WRONG_TYPE),
+            ("order: {amount: 1, count: 1, currency: EUR, null: 2}", codes::FACTS_UNKNOWN_FIELD),
+        ];
+        for (doc, code) in yaml {
+            let d = err(doc, Format::Yaml);
+            assert_eq!(d.code_id(), code.id, "{doc}: {}", d.message());
+        }
+    }
+
     #[test]
     fn detect_formats() {
         assert_eq!(Format::detect("a.YAML", "{}\n{}"), Format::Yaml);
@@ -2692,7 +2975,17 @@ mod tests {
             Format::detect("-", "{\"a\": 1}\n\n{\"a\": 2}\n"),
             Format::JsonLines
         );
-        assert_eq!(Format::detect("-", "{\"a\": 1}\n"), Format::Yaml);
+        // The first non-blank line decides: a JSON object on one line.
+        assert_eq!(Format::detect("-", "{\"a\": 1}\n"), Format::JsonLines);
+        assert_eq!(
+            Format::detect("-", "\u{feff}\n {\"a\": 1} \nb: 2"),
+            Format::JsonLines
+        );
+        assert_eq!(Format::detect("-", "{a: 1}\n"), Format::Yaml);
+        assert_eq!(Format::detect("-", "{\n  \"a\": 1\n}\n"), Format::Yaml);
+        assert_eq!(Format::detect("-", "# c\n{\"a\": 1}\n"), Format::Yaml);
+        let long = format!("{{\"a\": \"{}\"", "x".repeat(SNIFF_LINE_BYTES));
+        assert_eq!(Format::detect("-", &long), Format::JsonLines);
         assert_eq!(Format::detect("facts.txt", "a: 1\n"), Format::Yaml);
     }
 

@@ -12,7 +12,7 @@ use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::facts::{self, Format};
 use crate::ir::Program;
 use crate::limits::Limits;
-use crate::source::{SourceFile, Sources};
+use crate::source::{Origin, SourceFile, Sources};
 use crate::syntax::{self, ast};
 use crate::types::{FieldTy, RecordTy};
 use crate::value::Value;
@@ -559,7 +559,9 @@ impl Policy {
         } else {
             load(Format::Yaml)
         };
-        value.map(|value| self.facts(value))
+        value
+            .map(|value| self.facts(value))
+            .map_err(|d| d.windowed((0, 0)))
     }
 
     /// Reads the facts of one request from any [`serde::Serialize`] value,
@@ -717,25 +719,44 @@ impl Policy {
     /// ```
     pub fn evaluate_file(&self, name: &str, text: &str) -> Vec<Outcome> {
         let format = Format::detect(name, text);
-        self.evaluate_split(name, text, format, facts::split(text, format))
+        self.evaluate_split(
+            name,
+            text,
+            format,
+            facts::split(text, format),
+            Origin::default(),
+        )
     }
 
     /// [`Policy::evaluate_file`] on a text already split into documents
-    /// (`ranges`, as [`facts::split`] gives them in `format`).
+    /// (`ranges`, as [`facts::split`] gives them in `format`). The text is a
+    /// piece of the file `name` starting at `origin` (a chunk of a batch):
+    /// facts errors give lines, columns and byte offsets in the whole file,
+    /// and keep only a short window of the text around the error. The cost
+    /// of locating them is linear in the text, whatever their number.
     pub(crate) fn evaluate_split(
         &self,
         name: &str,
         text: &str,
         format: Format,
         ranges: Vec<std::ops::Range<usize>>,
+        origin: Origin,
     ) -> Vec<Outcome> {
-        let file = Arc::new(SourceFile::new(name, text));
+        let file = Arc::new(SourceFile::piece(name, text, origin));
+        // Lines counted so far: the newlines before `counted.0`.
+        let mut counted = (0usize, 0usize);
         ranges
             .into_iter()
             .map(|range| {
                 let doc = text.get(range.clone()).unwrap_or("");
                 let limits = &self.program.limits;
-                match facts::load_with_limits(&self.program.schema, &file, range, format, limits) {
+                match facts::load_with_limits(
+                    &self.program.schema,
+                    &file,
+                    range.clone(),
+                    format,
+                    limits,
+                ) {
                     Ok(value) => match self.decide(&value) {
                         Ok(d) => Outcome::Decided(d),
                         Err(diagnostics) => Outcome::Failed {
@@ -744,8 +765,16 @@ impl Policy {
                         },
                     },
                     Err(d) => {
+                        let start = range.start.min(text.len());
+                        if counted.0 <= start {
+                            let skipped = text.as_bytes().get(counted.0..start).unwrap_or_default();
+                            counted = (
+                                start,
+                                counted.1 + memchr::memchr_iter(b'\n', skipped).count(),
+                            );
+                        }
                         let mut diagnostics = Diagnostics::default();
-                        diagnostics.push(d);
+                        diagnostics.push(d.windowed(counted));
                         Outcome::Failed {
                             id: self.loose_id(doc),
                             diagnostics,
@@ -757,9 +786,12 @@ impl Policy {
     }
 
     /// Reads a facts file and evaluates every document of it, as
-    /// [`Policy::evaluate_file`]. A file that cannot be read (missing, not
-    /// UTF-8, a directory) gives one failed outcome with
-    /// `pactum::facts::io`.
+    /// [`Policy::evaluate_file`], streamed as [`crate::batch::Batch`] reads
+    /// it (a document larger than the facts size limit is skipped unread).
+    /// A file that cannot be read (missing, a directory) gives one failed
+    /// outcome with `pactum::facts::io`, after the documents read before
+    /// the error; bytes that are not UTF-8 fail the document holding them
+    /// (`pactum::facts::syntax`).
     ///
     /// ```
     /// let policy = pactum::Package::from_sources([("a.policy", "package a\nschema s { n: int }")])
@@ -771,18 +803,29 @@ impl Policy {
     /// ```
     pub fn evaluate_path(&self, path: impl AsRef<Path>) -> Vec<Outcome> {
         let path = path.as_ref();
-        match std::fs::read(path) {
-            Ok(bytes) => match String::from_utf8(bytes) {
-                Ok(text) => self.evaluate_file(&path.display().to_string(), &text),
-                Err(e) => vec![io_failure(
-                    path,
-                    &format!(
-                        "it is not UTF-8 text (byte {})",
-                        e.utf8_error().valid_up_to()
-                    ),
-                )],
-            },
-            Err(e) => vec![io_failure(path, &e.to_string())],
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => return vec![io_failure(path, &e.to_string())],
+        };
+        // Read as a stream, as `pactum evaluate` reads it: memory bounded by
+        // the facts size limit, whatever the file holds.
+        let mut outcomes = Vec::new();
+        let read = crate::batch::Batch::new(self, path.display().to_string())
+            .jobs(1)
+            .run(
+                file,
+                |_, o| o,
+                |o| {
+                    outcomes.push(o);
+                    Ok(())
+                },
+            );
+        match read {
+            Ok(_) => outcomes,
+            Err(e) => {
+                outcomes.push(io_failure(path, &e.to_string()));
+                outcomes
+            }
         }
     }
 
@@ -924,8 +967,8 @@ fn load_serde<T: Serialize + ?Sized>(
     };
     let file = Arc::new(SourceFile::new(name, pretty));
     match facts::load_with_limits(schema, &file, 0..file.text().len(), Format::Json, limits) {
-        Ok(_) => Err(first),
-        Err(d) => Err(d),
+        Ok(_) => Err(first.windowed((0, 0))),
+        Err(d) => Err(d.windowed((0, 0))),
     }
 }
 

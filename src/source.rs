@@ -13,6 +13,20 @@ pub(crate) const BOM: char = '\u{feff}';
 pub struct SourceFile {
     name: String,
     text: Arc<str>,
+    origin: Origin,
+}
+
+/// Where a [`SourceFile`]'s text starts in the file it was cut from: a
+/// chunk of a batch, or the window of a diagnostic. Zero for a whole file.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub(crate) struct Origin {
+    /// Lines before the text's first line.
+    pub(crate) lines: usize,
+    /// Bytes before the text.
+    pub(crate) bytes: usize,
+    /// Characters before the text on its first line (when it starts
+    /// mid-line).
+    pub(crate) columns: usize,
 }
 
 impl SourceFile {
@@ -26,6 +40,7 @@ impl SourceFile {
         SourceFile {
             name: name.into(),
             text: text.into(),
+            origin: Origin::default(),
         }
     }
 
@@ -48,7 +63,27 @@ impl SourceFile {
         SourceFile {
             name: name.into(),
             text,
+            origin: Origin::default(),
         }
+    }
+
+    /// A piece of a larger file: `text` starts after `origin`'s lines and
+    /// bytes, so positions are reported as in the whole file.
+    pub(crate) fn piece(
+        name: impl Into<String>,
+        text: impl Into<Arc<str>>,
+        origin: Origin,
+    ) -> Self {
+        SourceFile {
+            name: name.into(),
+            text: text.into(),
+            origin,
+        }
+    }
+
+    /// Where the text starts in the whole file.
+    pub(crate) fn origin(&self) -> Origin {
+        self.origin
     }
 
     /// The name shown in diagnostics (usually the path).
@@ -68,18 +103,17 @@ impl SourceFile {
             .unwrap_or("")
     }
 
-    /// One-based line and column (in characters) of a byte offset.
+    /// One-based line and column (in characters) of a byte offset of the
+    /// text, in the whole file (see [`SourceFile::piece`]).
     pub(crate) fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let before = self.text.get(..offset).unwrap_or("");
-        let line = before.matches('\n').count() + 1;
-        let col = before
-            .rfind('\n')
-            .map_or(before, |i| before.get(i + 1..).unwrap_or(""))
-            .chars()
-            .count()
-            + 1;
-        (line, col)
+        let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
+        let col = match memchr::memrchr(b'\n', before.as_bytes()) {
+            Some(i) => before.get(i + 1..).unwrap_or("").chars().count() + 1,
+            None => before.chars().count() + 1 + self.origin.columns,
+        };
+        (line + self.origin.lines, col)
     }
 }
 

@@ -893,3 +893,391 @@ fn limits_are_flags_of_the_binary() {
     );
     assert_eq!(code, 0, "{records:?}");
 }
+
+// ---------------------------------------------------------------------------
+// Reading bounded by the limits, streams, empty documents
+// ---------------------------------------------------------------------------
+
+/// A reader of `head`, then `len` bytes of `fill` generated as they are
+/// read (never held), then `tail`; it counts the largest read asked.
+struct Generated {
+    head: Vec<u8>,
+    fill: u8,
+    len: usize,
+    tail: Vec<u8>,
+    at: usize,
+}
+
+impl std::io::Read for Generated {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let total = self.head.len() + self.len + self.tail.len();
+        let mut n = 0;
+        while n < buf.len() && self.at < total {
+            let b = if self.at < self.head.len() {
+                self.head[self.at]
+            } else if self.at < self.head.len() + self.len {
+                self.fill
+            } else {
+                self.tail[self.at - self.head.len() - self.len]
+            };
+            buf[n] = b;
+            n += 1;
+            self.at += 1;
+        }
+        Ok(n)
+    }
+}
+
+#[test]
+fn an_oversized_line_is_skipped_unbuffered_and_later_lines_keep_their_numbers() {
+    let limits = Limits::default().with_max_facts_bytes(4096);
+    let policy = Package::from_dir_with_limits(PACK, limits).check().unwrap();
+    let good = one_line(EXAMPLE);
+    // 64 MiB in one line, between good lines; the line after it is broken.
+    let input = Generated {
+        head: format!("{good}\n{{\"request\": \"").into_bytes(),
+        fill: b'x',
+        len: 64 << 20,
+        tail: format!("\"}}\n{good}\n{{\"request\": [\n\n{good}\n").into_bytes(),
+        at: 0,
+    };
+    let start = Instant::now();
+    let mut chunks = pactum::batch::Chunks::new(input, "big.jsonl", 1024).max_doc_bytes(4096);
+    let mut kept = 0usize;
+    for c in chunks.by_ref() {
+        kept = kept.max(c.unwrap().text().len());
+    }
+    // Nothing near the line's size was ever held.
+    assert!(kept <= 8192, "a chunk of {kept} bytes");
+    let input = Generated {
+        head: format!("{good}\n{{\"request\": \"").into_bytes(),
+        fill: b'x',
+        len: 64 << 20,
+        tail: format!("\"}}\n{good}\n{{\"request\": [\n\n{good}\n").into_bytes(),
+        at: 0,
+    };
+    let mut got = Vec::new();
+    pactum::batch::Batch::new(&policy, "big.jsonl")
+        .jobs(2)
+        .run(
+            input,
+            |_, o| match o {
+                Outcome::Decided(_) => ("decided".to_string(), None, 0),
+                Outcome::Failed { diagnostics, .. } => {
+                    let d = diagnostics.iter().next().unwrap();
+                    // A short window of the text, never the line.
+                    let json = d.to_json().to_string();
+                    (d.code_id().to_string(), d.line_col(), json.len())
+                }
+            },
+            |r| {
+                got.push(r);
+                Ok(())
+            },
+        )
+        .unwrap();
+    assert!(start.elapsed() < Duration::from_secs(60));
+    let codes: Vec<&str> = got.iter().map(|(c, _, _)| c.as_str()).collect();
+    assert_eq!(
+        codes,
+        [
+            "decided",
+            "pactum::limit::facts_size",
+            "decided",
+            "pactum::facts::wrong_type",
+            "decided"
+        ]
+    );
+    assert_eq!(got[1].1, Some((2, 1)));
+    assert_eq!(got[3].1.map(|(l, _)| l), Some(4));
+    assert!(got.iter().all(|(_, _, len)| *len < 2000), "{got:?}");
+}
+
+#[test]
+fn an_oversized_yaml_document_or_json_file_is_skipped_to_its_end() {
+    let limits = Limits::default().with_max_facts_bytes(2000);
+    let policy = Package::from_dir_with_limits(PACK, limits).check().unwrap();
+    // A YAML document of 8 MiB in one plain scalar over many lines.
+    let padding = "  xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n".repeat(8 << 20 >> 6);
+    let batch = format!("{EXAMPLE}---\nrequest: >\n{padding}---\nrequest: [\n---\n{EXAMPLE}");
+    let lines_before_last = batch[..batch.rfind("---").unwrap()].matches('\n').count();
+    let mut got = Vec::new();
+    pactum::batch::Batch::new(&policy, "b.yaml")
+        .jobs(1)
+        .chunk_bytes(512)
+        .run(
+            batch.as_bytes(),
+            |_, o| record(&o),
+            |r| {
+                got.push(r);
+                Ok(())
+            },
+        )
+        .unwrap();
+    assert_eq!(got.len(), 4, "{got:?}");
+    assert!(got[1].ends_with("pactum::limit::facts_size"), "{got:?}");
+    assert!(got[2].ends_with("pactum::facts::wrong_type"), "{got:?}");
+    assert!(!got[3].contains("pactum::"), "{got:?}");
+    // Line numbers after the skipped document are those of the file.
+    let outcomes = policy.evaluate_path({
+        let p = std::env::temp_dir().join(format!("pactum-big-{}.yaml", std::process::id()));
+        std::fs::write(&p, &batch).unwrap();
+        p
+    });
+    assert_eq!(outcomes.len(), 4);
+    if let Some(Outcome::Failed { diagnostics, .. }) = outcomes.get(2) {
+        let (line, _) = diagnostics.iter().next().unwrap().line_col().unwrap();
+        assert!(
+            line > lines_before_last - 3 && line <= lines_before_last,
+            "{line}"
+        );
+    } else {
+        panic!("the broken document must fail");
+    }
+    // A single JSON document: the whole file.
+    let (lines, code) = evaluate_cli(
+        "one.json",
+        format!("{{\"request\": \"{}\"}}", "x".repeat(1 << 20)).as_bytes(),
+        &["--max-facts-bytes", "1000"],
+    );
+    assert_eq!(code, 1);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0].contains("pactum::limit::facts_size"), "{lines:?}");
+}
+
+#[test]
+fn an_endless_line_gives_its_record_at_once() {
+    // `/dev/zero` is one line that never ends: the record comes out as soon
+    // as it is known too large, and memory stays bounded while the rest is
+    // skipped (the run is then stopped here).
+    if !std::path::Path::new("/dev/zero").exists() {
+        return;
+    }
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .args([
+            "evaluate",
+            "--policy",
+            PACK,
+            "--format",
+            "json",
+            "--facts",
+            "/dev/zero",
+        ])
+        .args(["--max-facts-bytes", "100000"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        let mut line = String::new();
+        let _ = std::io::BufRead::read_line(&mut std::io::BufReader::new(stdout), &mut line);
+        let _ = tx.send(line);
+    });
+    let line = rx.recv_timeout(Duration::from_secs(30));
+    child.kill().ok();
+    child.wait().ok();
+    let line = line.expect("no record within 30 s");
+    assert!(line.contains("pactum::limit::facts_size"), "{line}");
+}
+
+#[test]
+fn a_line_on_standard_input_is_answered_before_the_next_arrives() {
+    use std::io::{BufRead, Write};
+    let good = one_line(EXAMPLE);
+    for jobs in ["1", "2"] {
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pactum"))
+            .args([
+                "evaluate", "--policy", PACK, "--format", "json", "--facts", "-",
+            ])
+            .args(["--jobs", jobs])
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        let mut stdin = child.stdin.take().unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        std::thread::spawn(move || {
+            for line in std::io::BufReader::new(stdout).lines() {
+                if tx.send(line.unwrap()).is_err() {
+                    break;
+                }
+            }
+        });
+        let wait = Duration::from_secs(20);
+        writeln!(stdin, "{good}").unwrap();
+        stdin.flush().unwrap();
+        let first = rx.recv_timeout(wait);
+        if first.is_err() {
+            child.kill().ok();
+        }
+        let first = first.expect("no answer to the first line while stdin is open");
+        assert!(first.contains("\"decision\""), "{first}");
+        writeln!(stdin, "{{\"request\": [").unwrap();
+        stdin.flush().unwrap();
+        let second = rx.recv_timeout(wait);
+        if second.is_err() {
+            child.kill().ok();
+        }
+        let second = second.expect("no answer to the second line");
+        assert!(second.contains("pactum::facts::wrong_type"), "{second}");
+        writeln!(stdin, "{good}").unwrap();
+        drop(stdin);
+        let third = rx.recv_timeout(wait).expect("no answer to the last line");
+        assert_eq!(third, first);
+        assert_eq!(child.wait().unwrap().code(), Some(1));
+    }
+}
+
+/// The codes of every outcome of `text` (named `name`), by each way of
+/// reading a facts file: the library's whole-text reader, the streamed
+/// batch (one and two threads, tiny chunks), the explain/diff reader, and
+/// the binary; all must agree.
+fn every_reader(name: &str, text: &str) -> Vec<String> {
+    let policy = pack();
+    let whole: Vec<String> = policy
+        .evaluate_file(name, text)
+        .iter()
+        .map(record)
+        .collect();
+    for jobs in [1, 2] {
+        let mut got = Vec::new();
+        pactum::batch::Batch::new(&policy, name)
+            .jobs(jobs)
+            .chunk_bytes(1)
+            .run(
+                text.as_bytes(),
+                |_, o| record(&o),
+                |r| {
+                    got.push(r);
+                    Ok(())
+                },
+            )
+            .unwrap();
+        assert_eq!(got, whole, "batch, {jobs} jobs: {text:?}");
+    }
+    let docs: Vec<String> = policy
+        .facts_documents(name, text)
+        .iter()
+        .map(|r| match r {
+            Ok(f) => record(&match policy.evaluate(f) {
+                Ok(d) => Outcome::Decided(d),
+                Err(diagnostics) => Outcome::Failed {
+                    id: pactum::Value::Absent,
+                    diagnostics,
+                },
+            }),
+            Err(d) => format!("none: {}", d.code_id()),
+        })
+        .collect();
+    assert_eq!(docs.len(), whole.len(), "facts_documents: {text:?}");
+    let (lines, code) = evaluate_cli(name, text.as_bytes(), &[]);
+    assert_eq!(lines.len(), whole.len(), "binary: {text:?}: {lines:?}");
+    let failed = whole.iter().any(|r| r.contains("pactum::"));
+    assert_eq!(code, i32::from(failed), "{text:?}");
+    // `evaluate --explain`: one decision or one NOT DECIDED a document.
+    let (lines, code) = evaluate_cli(name, text.as_bytes(), &["--explain"]);
+    let records = lines
+        .iter()
+        .filter(|l| l.starts_with("{\"id\"") || l.contains("NOT DECIDED"))
+        .count();
+    assert_eq!(records, whole.len(), "explain: {text:?}: {lines:?}");
+    assert_eq!(code, i32::from(failed), "explain: {text:?}");
+    // `diff` counts the same documents.
+    let dir = std::env::temp_dir().join(format!("pactum-diff-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join(name);
+    std::fs::write(&path, text).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .args(["diff", "--policy", PACK, "--policy", PACK, "--facts"])
+        .arg(&path)
+        .output()
+        .unwrap();
+    std::fs::remove_dir_all(&dir).ok();
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    let failures = whole.iter().filter(|r| r.contains("pactum::")).count();
+    assert!(
+        stdout.contains(&format!(
+            "0 of {} requests changed, {failures} not decided",
+            whole.len()
+        )),
+        "diff: {text:?}: {stdout}"
+    );
+    whole
+}
+
+#[test]
+fn every_document_is_counted_empty_ones_too() {
+    let empty = "none: pactum::facts::empty";
+    let good = EXAMPLE.trim_end();
+    for (name, text, want) in [
+        ("e.yaml", "", vec![empty]),
+        ("e.jsonl", "", vec![empty]),
+        ("e.json", "", vec![empty]),
+        ("e.yaml", "# only a comment\n", vec![empty]),
+        ("e.jsonl", "\n  \n\t\n", vec![empty]),
+        ("e.yaml", "---\n---\n", vec![empty, empty]),
+        ("e.yaml", "---\n# a comment\n...\n", vec![empty]),
+    ] {
+        let got = every_reader(name, text);
+        assert_eq!(got, want, "{name} {text:?}");
+    }
+    // A trailing `---` opens an empty document; a `...` ends the last one.
+    let got = every_reader("t.yaml", &format!("{good}\n---\n"));
+    assert_eq!(got.len(), 2);
+    assert_eq!(got[1], empty);
+    assert_eq!(
+        every_reader("t.yaml", &format!("{good}\n...\n# end\n")).len(),
+        1
+    );
+    let got = every_reader("t.yaml", &format!("{good}\n---\n---\n{good}\n"));
+    assert_eq!(got.len(), 3);
+    assert_eq!(got[1], empty);
+    assert_eq!(got[0], got[2]);
+    // Blank lines (and lines of only spaces) between JSON Lines are
+    // separators, not documents.
+    let line = one_line(EXAMPLE);
+    let got = every_reader("t.jsonl", &format!("\n{line}\n\n   \n{line}\n\n"));
+    assert_eq!(got.len(), 2);
+    // The library's one-document readers agree.
+    let policy = pack();
+    for text in ["", "  \n", "# c\n", "---\n"] {
+        let e = policy.evaluate_str(text).unwrap_err();
+        assert_eq!(first_code(&e), "pactum::facts::empty", "{text:?}");
+    }
+}
+
+#[test]
+fn diagnostics_show_only_an_excerpt_of_a_huge_value() {
+    let policy = Package::from_sources([(
+        "t.policy",
+        "package t\nschema s { text: string, n: int }\noutput d = date(s.text)\noutput m = s.n",
+    )])
+    .check()
+    .unwrap();
+    let big = "x".repeat(1 << 20);
+    // A fault while deciding that shows the value.
+    let e = policy
+        .evaluate_str(&format!("s: {{ text: \"{big}\", n: 1 }}"))
+        .unwrap_err();
+    let d = e.iter().next().unwrap();
+    assert_eq!(d.code_id(), "pactum::eval::invalid_value");
+    assert!(d.message().len() < 1000, "{}", d.message().len());
+    assert!(d.to_json().to_string().len() < 4000);
+    // A facts error after a huge value, on one line: a window of the text,
+    // at the right column of the whole line.
+    let doc = format!("{{\"s\": {{\"text\": \"{big}\", \"n\": \"{big}\"}}}}");
+    let e = policy.evaluate_str(&doc).unwrap_err();
+    let d = e.iter().next().unwrap();
+    assert_eq!(d.code_id(), "pactum::facts::wrong_type");
+    let at = doc.rfind("\"x").unwrap();
+    assert_eq!(d.line_col(), Some((1, at + 1)));
+    assert!(d.message().len() < 1000, "{}", d.message().len());
+    let json = d.to_json();
+    assert_eq!(json["byte_start"].as_u64(), Some(at as u64));
+    assert!(json.to_string().len() < 4000);
+    assert!(d.underlined().is_some_and(|u| u.len() <= 512));
+}

@@ -64,69 +64,82 @@ pub fn run(
     ) else {
         return Exit::Failure;
     };
-    let text = match std::fs::read_to_string(facts) {
-        Ok(t) => t,
-        Err(_) => {
-            render::facts_unreadable(&a, facts, messages);
-            return Exit::Failure;
-        }
+    let Some((name, input)) = super::open_facts(facts) else {
+        render::facts_unreadable(&a, facts, messages);
+        return Exit::Failure;
     };
-    let docs_a = a.facts_documents(facts, &text);
-    let docs_b = b.facts_documents(facts, &text);
     let mut out = std::io::BufWriter::new(super::out::stdout());
-    let (mut changed, mut failed, total) = (0usize, 0usize, docs_a.len());
-    for (i, (da, db)) in docs_a.into_iter().zip(docs_b).enumerate() {
-        let ra = da
-            .map_err(|_| ())
-            .and_then(|f| a.evaluate(&f).map_err(|_| ()));
-        let rb = db
-            .map_err(|_| ())
-            .and_then(|f| b.evaluate(&f).map_err(|_| ()));
-        let (da, db) = match (ra, rb) {
-            (Ok(x), Ok(y)) => (x, y),
-            _ => {
-                failed += 1;
-                let _ = writeln!(out, "document {}: not decided under one of the versions (run `pactum evaluate` for the errors)", i + 1);
+    let (mut changed, mut failed, mut total) = (0usize, 0usize, 0usize);
+    // Read as a stream, chunk by chunk, as `pactum evaluate` reads it.
+    for chunk in super::facts_chunks(&name, input) {
+        let chunk = match chunk {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = out.flush();
+                super::facts_read_failed(&name, &e);
+                return Exit::Failure;
+            }
+        };
+        let pairs = chunk
+            .facts(&a, &name)
+            .into_iter()
+            .zip(chunk.facts(&b, &name))
+            .enumerate()
+            .map(|(j, d)| (chunk.first_doc() + j, d));
+        for (i, (da, db)) in pairs {
+            total += 1;
+            let ra = da
+                .map_err(|_| ())
+                .and_then(|f| a.evaluate(&f).map_err(|_| ()));
+            let rb = db
+                .map_err(|_| ())
+                .and_then(|f| b.evaluate(&f).map_err(|_| ()));
+            let (da, db) = match (ra, rb) {
+                (Ok(x), Ok(y)) => (x, y),
+                _ => {
+                    failed += 1;
+                    let _ = writeln!(out, "document {}: not decided under one of the versions (run `pactum evaluate` for the errors)", i + 1);
+                    continue;
+                }
+            };
+            let (ga, gb) = (gist(&da), gist(&db));
+            let mut changes = Vec::new();
+            if ga.decision != gb.decision {
+                changes.push(format!("decision {} -> {}", ga.decision, gb.decision));
+            }
+            set_change("reasons", &ga.reasons, &gb.reasons, &mut changes);
+            set_change("notes", &ga.notes, &gb.notes, &mut changes);
+            let keys: BTreeSet<&String> = ga.outputs.keys().chain(gb.outputs.keys()).collect();
+            for k in keys {
+                let (x, y) = (ga.outputs.get(k), gb.outputs.get(k));
+                if x != y {
+                    let show = |v: Option<&serde_json::Value>| {
+                        v.map_or("(none)".to_string(), |v| v.to_string())
+                    };
+                    changes.push(format!("outputs.{k} {} -> {}", show(x), show(y)));
+                }
+            }
+            if changes.is_empty() {
                 continue;
             }
-        };
-        let (ga, gb) = (gist(&da), gist(&db));
-        let mut changes = Vec::new();
-        if ga.decision != gb.decision {
-            changes.push(format!("decision {} -> {}", ga.decision, gb.decision));
+            changed += 1;
+            let id = da.id().to_json_plain();
+            let _ = match format {
+                Format::Json => writeln!(
+                    out,
+                    "{}",
+                    serde_json::json!({"document": i + 1, "id": id, "changes": changes, "before": da.to_json(), "after": db.to_json()})
+                ),
+                Format::Human => {
+                    let who = if id.is_null() {
+                        format!("document {}", i + 1)
+                    } else {
+                        da.id().to_string()
+                    };
+                    writeln!(out, "{who}:\n  {}", changes.join("\n  "))
+                }
+            };
         }
-        set_change("reasons", &ga.reasons, &gb.reasons, &mut changes);
-        set_change("notes", &ga.notes, &gb.notes, &mut changes);
-        let keys: BTreeSet<&String> = ga.outputs.keys().chain(gb.outputs.keys()).collect();
-        for k in keys {
-            let (x, y) = (ga.outputs.get(k), gb.outputs.get(k));
-            if x != y {
-                let show = |v: Option<&serde_json::Value>| {
-                    v.map_or("(none)".to_string(), |v| v.to_string())
-                };
-                changes.push(format!("outputs.{k} {} -> {}", show(x), show(y)));
-            }
-        }
-        if changes.is_empty() {
-            continue;
-        }
-        changed += 1;
-        let id = da.id().to_json_plain();
-        let _ = match format {
-            Format::Json => writeln!(
-                out,
-                "{}",
-                serde_json::json!({"document": i + 1, "id": id, "changes": changes, "before": da.to_json(), "after": db.to_json()})
-            ),
-            Format::Human => {
-                let who = if id.is_null() {
-                    format!("document {}", i + 1)
-                } else {
-                    da.id().to_string()
-                };
-                writeln!(out, "{who}:\n  {}", changes.join("\n  "))
-            }
-        };
     }
     let summary = format!("{changed} of {total} requests changed, {failed} not decided");
     match format {

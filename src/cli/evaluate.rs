@@ -1,6 +1,6 @@
 //! `pactum evaluate`: decide every request of a facts file.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{IsTerminal, Read, Write};
 use std::path::Path;
 
 use pactum::batch::Batch;
@@ -55,14 +55,18 @@ pub fn run(
         }
     };
     let stdin = std::io::stdin();
-    let (name, input): (String, Box<dyn BufRead>) = if facts == "-" {
-        ("<stdin>".to_string(), Box::new(stdin.lock()))
+    // A stream (standard input, a named pipe, a device) may pause: it is
+    // read on a thread of its own; a regular file between writes.
+    let (name, input, stream): (String, Box<dyn Read + Send>, bool) = if facts == "-" {
+        // Unlocked, so that it can be read on a thread of its own.
+        ("<stdin>".to_string(), Box::new(stdin), true)
     } else {
         match std::fs::File::open(facts) {
-            Ok(f) => (
-                facts.to_string(),
-                Box::new(std::io::BufReader::with_capacity(256 * 1024, f)),
-            ),
+            Ok(f) => {
+                let regular = f.metadata().is_ok_and(|m| m.is_file());
+                // Read in large pieces by the batch reader itself.
+                (facts.to_string(), Box::new(f), !regular)
+            }
             Err(_) => {
                 render::facts_unreadable(&policy, facts, messages);
                 return Exit::Failure;
@@ -120,14 +124,20 @@ pub fn run(
     };
     let result = Batch::new(&policy, name.as_str())
         .jobs(jobs)
-        .run(input, render_one, |rendered| match rendered {
-            Rendered::Line(line) => out.write_all(&line),
-            Rendered::Failed(record, diagnostics) => {
+        .stream(stream)
+        .run_streaming(input, render_one, |rendered| match rendered {
+            Some(Rendered::Line(line)) => out.write_all(&line),
+            Some(Rendered::Failed(record, diagnostics)) => {
                 exit = Exit::Failure;
                 out.flush()?;
                 render::diagnostics(&diagnostics, messages, false);
-                writeln!(out, "{record}")
+                writeln!(out, "{record}")?;
+                // Out at once, like its diagnostics: a reader waiting on
+                // this record (or an input that never ends) sees it now.
+                out.flush()
             }
+            // The input has nothing more yet: answer what was asked.
+            None => out.flush(),
         });
     let flushed = out.flush();
     match result.and(flushed) {

@@ -208,8 +208,12 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat) -> Exit {
                 }
                 (None, Some(f)) => {
                     let base = file.parent().unwrap_or(Path::new("."));
-                    pactum::files::read_text(&base.join(f))
-                        .map_err(|d| format!("{}: {}", d.code_id(), d.message()))
+                    pactum::files::read_text_within(
+                        &base.join(f),
+                        super::limits().max_facts_bytes,
+                        pactum::diag::codes::LIMIT_FACTS_SIZE,
+                    )
+                    .map_err(|d| format!("{}: {}", d.code_id(), d.message()))
                 }
                 _ => Err("give either `facts` or `facts_file`".to_string()),
             };

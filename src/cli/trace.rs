@@ -7,18 +7,48 @@ use pactum::{ExplainNode, Explanation, Policy, Value};
 
 use super::{render, Exit, Format, MessageFormat};
 
-/// Evaluates every document of `text` with explanations.
+/// Evaluates every document of `input` with explanations, as it is read.
 pub fn run(
     policy: &Policy,
     name: &str,
-    text: &str,
+    input: impl std::io::Read,
     format: Format,
     messages: MessageFormat,
 ) -> Exit {
     let colour = render::colour(std::io::stdout().is_terminal());
     let mut out = std::io::BufWriter::new(super::out::stdout());
     let mut exit = Exit::Success;
-    for (i, doc) in policy.facts_documents(name, text).into_iter().enumerate() {
+    for chunk in super::facts_chunks(name, input) {
+        let chunk = match chunk {
+            Ok(c) => c,
+            Err(e) => {
+                let _ = out.flush();
+                super::facts_read_failed(name, &e);
+                return Exit::Failure;
+            }
+        };
+        if document(policy, name, &chunk, format, messages, colour, &mut out) == Exit::Failure {
+            exit = Exit::Failure;
+        }
+        let _ = out.flush();
+    }
+    let _ = out.flush();
+    exit
+}
+
+/// Explains the documents of one chunk.
+fn document(
+    policy: &Policy,
+    name: &str,
+    chunk: &pactum::batch::Chunk,
+    format: Format,
+    messages: MessageFormat,
+    colour: bool,
+    out: &mut impl Write,
+) -> Exit {
+    let mut exit = Exit::Success;
+    for (j, doc) in chunk.facts(policy, name).into_iter().enumerate() {
+        let i = chunk.first_doc() + j;
         let result = doc.map_err(|d| vec![d]).and_then(|facts| {
             policy
                 .explain(&facts)
@@ -49,7 +79,6 @@ pub fn run(
             }
         }
     }
-    let _ = out.flush();
     exit
 }
 
