@@ -10,6 +10,7 @@ mod test;
 mod trace;
 mod validate;
 
+use out::errln;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand, ValueEnum};
@@ -266,7 +267,7 @@ pub fn run(cli: Cli) -> Exit {
         } => match policy.as_slice() {
             [old, new] => diff::run(old, new, &facts, format, exit_code, MessageFormat::Human),
             _ => {
-                eprintln!("error: `pactum diff` takes exactly two --policy: the old version, then the new one");
+                errln!("error: `pactum diff` takes exactly two --policy: the old version, then the new one");
                 Exit::Usage
             }
         },
@@ -322,8 +323,6 @@ pub fn facts_chunks<R: std::io::Read>(name: &str, input: R) -> pactum::batch::Ch
 
 /// A facts input that failed while it was read.
 pub fn facts_read_failed(name: &str, e: &std::io::Error) {
-    eprintln!("error[pactum::facts::io]: cannot read {name}: {e}");
-    eprintln!(
-        "  help: give the path of a YAML, JSON or JSON Lines file, or `-` for standard input"
-    );
+    errln!("error[pactum::facts::io]: cannot read {name}: {e}");
+    errln!("  help: give the path of a YAML, JSON or JSON Lines file, or `-` for standard input");
 }

@@ -3,9 +3,11 @@
 #![deny(clippy::indexing_slicing)]
 // Standard output goes through `cli::out`, which turns a closed pipe into a
 // quiet exit; `println!` would panic.
-#![deny(clippy::print_stdout)]
+#![deny(clippy::print_stdout, clippy::print_stderr)]
 
 mod cli;
+
+use cli::out::errln;
 
 use std::process::ExitCode;
 
@@ -34,8 +36,8 @@ fn main() -> ExitCode {
         // The panic was reported by the panic hook; 101 as Rust's own.
         Ok(Err(_)) => ExitCode::from(101),
         Err(e) => {
-            eprintln!("error: cannot start a thread with a {stack}-byte stack: {e}");
-            eprintln!("  help: lower --max-depth or --max-facts-depth");
+            errln!("error: cannot start a thread with a {stack}-byte stack: {e}");
+            errln!("  help: lower --max-depth or --max-facts-depth");
             ExitCode::from(cli::Exit::Failure as u8)
         }
     }

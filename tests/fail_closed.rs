@@ -87,6 +87,61 @@ fn every_subcommand_stops_quietly_on_a_closed_stdout() {
     }
 }
 
+/// Standard error on a pipe whose reader has gone (`pactum validate 2>&1
+/// | head -1`): every subcommand that writes diagnostics or summaries there
+/// ends quietly with 141, never a panic.
+#[cfg(unix)]
+#[test]
+fn every_subcommand_stops_quietly_on_a_closed_stderr() {
+    let bad = temp_dir("pipe-err-bad");
+    let mut text = String::from("package a\n");
+    for i in 0..50 {
+        text.push_str(&format!("let x{i} = y{i}\n"));
+    }
+    std::fs::write(bad.join("a.policy"), text).unwrap();
+    let loose = temp_dir("pipe-err-loose");
+    std::fs::write(loose.join("a.policy"), "package   a\n").unwrap();
+    let broken = temp_dir("pipe-err-facts").join("broken.jsonl");
+    std::fs::write(&broken, "{\"x\": 1}\n".repeat(500)).unwrap();
+    let (bad, loose, broken) = (
+        bad.to_str().unwrap(),
+        loose.to_str().unwrap(),
+        broken.to_str().unwrap(),
+    );
+    for args in [
+        vec!["validate", bad],
+        vec!["validate", PACK],
+        vec!["fmt", "--check", loose],
+        vec!["explain", "pactum::no_such_code"],
+        vec!["evaluate", "-p", bad, "-f", broken],
+        vec!["evaluate", "-p", PACK, "-f", broken],
+        vec!["evaluate", "-p", PACK, "-f", "/nowhere/facts.yaml"],
+    ] {
+        let mut child = pactum_command(&args)
+            .stderr(closed_pipe())
+            .stdout(Stdio::null())
+            .stdin(Stdio::null())
+            .spawn()
+            .unwrap();
+        let start = std::time::Instant::now();
+        let status = loop {
+            if let Some(s) = child.try_wait().unwrap() {
+                break s;
+            }
+            if start.elapsed() > run::WATCHDOG {
+                let _ = child.kill();
+                panic!("{args:?} hung with a closed standard error");
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        };
+        // 101 is a panic; no code at all is a signal (an abort).
+        assert!(
+            matches!(status.code(), Some(0 | 1 | 141)),
+            "{args:?}: {status:?}"
+        );
+    }
+}
+
 #[test]
 fn jobs_is_capped_at_256() {
     let facts = example("batch.yaml");

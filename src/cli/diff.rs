@@ -6,6 +6,7 @@ use std::path::Path;
 
 use pactum::Decision;
 
+use super::out::errln;
 use super::{render, Exit, Format, MessageFormat};
 
 /// What a decision amounts to, for comparison: verdict, codes, outputs.
@@ -146,7 +147,7 @@ pub fn run(
         Format::Human => {
             let _ = writeln!(out, "{summary}");
         }
-        Format::Json => eprintln!("{summary}"),
+        Format::Json => errln!("{summary}"),
     }
     let _ = out.flush();
     if failed > 0 || (exit_code && changed > 0) {

@@ -6,6 +6,7 @@ use std::path::Path;
 use pactum::batch::Batch;
 use pactum::{Diagnostics, Outcome, Value};
 
+use super::out::errln;
 use super::{render, Exit, Format, MessageFormat};
 
 /// The JSON record of a document that could not be decided.
@@ -45,7 +46,7 @@ pub fn run(
         Err(diags) => {
             render::diagnostics(&diags, messages, false);
             if messages == MessageFormat::Human {
-                eprintln!(
+                errln!(
                     "{}: check failed ({})",
                     policy_dir.display(),
                     render::summary(&diags)
@@ -144,12 +145,12 @@ pub fn run(
         Ok(_) => exit,
         Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit,
         Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-            eprintln!("error[pactum::facts::io]: cannot read {name}: {e}");
-            eprintln!("  help: give the path of a YAML, JSON or JSON Lines file, or `-` for standard input");
+            errln!("error[pactum::facts::io]: cannot read {name}: {e}");
+            errln!("  help: give the path of a YAML, JSON or JSON Lines file, or `-` for standard input");
             Exit::Failure
         }
         Err(e) => {
-            eprintln!("error[pactum::facts::io]: cannot read {name} or write the decisions: {e}");
+            errln!("error[pactum::facts::io]: cannot read {name} or write the decisions: {e}");
             Exit::Failure
         }
     }

@@ -2,7 +2,7 @@
 
 use pactum::diag::{codes, Code};
 
-use super::out::{out, outln};
+use super::out::{errln, out, outln};
 use super::Exit;
 
 /// Prints the page of `code`, or the index when no code is given.
@@ -24,11 +24,11 @@ pub fn run(code: Option<&str>) -> Exit {
             Exit::Success
         }
         None => {
-            eprintln!("error: `{code}` is not a Pactum diagnostic code");
+            errln!("error: `{code}` is not a Pactum diagnostic code");
             let ids = codes::ALL.iter().map(|c| c.id);
             match pactum::suggest(code, ids) {
-                Some(s) => eprintln!("  help: did you mean `{s}`?"),
-                None => eprintln!("  help: run `pactum explain` to list every code"),
+                Some(s) => errln!("  help: did you mean `{s}`?"),
+                None => errln!("  help: run `pactum explain` to list every code"),
             }
             Exit::Failure
         }

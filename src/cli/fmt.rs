@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use super::out::outln;
+use super::out::{errln, outln};
 use super::{render, Exit, MessageFormat};
 
 /// Formats (or with `check`, only checks) every `.policy` file under `paths`
@@ -47,13 +47,13 @@ pub fn run(paths: &[PathBuf], check: bool) -> Exit {
             }
             Err(diags) => {
                 render::diagnostics(&diags, MessageFormat::Human, false);
-                eprintln!("{name}: not formatted, fix the syntax errors first");
+                errln!("{name}: not formatted, fix the syntax errors first");
                 exit = Exit::Failure;
             }
         }
     }
     if check && changed > 0 {
-        eprintln!("{changed} file(s) would be reformatted; run `pactum fmt` on them");
+        errln!("{changed} file(s) would be reformatted; run `pactum fmt` on them");
     }
     exit
 }

@@ -1,6 +1,7 @@
-//! Standard output, for every subcommand: the one way the command writes to
-//! it (`println!` panics when the reader has gone; `clippy::print_stdout`
-//! is denied in the binary).
+//! Standard output and standard error, for every subcommand: the one way
+//! the command writes to them (`println!` and `eprintln!` panic when the
+//! reader has gone; `clippy::print_stdout` and `clippy::print_stderr` are
+//! denied in the binary).
 //!
 //! A write that fails ends the process at once: quietly with
 //! [`BROKEN_PIPE`] when the reader closed the pipe (`pactum explain | head
@@ -32,7 +33,7 @@ fn failed(e: &io::Error) -> ! {
         std::process::exit(BROKEN_PIPE);
     }
     let _ = writeln!(
-        io::stderr(),
+        stderr(),
         "error: cannot write to standard output: {e}\n  help: check the disk or the program reading the output"
     );
     std::process::exit(1)
@@ -50,6 +51,48 @@ impl Write for Stdout {
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush().or_else(|e| failed(&e))
     }
+}
+
+/// Standard error, locked. A write to a pipe whose reader has gone ends
+/// the process quietly with [`BROKEN_PIPE`] (`pactum validate 2>&1 | head
+/// -1`); any other failure is ignored, as there is nowhere left to report
+/// it.
+pub struct Stderr {
+    inner: io::StderrLock<'static>,
+}
+
+/// Standard error (see [`Stderr`]).
+pub fn stderr() -> Stderr {
+    Stderr {
+        inner: io::stderr().lock(),
+    }
+}
+
+impl Write for Stderr {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        match self.inner.write(buf) {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(BROKEN_PIPE),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
+            // Nowhere to report it: the text is dropped, the command goes on.
+            Err(_) => Ok(buf.len()),
+            Ok(n) => Ok(n),
+        }
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        match self.inner.flush() {
+            Err(e) if e.kind() == io::ErrorKind::BrokenPipe => std::process::exit(BROKEN_PIPE),
+            _ => Ok(()),
+        }
+    }
+}
+
+/// `eprintln!` for standard error through [`stderr`].
+macro_rules! errln {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!($crate::cli::out::stderr(), $($arg)*);
+    }};
 }
 
 /// `println!` for standard output through [`stdout`].
@@ -70,4 +113,4 @@ macro_rules! out {
     }};
 }
 
-pub(crate) use {out, outln};
+pub(crate) use {errln, out, outln};

@@ -5,6 +5,7 @@ use std::io::{IsTerminal, Write};
 use miette::{GraphicalReportHandler, GraphicalTheme};
 use pactum::{Decision, Diagnostic, Policy, Severity, Value};
 
+use super::out::errln;
 use super::MessageFormat;
 
 /// Whether colour is wanted on a stream: a terminal, and no `NO_COLOR`.
@@ -19,8 +20,7 @@ pub fn diagnostics<'a>(
     format: MessageFormat,
     json_to_stdout: bool,
 ) {
-    let stderr = std::io::stderr();
-    let mut err = stderr.lock();
+    let mut err = super::out::stderr();
     match format {
         MessageFormat::Json => {
             let mut out: Box<dyn Write> = if json_to_stdout {
@@ -57,7 +57,7 @@ pub fn load_policy(dir: &std::path::Path, messages: MessageFormat) -> Option<Pol
         Err(diags) => {
             diagnostics(&diags, messages, false);
             if messages == MessageFormat::Human {
-                eprintln!("{}: check failed ({})", dir.display(), summary(&diags));
+                errln!("{}: check failed ({})", dir.display(), summary(&diags));
             }
             None
         }

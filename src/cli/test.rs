@@ -20,7 +20,7 @@ use std::path::Path;
 use pactum::{Coverage, Decision};
 use serde::Deserialize;
 
-use super::out::outln;
+use super::out::{errln, outln};
 use super::{render, Exit, MessageFormat};
 
 #[derive(Debug, Deserialize)]
@@ -273,7 +273,7 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat) -> Exit {
     }
     outln!("{passed} passed, {failed} failed");
     if files.is_empty() {
-        eprintln!("warning: no *.test.yaml file under {}", dir.display());
+        errln!("warning: no *.test.yaml file under {}", dir.display());
     }
     if failed > 0 {
         Exit::Failure

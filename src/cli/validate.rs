@@ -2,6 +2,7 @@
 
 use std::path::Path;
 
+use super::out::errln;
 use super::{render, Exit, MessageFormat};
 
 /// Runs `validate`.
@@ -21,13 +22,13 @@ pub fn run(dir: &Path, deny_warnings: bool, format: MessageFormat) -> Exit {
     let failed = !ok || (deny_warnings && !diags.is_empty());
     if format == MessageFormat::Human {
         if failed {
-            eprintln!(
+            errln!(
                 "{}: check failed ({})",
                 dir.display(),
                 render::summary(&diags)
             );
         } else {
-            eprintln!("{}: ok ({})", dir.display(), render::summary(&diags));
+            errln!("{}: ok ({})", dir.display(), render::summary(&diags));
         }
     }
     if failed {
