@@ -199,9 +199,19 @@ pub fn package_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
     Ok(paths)
 }
 
-/// Whether a path names a `.policy` file.
+/// Whether a path names a `.policy` file: its name ends in `.policy`,
+/// whatever comes before (a file named just `.policy` has no extension in
+/// `Path`'s sense, and must not be skipped for it).
+///
+/// ```
+/// use std::path::Path;
+/// assert!(pactum::files::is_policy(Path::new("dir/rules.policy")));
+/// assert!(pactum::files::is_policy(Path::new("dir/.policy")));
+/// assert!(!pactum::files::is_policy(Path::new("dir/rules.policy.bak")));
+/// ```
 pub fn is_policy(path: &Path) -> bool {
-    path.extension().is_some_and(|x| x == "policy")
+    path.file_name()
+        .is_some_and(|n| n.as_encoded_bytes().ends_with(b".policy"))
 }
 
 fn entry_error(dir: &Path, e: &std::io::Error) -> Diagnostic {

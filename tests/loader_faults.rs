@@ -328,3 +328,24 @@ fn a_huge_policy_file_is_refused_before_it_is_read() {
         .count();
     assert_eq!(n, 2);
 }
+
+/// A file named just `.policy` ends in `.policy`: it is read, and its deny
+/// rule applies (it was once skipped, a deny turned into an allow).
+#[test]
+fn a_file_named_just_dot_policy_is_read() {
+    let dir = package("dotfile");
+    std::fs::write(dir.join(".policy"), DENY).unwrap();
+    let policy = load(&dir).expect("loads");
+    let d = policy.evaluate_str("s: { a: -1 }").unwrap();
+    assert!(!d.is_allowed(), "the rule of `.policy` must deny");
+    // `fmt` walks to it too: an unformatted `.policy` is reported.
+    let loose = temp_dir("dotfile-fmt");
+    std::fs::write(loose.join(".policy"), "package   p\n").unwrap();
+    let out = pactum(&["fmt", "--check", loose.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains(".policy: not formatted"),
+        "{}",
+        stdout(&out)
+    );
+}
