@@ -504,6 +504,23 @@ impl<'p> Evaluator<'p> {
         Ok(())
     }
 
+    /// Counts `n` more steps at once: the work of reading a value whole
+    /// (see [`size_cost`]), which a single step would not pay for.
+    #[inline]
+    fn charge(&mut self, e: &Expr, n: u64) -> Result<(), Failed> {
+        if n == 0 {
+            return Ok(());
+        }
+        if self.exhausted {
+            return Err(Failed);
+        }
+        self.steps = self.steps.saturating_add(n);
+        if self.steps > self.program.limits.max_steps {
+            return Err(self.out_of_steps(e));
+        }
+        Ok(())
+    }
+
     /// The fault of the step past the limit (out of the way of `step`,
     /// which is on every path).
     #[cold]
@@ -632,6 +649,7 @@ impl<'p> Evaluator<'p> {
             K::Cmp(op, a, b) => {
                 let x = self.present(a)?;
                 let y = self.present(b)?;
+                self.charge(e, size_cost(&x).min(size_cost(&y)))?;
                 Ok(holds(*op, &x, &y))
             }
             K::IsVariant(x, variant, negated) => {
@@ -740,11 +758,15 @@ impl<'p> Evaluator<'p> {
             K::Cmp(op, a, b) => {
                 let x = self.present(a)?;
                 let y = self.present(b)?;
+                self.charge(e, size_cost(&x).min(size_cost(&y)))?;
                 Ok(Value::Bool(holds(*op, &x, &y)))
             }
             K::In(a, b) => {
                 let x = self.present(a)?;
                 let list = self.present(b)?;
+                // Each element is compared with `x`: that is the work.
+                let scan = size_cost(&list).saturating_mul(1 + size_cost(&x));
+                self.charge(e, scan)?;
                 let found = match &*list {
                     Value::List(items) => items
                         .iter()
@@ -790,6 +812,10 @@ impl<'p> Evaluator<'p> {
                     spilled.splice(0..0, inline);
                     &spilled
                 };
+                // A builtin reads its lists and texts whole (a holiday
+                // list is sorted at each call): that work is counted too.
+                let work = vs.iter().map(size_cost).fold(0u64, u64::saturating_add);
+                self.charge(e, work)?;
                 match builtins::call(*b, vs) {
                     Ok(v) => Ok(v),
                     Err(f) => {
@@ -1040,6 +1066,19 @@ fn keep_places(op: Arith, p: Decimal, q: Decimal, mut r: Decimal) -> Decimal {
         r.rescale(places);
     }
     r
+}
+
+/// The steps it takes to read `v` whole (compare it, scan it, hand it to a
+/// builtin), beyond the step of computing it: a list one a element, a text
+/// one every 64 bytes (so that comparing two long texts, or searching a
+/// long list, in a loop cannot run for minutes inside the step limit).
+#[inline]
+fn size_cost(v: &Value) -> u64 {
+    match v {
+        Value::List(items) => items.len() as u64,
+        Value::Str(s) if s.len() >= 64 => (s.len() / 64) as u64,
+        _ => 0,
+    }
 }
 
 /// Whether `e` gives a truth value by its construction (never absent):

@@ -79,8 +79,10 @@ pub struct Limits {
     /// refused with `pactum::limit::facts_depth`.
     pub max_facts_depth: usize,
     /// How many evaluation steps (expressions evaluated, list elements
-    /// visited included) one request may take (default 1,000,000). A request
-    /// that needs more is not decided: `pactum::limit::steps`.
+    /// visited included, and the size of every list or long text read whole:
+    /// compared, searched with `in`, or handed to a function) one request
+    /// may take (default 1,000,000). A request that needs more is not
+    /// decided: `pactum::limit::steps`.
     pub max_steps: u64,
     /// How many bytes of text one request may render (default 1 MiB):
     /// every text built with `{…}` (in a message, a help, a computed value

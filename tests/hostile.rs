@@ -177,6 +177,44 @@ fn chains_of_named_types_are_refused_not_overflowed() {
     }
 }
 
+/// `when` blocks nested in `when` blocks, written without indentation so
+/// that every line starts with an item keyword: the nesting limit still
+/// holds (it once did not, and 8,000 levels took gigabytes).
+#[test]
+fn nested_when_blocks_are_refused_beyond_the_nesting_limit() {
+    let nested = |n: usize, indent: bool| {
+        let pad = if indent { "  " } else { "" };
+        format!(
+            "schema r {{ a: int }}\n{}rule x {{ deny X when r.a > 1 message \"m\" help \"h\" }}\n{}",
+            format!("{pad}when r.a > 0 {{\n").repeat(n),
+            "}\n".repeat(n)
+        )
+    };
+    for indent in [false, true] {
+        for n in [100, 8000] {
+            let start = Instant::now();
+            let text = format!("package t\n{}", nested(n, indent));
+            let diags = Package::from_sources([("t.policy", text)])
+                .check()
+                .unwrap_err();
+            assert!(
+                diags.iter().any(|d| d.code_id() == "pactum::parse::syntax"
+                    && d.message().contains("nested")
+                    && d.message().contains("at most 64")),
+                "{n}: {:?}",
+                diags.iter().map(|d| d.message()).collect::<Vec<_>>()
+            );
+            assert!(
+                start.elapsed() < Duration::from_secs(10),
+                "{:?}",
+                start.elapsed()
+            );
+        }
+        let c = codes(&nested(30, indent));
+        assert!(c.is_empty(), "{c:?}");
+    }
+}
+
 #[test]
 fn many_items_parse_in_linear_time() {
     let src: String = (0..2_000)
@@ -231,6 +269,51 @@ fn evaluation_steps_are_bounded() {
     assert_eq!(faults.len(), 1, "one fault, not one per step");
     // A short list is decided.
     assert!(policy.evaluate_str("l: { xs: [1, 2, 3] }").is_ok());
+}
+
+/// Work that one step would hide is counted by the size it reads:
+/// searching a list with `in`, comparing long texts, handing a long list to
+/// a builtin, each inside a quantifier. Every request stops at
+/// `pactum::limit::steps` in well under a second (once `in` over 1.5
+/// million elements, 100,000 times, ran for minutes).
+#[test]
+fn searching_and_comparing_inside_quantifiers_is_bounded_by_the_step_limit() {
+    let policy = |cond: &str| {
+        Package::from_sources([(
+            "t.policy",
+            format!(
+                "package t\nschema r {{ l: list of int, l2: list of int, s: string, t: string, d: date, h: list of date }}\n\
+                 rule q {{ deny Q when (count a in r.l where {cond}) > 5 message \"m\" help \"h\" }}\n"
+            ),
+        )])
+        .check()
+        .unwrap()
+    };
+    let big = |n: usize, v: &str| vec![v; n].join(",");
+    let long = "x".repeat(1_500_000);
+    let facts = format!(
+        "{{\"r\": {{\"l\": [{}], \"l2\": [{}], \"s\": \"{long}\", \"t\": \"{long}\", \"d\": \"2026-01-05\", \"h\": [{}]}}}}",
+        big(20_000, "1"),
+        big(300_000, "0"),
+        big(20_000, "\"2026-01-01\"")
+    );
+    for cond in ["a in r.l2", "r.s == r.t", "is_business_day(r.d, r.h)"] {
+        let start = Instant::now();
+        let faults = policy(cond).evaluate_str(&facts).unwrap_err();
+        let codes: Vec<&str> = faults.iter().map(|d| d.code_id()).collect();
+        assert_eq!(codes, ["pactum::limit::steps"], "{cond}");
+        assert!(
+            start.elapsed() < Duration::from_secs(5),
+            "{cond}: {:?}",
+            start.elapsed()
+        );
+    }
+    // The same shapes on small facts are decided as before.
+    let small =
+        r#"{"r": {"l": [1, 2], "l2": [2], "s": "a", "t": "a", "d": "2026-01-05", "h": []}}"#;
+    for cond in ["a in r.l2", "r.s == r.t", "is_business_day(r.d, r.h)"] {
+        assert!(policy(cond).evaluate_str(small).is_ok(), "{cond}");
+    }
 }
 
 #[test]

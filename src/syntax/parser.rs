@@ -345,6 +345,13 @@ fn too_deep(text: &str) -> Option<(usize, usize, bool)> {
 /// keyword (`if`, `where`, `of`) that starts with `i`, `w` or `o`, so an item
 /// with at most [`MAX_NESTING`] of those bytes cannot go past the limit.
 fn nesting_checked(text: &str) -> Option<(usize, usize, bool)> {
+    if starts_word(text.trim_start(), "when") {
+        // A `when` block holds items, so its lines may start with item
+        // keywords at column 0 and the textual extent would cut it into
+        // pieces that each look shallow: scan it whole (the scan ends at
+        // the first item start outside every bracket, the block's end).
+        return too_deep(text);
+    }
     let item = text.get(..item_extent(text)).unwrap_or(text);
     let openers = item
         .bytes()
