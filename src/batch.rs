@@ -240,6 +240,10 @@ pub struct Chunks<R> {
     /// opened by a `---` line (as in [`facts::split`]).
     content: bool,
     opened: bool,
+    /// YAML: whether the last line was `...`: a `---` line right after it
+    /// starts the next document (and may end a chunk) where `facts::split`
+    /// starts it too.
+    ended: bool,
     /// A document found too large, handed out next; then the rest of it to
     /// skip.
     oversized: Option<Oversized>,
@@ -273,6 +277,7 @@ impl<R: Read> Chunks<R> {
             at_start: true,
             content: false,
             opened: false,
+            ended: false,
             oversized: None,
             skipping: None,
             failed: false,
@@ -294,11 +299,16 @@ impl<R: Read> Chunks<R> {
 
     /// Whether reading on would wait for the reader: no complete line is
     /// left in hand, and the last read was short. A stream is then decided
-    /// up to here.
+    /// up to here. In YAML, a `---` line held back to open the next chunk
+    /// does not count: that chunk cannot end without reading on.
     pub fn waiting(&self) -> bool {
+        let held = match self.format {
+            Some(Format::Yaml) => self.pending.len() <= 1,
+            _ => self.pending.is_empty(),
+        };
         !self.eof
             && self.short
-            && self.pending.is_empty()
+            && held
             && memchr::memchr(b'\n', self.input.get(self.pos..).unwrap_or_default()).is_none()
     }
 
@@ -441,7 +451,9 @@ impl<R: Read> Chunks<R> {
     fn starts_document(&self, line: &[u8], format: Format) -> bool {
         match format {
             Format::Json => false,
-            Format::Yaml => (self.content || self.opened) && is_marker(trim_eol(line), b"---"),
+            Format::Yaml => {
+                (self.content || self.opened || self.ended) && is_marker(trim_eol(line), b"---")
+            }
             Format::JsonLines => !is_blank(line) && !line.starts_with(b"\xEF\xBB\xBF"),
         }
     }
@@ -452,12 +464,14 @@ impl<R: Read> Chunks<R> {
         if self.at_start {
             body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
         }
+        self.ended = false;
         if is_marker(body, b"---") {
             self.opened = true;
             self.content = has_content(body.get(3..).unwrap_or(b""));
         } else if is_marker(body, b"...") {
             self.content = false;
             self.opened = false;
+            self.ended = true;
         } else if has_content(body) && (self.content || self.opened || !body.starts_with(b"%")) {
             self.content = true;
         }
@@ -496,6 +510,7 @@ impl<R: Read> Chunks<R> {
         self.line += lines;
         self.content = false;
         self.opened = false;
+        self.ended = false;
         self.at_start = false;
         Ok(())
     }
@@ -534,11 +549,19 @@ impl<R: Read> Chunks<R> {
         let (mut lines, mut nonblank) = (0usize, 0usize);
         // Where the current document starts in `buf`, and the lines before.
         let (mut doc_start, mut doc_line) = (0usize, 0usize);
+        // YAML: whether the last non-blank line put in `buf` is a `...`.
+        let mut after_end = false;
         loop {
             // A stream that has nothing more to give yet: decide what is
             // complete rather than wait (a JSON line is complete with its
-            // line break).
-            if format == Format::JsonLines && nonblank > 0 && self.waiting() {
+            // line break, a YAML document with its `...` line, or with the
+            // next `---` line, below).
+            let complete = match format {
+                Format::JsonLines => nonblank > 0,
+                Format::Yaml => after_end,
+                Format::Json => false,
+            };
+            if complete && self.waiting() {
                 break;
             }
             let Some(line) = self.next_line()? else {
@@ -553,6 +576,7 @@ impl<R: Read> Chunks<R> {
                 // A new text starts here, as far as splitting goes.
                 self.content = false;
                 self.opened = false;
+                self.ended = false;
                 break;
             }
             if starts || format == Format::JsonLines {
@@ -606,6 +630,9 @@ impl<R: Read> Chunks<R> {
                 }
             }
             self.at_start = false;
+            if !is_blank(&line.bytes) {
+                after_end = format == Format::Yaml && is_marker(trim_eol(&line.bytes), b"...");
+            }
             nonblank += usize::from(!is_blank(&line.bytes));
             buf.extend_from_slice(&line.bytes);
             lines += 1;

@@ -293,9 +293,17 @@ pub(crate) fn call(b: Builtin, args: &[Value]) -> Result<Value, Fault> {
         }
         Builtin::DateTime => {
             let s = string(arg(0))?;
-            chrono::DateTime::parse_from_rfc3339(s)
+            // Read as facts read datetimes: never cut to nanoseconds.
+            crate::value::parse_datetime(s)
                 .map(Value::DateTime)
-                .map_err(|_| invalid(format!("\"{s}\" is not an RFC 3339 date and time")))
+                .map_err(|e| match e {
+                    crate::value::DateTimeError::Syntax => {
+                        invalid(format!("\"{s}\" is not an RFC 3339 date and time"))
+                    }
+                    crate::value::DateTimeError::Inexact => invalid(format!(
+                        "\"{s}\" cannot be held exactly as a datetime (at most 9 digits after the seconds' point: nanoseconds)"
+                    )),
+                })
         }
         Builtin::Decimal => {
             let s = string(arg(0))?;

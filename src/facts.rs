@@ -36,10 +36,8 @@ use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
 
-use chrono::DateTime;
-
 // The one reader of dates in text, shared with `date(…)` in policies.
-use crate::value::parse_date;
+use crate::value::{parse_date, parse_datetime, DateTimeError};
 use rust_decimal::Decimal;
 use serde::de::{
     self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
@@ -1056,9 +1054,24 @@ impl Expect<'_> {
                 };
                 self.fail(self.wrong(Found::Text, help, Some(s.to_string())))
             }),
-            Ty::DateTime => DateTime::parse_from_rfc3339(s.trim())
-                .map(Value::DateTime)
-                .map_err(|_| self.fail(self.wrong(Found::Text, None, Some(s.to_string())))),
+            Ty::DateTime => match parse_datetime(s.trim()) {
+                Ok(at) => Ok(Value::DateTime(at)),
+                Err(DateTimeError::Syntax) => {
+                    Err(self.fail(self.wrong(Found::Text, None, Some(s.to_string()))))
+                }
+                Err(DateTimeError::Inexact) => Err(self.fail(Detail {
+                    code: codes::FACTS_INEXACT_NUMBER,
+                    message: format!(
+                        "{}: `{SHOWN}` has more digits after the seconds' point than a datetime holds exactly",
+                        self.path.subject()
+                    ),
+                    found: None,
+                    label: "cannot be held exactly".into(),
+                    help: "datetimes hold at most nanoseconds: 9 digits after the seconds' point; round the time so that nothing is lost silently".into(),
+                    target: Target::Node,
+                    hint: Some(s.to_string()),
+                })),
+            },
             Ty::Enum(e) => match e.variants.iter().find(|v| &***v == s) {
                 Some(v) => Ok(Value::Enum(v.clone())),
                 None if s.trim().is_empty() => Err(self.fail(self.wrong(Found::Text, None, None))),

@@ -312,6 +312,35 @@ impl fmt::Display for Day {
     }
 }
 
+/// The most digits a datetime's fraction of a second holds: nanoseconds.
+pub(crate) const DATETIME_FRACTION_DIGITS: usize = 9;
+
+/// Why a text is not read as a datetime.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum DateTimeError {
+    /// Not RFC 3339 date and time text.
+    Syntax,
+    /// More digits after the seconds' point than a datetime holds
+    /// ([`DATETIME_FRACTION_DIGITS`]): reading it would drop them silently.
+    Inexact,
+}
+
+/// Reads an instant written in RFC 3339 (`2026-03-02T10:00:00Z`), exactly:
+/// a fraction of a second finer than nanoseconds is refused, not cut. The
+/// one reader of datetimes in text: facts (both paths) and `datetime(…)` in
+/// a policy.
+pub(crate) fn parse_datetime(s: &str) -> Result<DateTime<FixedOffset>, DateTimeError> {
+    let at = DateTime::parse_from_rfc3339(s).map_err(|_| DateTimeError::Syntax)?;
+    // RFC 3339 text holds a `.` only before the fraction of a second.
+    let digits = s.split_once('.').map_or(0, |(_, rest)| {
+        rest.bytes().take_while(u8::is_ascii_digit).count()
+    });
+    if digits > DATETIME_FRACTION_DIGITS {
+        return Err(DateTimeError::Inexact);
+    }
+    Ok(at)
+}
+
 /// The first and last years a date may have: those `YYYY-MM-DD` can write
 /// and [`parse_date`] reads.
 pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;

@@ -1215,6 +1215,219 @@ fn a_line_on_standard_input_is_answered_before_the_next_arrives() {
     }
 }
 
+#[test]
+fn a_yaml_document_on_standard_input_is_answered_at_its_separator() {
+    use std::io::{BufRead, Write};
+    let doc = EXAMPLE.trim_end();
+    // The document is complete at its `---` or `...` line; the next one
+    // comes only after its answer.
+    for jobs in ["1", "2"] {
+        for end in ["---", "...", "...\n---"] {
+            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pactum"))
+                .args([
+                    "evaluate", "--policy", PACK, "--format", "json", "--facts", "-",
+                ])
+                .args(["--jobs", jobs])
+                .stdin(std::process::Stdio::piped())
+                .stdout(std::process::Stdio::piped())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .unwrap();
+            let mut stdin = child.stdin.take().unwrap();
+            let stdout = child.stdout.take().unwrap();
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                for line in std::io::BufReader::new(stdout).lines() {
+                    if tx.send(line.unwrap()).is_err() {
+                        break;
+                    }
+                }
+            });
+            let wait = Duration::from_secs(20);
+            write!(stdin, "{doc}\n{end}\n").unwrap();
+            stdin.flush().unwrap();
+            let first = rx.recv_timeout(wait);
+            if first.is_err() {
+                child.kill().ok();
+            }
+            let first = first.unwrap_or_else(|_| {
+                panic!(
+                    "--jobs {jobs}, `{end}`: no answer to the first document while stdin is open"
+                )
+            });
+            assert!(first.contains("\"decision\":\"allow\""), "{first}");
+            writeln!(stdin, "{doc}").unwrap();
+            drop(stdin);
+            let second = rx.recv_timeout(wait);
+            if second.is_err() {
+                child.kill().ok();
+            }
+            let second = second.expect("no answer to the last document");
+            assert_eq!(second, first, "--jobs {jobs}, `{end}`");
+            assert!(
+                rx.recv_timeout(wait).is_err(),
+                "--jobs {jobs}, `{end}`: one answer too many"
+            );
+            assert_eq!(child.wait().unwrap().code(), Some(0));
+        }
+    }
+}
+
+const STAMPS: &str = "package stamps
+requests are identified by order.id
+schema order {
+  id: string
+  at: datetime
+  text: optional string
+}
+
+rule late {
+  deny LATE
+  message \"late\"
+  help \"be early\"
+  when order.at >= datetime(\"2026-01-01T00:00:00.000000001Z\")
+}
+
+rule computed {
+  deny BEFORE
+  message \"before\"
+  help \"later\"
+  when order.text is present and datetime(order.text) > order.at
+}
+";
+
+/// `allow`, `deny`, or the codes of a failed outcome.
+fn verdict(o: &Outcome) -> String {
+    match o {
+        Outcome::Decided(d) => {
+            let json = serde_json::to_string(d).unwrap();
+            if json.contains("\"decision\":\"deny\"") {
+                "deny".into()
+            } else {
+                "allow".into()
+            }
+        }
+        Outcome::Failed { diagnostics, .. } => diagnostics
+            .iter()
+            .map(|d| d.code_id())
+            .collect::<Vec<_>>()
+            .join(","),
+    }
+}
+
+#[test]
+fn datetimes_finer_than_nanoseconds_are_refused_by_every_reader() {
+    let policy = Package::from_sources([("stamps.policy", STAMPS)])
+        .check()
+        .unwrap();
+    // `2026-01-01T00:00:00` and a fraction of `digits` digits ending in 1:
+    // 0 to 9 digits are read exactly (1 ns or more is late), 10 or more
+    // would be cut to nanoseconds, and are refused.
+    let at = |digits: usize| match digits {
+        0 => "2026-01-01T00:00:00Z".to_string(),
+        n => format!("2026-01-01T00:00:00.{}1Z", "0".repeat(n - 1)),
+    };
+    let want: Vec<&str> = (0..=12)
+        .map(|n| match n {
+            0 => "allow",
+            1..=9 => "deny",
+            _ => "pactum::facts::inexact_number",
+        })
+        .collect();
+    let yaml: Vec<String> = (0..=12)
+        .map(|n| format!("order:\n  id: d{n}\n  at: {}\n", at(n)))
+        .collect();
+    let json: Vec<String> = (0..=12)
+        .map(|n| format!("{{\"order\": {{\"id\": \"d{n}\", \"at\": \"{}\"}}}}", at(n)))
+        .collect();
+    let files = [("t.yaml", yaml.join("---\n")), ("t.jsonl", json.join("\n"))];
+    let dir = std::env::temp_dir().join(format!("pactum-stamps-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join("stamps.policy"), STAMPS).unwrap();
+    for (name, text) in &files {
+        // The whole-text reader, and the streamed batch on one and two
+        // threads.
+        let whole: Vec<String> = policy
+            .evaluate_file(name, text)
+            .iter()
+            .map(verdict)
+            .collect();
+        assert_eq!(whole, want, "{name}");
+        for jobs in [1, 2] {
+            let mut got = Vec::new();
+            pactum::batch::Batch::new(&policy, *name)
+                .jobs(jobs)
+                .chunk_bytes(1)
+                .run(
+                    text.as_bytes(),
+                    |_, o| verdict(&o),
+                    |r| {
+                        got.push(r);
+                        Ok(())
+                    },
+                )
+                .unwrap();
+            assert_eq!(got, want, "{name}, {jobs} jobs");
+        }
+        // The binary.
+        let path = dir.join(name);
+        std::fs::write(&path, text).unwrap();
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_pactum"))
+            .args(["evaluate", "--policy"])
+            .arg(&dir)
+            .args(["--format", "json", "--facts"])
+            .arg(&path)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(out.stdout).unwrap();
+        let lines: Vec<&str> = stdout.lines().collect();
+        assert_eq!(lines.len(), want.len(), "{name}: {stdout}");
+        for (line, want) in lines.iter().zip(&want) {
+            assert!(line.contains(want), "{name}: {line} is not {want}");
+        }
+        assert_eq!(out.status.code(), Some(1), "{name}");
+    }
+    // One JSON document a file: the fast path, then the serde path.
+    for (n, doc) in json.iter().enumerate() {
+        let got: Vec<String> = policy
+            .evaluate_file("t.json", doc)
+            .iter()
+            .map(verdict)
+            .collect();
+        assert_eq!(got, [want[n]], "{doc}");
+    }
+    std::fs::remove_dir_all(&dir).ok();
+    // `datetime(…)` in a policy: a literal is refused when the package is
+    // checked, a computed text when the request is decided.
+    for n in 0..=12 {
+        let src = STAMPS.replace("2026-01-01T00:00:00.000000001Z", &at(n));
+        let checked = Package::from_sources([("stamps.policy", src)]).check();
+        match checked {
+            Ok(_) => assert!(n <= 9, "{}", at(n)),
+            Err(d) => {
+                assert!(n >= 10, "{}: {}", at(n), first_code(&d));
+                assert_eq!(first_code(&d), "pactum::parse::bad_literal");
+            }
+        }
+        let facts = format!(
+            "order:\n  id: a\n  at: 2026-01-01T00:00:00.000000001Z\n  text: \"{}\"\n",
+            at(n)
+        );
+        let got: Vec<String> = policy
+            .evaluate_file("t.yaml", &facts)
+            .iter()
+            .map(verdict)
+            .collect();
+        // `at` is 1 ns: `late` denies whenever the text is read.
+        let want = if n <= 9 {
+            "deny"
+        } else {
+            "pactum::eval::invalid_value"
+        };
+        assert_eq!(got, [want], "{}", at(n));
+    }
+}
+
 /// The codes of every outcome of `text` (named `name`), by each way of
 /// reading a facts file: the library's whole-text reader, the streamed
 /// batch (one and two threads, tiny chunks), the explain/diff reader, and

@@ -16,12 +16,10 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use chrono::DateTime;
-
 use super::{parse_date, parse_decimal, value_budget, Seen};
 use crate::json_text::special;
 use crate::types::{FieldTy, RecordTy, Ty};
-use crate::value::Value;
+use crate::value::{parse_datetime, Value};
 
 /// Lists and objects nested deeper than this are left to serde_json, whose
 /// own limit (128) then applies.
@@ -151,7 +149,7 @@ impl<'a> Reader<'a> {
                 }
                 parse_date(&self.string()?).map(Value::Date)
             }
-            Ty::DateTime => DateTime::parse_from_rfc3339(self.string()?.trim())
+            Ty::DateTime => parse_datetime(self.string()?.trim())
                 .ok()
                 .map(Value::DateTime),
             Ty::Enum(e) => {
@@ -627,6 +625,43 @@ mod tests {
             }
         }
         assert!(n >= 3, "{n} JSON Lines examples under {}", root.display());
+    }
+
+    #[test]
+    fn datetimes_finer_than_nanoseconds_are_left_to_serde_which_refuses_them() {
+        let schema = rich_schema();
+        let limits = Limits::default();
+        for digits in 0..=12usize {
+            let fraction = match digits {
+                0 => String::new(),
+                n => format!(".{}1", "0".repeat(n - 1)),
+            };
+            let at = format!("2026-01-01T00:00:00{fraction}Z");
+            let doc = format!(
+                r#"{{"order":{{"id":"a","count":1,"price":{{"amount":1,"currency":"EUR"}},"paid":true,"day":"2024-01-01","at":"{at}","tags":[]}}}}"#
+            );
+            let file = Arc::new(SourceFile::new("<facts>", doc.as_str()));
+            let slow = load_serde(&schema, &file, 0..doc.len(), Format::Json, &limits);
+            if digits <= 9 {
+                assert!(agree(&schema, &doc, &limits), "{at}");
+                let nanos = if digits == 0 {
+                    0
+                } else {
+                    10u32.pow(9 - digits as u32)
+                };
+                let text = format!("{:?}", slow.unwrap());
+                let want = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z").unwrap()
+                    + chrono::Duration::nanoseconds(i64::from(nanos));
+                assert!(text.contains(&format!("{want:?}")), "{at}: {text}");
+            } else {
+                assert_eq!(read(&doc, &schema, limits.facts_depth()), None, "{at}");
+                assert_eq!(
+                    slow.unwrap_err().code_id(),
+                    crate::diag::codes::FACTS_INEXACT_NUMBER.id,
+                    "{at}"
+                );
+            }
+        }
     }
 
     #[test]
