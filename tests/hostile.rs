@@ -1165,31 +1165,46 @@ fn an_endless_line_gives_its_record_at_once() {
     assert!(line.contains("pactum::limit::facts_size"), "{line}");
 }
 
+/// `pactum evaluate --facts -` on the shipped pack with `--jobs jobs`, on a
+/// live pipe: the child, its standard input, and its output lines as they
+/// come.
+fn live_evaluate(
+    jobs: &str,
+) -> (
+    std::process::Child,
+    std::process::ChildStdin,
+    std::sync::mpsc::Receiver<String>,
+) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .args([
+            "evaluate", "--policy", PACK, "--format", "json", "--facts", "-",
+        ])
+        .args(["--jobs", jobs])
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdin = child.stdin.take().unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let (tx, rx) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout).lines() {
+            if tx.send(line.unwrap()).is_err() {
+                break;
+            }
+        }
+    });
+    (child, stdin, rx)
+}
+
 #[test]
 fn a_line_on_standard_input_is_answered_before_the_next_arrives() {
-    use std::io::{BufRead, Write};
+    use std::io::Write;
     let good = one_line(EXAMPLE);
     for jobs in ["1", "2"] {
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pactum"))
-            .args([
-                "evaluate", "--policy", PACK, "--format", "json", "--facts", "-",
-            ])
-            .args(["--jobs", jobs])
-            .stdin(std::process::Stdio::piped())
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdin = child.stdin.take().unwrap();
-        let stdout = child.stdout.take().unwrap();
-        let (tx, rx) = std::sync::mpsc::channel();
-        std::thread::spawn(move || {
-            for line in std::io::BufReader::new(stdout).lines() {
-                if tx.send(line.unwrap()).is_err() {
-                    break;
-                }
-            }
-        });
+        let (mut child, mut stdin, rx) = live_evaluate(jobs);
         let wait = Duration::from_secs(20);
         writeln!(stdin, "{good}").unwrap();
         stdin.flush().unwrap();
@@ -1217,32 +1232,13 @@ fn a_line_on_standard_input_is_answered_before_the_next_arrives() {
 
 #[test]
 fn a_yaml_document_on_standard_input_is_answered_at_its_separator() {
-    use std::io::{BufRead, Write};
+    use std::io::Write;
     let doc = EXAMPLE.trim_end();
     // The document is complete at its `---` or `...` line; the next one
     // comes only after its answer.
     for jobs in ["1", "2"] {
         for end in ["---", "...", "...\n---"] {
-            let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_pactum"))
-                .args([
-                    "evaluate", "--policy", PACK, "--format", "json", "--facts", "-",
-                ])
-                .args(["--jobs", jobs])
-                .stdin(std::process::Stdio::piped())
-                .stdout(std::process::Stdio::piped())
-                .stderr(std::process::Stdio::null())
-                .spawn()
-                .unwrap();
-            let mut stdin = child.stdin.take().unwrap();
-            let stdout = child.stdout.take().unwrap();
-            let (tx, rx) = std::sync::mpsc::channel();
-            std::thread::spawn(move || {
-                for line in std::io::BufReader::new(stdout).lines() {
-                    if tx.send(line.unwrap()).is_err() {
-                        break;
-                    }
-                }
-            });
+            let (mut child, mut stdin, rx) = live_evaluate(jobs);
             let wait = Duration::from_secs(20);
             write!(stdin, "{doc}\n{end}\n").unwrap();
             stdin.flush().unwrap();
