@@ -915,13 +915,7 @@ impl<'p> Batch<'p> {
                     }
                     let Ok((seq, out)) = rx.recv() else { break };
                     ready.insert(seq, out);
-                    while let Some(out) = ready.remove(&written) {
-                        written += 1;
-                        for t in out {
-                            if result.is_ok() {
-                                result = sink(Some(t));
-                            }
-                        }
+                    while sink_next(&mut ready, &mut written, &mut result, &mut sink) {
                         reading &= result.is_ok();
                     }
                 }
@@ -986,13 +980,7 @@ impl<'p> Batch<'p> {
                         Event::Waiting(seq) => flush_at = Some(seq),
                         Event::Done(seq, out) => {
                             ready.insert(seq, out);
-                            while let Some(out) = ready.remove(&written) {
-                                written += 1;
-                                for t in out {
-                                    if result.is_ok() {
-                                        result = sink(Some(t));
-                                    }
-                                }
+                            while sink_next(&mut ready, &mut written, &mut result, &mut sink) {
                                 if result.is_ok() {
                                     if let Some(g) = &give {
                                         let _ = g.try_send(());
@@ -1065,6 +1053,30 @@ enum Event<T> {
 /// The number of cores, or 1 when it cannot be known.
 pub fn default_jobs() -> usize {
     std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+}
+
+/// Sinks the results of chunk `written` if it has been decided (chunks are
+/// decided out of order and written in input order), stopping at the
+/// first error of `sink`; whether there was such a chunk.
+fn sink_next<T, S>(
+    ready: &mut BTreeMap<usize, Vec<T>>,
+    written: &mut usize,
+    result: &mut io::Result<()>,
+    sink: &mut S,
+) -> bool
+where
+    S: FnMut(Option<T>) -> io::Result<()>,
+{
+    let Some(out) = ready.remove(written) else {
+        return false;
+    };
+    *written += 1;
+    for t in out {
+        if result.is_ok() {
+            *result = sink(Some(t));
+        }
+    }
+    true
 }
 
 #[cfg(test)]
