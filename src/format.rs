@@ -682,7 +682,7 @@ fn type_inline(t: &TypeExpr) -> String {
 
 /// The syntax tree of a file with every span zeroed, for comparing the
 /// meaning of two texts (tests of the formatter).
-#[doc(hidden)]
+#[cfg(any(test, feature = "testing"))]
 pub fn shape(name: &str, text: &str) -> Option<String> {
     let mut sources = Sources::default();
     let id = sources.add(SourceFile::policy(name, text));

@@ -107,7 +107,8 @@ mod json_text;
 mod limits;
 /// Loading packages and the public pipeline.
 mod package;
-/// The reference evaluator, for differential tests.
+/// The reference evaluator, for differential tests (feature `testing`).
+#[cfg(feature = "testing")]
 mod reference;
 /// Source files and spans.
 mod source;
@@ -115,8 +116,9 @@ mod source;
 mod suggest;
 /// Step one: text to syntax tree.
 mod syntax;
-/// Rewrites for the metamorphic tests (feature `testing`, not part of
-/// the supported API).
+/// Test oracles (the reference evaluator, syntax shapes) and rewrites for
+/// the metamorphic tests (feature `testing`, not part of the supported
+/// API).
 #[cfg(feature = "testing")]
 pub mod testing;
 /// Static types.
@@ -131,12 +133,8 @@ pub use explain::{
     RuleExplanation,
 };
 pub use format::format_source;
-#[doc(hidden)]
-pub use format::shape as syntax_shape;
 pub use limits::Limits;
 pub use package::{Facts, Outcome, Package, Policy};
-#[doc(hidden)]
-pub use reference::evaluate as reference_evaluate;
 pub use source::SourceFile;
 pub use source::Span;
 pub use suggest::suggest;

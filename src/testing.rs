@@ -1,7 +1,13 @@
-//! Rewrites of packages that must not change any decision: the metamorphic
-//! relations of `tests/metamorphic.rs`. Compiled only with the `testing`
-//! feature (off by default, turned on for the crate's own tests), so none
-//! of this is part of the supported API.
+//! Test oracles, and rewrites of packages that must not change any
+//! decision. Compiled only with the `testing` feature (off by default,
+//! turned on for the crate's own tests by their dev-dependency on the
+//! crate), so none of this is part of the supported API:
+//!
+//! - [`reference_evaluate`]: the reference evaluator, the simplest walk of
+//!   the compiled program (the oracle of `tests/differential.rs`);
+//! - [`syntax_shape`]: a file's syntax tree without spans (the oracle of the
+//!   formatter's tests);
+//! - the rewrites below: the metamorphic relations of `tests/metamorphic.rs`.
 //!
 //! Each rewrite reads the files with the one parser, changes the syntax
 //! tree, and prints it back with the formatter's printer (comments are not
@@ -14,6 +20,9 @@ use crate::diag::Diagnostics;
 use crate::format;
 use crate::source::{SourceFile, Sources, Span};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, File, Item, TemplatePart};
+
+pub use crate::format::shape as syntax_shape;
+pub use crate::reference::evaluate as reference_evaluate;
 
 /// A package's files: `(name, text)` pairs, in package order.
 pub type Files = Vec<(String, String)>;

@@ -32,7 +32,7 @@ fn answers(
         Ok(d) => Ok(serde_json::to_string(&d).unwrap()),
         Err(diags) => Err(diags.iter().map(|d| d.code_id().to_string()).collect()),
     };
-    let slow = match pactum::reference_evaluate(policy, facts) {
+    let slow = match pactum::testing::reference_evaluate(policy, facts) {
         Ok(d) => Ok(serde_json::to_string(&d).unwrap()),
         Err(codes) => Err(codes.into_iter().map(String::from).collect()),
     };

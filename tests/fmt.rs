@@ -4,7 +4,8 @@
 
 use std::path::{Path, PathBuf};
 
-use pactum::{format_source, syntax_shape};
+use pactum::format_source;
+use pactum::testing::syntax_shape;
 use proptest::prelude::*;
 
 fn policy_files(dir: &Path, out: &mut Vec<PathBuf>) {

@@ -359,7 +359,7 @@ fn both(policy: &Policy, doc: &str) -> (Result<String, Vec<String>>, Result<Stri
             Err(c)
         }
     };
-    let slow = match pactum::reference_evaluate(policy, &facts) {
+    let slow = match pactum::testing::reference_evaluate(policy, &facts) {
         Ok(d) => Ok(serde_json::to_string(&d).unwrap()),
         Err(codes) => {
             let mut c: Vec<String> = codes.into_iter().map(String::from).collect();

@@ -32,7 +32,7 @@ fn decide(policy: &Policy, doc: &str) -> Result<serde_json::Value, Vec<String>> 
             c.dedup();
             c
         });
-    let slow = pactum::reference_evaluate(policy, &facts)
+    let slow = pactum::testing::reference_evaluate(policy, &facts)
         .map(|d| serde_json::to_value(&d).unwrap())
         .map_err(|codes| {
             let mut c: Vec<String> = codes.into_iter().map(String::from).collect();
@@ -340,7 +340,7 @@ fn decimal_arithmetic_is_exact_or_refused() {
             .facts_from_str(&format!("r: {{ a: \"{a}\", b: \"{b}\" }}"))
             .unwrap();
         let fast = policy.evaluate(&facts);
-        let slow = pactum::reference_evaluate(&policy, &facts);
+        let slow = pactum::testing::reference_evaluate(&policy, &facts);
         match want {
             Some(w) => {
                 assert_eq!(fast.unwrap().output("o").unwrap().to_string(), w, "{expr}");

@@ -29,7 +29,7 @@ fuzz_target!(|data: &[u8]| {
             Ok(d) => serde_json::to_string(&d).unwrap(),
             Err(d) => panic!("not decided: {d}\n{text}\n{doc}"),
         };
-        let slow = pactum::reference_evaluate(&policy, &facts)
+        let slow = pactum::testing::reference_evaluate(&policy, &facts)
             .map(|d| serde_json::to_string(&d).unwrap());
         assert_eq!(Ok(&fast), slow.as_ref(), "reference\n{text}\n{doc}");
         let (explained, _) = policy.explain(&facts).expect("explained");
