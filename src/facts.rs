@@ -425,10 +425,9 @@ pub(crate) fn too_large(
 
 /// [`load_with_limits`] without the JSON fast path: every document read by
 /// serde. The fast path's differential tests compare the two.
-#[doc(hidden)]
 // One `Diagnostic` a document is this module's contract with its callers.
 #[allow(clippy::result_large_err)]
-pub fn load_serde(
+pub(crate) fn load_serde(
     schema: &Arc<RecordTy>,
     file: &Arc<SourceFile>,
     range: Range<usize>,
