@@ -253,3 +253,36 @@ fn help_has_examples() {
     let o = pactum(&["evaluate", "--help"]);
     assert!(stdout(&o).contains("--format"));
 }
+
+/// `evaluate --explain --format json` stays JSON Lines when a request is
+/// not decided: one JSON error record for it, as plain `evaluate` writes,
+/// and one record per document in order.
+#[test]
+fn explain_in_json_writes_json_error_records() {
+    let good = std::fs::read_to_string(example("batch.jsonl")).unwrap();
+    let first = good.lines().next().unwrap();
+    let input = format!("{first}\n{{\"request\": 1}}\n{first}\n");
+    for explain in [true, false] {
+        let mut args = vec![
+            "evaluate", "--policy", PACK, "--facts", "-", "--format", "json",
+        ];
+        if explain {
+            args.push("--explain");
+        }
+        let o = pactum_stdin(&args, &input);
+        assert_eq!(o.status.code(), Some(1));
+        let lines: Vec<serde_json::Value> = stdout(&o)
+            .lines()
+            .filter(|l| !l.trim().is_empty())
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect();
+        assert_eq!(lines.len(), 3, "explain {explain}: {lines:?}");
+        assert!(lines[0].get("decision").is_some());
+        assert_eq!(
+            lines[1]["error"]["code"], "pactum::facts::wrong_type",
+            "{:?}",
+            lines[1]
+        );
+        assert_eq!(lines[2]["decision"], lines[0]["decision"]);
+    }
+}

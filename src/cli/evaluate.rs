@@ -24,6 +24,44 @@ struct ErrorBody<'a> {
     column: Option<usize>,
 }
 
+/// The record of a document that was not decided: the JSON error record
+/// (`{"id", "error": {"code", "message", "line", "column"}}`) or the human
+/// line, naming the request by its identifier when it could be read and by
+/// its position (`i`, from 0) otherwise. `evaluate` and `evaluate
+/// --explain` both write it.
+pub(super) fn failure_record(
+    id: &Value,
+    i: usize,
+    first: Option<&pactum::Diagnostic>,
+    format: Format,
+) -> String {
+    match format {
+        Format::Json => {
+            let (line, column) = first.and_then(|d| d.line_col()).unzip();
+            let record = ErrorRecord {
+                id: id.to_json_plain(),
+                error: ErrorBody {
+                    code: first.map(|d| d.code_id()),
+                    message: first.map(|d| d.message()),
+                    line,
+                    column,
+                },
+            };
+            serde_json::to_string(&record).unwrap_or_default()
+        }
+        Format::Human => {
+            let who = match id {
+                Value::Absent => format!("document {}", i + 1),
+                v => v.to_string(),
+            };
+            format!(
+                "{who}: NOT DECIDED ({})\n",
+                first.map_or("error", |d| d.code_id())
+            )
+        }
+    }
+}
+
 /// What a worker thread makes of one document, for the writer.
 enum Rendered {
     /// The decision, rendered, with its line end.
@@ -94,32 +132,7 @@ pub fn run(
             }
         }),
         Outcome::Failed { id, diagnostics } => {
-            let first = diagnostics.iter().next();
-            let record = match format {
-                Format::Json => {
-                    let (line, column) = first.and_then(|d| d.line_col()).unzip();
-                    let record = ErrorRecord {
-                        id: id.to_json_plain(),
-                        error: ErrorBody {
-                            code: first.map(|d| d.code_id()),
-                            message: first.map(|d| d.message()),
-                            line,
-                            column,
-                        },
-                    };
-                    serde_json::to_string(&record).unwrap_or_default()
-                }
-                Format::Human => {
-                    let who = match &id {
-                        Value::Absent => format!("document {}", i + 1),
-                        v => v.to_string(),
-                    };
-                    format!(
-                        "{who}: NOT DECIDED ({})\n",
-                        first.map_or("error", |d| d.code_id())
-                    )
-                }
-            };
+            let record = failure_record(&id, i, diagnostics.iter().next(), format);
             Rendered::Failed(record, diagnostics)
         }
     };

@@ -74,8 +74,11 @@ fn document(
                 exit = Exit::Failure;
                 let _ = out.flush();
                 render::diagnostics(&diags, messages, false);
-                let code = diags.first().map_or("error", |d| d.code_id());
-                let _ = writeln!(out, "document {}: NOT DECIDED ({code})\n", i + 1);
+                // The same record as `evaluate` writes: JSON under
+                // `--format json`, so the stream stays JSON Lines.
+                let record =
+                    super::evaluate::failure_record(&Value::Absent, i, diags.first(), format);
+                let _ = writeln!(out, "{record}");
             }
         }
     }
