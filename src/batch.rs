@@ -198,7 +198,7 @@ struct Oversized {
 ///
 /// ```
 /// use pactum::batch::Chunks;
-/// use pactum::facts::Format;
+/// use pactum::Format;
 ///
 /// let text = "{\"a\": 1}\n{\"a\": 2}\n\n{\"a\": 3}\n";
 /// // Chunks of at least 1 byte: cut wherever a document may start.

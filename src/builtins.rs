@@ -287,20 +287,20 @@ pub(crate) fn call(b: Builtin, args: &[Value]) -> Result<Value, Fault> {
         Builtin::Date => {
             let s = string(arg(0))?;
             // Read as facts read dates: exactly `YYYY-MM-DD`.
-            crate::value::parse_date(s)
+            crate::literal::date(s)
                 .map(Value::Date)
                 .ok_or_else(|| invalid(format!("\"{s}\" is not a date in the form YYYY-MM-DD")))
         }
         Builtin::DateTime => {
             let s = string(arg(0))?;
             // Read as facts read datetimes: never cut to nanoseconds.
-            crate::value::parse_datetime(s)
+            crate::literal::datetime(s)
                 .map(Value::DateTime)
                 .map_err(|e| match e {
-                    crate::value::DateTimeError::Syntax => {
+                    crate::literal::DateTimeError::Syntax => {
                         invalid(format!("\"{s}\" is not an RFC 3339 date and time"))
                     }
-                    crate::value::DateTimeError::Inexact => invalid(format!(
+                    crate::literal::DateTimeError::Inexact => invalid(format!(
                         "\"{s}\" cannot be held exactly as a datetime (at most 9 digits after the seconds' point: nanoseconds)"
                     )),
                 })
@@ -308,10 +308,10 @@ pub(crate) fn call(b: Builtin, args: &[Value]) -> Result<Value, Fault> {
         Builtin::Decimal => {
             let s = string(arg(0))?;
             // Read as facts read decimals: exactly as written, never rounded.
-            crate::facts::parse_decimal(s)
+            crate::literal::decimal(s)
                 .map(Value::Decimal)
                 .map_err(|e| match e {
-                    crate::facts::DecimalError::Syntax => {
+                    crate::literal::DecimalError::Syntax => {
                         invalid(format!("\"{s}\" is not a decimal number"))
                     }
                     _ => invalid(format!(
@@ -409,7 +409,7 @@ fn shift(d: NaiveDate, n: i64) -> Result<NaiveDate, Fault> {
 /// `r`, the result of moving `d` by `n` (`unit`), if it is a day facts
 /// can hold and a decision can write (years 0000 to 9999).
 fn in_range(d: NaiveDate, n: i64, unit: &str, r: NaiveDate) -> Result<NaiveDate, Fault> {
-    if crate::value::day_in_range(r) {
+    if crate::literal::day_in_range(r) {
         Ok(r)
     } else {
         Err(out_of_years(d, n, unit))

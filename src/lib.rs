@@ -92,19 +92,17 @@ pub mod diag;
 mod eval;
 /// Explanations and coverage of decisions.
 mod explain;
+/// Reading facts: YAML and JSON documents against the schema.
+mod facts;
 /// The canonical layout of `.policy` files.
 mod format;
-// Facts loading: internal. Public only because `batch` names
-// `facts::Format` (in `Chunks::format` and a doctest); hidden from the API
-// docs, not part of the supported surface.
-#[doc(hidden)]
-#[allow(rustdoc::private_intra_doc_links)]
-pub mod facts;
 /// The compiled form.
 mod ir;
 mod json_text;
 /// Resource limits for hostile input.
 mod limits;
+/// The one reader of decimals, dates and datetimes written as text.
+mod literal;
 /// Loading packages and the public pipeline.
 mod package;
 /// The reference evaluator, for differential tests (feature `testing`).
@@ -132,6 +130,7 @@ pub use explain::{
     BranchCoverage, Coverage, CoverageReport, ExplainNode, Explanation, RuleCoverage,
     RuleExplanation,
 };
+pub use facts::Format;
 pub use format::format_source;
 pub use limits::Limits;
 pub use package::{Facts, Outcome, Package, Policy};

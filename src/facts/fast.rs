@@ -16,10 +16,12 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::{parse_date, parse_decimal, value_budget, Seen};
+use super::serde_reader::Seen;
+use super::value_budget;
 use crate::json_text::special;
+use crate::literal;
 use crate::types::{FieldTy, RecordTy, Ty};
-use crate::value::{parse_datetime, Value};
+use crate::value::Value;
 
 /// Lists and objects nested deeper than this are left to serde_json, whose
 /// own limit (128) then applies.
@@ -134,7 +136,7 @@ impl<'a> Reader<'a> {
                 } else {
                     Cow::Borrowed(self.number()?)
                 };
-                parse_decimal(&text).ok().map(Value::Decimal)
+                literal::decimal(&text).ok().map(Value::Decimal)
             }
             Ty::Str => self.string().map(|s| Value::Str(Arc::from(s))),
             Ty::Date => {
@@ -142,16 +144,18 @@ impl<'a> Reader<'a> {
                 // string.
                 let rest = self.doc.as_bytes().get(self.at..)?;
                 if rest.first() == Some(&b'"') && rest.get(11) == Some(&b'"') {
-                    if let Some(d) = self.doc.get(self.at + 1..self.at + 11).and_then(parse_date) {
+                    if let Some(d) = self
+                        .doc
+                        .get(self.at + 1..self.at + 11)
+                        .and_then(literal::date)
+                    {
                         self.at += 12;
                         return Some(Value::Date(d));
                     }
                 }
-                parse_date(&self.string()?).map(Value::Date)
+                literal::date(&self.string()?).map(Value::Date)
             }
-            Ty::DateTime => parse_datetime(self.string()?.trim())
-                .ok()
-                .map(Value::DateTime),
+            Ty::DateTime => literal::datetime(&self.string()?).ok().map(Value::DateTime),
             Ty::Enum(e) => {
                 let s = self.string()?;
                 let v = e.variants.iter().find(|v| ***v == *s)?;

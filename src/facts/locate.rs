@@ -1,0 +1,480 @@
+//! Locating errors: from the position serde_yaml or serde_json attaches to
+//! an error to the exact bytes of the offending value (or key) in the
+//! document, and the message, label and help that go with them.
+//!
+//! serde_yaml and serde_json attach a position to the errors a visitor
+//! raises with `de::Error::custom`, but their text carries path and
+//! position noise. The details of the error therefore travel in a side
+//! channel (`Ctx::detail`, as a [`Detail`]) and the serde error is only
+//! used for where it happened:
+//!
+//! - serde_yaml reports the mark of the start of the node (a scalar, the
+//!   first key of a block mapping, the `{` of a flow mapping); its
+//!   `Location::index()` counts bytes (unsafe-libyaml advances the index by
+//!   the UTF-8 width of each character, a leading BOM included), so it is a
+//!   byte offset into the document.
+//! - serde_json reports the line and byte column just past the input it had
+//!   consumed when the error surfaced: the end of the offending value (or
+//!   key, plus any whitespace after it). The value is found by scanning back
+//!   from there.
+
+use std::sync::Arc;
+
+use super::scan::{double_quoted_end, flow_end, single_quoted_end};
+use super::serde_reader::Ctx;
+use crate::diag::{codes, Code, Diagnostic};
+use crate::source::SourceFile;
+
+/// Stands in a message for the offending value as written in the file.
+pub(super) const SHOWN: &str = "\u{1}";
+
+/// What was found where a value of another type was expected.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Found {
+    /// A scalar: shown as written in the file.
+    Text,
+    /// A mapping / object.
+    Map,
+    /// A sequence / array.
+    Seq,
+}
+
+/// What the error's position designates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(super) enum Target {
+    /// The offending value or key.
+    Node,
+    /// The mapping that lacks a field.
+    Mapping,
+    /// A JSON object rejected after reading its first key: serde_json's
+    /// position is after that key.
+    ObjectAfterKey,
+}
+
+/// The real error, kept aside while serde carries a placeholder to the top
+/// and attaches the position.
+#[derive(Debug)]
+pub(super) struct Detail {
+    pub(super) code: Code,
+    /// The message, without the `, found …` tail that `found` adds.
+    pub(super) message: String,
+    pub(super) found: Option<Found>,
+    pub(super) label: String,
+    pub(super) help: String,
+    pub(super) target: Target,
+    /// The scalar's text when the visitor read it as text: for a plain YAML
+    /// scalar that is the text as written, which measures its span exactly.
+    pub(super) hint: Option<String>,
+}
+
+/// An error with its place in the document.
+pub(super) struct Located {
+    pub(super) code: Code,
+    pub(super) message: String,
+    pub(super) label: String,
+    pub(super) help: String,
+    pub(super) start: usize,
+    pub(super) len: usize,
+}
+
+impl Located {
+    pub(super) fn into_diagnostic(self, file: &Arc<SourceFile>, base: usize) -> Diagnostic {
+        Diagnostic::new(self.code, self.message)
+            .at_file(file.clone(), base + self.start, self.len, self.label)
+            .help(self.help)
+    }
+
+    fn from_detail(detail: Detail, doc: &str, start: usize, len: usize, json: bool) -> Located {
+        let shown = shown(
+            doc.get(start..start + len).unwrap_or(""),
+            detail.hint.as_deref(),
+            json,
+        );
+        let mut message = detail.message.replace(SHOWN, &shown);
+        if let Some(found) = detail.found {
+            message.push_str(", found ");
+            match found {
+                Found::Map if json => message.push_str("an object"),
+                Found::Map => message.push_str("a mapping"),
+                Found::Seq if json => message.push_str("an array"),
+                Found::Seq => message.push_str("a list"),
+                Found::Text => {
+                    let text = shown;
+                    if text.is_empty() {
+                        message.push_str("nothing");
+                    } else {
+                        message.push('`');
+                        message.push_str(&text);
+                        message.push('`');
+                    }
+                }
+            }
+        }
+        Located {
+            code: detail.code,
+            message,
+            label: detail.label,
+            help: detail.help,
+            start,
+            len,
+        }
+    }
+}
+
+/// The offending value for messages: the text under the label, unless the
+/// visitor read a YAML scalar whose text differs (a plain scalar folded over
+/// several lines, a quoted one with escapes).
+fn shown(snippet: &str, hint: Option<&str>, json: bool) -> String {
+    let unquoted = snippet
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .or_else(|| {
+            snippet
+                .strip_prefix('\'')
+                .and_then(|s| s.strip_suffix('\''))
+        })
+        .unwrap_or(snippet);
+    match hint {
+        Some(h) if snippet.is_empty() || (!json && unquoted != h) => excerpt(h),
+        _ => excerpt(snippet),
+    }
+}
+
+/// The first line of `text`, shortened to 40 characters.
+pub(super) fn excerpt(text: &str) -> String {
+    let first = text.lines().next().unwrap_or("").trim_end();
+    let multi = first.len() < text.trim_end().len();
+    let mut out: String = first.chars().take(40).collect();
+    if multi || first.chars().count() > 40 {
+        out.push('…');
+    }
+    out
+}
+
+/// The largest char boundary of `text` at or before `i`.
+pub(super) fn floor_boundary(text: &str, i: usize) -> usize {
+    let mut i = i.min(text.len());
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+/// The byte length of the character at `i`, or 0 at the end.
+pub(super) fn char_len_at(text: &str, i: usize) -> usize {
+    text.get(i..)
+        .and_then(|s| s.chars().next())
+        .map_or(0, char::len_utf8)
+}
+
+/// Drops every " at line N column M" and " at position N" from a parser's
+/// message, and the trailing period-less noise that leaves.
+pub(super) fn clean_message(message: &str) -> String {
+    let mut out = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(i) = rest.find(" at ") {
+        let (before, after) = rest.split_at(i);
+        out.push_str(before);
+        let tail = after.get(4..).unwrap_or("");
+        if let Some(skip) = position_len(tail) {
+            rest = tail.get(skip..).unwrap_or("");
+        } else {
+            out.push_str(" at ");
+            rest = tail;
+        }
+    }
+    out.push_str(rest);
+    // The parsers' messages may quote the input: a short excerpt only.
+    crate::diag::capped(out.trim(), 200)
+}
+
+/// The length of "line N column M" or "position N" at the start of `s`.
+fn position_len(s: &str) -> Option<usize> {
+    fn digits(s: &str) -> usize {
+        s.bytes().take_while(u8::is_ascii_digit).count()
+    }
+    if let Some(r) = s.strip_prefix("line ") {
+        let n = digits(r);
+        let r2 = r.get(n..)?.strip_prefix(" column ")?;
+        let m = digits(r2);
+        if n == 0 || m == 0 {
+            return None;
+        }
+        return Some(5 + n + 8 + m);
+    }
+    if let Some(r) = s.strip_prefix("position ") {
+        let n = digits(r);
+        return (n > 0).then_some(9 + n);
+    }
+    None
+}
+
+/// A YAML error as a located error.
+pub(super) fn yaml_error(e: &serde_yaml::Error, ctx: &Ctx, doc: &str) -> Located {
+    // unsafe-libyaml counts `index` in bytes (a leading BOM included).
+    let at = e.location().map_or(0, |l| floor_boundary(doc, l.index()));
+    match ctx.take_detail() {
+        Some(detail) => {
+            let (start, len) = yaml_span(doc, at, &detail);
+            Located::from_detail(detail, doc, start, len, false)
+        }
+        None => {
+            let text = e.to_string();
+            let help = if text.contains("repetition limit exceeded") {
+                "YAML aliases (`*name`) repeat the node they name; write the values out instead of repeating large nodes"
+            } else if text.contains("recursion limit exceeded") {
+                "the document nests too deeply"
+            } else if text.contains("unknown anchor") {
+                "define the anchor (`&name`) before the alias (`*name`) that repeats it"
+            } else if text.contains("more than one document") {
+                "separate the documents of a batch with lines holding only `---`"
+            } else {
+                "fix the YAML here: check the indentation, the space after each `:` and the quotes"
+            };
+            Located {
+                code: codes::FACTS_SYNTAX,
+                message: format!("invalid YAML: {}", clean_message(&text)),
+                label: "here".into(),
+                help: help.into(),
+                start: at,
+                len: char_len_at(doc, at),
+            }
+        }
+    }
+}
+
+/// A JSON error as a located error.
+pub(super) fn json_error(e: &serde_json::Error, ctx: &Ctx, doc: &str) -> Located {
+    // serde_json's column counts bytes from the line's start to the position
+    // after the input it had consumed.
+    let end = if e.line() == 0 {
+        0
+    } else {
+        floor_boundary(doc, line_start(doc, e.line()).saturating_add(e.column()))
+    };
+    match ctx.take_detail() {
+        Some(detail) => {
+            let (start, len) = if detail.target == Target::ObjectAfterKey {
+                // Back over the key and the whitespace to the `{`.
+                let (key, _) = json_span(doc, end);
+                let b = doc.as_bytes();
+                let mut open = key;
+                while open > 0 && b.get(open - 1).is_some_and(u8::is_ascii_whitespace) {
+                    open -= 1;
+                }
+                json_span(doc, open)
+            } else {
+                json_span(doc, end)
+            };
+            Located::from_detail(detail, doc, start, len, true)
+        }
+        None => {
+            let (start, len) = if e.classify() == serde_json::error::Category::Eof || end == 0 {
+                (end, 0)
+            } else {
+                let at = floor_boundary(doc, end - 1);
+                (at, char_len_at(doc, at))
+            };
+            Located {
+                code: codes::FACTS_SYNTAX,
+                message: format!("invalid JSON: {}", clean_message(&e.to_string())),
+                label: "here".into(),
+                help:
+                    "fix the JSON here: check for a missing or extra comma, brace, bracket or quote"
+                        .into(),
+                start,
+                len,
+            }
+        }
+    }
+}
+
+/// Byte offset of the start of 1-based line `line`.
+fn line_start(doc: &str, line: usize) -> usize {
+    if line <= 1 {
+        return 0;
+    }
+    doc.match_indices('\n')
+        .nth(line - 2)
+        .map_or(doc.len(), |(i, _)| i + 1)
+}
+
+/// Whether the bytes `from..to` stay on one line.
+fn one_line(b: &[u8], from: usize, to: usize) -> bool {
+    b.get(from..to).is_some_and(|s| !s.contains(&b'\n'))
+}
+
+/// The start of the JSON string whose closing quote is at `close`.
+fn json_string_start(b: &[u8], close: usize) -> usize {
+    let mut i = close;
+    while i > 0 {
+        i -= 1;
+        if b.get(i) == Some(&b'"') {
+            let mut slashes = 0;
+            while i > slashes && b.get(i - slashes - 1) == Some(&b'\\') {
+                slashes += 1;
+            }
+            if slashes % 2 == 0 {
+                return i;
+            }
+        }
+    }
+    0
+}
+
+/// The span of the JSON value (or key) that ends at `end`, skipping the
+/// whitespace before `end`. An opening bracket there (serde_json stops just
+/// inside an object or array when the visitor rejects it at once) is the
+/// start of the value.
+fn json_span(doc: &str, end: usize) -> (usize, usize) {
+    let b = doc.as_bytes();
+    let mut e = end.min(b.len());
+    while e > 0 && b.get(e - 1).is_some_and(u8::is_ascii_whitespace) {
+        e -= 1;
+    }
+    let Some(&last) = e.checked_sub(1).and_then(|i| b.get(i)) else {
+        return (0, char_len_at(doc, 0));
+    };
+    let start = match last {
+        b'"' => json_string_start(b, e - 1),
+        b'}' | b']' => {
+            let mut depth = 0usize;
+            let mut i = e;
+            let mut open = 0;
+            while i > 0 {
+                i -= 1;
+                match b.get(i) {
+                    Some(b'}' | b']') => depth += 1,
+                    Some(b'{' | b'[') => {
+                        depth = depth.saturating_sub(1);
+                        if depth == 0 {
+                            open = i;
+                            break;
+                        }
+                    }
+                    Some(b'"') => i = json_string_start(b, i),
+                    _ => {}
+                }
+            }
+            return if one_line(b, open, e) {
+                (open, e - open)
+            } else {
+                (open, 1)
+            };
+        }
+        b'{' | b'[' => {
+            let open = e - 1;
+            return match flow_end(b, open, false) {
+                Some(close) => (open, close - open),
+                None => (open, 1),
+            };
+        }
+        _ => {
+            let mut s = e;
+            while s > 0
+                && b.get(s - 1)
+                    .is_some_and(|c| c.is_ascii_alphanumeric() || matches!(c, b'.' | b'+' | b'-'))
+            {
+                s -= 1;
+            }
+            if s == e {
+                s = floor_boundary(doc, e - 1);
+            }
+            s
+        }
+    };
+    (start, e - start)
+}
+
+/// The span of the YAML node (or key) that starts at `at`.
+fn yaml_span(doc: &str, at: usize, detail: &Detail) -> (usize, usize) {
+    let b = doc.as_bytes();
+    let mut s = at;
+    // Skip the node's properties: `&anchor`, `!tag`.
+    while matches!(b.get(s), Some(b'&' | b'!')) {
+        while b.get(s).is_some_and(|c| !c.is_ascii_whitespace()) {
+            s += 1;
+        }
+        while matches!(b.get(s), Some(b' ' | b'\t')) {
+            s += 1;
+        }
+    }
+    let line_end = b
+        .get(s..)
+        .and_then(|r| r.iter().position(|&c| c == b'\n'))
+        .map_or(b.len(), |i| s + i);
+    let end = match b.get(s) {
+        None => s,
+        Some(b'"') => double_quoted_end(b, s).unwrap_or(line_end),
+        Some(b'\'') => single_quoted_end(b, s).unwrap_or(line_end),
+        Some(b'[' | b'{') => flow_end(b, s, true).unwrap_or(s + 1),
+        Some(b'|' | b'>') => line_end,
+        Some(_) => {
+            let whole_line = detail.target == Target::Node
+                && matches!(detail.found, Some(Found::Map | Found::Seq));
+            match detail.hint.as_deref() {
+                Some(h) if !h.is_empty() && doc.get(s..).is_some_and(|r| r.starts_with(h)) => {
+                    s + h.len()
+                }
+                _ => plain_end(doc, s, line_end, !whole_line),
+            }
+        }
+    };
+    let end = floor_boundary(doc, end.max(s));
+    let text = doc.get(s..end).unwrap_or("");
+    (s, text.trim_end().len())
+}
+
+/// The end of the plain scalar starting at `s`: the end of the line, before
+/// a comment, before `: ` when `key_stop`, and before `,`, `]` or `}` inside
+/// a flow collection.
+fn plain_end(doc: &str, s: usize, line_end: usize, key_stop: bool) -> usize {
+    let b = doc.as_bytes();
+    let line_start = b
+        .get(..s)
+        .and_then(|r| r.iter().rposition(|&c| c == b'\n'))
+        .map_or(0, |i| i + 1);
+    // Inside a flow collection opened earlier on the line?
+    let mut depth = 0i64;
+    for &c in b.get(line_start..s).unwrap_or(&[]) {
+        match c {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => depth -= 1,
+            _ => {}
+        }
+    }
+    let flow = depth > 0;
+    let mut i = s;
+    while i < line_end {
+        let c = b.get(i).copied().unwrap_or(b'\n');
+        let next = b.get(i + 1).copied().unwrap_or(b'\n');
+        let blank_next = matches!(next, b' ' | b'\t' | b'\n' | b'\r');
+        if c == b'#' && i > s && b.get(i - 1).is_some_and(|p| *p == b' ' || *p == b'\t') {
+            break;
+        }
+        if key_stop && c == b':' && blank_next {
+            break;
+        }
+        if flow && (matches!(c, b',' | b']' | b'}') || (c == b':' && (blank_next || next == b',')))
+        {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_cleaned() {
+        assert_eq!(
+            clean_message("did not find expected key at line 3 column 1, while parsing a block mapping at line 1 column 1"),
+            "did not find expected key, while parsing a block mapping"
+        );
+        assert_eq!(clean_message("x at position 12"), "x");
+        assert_eq!(clean_message("look at this"), "look at this");
+    }
+}

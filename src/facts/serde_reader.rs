@@ -1,0 +1,695 @@
+//! The serde reader, the reader of record: a [`DeserializeSeed`] that
+//! carries the expected [`Ty`] and the schema path walks the serde_yaml or
+//! serde_json deserializer and builds [`Value`]s directly. The first
+//! mistake in a document stops it and becomes one [`Diagnostic`] that
+//! points at the exact bytes of the offending value (or key), found by
+//! [`super::locate`].
+//!
+//! Numbers are exact: decimals are read from their digits (YAML hands the
+//! raw scalar text to `deserialize_str`; serde_json's
+//! `arbitrary_precision` hands the digits of every number), never through
+//! `f64`, by the one reader of literals ([`crate::literal`]).
+
+use std::cell::{Cell, RefCell};
+use std::fmt;
+use std::ops::Range;
+use std::sync::Arc;
+
+use rust_decimal::Decimal;
+use serde::de::{
+    self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
+
+use super::detect::{is_empty_document, Format};
+use super::keys::{IsNumberToken, Key, KeySeed};
+use super::locate::{excerpt, json_error, yaml_error, Detail, Found, Target, SHOWN};
+use super::messages::{json_example, too_deep, too_many_values, variant_list};
+use super::scan::{flow_too_deep, MAX_FLOW_DEPTH};
+use super::{too_large, value_budget};
+use crate::diag::{codes, Diagnostic};
+use crate::limits::Limits;
+use crate::literal::{self, DateTimeError, DecimalError};
+use crate::source::SourceFile;
+use crate::suggest::suggest;
+use crate::types::{FieldTy, RecordTy, Ty};
+use crate::value::Value;
+
+/// The key under which serde_json (with `arbitrary_precision`) hands over the
+/// digits of a number, as a one-entry map.
+pub(super) const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
+
+/// [`load_with_limits`] without the JSON fast path: every document read by
+/// serde. The fast path's differential tests compare the two.
+// One `Diagnostic` a document is this module's contract with its callers.
+#[allow(clippy::result_large_err)]
+pub(crate) fn load_serde(
+    schema: &Arc<RecordTy>,
+    file: &Arc<SourceFile>,
+    range: Range<usize>,
+    format: Format,
+    limits: &Limits,
+) -> Result<Value, Diagnostic> {
+    if range.len() > limits.max_facts_bytes {
+        return Err(too_large(
+            file.clone(),
+            range.start.min(file.text().len()),
+            Some(range.len()),
+            limits.max_facts_bytes,
+        ));
+    }
+    if let Some(at) = file
+        .text()
+        .get(range.clone())
+        .and_then(|doc| doc.find('\0'))
+    {
+        return Err(Diagnostic::new(
+            codes::FACTS_SYNTAX,
+            "the document is not valid UTF-8 text (or holds a NUL byte)",
+        )
+        .at_file(file.clone(), range.start + at, 1, "not UTF-8 text")
+        .help("facts are UTF-8 text: re-encode the file (for example with `iconv -t UTF-8`); the other documents are still decided"));
+    }
+    let Some(doc) = file.text().get(range.clone()) else {
+        return Err(Diagnostic::new(
+            codes::FACTS_SYNTAX,
+            "the document's byte range is outside the file",
+        )
+        .at_file(file.clone(), 0, 0, ""));
+    };
+    let json = format != Format::Yaml;
+    if is_empty_document(doc, json) {
+        return Err(Diagnostic::new(codes::FACTS_EMPTY, "this facts document is empty")
+            .at_file(file.clone(), range.start, 0, "no facts here")
+            .help("give the facts of the request here, or remove the empty document (a doubled or trailing `---`, or an empty file): every document of a batch gives one result"));
+    }
+    let root_ty = Ty::Record(schema.clone());
+    let root = Path::Root;
+    let ctx = Ctx {
+        json,
+        detail: RefCell::new(None),
+        budget: Cell::new(value_budget(doc.len())),
+        depth: Cell::new(0),
+        max_depth: limits.facts_depth(),
+    };
+    let seed = Seed {
+        ty: &root_ty,
+        path: &root,
+        ctx: &ctx,
+    };
+    if !json {
+        if let Some(at) = flow_too_deep(doc, MAX_FLOW_DEPTH) {
+            return Err(Diagnostic::new(
+                codes::FACTS_SYNTAX,
+                format!("invalid YAML: brackets nest more than {MAX_FLOW_DEPTH} levels deep"),
+            )
+            .at_file(file.clone(), range.start + at, 1, "too deep")
+            .help("facts never need this much nesting; flatten the data"));
+        }
+    }
+    let result = if json {
+        let mut de = serde_json::Deserializer::from_str(doc);
+        seed.deserialize(&mut de)
+            .and_then(|v| de.end().map(|()| v))
+            .map_err(|e| json_error(&e, &ctx, doc))
+    } else {
+        seed.deserialize(serde_yaml::Deserializer::from_str(doc))
+            .map_err(|e| yaml_error(&e, &ctx, doc))
+    };
+    result.map_err(|found| found.into_diagnostic(file, range.start))
+}
+
+/// Shared by all the seeds of one document.
+pub(super) struct Ctx {
+    pub(super) json: bool,
+    pub(super) detail: RefCell<Option<Detail>>,
+    pub(super) budget: Cell<usize>,
+    /// How many values enclose the one being read.
+    pub(super) depth: Cell<usize>,
+    pub(super) max_depth: usize,
+}
+
+impl Ctx {
+    /// Records `detail` (unless an earlier error is recorded) and returns the
+    /// placeholder error that carries the position.
+    pub(super) fn fail<E: de::Error>(&self, detail: Detail) -> E {
+        if let Ok(mut slot) = self.detail.try_borrow_mut() {
+            if slot.is_none() {
+                *slot = Some(detail);
+            }
+        }
+        E::custom("invalid facts")
+    }
+
+    pub(super) fn has_detail(&self) -> bool {
+        self.detail
+            .try_borrow()
+            .map(|d| d.is_some())
+            .unwrap_or(true)
+    }
+
+    pub(super) fn take_detail(&self) -> Option<Detail> {
+        self.detail.try_borrow_mut().ok().and_then(|mut d| d.take())
+    }
+
+    /// Errors that serde raised for a node without asking the visitor (a
+    /// YAML mapping where a string is read, a YAML tag) become wrong-type
+    /// details.
+    fn fallback(&self, error: &dyn fmt::Display, expect: &Expect<'_>) {
+        if self.has_detail() {
+            return;
+        }
+        let text = error.to_string();
+        let found = if text.contains("invalid type: map") {
+            Found::Map
+        } else if text.contains("invalid type: sequence") {
+            Found::Seq
+        } else if text.contains("invalid type: ") || text.contains("invalid value: ") {
+            Found::Text
+        } else {
+            return;
+        };
+        let detail = expect.wrong(found, None, None);
+        if let Ok(mut slot) = self.detail.try_borrow_mut() {
+            *slot = Some(detail);
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Schema paths
+// ---------------------------------------------------------------------------
+
+/// Where a value sits in the facts: `order.items[2].sku`.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Path<'a> {
+    Root,
+    Field(&'a Path<'a>, &'a str),
+    Index(&'a Path<'a>, usize),
+}
+
+impl fmt::Display for Path<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Path::Root => Ok(()),
+            Path::Field(Path::Root, name) => f.write_str(name),
+            Path::Field(parent, name) => write!(f, "{parent}.{name}"),
+            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
+        }
+    }
+}
+
+impl Path<'_> {
+    pub(super) fn is_root(&self) -> bool {
+        matches!(self, Path::Root)
+    }
+
+    /// How messages name it: "`basket.total`", or "the document".
+    pub(super) fn subject(&self) -> String {
+        if self.is_root() {
+            "the document".to_string()
+        } else {
+            format!("`{self}`")
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------
+// Seeds and visitors
+// ---------------------------------------------------------------------------
+
+/// Reads one value of type `ty` at `path`.
+#[derive(Clone, Copy)]
+pub(super) struct Seed<'a> {
+    pub(super) ty: &'a Ty,
+    pub(super) path: &'a Path<'a>,
+    pub(super) ctx: &'a Ctx,
+}
+
+/// The visitor of a [`Seed`].
+#[derive(Clone, Copy)]
+pub(super) struct Expect<'a> {
+    pub(super) ty: &'a Ty,
+    pub(super) path: &'a Path<'a>,
+    pub(super) ctx: &'a Ctx,
+}
+
+impl<'de> DeserializeSeed<'de> for Seed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        let expect = Expect {
+            ty: self.ty,
+            path: self.path,
+            ctx: self.ctx,
+        };
+        let left = self.ctx.budget.get();
+        if left == 0 {
+            return Err(self.ctx.fail(too_many_values()));
+        }
+        self.ctx.budget.set(left - 1);
+        let depth = self.ctx.depth.get();
+        if depth > self.ctx.max_depth {
+            return Err(self.ctx.fail(too_deep(self.ctx.max_depth)));
+        }
+        self.ctx.depth.set(depth + 1);
+        let result = self.read(d, expect);
+        self.ctx.depth.set(depth);
+        result
+    }
+}
+
+impl Seed<'_> {
+    fn read<'de, D: Deserializer<'de>>(self, d: D, expect: Expect<'_>) -> Result<Value, D::Error> {
+        let yaml = !self.ctx.json;
+        let result = match self.ty {
+            Ty::Optional(_) => d.deserialize_option(expect),
+            Ty::Any => IgnoredAny::deserialize(d).map(|_| Value::Absent),
+            // YAML hands the scalar's text as written: exact decimals, and
+            // enum variants whatever they look like.
+            Ty::Decimal | Ty::Enum(_) if yaml => d.deserialize_str(expect),
+            _ => d.deserialize_any(expect),
+        };
+        if let Err(e) = &result {
+            self.ctx.fallback(e, &expect);
+        }
+        result
+    }
+}
+
+impl Expect<'_> {
+    pub(super) fn seed<'b>(&'b self, ty: &'b Ty, path: &'b Path<'b>) -> Seed<'b> {
+        Seed {
+            ty,
+            path,
+            ctx: self.ctx,
+        }
+    }
+
+    pub(super) fn fail<E: de::Error>(&self, detail: Detail) -> E {
+        self.ctx.fail(detail)
+    }
+
+    /// A scalar that is not a string: a number or a boolean, as text.
+    pub(super) fn non_string<E: de::Error>(&self, text: String) -> E {
+        let help = match self.ty.required() {
+            Ty::Str => Some(format!(
+                "put the value in quotes to make it a string: \"{text}\""
+            )),
+            _ => None,
+        };
+        self.fail(self.wrong(Found::Text, help, None))
+    }
+
+    /// An int that does not fit in 64 bits.
+    pub(super) fn int_out_of_range<E: de::Error>(&self, text: String) -> E {
+        self.fail(Detail {
+            code: codes::FACTS_WRONG_TYPE,
+            message: format!(
+                "{}: `{SHOWN}` is out of range for an int",
+                self.path.subject()
+            ),
+            found: None,
+            label: "out of range".into(),
+            help: format!("ints hold whole numbers from {} to {}", i64::MIN, i64::MAX),
+            target: Target::Node,
+            hint: Some(text),
+        })
+    }
+
+    /// A whole number read by YAML.
+    fn int<E: de::Error>(&self, v: i128) -> Result<Value, E> {
+        match self.ty.required() {
+            Ty::Int => i64::try_from(v)
+                .map(Value::Int)
+                .map_err(|_| self.int_out_of_range(v.to_string())),
+            Ty::Decimal => self.decimal(&v.to_string(), false),
+            _ => Err(self.non_string(v.to_string())),
+        }
+    }
+
+    fn uint<E: de::Error>(&self, v: u128) -> Result<Value, E> {
+        match i128::try_from(v) {
+            Ok(v) => self.int(v),
+            Err(_) => match self.ty.required() {
+                Ty::Int => Err(self.int_out_of_range(v.to_string())),
+                Ty::Decimal => self.decimal(&v.to_string(), false),
+                _ => Err(self.non_string(v.to_string())),
+            },
+        }
+    }
+
+    /// The digits of a JSON number (or a YAML number read as text).
+    fn number<E: de::Error>(&self, text: &str) -> Result<Value, E> {
+        match self.ty.required() {
+            Ty::Int => {
+                let digits = text.strip_prefix('-').unwrap_or(text);
+                if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
+                    text.parse::<i64>()
+                        .map(Value::Int)
+                        .map_err(|_| self.int_out_of_range(text.to_string()))
+                } else {
+                    Err(self.fail(self.wrong(
+                        Found::Text,
+                        Some("an int is a whole number: write it without a decimal point or exponent".into()),
+                        None,
+                    )))
+                }
+            }
+            Ty::Decimal => self.decimal(text, false),
+            _ => Err(self.non_string(text.to_string())),
+        }
+    }
+
+    /// Reads an exact decimal from its text (`is_text`: read from a string,
+    /// not from a number's digits).
+    fn decimal<E: de::Error>(&self, text: &str, is_text: bool) -> Result<Value, E> {
+        let hint = is_text.then(|| text.to_string());
+        match literal::decimal(text) {
+            Ok(d) => Ok(Value::Decimal(d)),
+            Err(DecimalError::Syntax) => Err(self.fail(self.wrong(Found::Text, None, hint))),
+            Err(DecimalError::TooLarge) => Err(self.fail(Detail {
+                code: codes::FACTS_INEXACT_NUMBER,
+                message: format!("{}: `{SHOWN}` is too large for a decimal", self.path.subject()),
+                found: None,
+                label: "too large".into(),
+                help: format!("decimals hold numbers up to {} in size", Decimal::MAX),
+                target: Target::Node,
+                hint: hint.clone(),
+            })),
+            Err(DecimalError::Inexact) => Err(self.fail(Detail {
+                code: codes::FACTS_INEXACT_NUMBER,
+                message: format!(
+                    "{}: `{SHOWN}` has more digits than a decimal holds exactly",
+                    self.path.subject()
+                ),
+                found: None,
+                label: "cannot be held exactly".into(),
+                help: "decimals hold at most 28 digits after the point and 28 or 29 significant digits; round the number so that nothing is lost silently".into(),
+                target: Target::Node,
+                hint: hint.clone(),
+            })),
+        }
+    }
+
+    /// A string value.
+    fn string<E: de::Error>(&self, s: &str) -> Result<Value, E> {
+        match self.ty.required() {
+            Ty::Str => Ok(Value::Str(Arc::from(s))),
+            Ty::Decimal => self.decimal(s, true),
+            Ty::Date => literal::date(s).map(Value::Date).ok_or_else(|| {
+                let help = if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') {
+                    Some(
+                        "that day does not exist: write a real calendar day as YYYY-MM-DD"
+                            .to_string(),
+                    )
+                } else {
+                    None
+                };
+                self.fail(self.wrong(Found::Text, help, Some(s.to_string())))
+            }),
+            Ty::DateTime => match literal::datetime(s) {
+                Ok(at) => Ok(Value::DateTime(at)),
+                Err(DateTimeError::Syntax) => {
+                    Err(self.fail(self.wrong(Found::Text, None, Some(s.to_string()))))
+                }
+                Err(DateTimeError::Inexact) => Err(self.fail(Detail {
+                    code: codes::FACTS_INEXACT_NUMBER,
+                    message: format!(
+                        "{}: `{SHOWN}` has more digits after the seconds' point than a datetime holds exactly",
+                        self.path.subject()
+                    ),
+                    found: None,
+                    label: "cannot be held exactly".into(),
+                    help: "datetimes hold at most nanoseconds: 9 digits after the seconds' point; round the time so that nothing is lost silently".into(),
+                    target: Target::Node,
+                    hint: Some(s.to_string()),
+                })),
+            },
+            Ty::Enum(e) => match e.variants.iter().find(|v| &***v == s) {
+                Some(v) => Ok(Value::Enum(v.clone())),
+                None if s.trim().is_empty() => Err(self.fail(self.wrong(Found::Text, None, None))),
+                None => {
+                    let list = variant_list(&e.variants);
+                    let help = match suggest(s, e.variants.iter().map(|v| &**v)) {
+                        Some(near) => format!("did you mean `{near}`? The variants are: {list}"),
+                        None => format!("use one of: {list}"),
+                    };
+                    Err(self.fail(Detail {
+                        code: codes::FACTS_UNKNOWN_VARIANT,
+                        message: format!(
+                            "{}: `{}` is not one of {list}",
+                            self.path.subject(),
+                            excerpt(s)
+                        ),
+                        found: None,
+                        label: "not a variant".into(),
+                        help,
+                        target: Target::Node,
+                        hint: Some(s.to_string()),
+                    }))
+                }
+            },
+            Ty::Int if s.trim().parse::<i64>().is_ok() => Err(self.fail(self.wrong(
+                Found::Text,
+                Some(format!("remove the quotes: {}", s.trim())),
+                Some(s.to_string()),
+            ))),
+            Ty::Bool if matches!(s.trim(), "true" | "false") => Err(self.fail(self.wrong(
+                Found::Text,
+                Some(format!("remove the quotes: {}", s.trim())),
+                Some(s.to_string()),
+            ))),
+            _ => Err(self.fail(self.wrong(Found::Text, None, Some(s.to_string())))),
+        }
+    }
+
+    /// `null`, `~` or nothing where a value is required.
+    fn nothing<E: de::Error>(&self) -> Result<Value, E> {
+        if self.ty.is_optional() || matches!(self.ty, Ty::Any) {
+            return Ok(Value::Absent);
+        }
+        if matches!(self.ty, Ty::Record(_)) {
+            return Err(self.fail(self.wrong(Found::Text, None, None)));
+        }
+        let help = format!(
+            "{} is required: give it a value such as {}",
+            self.path.subject(),
+            self.ty.example()
+        );
+        Err(self.fail(self.wrong(Found::Text, Some(help), None)))
+    }
+
+    fn record<'de, A: MapAccess<'de>>(&self, r: &RecordTy, mut map: A) -> Result<Value, A::Error> {
+        // The record is filled in place: one allocation, no copy.
+        let mut values: Arc<[Value]> = std::iter::repeat_n(Value::Absent, r.fields.len()).collect();
+        let mut seen = Seen::new(r.fields.len());
+        loop {
+            let key = map.next_key_seed(KeySeed {
+                record: r,
+                seen: &seen,
+                path: self.path,
+                ctx: self.ctx,
+            })?;
+            match key {
+                None => break,
+                Some(Key::Number) => {
+                    let digits: String = map.next_value()?;
+                    return self.number(&digits);
+                }
+                Some(Key::Field(i)) => {
+                    let Some(field) = r.fields.get(i) else {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    };
+                    let path = Path::Field(self.path, &field.name);
+                    let value = map.next_value_seed(self.seed(&field.ty, &path))?;
+                    if let Some(slot) = Arc::get_mut(&mut values).and_then(|v| v.get_mut(i)) {
+                        *slot = value;
+                    }
+                    seen.set(i);
+                }
+            }
+        }
+        let missing: Vec<&FieldTy> = r
+            .fields
+            .iter()
+            .enumerate()
+            .filter(|(i, field)| !seen.has(*i) && !field.ty.is_optional())
+            .map(|(_, field)| field)
+            .collect();
+        if let Some(first) = missing.first() {
+            let (noun, place) = if self.path.is_root() {
+                ("fact", "the document".to_string())
+            } else {
+                ("field", format!("`{}`", self.path))
+            };
+            let message = if self.path.is_root() {
+                format!("missing required fact `{}`", first.name)
+            } else {
+                format!("`{}`: missing required field `{}`", self.path, first.name)
+            };
+            let entry = if self.ctx.json {
+                format!("\"{}\": {}", first.name, json_example(&first.ty))
+            } else {
+                format!("{}: {}", first.name, first.ty.example())
+            };
+            let mut help = format!("add `{entry}` to {place}");
+            if missing.len() > 1 {
+                let rest: Vec<String> = missing
+                    .iter()
+                    .skip(1)
+                    .map(|f| format!("`{}`", f.name))
+                    .collect();
+                help.push_str(&format!(" (also missing: {})", rest.join(", ")));
+            }
+            return Err(self.fail(Detail {
+                code: codes::FACTS_MISSING_FIELD,
+                message,
+                found: None,
+                label: format!("this mapping has no {noun} `{}`", first.name),
+                help,
+                target: Target::Mapping,
+                hint: None,
+            }));
+        }
+        Ok(Value::Record(values))
+    }
+}
+
+/// Which fields of a record a document gave: a bit set, on the heap only
+/// for records of more than 64 fields.
+pub(super) struct Seen {
+    pub(super) small: u64,
+    pub(super) big: Vec<bool>,
+}
+
+impl Seen {
+    pub(super) fn new(fields: usize) -> Seen {
+        Seen {
+            small: 0,
+            big: if fields > 64 {
+                vec![false; fields]
+            } else {
+                Vec::new()
+            },
+        }
+    }
+
+    pub(super) fn has(&self, i: usize) -> bool {
+        if self.big.is_empty() {
+            i < 64 && self.small & (1 << i) != 0
+        } else {
+            self.big.get(i).copied().unwrap_or(false)
+        }
+    }
+
+    pub(super) fn set(&mut self, i: usize) {
+        if self.big.is_empty() {
+            if i < 64 {
+                self.small |= 1 << i;
+            }
+        } else if let Some(b) = self.big.get_mut(i) {
+            *b = true;
+        }
+    }
+}
+
+impl<'de> Visitor<'de> for Expect<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.expected())
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
+        match self.ty.required() {
+            Ty::Bool => Ok(Value::Bool(v)),
+            _ => Err(self.non_string(v.to_string())),
+        }
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<Value, E> {
+        self.int(i128::from(v))
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<Value, E> {
+        self.int(i128::from(v))
+    }
+
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<Value, E> {
+        self.int(v)
+    }
+
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<Value, E> {
+        self.uint(v)
+    }
+
+    fn visit_f64<E: de::Error>(self, v: f64) -> Result<Value, E> {
+        // Only YAML floats for non-decimal fields get here (decimals are read
+        // as text): a wrong type whatever the value.
+        let text = v.to_string();
+        match self.ty.required() {
+            Ty::Int => Err(self.fail(self.wrong(
+                Found::Text,
+                Some(
+                    "an int is a whole number: write it without a decimal point or exponent".into(),
+                ),
+                None,
+            ))),
+            Ty::Decimal => self.decimal(&text, false),
+            _ => Err(self.non_string(text)),
+        }
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
+        self.string(v)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        self.nothing()
+    }
+
+    fn visit_none<E: de::Error>(self) -> Result<Value, E> {
+        self.nothing()
+    }
+
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        // `required()` is never optional, so this does not come back here.
+        self.seed(self.ty.required(), self.path).deserialize(d)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let Ty::List(elem) = self.ty.required() else {
+            return Err(self.fail(self.wrong(Found::Seq, None, None)));
+        };
+        let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
+        loop {
+            let path = Path::Index(self.path, items.len());
+            match seq.next_element_seed(self.seed(elem, &path))? {
+                Some(v) => items.push(v),
+                None => break,
+            }
+        }
+        Ok(Value::List(items.into()))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
+        if let Ty::Record(r) = self.ty.required() {
+            return self.record(r, map);
+        }
+        if self.ctx.json {
+            // With `arbitrary_precision`, a JSON number arrives as a
+            // one-entry map holding its digits.
+            if let Some(is_number) = map.next_key_seed(IsNumberToken)? {
+                if is_number {
+                    let digits: String = map.next_value()?;
+                    return self.number(&digits);
+                }
+                let mut detail = self.wrong(Found::Map, None, None);
+                detail.target = Target::ObjectAfterKey;
+                return Err(self.fail(detail));
+            }
+        }
+        Err(self.fail(self.wrong(Found::Map, None, None)))
+    }
+}
