@@ -1,10 +1,12 @@
 //! The one reader of literal text: decimals, dates and datetimes written as
 //! text, wherever they come from. Facts (the serde reader and the fast JSON
 //! path), `decimal(…)`, `date(…)` and `datetime(…)` in a policy (literal,
-//! folded when the package is checked, or computed), and decimal literals
-//! in a policy all read through these functions, so that the same text is
-//! accepted or refused the same way everywhere
-//! (`tests/literals.rs` holds them to it).
+//! folded when the package is checked, or computed) all read through these
+//! functions, so that the same text is accepted or refused the same way
+//! everywhere (`tests/literals.rs` holds them to it). A bare decimal literal
+//! in a policy (`12.50`) has its own shape rules on top (digits on both
+//! sides of the point, no extra leading zero) and is read by [`decimal`]
+//! too.
 //!
 //! The rules, each exact or refused, never rounded or cut:
 //!
