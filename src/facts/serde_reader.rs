@@ -38,7 +38,7 @@ use crate::value::Value;
 /// digits of a number, as a one-entry map.
 pub(super) const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
-/// [`load_with_limits`] without the JSON fast path: every document read by
+/// [`super::load_with_limits`] without the JSON fast path: every document read by
 /// serde. The fast path's differential tests compare the two.
 // One `Diagnostic` a document is this module's contract with its callers.
 #[allow(clippy::result_large_err)]
