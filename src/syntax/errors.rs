@@ -303,13 +303,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         | Rule::string
         | Rule::quant_pred
         | Rule::quant_sum => "a value",
-        Rule::op_not
-        | Rule::op_neg
-        | Rule::kw_if
-        | Rule::kw_true
-        | Rule::kw_false
-        | Rule::kw_none => "a value",
-        Rule::kw_any | Rule::kw_all | Rule::kw_count | Rule::kw_sum => "a value",
+        Rule::op_not | Rule::op_neg | Rule::kw_if => "a value",
         Rule::op_or
         | Rule::op_and
         | Rule::op_otherwise
@@ -320,7 +314,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
             "an operator"
         }
         Rule::op_mul | Rule::op_div | Rule::is_test | Rule::kw_is => "an operator",
-        Rule::kw_and | Rule::kw_or | Rule::kw_otherwise | Rule::kw_in => "an operator",
+        Rule::kw_in => "an operator",
         Rule::kw_then => "`then`",
         Rule::kw_else => "`else`",
         Rule::kw_where => "`where`",
