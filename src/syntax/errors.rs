@@ -304,16 +304,7 @@ fn rule_name(rule: Rule) -> Option<&'static str> {
         | Rule::quant_pred
         | Rule::quant_sum => "a value",
         Rule::op_not | Rule::op_neg | Rule::kw_if => "a value",
-        Rule::op_or
-        | Rule::op_and
-        | Rule::op_otherwise
-        | Rule::op_eq
-        | Rule::op_ne
-        | Rule::op_le => "an operator",
-        Rule::op_ge | Rule::op_lt | Rule::op_gt | Rule::op_in | Rule::op_add | Rule::op_sub => {
-            "an operator"
-        }
-        Rule::op_mul | Rule::op_div | Rule::is_test | Rule::kw_is => "an operator",
+        Rule::op_binary | Rule::is_test | Rule::kw_is => "an operator",
         Rule::kw_in => "an operator",
         Rule::kw_then => "`then`",
         Rule::kw_else => "`else`",
