@@ -14,6 +14,7 @@ use crate::limits::Limits;
 use crate::source::{Sources, Span};
 use crate::suggest::suggest;
 use crate::syntax::ast::{self, BinOp, Effect, ExprKind, IsTest, Item, Quant, UnOp};
+use crate::syntax::lexicon;
 use crate::types::{EnumTy, FieldTy, RecordTy, Ty};
 use crate::value::Value;
 
@@ -584,10 +585,13 @@ impl<'a> Checker<'a> {
         }
         let Some(decl) = self.type_decls.get(&n.node).copied() else {
             let mut candidates: Vec<&str> = self.type_decls.keys().map(|k| &**k).collect();
-            candidates.extend(["bool", "int", "decimal", "string", "date", "datetime"]);
+            candidates.extend(lexicon::PRIM_TYPES.iter().map(|(w, _)| *w));
             let help = match suggest(&n.node, candidates) {
                 Some(s) => format!("did you mean `{s}`?"),
-                None => "use `bool`, `int`, `decimal`, `string`, `date`, `datetime`, or declare it with `type name = …`".into(),
+                None => format!(
+                    "use {}, or declare it with `type name = …`",
+                    lexicon::prim_list()
+                ),
             };
             let d = self
                 .diag(

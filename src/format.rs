@@ -12,9 +12,10 @@ use std::fmt::Write as _;
 use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::source::{SourceFile, Sources};
 use crate::syntax::ast::{
-    BinOp, Effect, Expr, ExprKind, File, Ident, IsTest, Item, Prim, Quant, Rule, Template,
-    TemplatePart, TypeExpr, UnOp,
+    BinOp, Effect, Expr, ExprKind, File, Ident, IsTest, Item, Quant, Rule, Template, TemplatePart,
+    TypeExpr, UnOp,
 };
+use crate::syntax::lexicon::{self, power};
 
 /// The widest line the formatter aims for.
 const WIDTH: usize = 100;
@@ -169,22 +170,16 @@ struct Printer<'a> {
     next_comment: usize,
 }
 
+/// How tightly `e` binds its operands: the parser's binding powers.
 fn prec(e: &Expr) -> u8 {
     match &e.kind {
-        ExprKind::Binary(op, _, _) => match op {
-            BinOp::Or => 1,
-            BinOp::And => 2,
-            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge | BinOp::In => 4,
-            BinOp::Otherwise => 5,
-            BinOp::Add | BinOp::Sub => 6,
-            BinOp::Mul | BinOp::Div => 7,
-        },
-        ExprKind::Unary(UnOp::Not, _) => 3,
-        ExprKind::Is { .. } => 4,
-        ExprKind::Unary(UnOp::Neg, _) => 8,
+        ExprKind::Binary(op, _, _) => lexicon::binary_entry(*op).1,
+        ExprKind::Unary(UnOp::Not, _) => power::NOT,
+        ExprKind::Is { .. } => power::COMPARE,
+        ExprKind::Unary(UnOp::Neg, _) => power::NEG,
         // Open to the right: they take everything after them.
         ExprKind::If(..) | ExprKind::Quant { .. } => 0,
-        _ => 9,
+        _ => power::POSTFIX,
     }
 }
 
@@ -501,7 +496,9 @@ impl<'a> Printer<'a> {
             ExprKind::Str(t) => self.template(t),
             ExprKind::None => "none".into(),
             ExprKind::Name(n) => n.to_string(),
-            ExprKind::Field(inner, f) => format!("{}.{}", self.expr(inner, 9), f.node),
+            ExprKind::Field(inner, f) => {
+                format!("{}.{}", self.expr(inner, power::POSTFIX), f.node)
+            }
             ExprKind::Call(n, args) => {
                 let args: Vec<String> = args.iter().map(|a| self.expr(a, 0)).collect();
                 format!("{}({})", n.node, args.join(", "))
@@ -510,8 +507,8 @@ impl<'a> Printer<'a> {
                 let items: Vec<String> = items.iter().map(|a| self.expr(a, 0)).collect();
                 format!("[{}]", items.join(", "))
             }
-            ExprKind::Unary(UnOp::Not, x) => format!("not {}", self.expr(x, 3)),
-            ExprKind::Unary(UnOp::Neg, x) => format!("-{}", self.expr(x, 8)),
+            ExprKind::Unary(UnOp::Not, x) => format!("not {}", self.expr(x, power::NOT)),
+            ExprKind::Unary(UnOp::Neg, x) => format!("-{}", self.expr(x, power::NEG)),
             ExprKind::Binary(op, a, b) => {
                 let p = prec(e);
                 format!(
@@ -532,7 +529,7 @@ impl<'a> Printer<'a> {
                     IsTest::Absent => "absent".to_string(),
                     IsTest::Variant(v) => v.node.to_string(),
                 };
-                format!("{} is {not}{test}", self.expr(subject, 4))
+                format!("{} is {not}{test}", self.expr(subject, power::COMPARE))
             }
             ExprKind::If(c, t, f) => format!(
                 "if {} then {} else {}",
@@ -552,7 +549,7 @@ impl<'a> Printer<'a> {
                     Quant::Count => ("count", "where"),
                     Quant::Sum => ("sum", "of"),
                 };
-                let mut s = format!("{kw} {} in {}", var.node, self.expr(list, 9));
+                let mut s = format!("{kw} {} in {}", var.node, self.expr(list, power::POSTFIX));
                 if let Some(b) = body {
                     let _ = write!(s, " {sep} {}", self.expr(b, 0));
                 }
@@ -654,15 +651,7 @@ fn chain<'e>(e: &'e Expr, op: BinOp, out: &mut Vec<&'e Expr>) {
 /// A type on one line.
 fn type_inline(t: &TypeExpr) -> String {
     match t {
-        TypeExpr::Prim(p) => match p.node {
-            Prim::Bool => "bool",
-            Prim::Int => "int",
-            Prim::Decimal => "decimal",
-            Prim::String => "string",
-            Prim::Date => "date",
-            Prim::DateTime => "datetime",
-        }
-        .to_string(),
+        TypeExpr::Prim(p) => lexicon::prim_name(p.node).to_string(),
         TypeExpr::Optional(inner, _) => format!("optional {}", type_inline(inner)),
         TypeExpr::List(inner, _) => format!("list of {}", type_inline(inner)),
         TypeExpr::Enum(vs, _) => {

@@ -4,13 +4,29 @@
 //! each syntax error so that every independent error of the file is reported
 //! in one run.
 
+//!
+//! `grammar/pactum.pest` is the one definition of the syntax, read by pest
+//! ([`grammar`]); the words and operators it spells are listed once for the
+//! Rust side in [`lexicon`]. Modules depend one way only: `parser` →
+//! `lower`, `errors` → `grammar`, `lexicon` → `ast`.
+
 pub mod ast;
-/// A hand-written reader of one item, tried before pest (same result, less
-/// work).
-mod fast;
+/// Syntax errors in an author's words.
+mod errors;
+/// The pest parser generated from the grammar.
+mod grammar;
+/// Keywords, item starts, scalar type names and operators, defined once.
+pub(crate) mod lexicon;
 /// pest output to syntax tree, one function per grammar rule.
 mod lower;
-/// The pest parser, error recovery and readable syntax errors.
+/// The parser: pest one item at a time, with error recovery.
 mod parser;
 
 pub(crate) use parser::parse;
+
+/// The generated package of the `validate` benchmark.
+#[cfg(test)]
+#[path = "../benches/support/genpack.rs"]
+mod genpack;
+#[cfg(test)]
+mod tests;

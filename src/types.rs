@@ -4,6 +4,8 @@ use std::fmt;
 use std::sync::Arc;
 
 use crate::source::Span;
+use crate::syntax::ast::Prim;
+use crate::syntax::lexicon;
 
 /// A Pactum type.
 #[derive(Debug, Clone)]
@@ -161,13 +163,14 @@ impl Ty {
 impl Ty {
     /// The type as written (`optional date`).
     fn plain(&self) -> String {
+        let scalar = |p| lexicon::prim_name(p).into();
         match self {
-            Ty::Bool => "bool".into(),
-            Ty::Int => "int".into(),
-            Ty::Decimal => "decimal".into(),
-            Ty::Str => "string".into(),
-            Ty::Date => "date".into(),
-            Ty::DateTime => "datetime".into(),
+            Ty::Bool => scalar(Prim::Bool),
+            Ty::Int => scalar(Prim::Int),
+            Ty::Decimal => scalar(Prim::Decimal),
+            Ty::Str => scalar(Prim::String),
+            Ty::Date => scalar(Prim::Date),
+            Ty::DateTime => scalar(Prim::DateTime),
             Ty::Enum(e) => {
                 let names: Vec<&str> = e.variants.iter().map(|v| &**v).collect();
                 format!("one of {}", names.join(", "))

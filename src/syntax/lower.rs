@@ -2,38 +2,17 @@
 //! spanned. pest types stop here.
 
 use std::cell::Cell;
-use std::sync::{Arc, LazyLock};
+use std::sync::Arc;
 
 use pest::iterators::Pair;
-use pest::pratt_parser::{Assoc, Op, PrattParser};
 
 use super::ast::{
-    BinOp, Effect, Expr, ExprKind, Ident, IsTest, Item, Prim, Quant, Rule as AstRule, Template,
+    Effect, Expr, ExprKind, Ident, IsTest, Item, Prim, Quant, Rule as AstRule, Template,
     TemplatePart, TypeExpr, UnOp,
 };
-use super::parser::Rule;
-use crate::diag::Diagnostics;
-use crate::source::{Sources, Span, Spanned};
-
-/// Operator precedence, loosest first.
-static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
-    PrattParser::new()
-        .op(Op::infix(Rule::op_or, Assoc::Left))
-        .op(Op::infix(Rule::op_and, Assoc::Left))
-        .op(Op::prefix(Rule::op_not))
-        .op(Op::infix(Rule::op_eq, Assoc::Left)
-            | Op::infix(Rule::op_ne, Assoc::Left)
-            | Op::infix(Rule::op_lt, Assoc::Left)
-            | Op::infix(Rule::op_le, Assoc::Left)
-            | Op::infix(Rule::op_gt, Assoc::Left)
-            | Op::infix(Rule::op_ge, Assoc::Left)
-            | Op::infix(Rule::op_in, Assoc::Left)
-            | Op::postfix(Rule::is_test))
-        .op(Op::infix(Rule::op_otherwise, Assoc::Left))
-        .op(Op::infix(Rule::op_add, Assoc::Left) | Op::infix(Rule::op_sub, Assoc::Left))
-        .op(Op::infix(Rule::op_mul, Assoc::Left) | Op::infix(Rule::op_div, Assoc::Left))
-        .op(Op::prefix(Rule::op_neg))
-});
+use super::grammar::{class, Class, Rule};
+use super::lexicon::{self, power};
+use crate::source::{Span, Spanned};
 
 /// Lowers the pairs of one item parsed at byte `base` of file `file`.
 ///
@@ -47,6 +26,8 @@ static PRATT: LazyLock<PrattParser<Rule>> = LazyLock::new(|| {
 pub(crate) struct Lower {
     file: u32,
     base: usize,
+    /// The length of the text the item was parsed from.
+    input_len: usize,
     max_depth: usize,
     depth: Cell<usize>,
     too_deep: Cell<Option<Span>>,
@@ -75,7 +56,7 @@ fn comment_start(line: &str) -> Option<usize> {
 
 /// How [`without_trailing_trivia`] reads one line, left to right.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum LineEnd {
+enum LineEnd {
     /// A comment starts at this byte (a `#` outside quotes).
     Comment(usize),
     /// No comment, and the line ends inside quotes.
@@ -87,7 +68,7 @@ pub(super) enum LineEnd {
 /// Reads one line as [`without_trailing_trivia`] does: a quote opens or
 /// closes a string, a backslash in a string escapes the next character, and
 /// a `#` outside a string starts a comment.
-pub(super) fn read_line(line: &str) -> LineEnd {
+fn read_line(line: &str) -> LineEnd {
     let mut in_string = false;
     let mut escaped = false;
     for (i, c) in line.char_indices() {
@@ -108,7 +89,7 @@ pub(super) fn read_line(line: &str) -> LineEnd {
 
 /// A rule named `name` with no clauses yet, inside `when` blocks with
 /// conditions `guards`.
-pub(super) fn rule_without_clauses(name: Ident, span: Span, guards: &[Expr]) -> AstRule {
+fn rule_without_clauses(name: Ident, span: Span, guards: &[Expr]) -> AstRule {
     AstRule {
         name,
         span,
@@ -121,88 +102,19 @@ pub(super) fn rule_without_clauses(name: Ident, span: Span, guards: &[Expr]) -> 
     }
 }
 
-/// Whether a pair is a keyword token (kept by pest, meaningless here).
-fn is_keyword(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::kw_absent
-            | Rule::kw_all
-            | Rule::kw_and
-            | Rule::kw_any
-            | Rule::kw_are
-            | Rule::kw_by
-            | Rule::kw_count
-            | Rule::kw_deny
-            | Rule::kw_else
-            | Rule::kw_false
-            | Rule::kw_help
-            | Rule::kw_identified
-            | Rule::kw_if
-            | Rule::kw_in
-            | Rule::kw_is
-            | Rule::kw_let
-            | Rule::kw_list
-            | Rule::kw_message
-            | Rule::kw_none
-            | Rule::kw_not
-            | Rule::kw_note
-            | Rule::kw_of
-            | Rule::kw_one
-            | Rule::kw_optional
-            | Rule::kw_or
-            | Rule::kw_otherwise
-            | Rule::kw_output
-            | Rule::kw_package
-            | Rule::kw_present
-            | Rule::kw_requests
-            | Rule::kw_rule
-            | Rule::kw_schema
-            | Rule::kw_sum
-            | Rule::kw_then
-            | Rule::kw_true
-            | Rule::kw_type
-            | Rule::kw_when
-            | Rule::kw_where
-    )
-}
-
-/// Whether a pair is an infix operator.
-fn is_infix(rule: Rule) -> bool {
-    matches!(
-        rule,
-        Rule::op_or
-            | Rule::op_and
-            | Rule::op_otherwise
-            | Rule::op_eq
-            | Rule::op_ne
-            | Rule::op_lt
-            | Rule::op_le
-            | Rule::op_gt
-            | Rule::op_ge
-            | Rule::op_in
-            | Rule::op_add
-            | Rule::op_sub
-            | Rule::op_mul
-            | Rule::op_div
-    )
-}
-
 /// The meaningful children of a pair.
 fn children(pair: Pair<'_, Rule>) -> impl Iterator<Item = Pair<'_, Rule>> {
-    pair.into_inner().filter(|p| !is_keyword(p.as_rule()))
+    pair.into_inner()
+        .filter(|p| class(p.as_rule()) != Class::Keyword)
 }
 
 impl Lower {
-    pub(crate) fn new(
-        _sources: &Sources,
-        file: u32,
-        base: usize,
-        _diags: &mut Diagnostics,
-        max_depth: usize,
-    ) -> Self {
+    /// Lowering for an item parsed from `input`, byte `base` of file `file`.
+    pub(crate) fn new(file: u32, base: usize, input: &str, max_depth: usize) -> Self {
         Lower {
             file,
             base,
+            input_len: input.len(),
             max_depth,
             depth: Cell::new(0),
             too_deep: Cell::new(None),
@@ -236,7 +148,15 @@ impl Lower {
     /// have taken after it (before an optional part that did not match).
     fn span(&self, pair: &Pair<'_, Rule>) -> Span {
         let s = pair.as_span();
-        let len = without_trailing_trivia(s.as_str()).len();
+        let text = s.as_str();
+        // Trivia ends in whitespace, or at the end of the input (a comment
+        // on the last line): otherwise there is none to trim.
+        let plain = s.end() < self.input_len && !text.ends_with([' ', '\t', '\r', '\n']);
+        let len = if plain {
+            text.len()
+        } else {
+            without_trailing_trivia(text).len()
+        };
         Span::new(
             self.file,
             self.base + s.start(),
@@ -441,14 +361,7 @@ impl Lower {
                 span,
             ),
             Rule::prim_type => {
-                let prim = match pair.as_str() {
-                    "bool" => Prim::Bool,
-                    "int" => Prim::Int,
-                    "decimal" => Prim::Decimal,
-                    "string" => Prim::String,
-                    "date" => Prim::Date,
-                    _ => Prim::DateTime,
-                };
+                let prim = lexicon::prim(pair.as_str()).unwrap_or(Prim::DateTime);
                 TypeExpr::Prim(Spanned::new(prim, span))
             }
             _ => {
@@ -497,10 +410,12 @@ impl Lower {
 
     fn expr(&self, pair: Pair<'_, Rule>) -> Expr {
         let span = self.span(&pair);
+        let pieces: Vec<Pair<'_, Rule>> = children(pair).collect();
         // Operands, prefix operators and `is` tests: at least the depth the
         // chain adds (infix operators do not count, their operands do).
-        let cost = children(pair.clone())
-            .filter(|p| !is_infix(p.as_rule()))
+        let cost = pieces
+            .iter()
+            .filter(|p| class(p.as_rule()) != Class::Infix)
             .count()
             .max(1);
         let Some(cost) = self.enter(cost, span) else {
@@ -509,71 +424,90 @@ impl Lower {
                 span,
             };
         };
-        let e = self.expr_unguarded(pair);
+        let mut pieces = pieces.into_iter().peekable();
+        let e = self.pratt(&mut pieces, 0, span);
         self.leave(cost);
         e
     }
 
-    fn expr_unguarded(&self, pair: Pair<'_, Rule>) -> Expr {
-        PRATT
-            .map_primary(|p| self.postfix_expr(p))
-            .map_prefix(|op, rhs| {
-                let span = self.span(&op).to(rhs.span);
-                let op = if op.as_rule() == Rule::op_not {
-                    UnOp::Not
+    /// Operator precedence over the pieces of an `expr` (operands, prefix
+    /// and infix operators, `is` tests), with the binding powers of
+    /// [`lexicon::power`]: the operand at the front and every operator
+    /// after it that binds tighter than `rbp`.
+    fn pratt<'i>(
+        &self,
+        pieces: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
+        rbp: u8,
+        span: Span,
+    ) -> Expr {
+        let mut lhs = match pieces.next() {
+            None => Expr {
+                kind: ExprKind::None,
+                span,
+            },
+            Some(op) if matches!(op.as_rule(), Rule::op_not | Rule::op_neg) => {
+                let (un, bp) = if op.as_rule() == Rule::op_not {
+                    (UnOp::Not, power::NOT)
                 } else {
-                    UnOp::Neg
+                    (UnOp::Neg, power::NEG)
                 };
+                let rhs = self.pratt(pieces, bp - 1, span);
                 Expr {
-                    kind: ExprKind::Unary(op, Box::new(rhs)),
-                    span,
+                    span: self.span(&op).to(rhs.span),
+                    kind: ExprKind::Unary(un, Box::new(rhs)),
                 }
-            })
-            .map_postfix(|lhs, op| {
-                let span = lhs.span.to(self.span(&op));
-                let mut negated = false;
-                let mut test = IsTest::Present;
-                for c in children(op) {
-                    match c.as_rule() {
-                        Rule::negation => negated = true,
-                        Rule::present => test = IsTest::Present,
-                        Rule::absent => test = IsTest::Absent,
-                        _ => test = IsTest::Variant(self.ident(&c)),
+            }
+            Some(operand) => self.postfix_expr(operand),
+        };
+        loop {
+            let next = pieces.peek().map(|p| match p.as_rule() {
+                Rule::is_test => (None, power::COMPARE),
+                _ if class(p.as_rule()) == Class::Infix => match lexicon::binary_op(p.as_str()) {
+                    Some((op, bp)) => (Some(op), bp),
+                    None => (None, 0),
+                },
+                _ => (None, 0),
+            });
+            let Some((op, bp)) = next.filter(|&(_, bp)| rbp < bp) else {
+                return lhs;
+            };
+            let Some(piece) = pieces.next() else {
+                return lhs;
+            };
+            lhs = match op {
+                Some(op) => {
+                    let rhs = self.pratt(pieces, bp, span);
+                    Expr {
+                        span: lhs.span.to(rhs.span),
+                        kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
                     }
                 }
-                Expr {
-                    kind: ExprKind::Is {
-                        subject: Box::new(lhs),
-                        negated,
-                        test,
-                    },
-                    span,
-                }
-            })
-            .map_infix(|lhs, op, rhs| {
-                let span = lhs.span.to(rhs.span);
-                let op = match op.as_rule() {
-                    Rule::op_or => BinOp::Or,
-                    Rule::op_and => BinOp::And,
-                    Rule::op_otherwise => BinOp::Otherwise,
-                    Rule::op_eq => BinOp::Eq,
-                    Rule::op_ne => BinOp::Ne,
-                    Rule::op_lt => BinOp::Lt,
-                    Rule::op_le => BinOp::Le,
-                    Rule::op_gt => BinOp::Gt,
-                    Rule::op_ge => BinOp::Ge,
-                    Rule::op_in => BinOp::In,
-                    Rule::op_add => BinOp::Add,
-                    Rule::op_sub => BinOp::Sub,
-                    Rule::op_mul => BinOp::Mul,
-                    _ => BinOp::Div,
-                };
-                Expr {
-                    kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
-                    span,
-                }
-            })
-            .parse(children(pair))
+                None => self.is_test(lhs, piece),
+            };
+        }
+    }
+
+    /// `lhs is [not] present|absent|variant`.
+    fn is_test(&self, lhs: Expr, test: Pair<'_, Rule>) -> Expr {
+        let span = lhs.span.to(self.span(&test));
+        let mut negated = false;
+        let mut kind = IsTest::Present;
+        for c in children(test) {
+            match c.as_rule() {
+                Rule::negation => negated = true,
+                Rule::present => kind = IsTest::Present,
+                Rule::absent => kind = IsTest::Absent,
+                _ => kind = IsTest::Variant(self.ident(&c)),
+            }
+        }
+        Expr {
+            kind: ExprKind::Is {
+                subject: Box::new(lhs),
+                negated,
+                test: kind,
+            },
+            span,
+        }
     }
 
     fn postfix_expr(&self, pair: Pair<'_, Rule>) -> Expr {

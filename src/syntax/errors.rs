@@ -1,0 +1,336 @@
+//! Syntax errors in an author's words: what pest expected, named as an
+//! author knows it, and a help line.
+
+use pest::error::ErrorVariant;
+
+use super::grammar::Rule;
+use super::lexicon::{self, is_keyword, top_level_only};
+use crate::diag::{codes, Diagnostic};
+use crate::source::{Sources, Span};
+
+/// A syntax error in words an author knows.
+pub(super) fn syntax_error(
+    sources: &Sources,
+    file: u32,
+    text: &str,
+    at: usize,
+    e: &pest::error::Error<Rule>,
+) -> Diagnostic {
+    let found = describe_found(text, at);
+    let mut expected: Vec<&'static str> = Vec::new();
+    if let ErrorVariant::ParsingError { positives, .. } = &e.variant {
+        for r in positives {
+            if let Some(name) = rule_name(*r) {
+                if !expected.contains(&name) {
+                    expected.push(name);
+                }
+            }
+        }
+    }
+    if let Some(attempts) = e.parse_attempts() {
+        for tok in attempts.expected_tokens() {
+            if let Some(name) = token_name(&tok.to_string()) {
+                if !expected.contains(&name) {
+                    expected.push(name);
+                }
+            }
+        }
+    }
+    let (message, label, help) = summarize(&expected, text, at);
+    let len = found_len(text, at);
+    // Messages that already say what is wrong do not repeat what was found.
+    let message = if message.ends_with('.') {
+        message.trim_end_matches('.').to_string()
+    } else {
+        format!("{message}, found {found}")
+    };
+    Diagnostic::new(codes::PARSE_SYNTAX, message)
+        .at(sources, Span::new(file, at, at + len), label)
+        .help(help)
+}
+
+/// One phrase for what was expected, a label and a help line.
+fn summarize(expected: &[&str], text: &str, at: usize) -> (String, String, String) {
+    let (message, help) = phrase(expected, text, at);
+    let label = match message.split_once(", found") {
+        Some((m, _)) => m.to_string(),
+        None => message.clone(),
+    };
+    (message, label, help)
+}
+
+/// What an author calls a message that ends in `.`: complete, not followed
+/// by ", found …".
+fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
+    let here = text.get(at..).unwrap_or("");
+    let has = |s: &str| expected.contains(&s);
+    let word: String = here
+        .chars()
+        .take_while(|c| c.is_alphanumeric() || *c == '_')
+        .collect();
+    if here.starts_with('=') && !here.starts_with("==") {
+        return (
+            "`=` is not a comparison.".into(),
+            "write `==` to compare two values (`=` only names a `let` or an `output`)".into(),
+        );
+    }
+    if has("the rest of the string") && here.starts_with('}') {
+        return (
+            "a lone `}` in a text must be written `}}`.".into(),
+            "write `}}` for a brace in the text; `{expr}` puts a value in it".into(),
+        );
+    }
+    if has("the rest of the string")
+        && (here.is_empty() || here.starts_with('\n') || here.starts_with('\r'))
+    {
+        return (
+            "this text is not closed before the end of the line.".into(),
+            "add `\"` where the text ends; a text cannot span lines (write `\\n` for a line break)"
+                .into(),
+        );
+    }
+    if top_level_only(&word) && has("a declaration") && !has("the end of the file") {
+        return (
+            format!("`{word}` cannot go inside a `when` block."),
+            format!(
+                "move the `{word}` above the block; only rules and `when` blocks go inside one"
+            ),
+        );
+    }
+    if has("a name") && !word.is_empty() && is_keyword(&word) {
+        return (
+            format!("`{word}` is a reserved word and cannot be used as a name."),
+            format!("choose another name, such as `{word}_value`"),
+        );
+    }
+    if has("`else`") {
+        return (
+            "`if … then …` needs an `else` branch".into(),
+            "add `else …`: an `if` gives a value on both branches (use `else none` for no value)"
+                .into(),
+        );
+    }
+    if has("`then`") {
+        return (
+            "expected `then` after the condition of `if`".into(),
+            "write `if condition then value else other_value`".into(),
+        );
+    }
+    if has("`where`") {
+        return (
+            "expected `where` and a condition after the list".into(),
+            "write `any x in list where condition` (or `all`, `count`); `sum x in list of value`"
+                .into(),
+        );
+    }
+    if has("`:`") && !has("a value") {
+        return (
+            "expected `:` after the field name".into(),
+            "write each field as `name: type`".into(),
+        );
+    }
+    if has("`,`") && has("`]`") && !has("an operator") {
+        return (
+            "expected `,` or `]` in the list".into(),
+            "separate list elements with `,` and close the list with `]`".into(),
+        );
+    }
+    let before = text.get(..at).unwrap_or("").trim_end();
+    if has("`deny`") && has("`message`") {
+        return (
+            "expected a rule clause (`deny`, `note`, `when`, `message`, `help`) or `}` to close the rule"
+                .into(),
+            "a rule reads `rule name { deny CODE when condition message \"…\" help \"…\" }`".into(),
+        );
+    }
+    if before.ends_with("rule")
+        || (has("`{`") && before.split_whitespace().rev().nth(1) == Some("rule"))
+    {
+        return (
+            "expected a rule body `{ … }` after the rule name".into(),
+            "write `rule name {`, then the rule's clauses, then `}`".into(),
+        );
+    }
+    if has("a value") && !has("an operator") {
+        let prev = before
+            .chars()
+            .rev()
+            .take_while(|c| !c.is_whitespace())
+            .collect::<Vec<char>>()
+            .into_iter()
+            .rev()
+            .collect::<String>();
+        let what = "a value (a name, a number, a string, `true`, `false`, …)";
+        let message = if prev.is_empty() {
+            format!("expected {what}")
+        } else {
+            format!("expected {what} after `{prev}`")
+        };
+        return (
+            message,
+            "complete the expression, for example `basket.total > 0`".into(),
+        );
+    }
+    if has("a type") {
+        return (
+            "expected a type".into(),
+            format!(
+                "types are {}, `one of a, b`, `list of T`, `optional T`, `{{ field: T }}` or a declared type's name",
+                lexicon::prim_list()
+            ),
+        );
+    }
+    if has("a declaration") {
+        return (
+            "expected a declaration".into(),
+            "top-level items start with `package`, `requests are identified by`, `schema`, `type`, `let`, `output`, `rule` or `when`".into(),
+        );
+    }
+    if has("a code") {
+        return (
+            "expected a code after `deny` or `note`".into(),
+            "codes are names such as `ORDER_TOO_LARGE`".into(),
+        );
+    }
+    if has("a quoted string") {
+        return (
+            "expected a quoted string".into(),
+            "write the text between double quotes: \"…\"".into(),
+        );
+    }
+    if expected.is_empty() {
+        return (
+            "unexpected text".into(),
+            "check the brackets and quotes just before this point".into(),
+        );
+    }
+    (
+        format!("expected {}", join(expected)),
+        format!("insert {} here, or check the line above", short(expected)),
+    )
+}
+
+fn join(items: &[&str]) -> String {
+    match items {
+        [] => "something else".into(),
+        [one] => (*one).into(),
+        [init @ .., last] => format!("{} or {last}", init.join(", ")),
+    }
+}
+
+fn short(items: &[&str]) -> String {
+    if items.len() > 4 {
+        let mut head: Vec<&str> = items.iter().take(4).copied().collect();
+        head.push("…");
+        join(&head)
+    } else {
+        join(items)
+    }
+}
+
+/// What stands at `at`, for "found …".
+fn describe_found(text: &str, at: usize) -> String {
+    let rest = text.get(at..).unwrap_or("");
+    match rest.chars().next() {
+        None => "the end of the file".into(),
+        Some('\n') | Some('\r') => "the end of the line".into(),
+        Some(c) if c.is_alphanumeric() || c == '_' => {
+            let word: String = rest
+                .chars()
+                .take_while(|c| c.is_alphanumeric() || *c == '_' || *c == '.')
+                .collect();
+            format!("`{word}`")
+        }
+        Some('"') => "a string".into(),
+        Some(c) => format!("`{c}`"),
+    }
+}
+
+fn found_len(text: &str, at: usize) -> usize {
+    let rest = text.get(at..).unwrap_or("");
+    match rest.chars().next() {
+        None | Some('\n') => 0,
+        Some(c) if c.is_alphanumeric() || c == '_' => rest
+            .char_indices()
+            .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
+            .map_or(rest.len(), |(i, _)| i),
+        Some(c) => c.len_utf8(),
+    }
+}
+
+/// The author-facing name of a grammar rule, or `None` to leave it out.
+fn rule_name(rule: Rule) -> Option<&'static str> {
+    Some(match rule {
+        Rule::EOI => "the end of the file",
+        Rule::item | Rule::item_at => "a declaration",
+        Rule::package_decl | Rule::kw_package => "a declaration",
+        Rule::identify_decl | Rule::type_decl | Rule::schema_decl | Rule::let_decl => {
+            "a declaration"
+        }
+        Rule::output_decl | Rule::rule_decl | Rule::when_block => "a declaration",
+        Rule::kw_requests | Rule::kw_type | Rule::kw_schema | Rule::kw_optional => "a declaration",
+        Rule::kw_let | Rule::kw_output | Rule::kw_rule => "a declaration",
+        Rule::kw_are => "`are`",
+        Rule::kw_identified => "`identified`",
+        Rule::kw_by => "`by`",
+        Rule::name | Rule::raw_ident | Rule::named_type => "a name",
+        Rule::field_name | Rule::variant => "a field name",
+        Rule::path => "a name",
+        Rule::code => "a code",
+        Rule::effect_clause | Rule::kw_deny | Rule::kw_note => "`deny`",
+        Rule::when_clause => "`when`",
+        Rule::kw_when => "`when`",
+        Rule::message_clause | Rule::kw_message => "`message`",
+        Rule::help_clause | Rule::kw_help => "`help`",
+        Rule::type_expr
+        | Rule::list_type
+        | Rule::enum_type
+        | Rule::record_type
+        | Rule::prim_type => "a type",
+        Rule::kw_list | Rule::kw_one => "a type",
+        Rule::field_decl => "a field name",
+        Rule::kw_of => "`of`",
+        Rule::expr
+        | Rule::postfix_expr
+        | Rule::if_expr
+        | Rule::quantifier
+        | Rule::call
+        | Rule::list => "a value",
+        Rule::decimal
+        | Rule::int
+        | Rule::boolean
+        | Rule::none
+        | Rule::string
+        | Rule::quant_pred
+        | Rule::quant_sum => "a value",
+        Rule::op_not | Rule::op_neg | Rule::kw_if => "a value",
+        Rule::op_binary | Rule::is_test | Rule::kw_is => "an operator",
+        Rule::kw_in => "an operator",
+        Rule::kw_then => "`then`",
+        Rule::kw_else => "`else`",
+        Rule::kw_where => "`where`",
+        Rule::negation | Rule::kw_not => "`not`",
+        Rule::present | Rule::kw_present => "`present`",
+        Rule::absent | Rule::kw_absent => "`absent`",
+        Rule::text | Rule::escape | Rule::interpolation => "the rest of the string",
+        _ => return None,
+    })
+}
+
+/// The author-facing name of a literal token.
+fn token_name(token: &str) -> Option<&'static str> {
+    Some(match token {
+        "{" => "`{`",
+        "}" => "`}`",
+        "(" => "`(`",
+        ")" => "`)`",
+        "[" => "`[`",
+        "]" => "`]`",
+        "=" => "`=`",
+        ":" => "`:`",
+        "," => "`,`",
+        "\"" => "a quoted string",
+        "." => "`.`",
+        _ => return None,
+    })
+}

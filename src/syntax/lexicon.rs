@@ -1,0 +1,304 @@
+//! The words and operators of the language, defined once for every reader
+//! of them: the parser's recovery and messages, lowering (the operator
+//! precedence), the checker's suggestions and the formatter.
+//!
+//! The grammar (`grammar/pactum.pest`) spells the same words; a test below
+//! reads the grammar and requires it to list exactly these.
+
+use super::ast::{BinOp, Prim};
+
+/// The reserved words: none of them can be a name or a code (the grammar's
+/// `keyword` rule).
+pub(crate) const KEYWORDS: &[&str] = &[
+    "package",
+    "requests",
+    "schema",
+    "type",
+    "optional",
+    "let",
+    "output",
+    "rule",
+    "when",
+    "deny",
+    "note",
+    "message",
+    "help",
+    "if",
+    "then",
+    "else",
+    "and",
+    "or",
+    "not",
+    "is",
+    "in",
+    "present",
+    "absent",
+    "otherwise",
+    "any",
+    "all",
+    "count",
+    "sum",
+    "where",
+    "of",
+    "true",
+    "false",
+    "none",
+];
+
+/// Words the grammar reads in one place only, which stay free as names
+/// (`requests are identified by`, `list of`, `one of`).
+#[cfg(test)]
+pub(crate) const CONTEXT_WORDS: &[&str] = &["are", "identified", "by", "list", "one"];
+
+/// The keywords that start a top-level item (the grammar's `item_start`);
+/// error recovery resumes at one of them.
+pub(crate) const ITEM_STARTS: &[&str] = &[
+    "package", "requests", "type", "schema", "optional", "let", "output", "rule", "when",
+];
+
+/// The item keywords that only go at the top level, not inside a `when`
+/// block (every item start but `rule` and `when`).
+pub(crate) fn top_level_only(word: &str) -> bool {
+    ITEM_STARTS.contains(&word) && !matches!(word, "rule" | "when")
+}
+
+/// The built-in scalar types, as written (the grammar's `prim_type`).
+pub(crate) const PRIM_TYPES: &[(&str, Prim)] = &[
+    ("bool", Prim::Bool),
+    ("int", Prim::Int),
+    ("decimal", Prim::Decimal),
+    ("string", Prim::String),
+    ("date", Prim::Date),
+    ("datetime", Prim::DateTime),
+];
+
+/// The scalar types for a message: `` `bool`, `int`, … `datetime` ``.
+pub(crate) fn prim_list() -> String {
+    let names: Vec<String> = PRIM_TYPES.iter().map(|(w, _)| format!("`{w}`")).collect();
+    names.join(", ")
+}
+
+/// Whether `word` is a reserved word.
+pub(crate) fn is_keyword(word: &str) -> bool {
+    KEYWORDS.contains(&word)
+}
+
+/// The scalar type called `word`.
+pub(crate) fn prim(word: &str) -> Option<Prim> {
+    PRIM_TYPES.iter().find(|(w, _)| *w == word).map(|&(_, p)| p)
+}
+
+/// How a scalar type is written.
+pub(crate) fn prim_name(prim: Prim) -> &'static str {
+    PRIM_TYPES
+        .iter()
+        .find(|(_, p)| *p == prim)
+        .map_or("", |&(w, _)| w)
+}
+
+/// Binding powers, loosest first: an operator binds its operands tighter
+/// than every operator of a lower power.
+pub(crate) mod power {
+    /// `or`
+    pub(crate) const OR: u8 = 1;
+    /// `and`
+    pub(crate) const AND: u8 = 2;
+    /// Prefix `not`.
+    pub(crate) const NOT: u8 = 3;
+    /// Comparisons, `in` and the postfix `is` test.
+    pub(crate) const COMPARE: u8 = 4;
+    /// `otherwise`
+    pub(crate) const OTHERWISE: u8 = 5;
+    /// `+`, `-`
+    pub(crate) const ADD: u8 = 6;
+    /// `*`, `/`
+    pub(crate) const MUL: u8 = 7;
+    /// Prefix `-`.
+    pub(crate) const NEG: u8 = 8;
+    /// Field access, calls and literals: above every operator.
+    pub(crate) const POSTFIX: u8 = 9;
+}
+
+/// The binary operators: how each is written and its binding power. All
+/// are left-associative.
+pub(crate) const BINARY_OPS: &[(BinOp, &str, u8)] = &[
+    (BinOp::Or, "or", power::OR),
+    (BinOp::And, "and", power::AND),
+    (BinOp::Otherwise, "otherwise", power::OTHERWISE),
+    (BinOp::Eq, "==", power::COMPARE),
+    (BinOp::Ne, "!=", power::COMPARE),
+    (BinOp::Lt, "<", power::COMPARE),
+    (BinOp::Le, "<=", power::COMPARE),
+    (BinOp::Gt, ">", power::COMPARE),
+    (BinOp::Ge, ">=", power::COMPARE),
+    (BinOp::In, "in", power::COMPARE),
+    (BinOp::Add, "+", power::ADD),
+    (BinOp::Sub, "-", power::ADD),
+    (BinOp::Mul, "*", power::MUL),
+    (BinOp::Div, "/", power::MUL),
+];
+
+/// The binary operator written `symbol`, and its binding power.
+pub(crate) fn binary_op(symbol: &str) -> Option<(BinOp, u8)> {
+    BINARY_OPS
+        .iter()
+        .find(|(_, s, _)| *s == symbol)
+        .map(|&(op, _, p)| (op, p))
+}
+
+/// How `op` is written, and its binding power.
+pub(crate) fn binary_entry(op: BinOp) -> (&'static str, u8) {
+    BINARY_OPS
+        .iter()
+        .find(|(o, _, _)| *o == op)
+        .map_or(("", 0), |&(_, s, p)| (s, p))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const GRAMMAR: &str = include_str!("../../grammar/pactum.pest");
+
+    /// The body of rule `name` in the grammar (up to the next rule).
+    fn rule_body(name: &str) -> String {
+        let start = GRAMMAR
+            .lines()
+            .position(|l| {
+                l.split_whitespace().next() == Some(name)
+                    && l.split_whitespace().nth(1) == Some("=")
+            })
+            .unwrap_or_else(|| panic!("no rule `{name}` in the grammar"));
+        let mut body = String::new();
+        for (i, line) in GRAMMAR.lines().enumerate().skip(start) {
+            let code = line.split("//").next().unwrap_or("");
+            if i > start && code.split_whitespace().nth(1) == Some("=") {
+                break;
+            }
+            body.push_str(code);
+            body.push('\n');
+        }
+        body
+    }
+
+    /// The quoted words of a rule body.
+    fn quoted(body: &str) -> Vec<String> {
+        body.split('"')
+            .skip(1)
+            .step_by(2)
+            .map(str::to_string)
+            .collect()
+    }
+
+    /// The `kw_*` rules a rule body names.
+    fn kw_rules(body: &str) -> Vec<String> {
+        body.split(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .filter_map(|w| w.strip_prefix("kw_"))
+            .map(str::to_string)
+            .collect()
+    }
+
+    fn sorted(words: impl IntoIterator<Item = impl ToString>) -> Vec<String> {
+        let mut v: Vec<String> = words.into_iter().map(|w| w.to_string()).collect();
+        v.sort();
+        v
+    }
+
+    /// The grammar's `keyword` rule accepts exactly the reserved words:
+    /// tried on every word of the language, and on each with a letter less
+    /// or more.
+    #[test]
+    fn the_grammar_reserves_exactly_the_keywords() {
+        use pest::Parser as _;
+
+        use crate::syntax::grammar::{PactumParser, Rule};
+
+        let mut words: Vec<String> = Vec::new();
+        let known = KEYWORDS.iter().chain(CONTEXT_WORDS);
+        for w in known.chain(PRIM_TYPES.iter().map(|(w, _)| w)) {
+            words.push(w.to_string());
+            words.push(format!("{w}s"));
+            words.push(format!("{w}_"));
+            words.push(format!("{w}1"));
+            words.push(w[..w.len() - 1].to_string());
+        }
+        words.extend(["allowed", "x", "_", "i", "o", "nothing", "order"].map(String::from));
+        for word in &words {
+            let grammar = PactumParser::parse(Rule::keyword, word)
+                .is_ok_and(|mut p| p.next().is_some_and(|k| k.as_str() == word));
+            assert_eq!(grammar, is_keyword(word), "{word}");
+        }
+    }
+
+    /// The grammar's rules: name and body, comments left out, one line
+    /// each (the token rules are one line long).
+    fn one_line_rules() -> impl Iterator<Item = (&'static str, &'static str)> {
+        GRAMMAR.lines().filter_map(|line| {
+            let code = line.split("//").next().unwrap_or("");
+            let mut words = code.split_whitespace();
+            match (words.next(), words.next()) {
+                (Some(rule), Some("=")) => Some((rule, code)),
+                _ => None,
+            }
+        })
+    }
+
+    /// Each word is a token of the grammar outside `keyword`, and each
+    /// `kw_*` rule reads one of the words.
+    #[test]
+    fn the_grammar_has_a_token_for_each_word() {
+        let mut tokens = Vec::new();
+        for (rule, body) in one_line_rules() {
+            if let Some(word) = rule.strip_prefix("kw_") {
+                assert_eq!(quoted(body), [word], "{body}");
+            }
+            tokens.extend(quoted(body));
+        }
+        let words: Vec<&str> = KEYWORDS.iter().chain(CONTEXT_WORDS).copied().collect();
+        for w in &words {
+            assert!(
+                tokens.iter().any(|t| t == w),
+                "no token `{w}` in the grammar"
+            );
+        }
+        for (rule, _) in one_line_rules() {
+            if let Some(word) = rule.strip_prefix("kw_") {
+                assert!(words.contains(&word), "{rule}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_grammar_starts_items_with_exactly_the_item_starts() {
+        assert_eq!(
+            sorted(kw_rules(&rule_body("item_start"))),
+            sorted(ITEM_STARTS)
+        );
+    }
+
+    #[test]
+    fn the_grammar_has_exactly_the_scalar_types() {
+        let names = PRIM_TYPES.iter().map(|(w, _)| w);
+        assert_eq!(sorted(quoted(&rule_body("prim_type"))), sorted(names));
+        for &(w, p) in PRIM_TYPES {
+            assert_eq!((prim(w), prim_name(p)), (Some(p), w));
+        }
+    }
+
+    #[test]
+    fn the_grammar_has_exactly_the_operators() {
+        let mut symbols = Vec::new();
+        for (rule, body) in one_line_rules() {
+            if rule.starts_with("op_") && rule != "op_not" && rule != "op_neg" {
+                symbols.extend(quoted(body));
+                symbols.extend(kw_rules(body));
+            }
+        }
+        let ops = BINARY_OPS.iter().map(|(_, s, _)| s);
+        assert_eq!(sorted(symbols), sorted(ops));
+        for &(op, s, p) in BINARY_OPS {
+            assert_eq!(binary_op(s), Some((op, p)));
+            assert_eq!(binary_entry(op), (s, p));
+        }
+    }
+}
