@@ -24,9 +24,5 @@ mod parser;
 
 pub(crate) use parser::parse;
 
-/// The generated package of the `validate` benchmark.
-#[cfg(test)]
-#[path = "../benches/support/genpack.rs"]
-mod genpack;
 #[cfg(test)]
 mod tests;
