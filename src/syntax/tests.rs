@@ -444,7 +444,7 @@ fn mutated_policies_parse() {
     for (_, text) in shipped_packs() {
         item_runs(&text, &mut seeds);
     }
-    for (_, text) in genpack::package(30) {
+    for (_, text) in doc_blocks() {
         item_runs(&text, &mut seeds);
     }
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
