@@ -3,12 +3,12 @@
 //! [`parse`] reads one `.policy` file into an [`ast::File`], recovering after
 //! each syntax error so that every independent error of the file is reported
 //! in one run.
-
 //!
 //! `grammar/pactum.pest` is the one definition of the syntax, read by pest
 //! ([`grammar`]); the words and operators it spells are listed once for the
 //! Rust side in [`lexicon`]. Modules depend one way only: `parser` →
-//! `lower`, `errors` → `grammar`, `lexicon` → `ast`.
+//! `lower`, `errors` → `grammar`, `ast` → `lexicon` (which imports
+//! nothing: the operators and scalar type names are defined there).
 
 pub mod ast;
 /// Syntax errors in an author's words.

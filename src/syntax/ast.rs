@@ -1,5 +1,7 @@
 //! The untyped, spanned syntax tree of a policy file.
 
+/// The operators and scalar type names are the lexicon's (defined once there).
+pub use super::lexicon::{BinOp, Prim};
 use std::sync::Arc;
 
 use crate::source::{Span, Spanned};
@@ -74,23 +76,6 @@ impl TypeExpr {
             TypeExpr::Named(n) => n.span,
         }
     }
-}
-
-/// The built-in scalar types.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Prim {
-    /// `true` or `false`
-    Bool,
-    /// A whole number.
-    Int,
-    /// An exact decimal number.
-    Decimal,
-    /// Text.
-    String,
-    /// A calendar day.
-    Date,
-    /// An instant with a UTC offset.
-    DateTime,
 }
 
 /// A rule.
@@ -217,46 +202,6 @@ pub enum UnOp {
     Not,
     /// `-`
     Neg,
-}
-
-/// Binary operators.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum BinOp {
-    /// `or`
-    Or,
-    /// `and`
-    And,
-    /// `otherwise`
-    Otherwise,
-    /// `==`
-    Eq,
-    /// `!=`
-    Ne,
-    /// `<`
-    Lt,
-    /// `<=`
-    Le,
-    /// `>`
-    Gt,
-    /// `>=`
-    Ge,
-    /// `in`
-    In,
-    /// `+`
-    Add,
-    /// `-`
-    Sub,
-    /// `*`
-    Mul,
-    /// `/`
-    Div,
-}
-
-impl BinOp {
-    /// The operator as written.
-    pub fn symbol(self) -> &'static str {
-        super::lexicon::binary_entry(self).0
-    }
 }
 
 /// List quantifiers.

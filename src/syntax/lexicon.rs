@@ -5,7 +5,62 @@
 //! The grammar (`grammar/pactum.pest`) spells the same words; a test below
 //! reads the grammar and requires it to list exactly these.
 
-use super::ast::{BinOp, Prim};
+/// The built-in scalar types.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prim {
+    /// `true` or `false`
+    Bool,
+    /// A whole number.
+    Int,
+    /// An exact decimal number.
+    Decimal,
+    /// Text.
+    String,
+    /// A calendar day.
+    Date,
+    /// An instant with a UTC offset.
+    DateTime,
+}
+
+/// Binary operators.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    /// `or`
+    Or,
+    /// `and`
+    And,
+    /// `otherwise`
+    Otherwise,
+    /// `==`
+    Eq,
+    /// `!=`
+    Ne,
+    /// `<`
+    Lt,
+    /// `<=`
+    Le,
+    /// `>`
+    Gt,
+    /// `>=`
+    Ge,
+    /// `in`
+    In,
+    /// `+`
+    Add,
+    /// `-`
+    Sub,
+    /// `*`
+    Mul,
+    /// `/`
+    Div,
+}
+
+impl BinOp {
+    /// The operator as written.
+    pub fn symbol(self) -> &'static str {
+        binary_entry(self).0
+    }
+}
 
 /// The reserved words: none of them can be a name or a code (the grammar's
 /// `keyword` rule).
