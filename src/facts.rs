@@ -9,7 +9,8 @@
 //!   separated by `---` lines, or JSON lines).
 //! - [`load_with_limits`]: one document read against the
 //!   package's schema, by the fast JSON path ([`fast`]) when it can, else
-//!   by the serde reader ([`serde_reader`], the reader of record, with
+//!   by the serde reader ([`serde_reader`], the reader of record, on the
+//!   state of [`reading`], with
 //!   [`keys`] and [`messages`]), whose first error becomes one
 //!   [`Diagnostic`] located by [`locate`] at the exact bytes of the
 //!   offending value (or key).
@@ -34,6 +35,7 @@ mod keys;
 mod locate;
 mod loose_id;
 mod messages;
+mod reading;
 mod scan;
 mod serde_reader;
 #[cfg(test)]

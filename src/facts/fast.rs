@@ -16,7 +16,7 @@
 use std::borrow::Cow;
 use std::sync::Arc;
 
-use super::serde_reader::Seen;
+use super::reading::Seen;
 use super::value_budget;
 use crate::json_text::special;
 use crate::literal;

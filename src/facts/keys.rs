@@ -8,7 +8,7 @@ use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
 
 use super::locate::{excerpt, Detail, Target};
 use super::messages::field_list;
-use super::serde_reader::{Ctx, Path, Seen, JSON_NUMBER_TOKEN};
+use super::reading::{Ctx, Path, Seen, JSON_NUMBER_TOKEN};
 use crate::diag::codes;
 use crate::suggest::suggest;
 use crate::types::RecordTy;

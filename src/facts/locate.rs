@@ -5,7 +5,7 @@
 //! serde_yaml and serde_json attach a position to the errors a visitor
 //! raises with `de::Error::custom`, but their text carries path and
 //! position noise. The details of the error therefore travel in a side
-//! channel (`Ctx::detail`, as a [`Detail`]) and the serde error is only
+//! channel (`reading::Ctx::detail`, as a [`Detail`]) and the serde error is only
 //! used for where it happened:
 //!
 //! - serde_yaml reports the mark of the start of the node (a scalar, the
@@ -21,7 +21,6 @@
 use std::sync::Arc;
 
 use super::scan::{double_quoted_end, flow_end, single_quoted_end};
-use super::serde_reader::Ctx;
 use crate::diag::{codes, Code, Diagnostic};
 use crate::source::SourceFile;
 
@@ -210,10 +209,10 @@ fn position_len(s: &str) -> Option<usize> {
 }
 
 /// A YAML error as a located error.
-pub(super) fn yaml_error(e: &serde_yaml::Error, ctx: &Ctx, doc: &str) -> Located {
+pub(super) fn yaml_error(e: &serde_yaml::Error, detail: Option<Detail>, doc: &str) -> Located {
     // unsafe-libyaml counts `index` in bytes (a leading BOM included).
     let at = e.location().map_or(0, |l| floor_boundary(doc, l.index()));
-    match ctx.take_detail() {
+    match detail {
         Some(detail) => {
             let (start, len) = yaml_span(doc, at, &detail);
             Located::from_detail(detail, doc, start, len, false)
@@ -244,7 +243,7 @@ pub(super) fn yaml_error(e: &serde_yaml::Error, ctx: &Ctx, doc: &str) -> Located
 }
 
 /// A JSON error as a located error.
-pub(super) fn json_error(e: &serde_json::Error, ctx: &Ctx, doc: &str) -> Located {
+pub(super) fn json_error(e: &serde_json::Error, detail: Option<Detail>, doc: &str) -> Located {
     // serde_json's column counts bytes from the line's start to the position
     // after the input it had consumed.
     let end = if e.line() == 0 {
@@ -252,7 +251,7 @@ pub(super) fn json_error(e: &serde_json::Error, ctx: &Ctx, doc: &str) -> Located
     } else {
         floor_boundary(doc, line_start(doc, e.line()).saturating_add(e.column()))
     };
-    match ctx.take_detail() {
+    match detail {
         Some(detail) => {
             let (start, len) = if detail.target == Target::ObjectAfterKey {
                 // Back over the key and the whitespace to the `{`.

@@ -5,7 +5,7 @@
 use std::sync::Arc;
 
 use super::locate::{Detail, Found, Target};
-use super::serde_reader::Expect;
+use super::reading::Expect;
 use crate::diag::codes;
 use crate::types::{RecordTy, Ty};
 

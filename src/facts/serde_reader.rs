@@ -24,6 +24,7 @@ use super::detect::{is_empty_document, Format};
 use super::keys::{IsNumberToken, Key, KeySeed};
 use super::locate::{excerpt, json_error, yaml_error, Detail, Found, Target, SHOWN};
 use super::messages::{json_example, too_deep, too_many_values, variant_list};
+use super::reading::{Ctx, Expect, Path, Seed, Seen};
 use super::scan::{flow_too_deep, MAX_FLOW_DEPTH};
 use super::{too_large, value_budget};
 use crate::diag::{codes, Diagnostic};
@@ -33,10 +34,6 @@ use crate::source::SourceFile;
 use crate::suggest::suggest;
 use crate::types::{FieldTy, RecordTy, Ty};
 use crate::value::Value;
-
-/// The key under which serde_json (with `arbitrary_precision`) hands over the
-/// digits of a number, as a one-entry map.
-pub(super) const JSON_NUMBER_TOKEN: &str = "$serde_json::private::Number";
 
 /// [`super::load_with_limits`] without the JSON fast path: every document read by
 /// serde. The fast path's differential tests compare the two.
@@ -110,127 +107,12 @@ pub(crate) fn load_serde(
         let mut de = serde_json::Deserializer::from_str(doc);
         seed.deserialize(&mut de)
             .and_then(|v| de.end().map(|()| v))
-            .map_err(|e| json_error(&e, &ctx, doc))
+            .map_err(|e| json_error(&e, ctx.take_detail(), doc))
     } else {
         seed.deserialize(serde_yaml::Deserializer::from_str(doc))
-            .map_err(|e| yaml_error(&e, &ctx, doc))
+            .map_err(|e| yaml_error(&e, ctx.take_detail(), doc))
     };
     result.map_err(|found| found.into_diagnostic(file, range.start))
-}
-
-/// Shared by all the seeds of one document.
-pub(super) struct Ctx {
-    pub(super) json: bool,
-    pub(super) detail: RefCell<Option<Detail>>,
-    pub(super) budget: Cell<usize>,
-    /// How many values enclose the one being read.
-    pub(super) depth: Cell<usize>,
-    pub(super) max_depth: usize,
-}
-
-impl Ctx {
-    /// Records `detail` (unless an earlier error is recorded) and returns the
-    /// placeholder error that carries the position.
-    pub(super) fn fail<E: de::Error>(&self, detail: Detail) -> E {
-        if let Ok(mut slot) = self.detail.try_borrow_mut() {
-            if slot.is_none() {
-                *slot = Some(detail);
-            }
-        }
-        E::custom("invalid facts")
-    }
-
-    pub(super) fn has_detail(&self) -> bool {
-        self.detail
-            .try_borrow()
-            .map(|d| d.is_some())
-            .unwrap_or(true)
-    }
-
-    pub(super) fn take_detail(&self) -> Option<Detail> {
-        self.detail.try_borrow_mut().ok().and_then(|mut d| d.take())
-    }
-
-    /// Errors that serde raised for a node without asking the visitor (a
-    /// YAML mapping where a string is read, a YAML tag) become wrong-type
-    /// details.
-    fn fallback(&self, error: &dyn fmt::Display, expect: &Expect<'_>) {
-        if self.has_detail() {
-            return;
-        }
-        let text = error.to_string();
-        let found = if text.contains("invalid type: map") {
-            Found::Map
-        } else if text.contains("invalid type: sequence") {
-            Found::Seq
-        } else if text.contains("invalid type: ") || text.contains("invalid value: ") {
-            Found::Text
-        } else {
-            return;
-        };
-        let detail = expect.wrong(found, None, None);
-        if let Ok(mut slot) = self.detail.try_borrow_mut() {
-            *slot = Some(detail);
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Schema paths
-// ---------------------------------------------------------------------------
-
-/// Where a value sits in the facts: `order.items[2].sku`.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Path<'a> {
-    Root,
-    Field(&'a Path<'a>, &'a str),
-    Index(&'a Path<'a>, usize),
-}
-
-impl fmt::Display for Path<'_> {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Path::Root => Ok(()),
-            Path::Field(Path::Root, name) => f.write_str(name),
-            Path::Field(parent, name) => write!(f, "{parent}.{name}"),
-            Path::Index(parent, i) => write!(f, "{parent}[{i}]"),
-        }
-    }
-}
-
-impl Path<'_> {
-    pub(super) fn is_root(&self) -> bool {
-        matches!(self, Path::Root)
-    }
-
-    /// How messages name it: "`basket.total`", or "the document".
-    pub(super) fn subject(&self) -> String {
-        if self.is_root() {
-            "the document".to_string()
-        } else {
-            format!("`{self}`")
-        }
-    }
-}
-
-// ---------------------------------------------------------------------------
-// Seeds and visitors
-// ---------------------------------------------------------------------------
-
-/// Reads one value of type `ty` at `path`.
-#[derive(Clone, Copy)]
-pub(super) struct Seed<'a> {
-    pub(super) ty: &'a Ty,
-    pub(super) path: &'a Path<'a>,
-    pub(super) ctx: &'a Ctx,
-}
-
-/// The visitor of a [`Seed`].
-#[derive(Clone, Copy)]
-pub(super) struct Expect<'a> {
-    pub(super) ty: &'a Ty,
-    pub(super) path: &'a Path<'a>,
-    pub(super) ctx: &'a Ctx,
 }
 
 impl<'de> DeserializeSeed<'de> for Seed<'_> {
@@ -270,7 +152,7 @@ impl Seed<'_> {
             _ => d.deserialize_any(expect),
         };
         if let Err(e) = &result {
-            self.ctx.fallback(e, &expect);
+            fallback(self.ctx, e, &expect);
         }
         result
     }
@@ -556,41 +438,26 @@ impl Expect<'_> {
     }
 }
 
-/// Which fields of a record a document gave: a bit set, on the heap only
-/// for records of more than 64 fields.
-pub(super) struct Seen {
-    pub(super) small: u64,
-    pub(super) big: Vec<bool>,
-}
-
-impl Seen {
-    pub(super) fn new(fields: usize) -> Seen {
-        Seen {
-            small: 0,
-            big: if fields > 64 {
-                vec![false; fields]
-            } else {
-                Vec::new()
-            },
-        }
+/// Errors that serde raised for a node without asking the visitor (a
+/// YAML mapping where a string is read, a YAML tag) become wrong-type
+/// details.
+fn fallback(ctx: &Ctx, error: &dyn fmt::Display, expect: &Expect<'_>) {
+    if ctx.has_detail() {
+        return;
     }
-
-    pub(super) fn has(&self, i: usize) -> bool {
-        if self.big.is_empty() {
-            i < 64 && self.small & (1 << i) != 0
-        } else {
-            self.big.get(i).copied().unwrap_or(false)
-        }
-    }
-
-    pub(super) fn set(&mut self, i: usize) {
-        if self.big.is_empty() {
-            if i < 64 {
-                self.small |= 1 << i;
-            }
-        } else if let Some(b) = self.big.get_mut(i) {
-            *b = true;
-        }
+    let text = error.to_string();
+    let found = if text.contains("invalid type: map") {
+        Found::Map
+    } else if text.contains("invalid type: sequence") {
+        Found::Seq
+    } else if text.contains("invalid type: ") || text.contains("invalid value: ") {
+        Found::Text
+    } else {
+        return;
+    };
+    let detail = expect.wrong(found, None, None);
+    if let Ok(mut slot) = ctx.detail.try_borrow_mut() {
+        *slot = Some(detail);
     }
 }
 
