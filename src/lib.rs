@@ -83,8 +83,8 @@ mod builtins;
 mod check;
 /// The decision envelope.
 mod decision;
-/// Reading input files and walking directories, failing closed: every
-/// input that cannot be read is a `pactum::load::io` diagnostic.
+// Reading input files and walking directories, failing closed
+// (documented by its `//!` header, as `batch`).
 pub mod files;
 // Diagnostics and the error-code index.
 pub mod diag;
