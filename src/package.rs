@@ -198,10 +198,15 @@ impl Package {
         if self.files.is_empty() {
             return Err(diags);
         }
-        let program =
-            crate::check::check(self.sources.clone(), &self.files, &mut diags, self.limits);
+        let checked = crate::check::check(
+            self.sources.clone(),
+            &self.files,
+            diags.has_errors(),
+            self.limits,
+        );
+        diags.extend(checked.diagnostics);
         diags.sort();
-        match program {
+        match checked.program {
             Some(program) if !diags.has_errors() => Ok(Policy {
                 program: Arc::new(program),
                 warnings: Arc::new(diags),
