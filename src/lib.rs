@@ -107,9 +107,6 @@ mod json_text;
 mod limits;
 /// Loading packages and the public pipeline.
 mod package;
-/// The reference evaluator, for differential tests (feature `testing`).
-#[cfg(feature = "testing")]
-mod reference;
 /// Source files and spans.
 mod source;
 /// "Did you mean".
