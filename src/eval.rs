@@ -1,4 +1,8 @@
 //! Step three: evaluation of a compiled program against one request's facts.
+//! This file owns the walk itself (rules, conditions, expressions, the step
+//! and depth limits); its parts: [`arithmetic`], [`quantifiers`],
+//! [`output`] (rendering text within the output budget), [`faults`],
+//! [`observe`] (explanations and coverage), and the reference evaluator.
 //!
 //! Deny rules run first; `allowed` is then known, and note rules and outputs
 //! run. A rule whose evaluation fails (division by zero, overflow) makes the
@@ -17,6 +21,17 @@ use crate::diag::{codes, Code, Diagnostic, Diagnostics};
 use crate::ir::{Arith, Cmp, Expr, ExprKind as K, Part, Program, Rule, Template};
 use crate::syntax::ast::Quant;
 use crate::value::{normalize, Value};
+
+mod arithmetic;
+mod faults;
+mod observe;
+mod output;
+mod quantifiers;
+/// The reference evaluator, for differential tests (feature `testing`).
+#[cfg(feature = "testing")]
+pub(crate) mod reference;
+
+pub(crate) use observe::{Observe, Step};
 
 /// A fault while evaluating; converted to a [`Diagnostic`] at the end.
 #[derive(Debug)]
@@ -80,43 +95,6 @@ struct Evaluator<'p> {
     /// When observing (no `guards` memo): which `when` block conditions
     /// were already evaluated once, so that their texts count once.
     guard_seen: Vec<bool>,
-}
-
-/// One evaluated sub-expression, for explanations.
-#[derive(Debug, Clone)]
-pub(crate) struct Step {
-    /// How deep in the rule's condition (0 = a whole condition).
-    pub depth: u32,
-    /// Where it is written.
-    pub span: crate::source::Span,
-    /// What it gave.
-    pub value: Value,
-}
-
-/// What an observed evaluation records.
-#[derive(Debug, Default)]
-pub(crate) struct Observe {
-    /// Record the sub-expression values of every rule's conditions.
-    pub explain: bool,
-    /// Record rules fired and `if` branches taken.
-    pub coverage: bool,
-    /// One entry a rule, deny rules first, in package order.
-    pub rules: Vec<RuleTrace>,
-    /// `if` expressions taken, with the branch (true: `then`).
-    pub branches: Vec<(crate::source::Span, bool)>,
-}
-
-/// How one rule went.
-#[derive(Debug)]
-pub(crate) struct RuleTrace {
-    /// Whether it is a deny rule (else a note).
-    pub deny: bool,
-    /// Its index among the deny (or note) rules.
-    pub index: usize,
-    /// Whether it fired.
-    pub fired: bool,
-    /// Its conditions' sub-expressions, in post-order (empty unless explaining).
-    pub steps: Vec<Step>,
 }
 
 /// The request identifier of `facts`, or absent.
@@ -240,145 +218,6 @@ fn run(
 }
 
 impl<'p> Evaluator<'p> {
-    fn fault(
-        &mut self,
-        e: &Expr,
-        code: Code,
-        message: String,
-        labels: Vec<(crate::source::Span, String)>,
-    ) -> Failed {
-        self.fault_at(e.span, code, message, labels)
-    }
-
-    fn fault_at(
-        &mut self,
-        span: crate::source::Span,
-        code: Code,
-        message: String,
-        labels: Vec<(crate::source::Span, String)>,
-    ) -> Failed {
-        // Values from the facts may be shown (`this is …`): a short excerpt
-        // of each, never a whole string or list.
-        let message = crate::diag::capped(&message, 400);
-        let labels = labels
-            .into_iter()
-            .map(|(span, text)| (span, crate::diag::capped(&text, 200)))
-            .collect();
-        self.faults.push((
-            Fault {
-                code,
-                message,
-                labels,
-            },
-            span,
-        ));
-        Failed
-    }
-
-    /// How many more bytes of text this request may render (no bound while
-    /// replaying what was already counted).
-    #[inline]
-    fn room(&self) -> usize {
-        if self.replay {
-            usize::MAX
-        } else {
-            self.program
-                .limits
-                .max_output_bytes
-                .saturating_sub(self.rendered)
-        }
-    }
-
-    /// Appends literal text to a text being rendered, within the budget.
-    #[inline]
-    fn write_text(
-        &mut self,
-        s: &mut String,
-        text: &str,
-        span: crate::source::Span,
-    ) -> Result<(), Failed> {
-        if text.len() > self.room() {
-            return Err(self.too_much_output(span));
-        }
-        s.push_str(text);
-        if !self.replay {
-            self.rendered += text.len();
-        }
-        Ok(())
-    }
-
-    /// Appends the text of a value to a text being rendered, within the
-    /// budget: writing stops as soon as the budget is spent.
-    #[inline]
-    fn write_value(
-        &mut self,
-        s: &mut String,
-        v: &Value,
-        span: crate::source::Span,
-    ) -> Result<(), Failed> {
-        match v.push_text_within(s, self.room()) {
-            Some(n) => {
-                if !self.replay {
-                    self.rendered += n;
-                }
-                Ok(())
-            }
-            None => Err(self.too_much_output(span)),
-        }
-    }
-
-    /// Counts an output's value against the budget.
-    #[inline]
-    fn count_output(&mut self, v: &Value, span: crate::source::Span) {
-        match v.output_size_within(self.room()) {
-            Some(n) => self.rendered += n,
-            None => {
-                self.too_much_output(span);
-            }
-        }
-    }
-
-    /// The fault of text past the output budget (out of line).
-    #[cold]
-    #[inline(never)]
-    fn too_much_output(&mut self, span: crate::source::Span) -> Failed {
-        self.exhausted = true;
-        let max = self.program.limits.max_output_bytes;
-        self.fault_at(
-            span,
-            codes::LIMIT_OUTPUT,
-            format!("deciding this request renders more than {max} bytes of text"),
-            vec![],
-        )
-    }
-
-    /// Whether `rule` fires, recording its trace into `observe` if any.
-    #[inline]
-    fn fires_observed(
-        &mut self,
-        rule: &'p Rule,
-        explain: bool,
-        deny: bool,
-        index: usize,
-        observe: &mut Option<&mut Observe>,
-    ) -> bool {
-        let Some(o) = observe.as_mut() else {
-            return self.fires(rule);
-        };
-        if explain {
-            self.trace = Some(Vec::new());
-        }
-        let fired = self.fires(rule);
-        let steps = self.trace.take().unwrap_or_default();
-        o.rules.push(RuleTrace {
-            deny,
-            index,
-            fired,
-            steps,
-        });
-        fired
-    }
-
     fn fires(&mut self, rule: &'p Rule) -> bool {
         for (i, c) in rule.conditions.iter().enumerate() {
             // A `when` block's condition is evaluated once for its rules.
@@ -424,36 +263,6 @@ impl<'p> Evaluator<'p> {
             }
         }
         true
-    }
-
-    fn texts(&mut self, rule: &'p Rule) -> (String, Option<String>) {
-        let message = self.render(&rule.message, rule.span);
-        let help = rule.help.as_ref().map(|h| self.render(h, rule.span));
-        (message, help)
-    }
-
-    /// A rule's message or help (`span`: the rule, where its literal text
-    /// is blamed for going over the output budget).
-    fn render(&mut self, t: &'p Template, span: crate::source::Span) -> String {
-        let mut s = String::with_capacity(t.capacity_hint());
-        for p in &t.parts {
-            let written = match p {
-                Part::Text(text) => self.write_text(&mut s, text, span),
-                Part::Expr(e) => match self.operand(e) {
-                    Ok(v) => self.write_value(&mut s, &v, e.span),
-                    // Recorded; the other parts still report their faults.
-                    Err(Failed) => Ok(()),
-                },
-            };
-            if written.is_err() {
-                break;
-            }
-        }
-        s
-    }
-
-    fn describe(&self, e: &Expr) -> String {
-        self.program.sources.slice(e.span).to_string()
     }
 
     /// An evaluator of `program` on `facts` (a record of the schema's roots).
@@ -519,21 +328,6 @@ impl<'p> Evaluator<'p> {
             return Err(self.out_of_steps(e));
         }
         Ok(())
-    }
-
-    /// The fault of the step past the limit (out of the way of `step`,
-    /// which is on every path).
-    #[cold]
-    #[inline(never)]
-    fn out_of_steps(&mut self, e: &Expr) -> Failed {
-        self.exhausted = true;
-        let max = self.program.limits.max_steps;
-        self.fault(
-            e,
-            codes::LIMIT_STEPS,
-            format!("deciding this request takes more than {max} evaluation steps"),
-            vec![],
-        )
     }
 
     /// The fact a path of roots and fields leads to, borrowed from the
@@ -611,20 +405,6 @@ impl<'p> Evaluator<'p> {
         Ok(())
     }
 
-    /// The fault of nesting past the limit (out of the way of `enter`).
-    #[cold]
-    #[inline(never)]
-    fn too_deep(&mut self, e: &Expr) -> Failed {
-        self.exhausted = true;
-        let max = self.program.limits.expr_depth();
-        self.fault(
-            e,
-            codes::LIMIT_DEPTH,
-            format!("evaluating this nests more than {max} levels deep"),
-            vec![],
-        )
-    }
-
     /// [`Evaluator::bool`] for the expressions that give a truth value by
     /// construction (see [`gives_truth`]): the same steps, depth, faults
     /// and result, without wrapping each truth value in a [`Value`] on the
@@ -662,23 +442,6 @@ impl<'p> Evaluator<'p> {
             }
             _ => self.bool(e),
         }
-    }
-
-    fn eval_traced(&mut self, e: &'p Expr) -> R {
-        if self.trace.is_none() {
-            return self.eval_node(e);
-        }
-        self.depth += 1;
-        let r = self.eval_node(e);
-        self.depth -= 1;
-        if let (Some(t), Ok(v)) = (self.trace.as_mut(), &r) {
-            t.push(Step {
-                depth: self.depth,
-                span: e.span,
-                value: v.clone(),
-            });
-        }
-        r
     }
 
     fn eval_node(&mut self, e: &'p Expr) -> R {
@@ -867,20 +630,6 @@ impl<'p> Evaluator<'p> {
         Ok(v)
     }
 
-    /// The fault of an absent value where one is required (out of line:
-    /// `present` is on most paths).
-    #[cold]
-    #[inline(never)]
-    fn absent(&mut self, e: &Expr) -> Failed {
-        let what = self.describe(e);
-        self.fault(
-            e,
-            codes::EVAL_INVALID,
-            format!("`{what}` is absent in this request"),
-            vec![],
-        )
-    }
-
     fn bool(&mut self, e: &'p Expr) -> Result<bool, Failed> {
         let v = self.present(e)?;
         match *v {
@@ -888,184 +637,6 @@ impl<'p> Evaluator<'p> {
             ref other => Err(self.not_bool(e, other)),
         }
     }
-
-    /// The fault of a value that is not a truth value (out of line).
-    #[cold]
-    #[inline(never)]
-    fn not_bool(&mut self, e: &Expr, other: &Value) -> Failed {
-        let what = self.describe(e);
-        self.fault(
-            e,
-            codes::EVAL_INVALID,
-            format!("`{what}` is {other}, not true or false"),
-            vec![],
-        )
-    }
-
-    fn arith(&mut self, e: &'p Expr, op: Arith, a: &Expr, b: &Expr, x: &Value, y: &Value) -> R {
-        let sym = match op {
-            Arith::Add => "+",
-            Arith::Sub => "-",
-            Arith::Mul => "*",
-            Arith::Div => "/",
-        };
-        let labels = || {
-            vec![
-                (a.span, format!("this is {x}")),
-                (b.span, format!("this is {y}")),
-            ]
-        };
-        if let (Value::Int(i), Value::Int(j), false) = (x, y, op == Arith::Div) {
-            let r = match op {
-                Arith::Add => i.checked_add(*j),
-                Arith::Sub => i.checked_sub(*j),
-                _ => i.checked_mul(*j),
-            };
-            return match r {
-                Some(v) => Ok(Value::Int(v)),
-                None => Err(self.fault(
-                    e,
-                    codes::EVAL_OVERFLOW,
-                    format!("{i} {sym} {j} is too large for a whole number"),
-                    labels(),
-                )),
-            };
-        }
-        let (Some(p), Some(q)) = (x.as_decimal(), y.as_decimal()) else {
-            return Ok(Value::Absent);
-        };
-        if op == Arith::Div && q.is_zero() {
-            let what = self.describe(b);
-            return Err(self.fault(
-                e,
-                codes::EVAL_DIVISION_BY_ZERO,
-                format!("division by zero: `{what}` is 0"),
-                labels(),
-            ));
-        }
-        let r: Option<Decimal> = match op {
-            Arith::Add => p.checked_add(q),
-            Arith::Sub => p.checked_sub(q),
-            Arith::Mul => p.checked_mul(q),
-            Arith::Div => p.checked_div(q),
-        };
-        match r {
-            Some(v) if inexact(op, p, q, v) => Err(self.fault(
-                e,
-                codes::EVAL_OVERFLOW,
-                format!("{p} {sym} {q} needs more than 28 significant digits to be held exactly"),
-                labels(),
-            )),
-            Some(v) => Ok(Value::Decimal(normalize(keep_places(op, p, q, v)))),
-            None => Err(self.fault(
-                e,
-                codes::EVAL_OVERFLOW,
-                format!("{p} {sym} {q} is out of the decimal range"),
-                labels(),
-            )),
-        }
-    }
-
-    fn quant(
-        &mut self,
-        e: &'p Expr,
-        kind: Quant,
-        list: &'p Expr,
-        body: Option<&'p Expr>,
-        slot: usize,
-    ) -> R {
-        let Value::List(items) = self.present(list)?.into_owned() else {
-            return Ok(Value::Absent);
-        };
-        self.locals.truncate(slot);
-        let mut count: i64 = 0;
-        let mut sum = Value::Int(0);
-        let mut result = matches!(kind, Quant::All);
-        for item in items.iter() {
-            self.locals.truncate(slot);
-            self.step(e)?;
-            self.locals.push(item.clone());
-            let v = match body {
-                Some(b) => self.eval(b),
-                None => Ok(item.clone()),
-            };
-            let v = match v {
-                Ok(v) => v,
-                Err(f) => {
-                    self.locals.truncate(slot);
-                    return Err(f);
-                }
-            };
-            match kind {
-                Quant::Any if v == Value::Bool(true) => {
-                    result = true;
-                    break;
-                }
-                Quant::All if v != Value::Bool(true) => {
-                    result = false;
-                    break;
-                }
-                Quant::Count if body.is_none() || v == Value::Bool(true) => {
-                    count = count.saturating_add(1)
-                }
-                Quant::Sum => {
-                    sum = match self.arith(e, Arith::Add, list, body.unwrap_or(list), &sum, &v) {
-                        Ok(s) => s,
-                        Err(f) => {
-                            self.locals.truncate(slot);
-                            return Err(f);
-                        }
-                    };
-                }
-                _ => {}
-            }
-        }
-        self.locals.truncate(slot);
-        Ok(match kind {
-            Quant::Any | Quant::All => Value::Bool(result),
-            Quant::Count => Value::Int(count),
-            Quant::Sum => sum,
-        })
-    }
-}
-
-/// `r`, the result of `p op q`, with the decimal places the language
-/// promises: the larger of the operands' for `+` and `-`, their sum (at
-/// most 28) for `*`. The decimal library drops them when an operand is
-/// zero (`0.00 + 0` would be `0`, `1.5 - 0.00` would be `1.5`); the value
-/// is the same, written with its places again. (A quotient's places are
-/// not fixed.)
-#[inline]
-/// Whether the decimal library rounded `p op q` to give `r` (`+`, `-` and
-/// `*` only: a quotient is rounded by definition). It rounds only when the
-/// exact result needs more than 96 bits or 28 places, and then gives fewer
-/// places than the operands call for: so a result with at least those
-/// places is exact. With fewer, the result is exact only if the digits
-/// dropped were trailing zeros of the operands (measured on the operands
-/// without them); anything else was rounded, and is refused rather than
-/// silently changed.
-fn inexact(op: Arith, p: Decimal, q: Decimal, r: Decimal) -> bool {
-    let wanted = |p: Decimal, q: Decimal| match op {
-        Arith::Add | Arith::Sub => p.scale().max(q.scale()),
-        Arith::Mul => p.scale() + q.scale(),
-        Arith::Div => 0,
-    };
-    if r.scale() >= wanted(p, q) || p.is_zero() || q.is_zero() {
-        return false;
-    }
-    r.scale() < wanted(p.normalize(), q.normalize())
-}
-
-fn keep_places(op: Arith, p: Decimal, q: Decimal, mut r: Decimal) -> Decimal {
-    let places = match op {
-        Arith::Add | Arith::Sub => p.scale().max(q.scale()),
-        Arith::Mul => (p.scale() + q.scale()).min(Decimal::MAX_SCALE),
-        Arith::Div => return r,
-    };
-    if r.scale() < places {
-        r.rescale(places);
-    }
-    r
 }
 
 /// The steps it takes to read `v` whole (compare it, scan it, hand it to a

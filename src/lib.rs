@@ -105,9 +105,6 @@ mod limits;
 mod literal;
 /// Loading packages and the public pipeline.
 mod package;
-/// The reference evaluator, for differential tests (feature `testing`).
-#[cfg(feature = "testing")]
-mod reference;
 /// Source files and spans.
 mod source;
 /// "Did you mean".

@@ -21,8 +21,8 @@ use crate::format;
 use crate::source::{SourceFile, Sources, Span};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, File, Item, TemplatePart};
 
+pub use crate::eval::reference::evaluate as reference_evaluate;
 pub use crate::format::shape as syntax_shape;
-pub use crate::reference::evaluate as reference_evaluate;
 
 /// A package's files: `(name, text)` pairs, in package order.
 pub type Files = Vec<(String, String)>;

@@ -1,5 +1,5 @@
 //! Differential tests: the fast evaluator against the reference evaluator
-//! (`src/reference.rs`, the simplest direct walk of the compiled tree), on
+//! (`src/eval/reference.rs`, the simplest direct walk of the compiled tree), on
 //! generated policies and facts, and on the shipped pack with the generated
 //! request corpus. Both must give the same decision envelope (id, verdict,
 //! reasons with their messages and help, notes, outputs), or both fail with

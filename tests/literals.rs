@@ -384,7 +384,6 @@ fn canonical_literal(text: &str) -> bool {
 /// no extra leading zero; others are refused by the grammar or the
 /// leading-zero rule).
 #[test]
-#[ignore = "until check.rs reads decimal literals with literal::decimal (issue 13: the checker is being restructured)"]
 fn bare_decimal_literals_read_as_facts_read_them() {
     let shaped = DECIMALS.iter().map(|(t, _)| *t).filter(|t| {
         t.split_once('.').is_some_and(|(a, b)| {
@@ -496,7 +495,6 @@ proptest! {
     }
 
     #[test]
-    #[ignore = "until check.rs reads decimal literals with literal::decimal (issue 13: the checker is being restructured)"]
     fn generated_bare_decimal_literals_read_as_facts_read_them(
         text in "[1-9][0-9]{0,30}\\.[0-9]{1,31}|0\\.[0-9]{1,31}"
     ) {

@@ -3,7 +3,7 @@
 //! It is kept as the meaning of a program, not for speed: no memoized
 //! computed values (a `let` is computed again wherever it is read), locals
 //! in a plain environment, every value cloned where it is read. The fast
-//! evaluator (`eval.rs`) must agree with it on every program and facts:
+//! evaluator (`eval.rs`, beside it) must agree with it on every program and facts:
 //! `tests/differential.rs` checks that on generated policies and facts.
 //!
 //! The rules it follows are those of `docs/language.md`: the identifier
@@ -56,10 +56,15 @@ struct Walk<'p> {
 /// Decides `facts` with the reference evaluator: the decision, or the codes
 /// of every fault met (in the order met, repeats kept).
 pub fn evaluate(policy: &Policy, facts: &Facts) -> Result<Decision, Vec<&'static str>> {
-    let program = policy.program();
     // The host's reference data fills the optional roots the facts leave out.
     let facts = policy.with_reference(facts.value());
-    let roots: &[Value] = match &*facts {
+    evaluate_program(policy.program(), &facts)
+}
+
+/// Decides `facts` (the record of the fact roots, reference data filled
+/// in) on the compiled `program` with the reference evaluator.
+fn evaluate_program(program: &Program, facts: &Value) -> Result<Decision, Vec<&'static str>> {
+    let roots: &[Value] = match facts {
         Value::Record(r) => r,
         _ => &[],
     };

@@ -1,0 +1,173 @@
+//! Calls of built-in functions: the name, the number and types of the
+//! arguments, and folding calls on constants at check time.
+
+use super::{Checker, Env};
+use crate::builtins::{self, Builtin};
+use crate::diag::codes;
+use crate::ir::{self, ExprKind as K};
+use crate::source::Span;
+use crate::syntax::ast;
+use crate::types::Ty;
+use crate::value::Value;
+
+impl<'a> Checker<'a> {
+    pub(super) fn call(
+        &mut self,
+        name: &ast::Ident,
+        args: &[ast::Expr],
+        span: Span,
+        env: &Env,
+    ) -> (K, Ty) {
+        let Some(b) = Builtin::by_name(&name.node) else {
+            self.unknown_function(name, args, env);
+            return (K::Const(Value::Absent), Ty::Any);
+        };
+        if !self.arity(b, name, args.len(), span) {
+            return (K::Const(Value::Absent), Ty::Any);
+        }
+        let mut xs = Vec::new();
+        let mut tys = Vec::new();
+        for a in args {
+            let (x, t) = self.expr(a, env);
+            let t = self.need(&t, a);
+            xs.push(x);
+            tys.push(t);
+        }
+        let ty = match b.result_type(&tys) {
+            Ok(t) => t,
+            Err((i, what)) => {
+                let (at, t) = (
+                    args.get(i).map_or(span, |a| a.span),
+                    tys.get(i).cloned().unwrap_or(Ty::Any),
+                );
+                let d = self
+                    .diag(
+                        codes::CHECK_TYPE_MISMATCH,
+                        format!("`{}` needs {what} here, but this is {t:#}", name.node),
+                        at,
+                        format!("{t}"),
+                    )
+                    .help(format!("usage: {}", b.signature()));
+                self.error(d);
+                return (K::Const(Value::Absent), Ty::Any);
+            }
+        };
+        if !self.round_places(b, &xs) {
+            return (K::Call(b, xs), ty);
+        }
+        self.fold(b, xs, ty, span)
+    }
+
+    /// Reports a call of a function that does not exist (its arguments are
+    /// still checked).
+    fn unknown_function(&mut self, name: &ast::Ident, args: &[ast::Expr], env: &Env) {
+        let help = self.did_you_mean(
+            &name.node,
+            builtins::ALL.iter().map(|(n, _, _)| *n).collect(),
+        );
+        let d = self
+            .diag(
+                codes::CHECK_UNKNOWN_FUNCTION,
+                format!("unknown function `{}`", name.node),
+                name.span,
+                "no such function",
+            )
+            .help(help);
+        self.error(d);
+        for a in args {
+            self.expr(a, env);
+        }
+    }
+
+    /// Whether `b` takes `count` arguments; reports it when it does not.
+    fn arity(&mut self, b: Builtin, name: &ast::Ident, count: usize, span: Span) -> bool {
+        let (min, max) = b.arity();
+        if count >= min && count <= max {
+            return true;
+        }
+        let want = if min == max {
+            format!("{min}")
+        } else if max == usize::MAX {
+            format!("at least {min}")
+        } else {
+            format!("{min} or {max}")
+        };
+        let d = self
+            .diag(
+                codes::CHECK_ARITY,
+                format!(
+                    "`{}` takes {want} argument{}, but {count} {} given",
+                    name.node,
+                    if want == "1" { "" } else { "s" },
+                    if count == 1 { "was" } else { "were" },
+                ),
+                span,
+                "wrong number of arguments",
+            )
+            .help(format!("usage: {}", b.signature()));
+        self.error(d);
+        false
+    }
+
+    /// Whether a constant number of decimal places given to `round` is in
+    /// range (true for any other call); reports it when it is not.
+    fn round_places(&mut self, b: Builtin, xs: &[ir::Expr]) -> bool {
+        if b != Builtin::Round {
+            return true;
+        }
+        let Some(ir::Expr {
+            kind: K::Const(Value::Int(p)),
+            span: at,
+        }) = xs.get(1)
+        else {
+            return true;
+        };
+        if (0..=28).contains(p) {
+            return true;
+        }
+        let d = self
+            .diag(
+                codes::CHECK_TYPE_MISMATCH,
+                format!("`round` keeps 0 to 28 decimal places, not {p}"),
+                *at,
+                "out of range",
+            )
+            .help("money is usually rounded to 2 places: `round(x, 2)`");
+        self.error(d);
+        false
+    }
+
+    /// Folds a call on constants (`date("2026-01-01")`), so that a bad
+    /// literal is a check error, not a runtime one; any other call is left
+    /// as it is.
+    fn fold(&mut self, b: Builtin, xs: Vec<ir::Expr>, ty: Ty, span: Span) -> (K, Ty) {
+        let consts: Option<Vec<Value>> = xs
+            .iter()
+            .map(|x| {
+                if let K::Const(v) = &x.kind {
+                    Some(v.clone())
+                } else {
+                    None
+                }
+            })
+            .collect();
+        let Some(values) = consts.filter(|v| !v.contains(&Value::Absent)) else {
+            return (K::Call(b, xs), ty);
+        };
+        match builtins::call(b, &values) {
+            Ok(v) => (K::Const(v), ty),
+            Err(f) => {
+                let d = self
+                    .diag(
+                        codes::PARSE_BAD_LITERAL,
+                        f.message,
+                        span,
+                        "cannot be computed",
+                    )
+                    .help(format!("usage: {}", b.signature()));
+                self.error(d);
+                (K::Const(Value::Absent), Ty::Any)
+            }
+        }
+    }
+}

@@ -1,0 +1,249 @@
+//! Binary operators: `and`/`or`, `otherwise`, arithmetic, comparison and
+//! `in`.
+
+use super::{Checker, Env};
+use crate::diag::codes;
+use crate::ir::{Arith, Cmp, ExprKind as K};
+use crate::syntax::ast::{self, BinOp, ExprKind};
+use crate::types::Ty;
+
+impl<'a> Checker<'a> {
+    pub(super) fn binary(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, env: &Env) -> (K, Ty) {
+        match op {
+            BinOp::And | BinOp::Or => self.logic(op, a, b, env),
+            BinOp::Otherwise => self.otherwise(a, b, env),
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => self.arith(op, a, b, env),
+            BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                self.compare(op, a, b, env)
+            }
+            BinOp::In => self.membership(a, b, env),
+        }
+    }
+
+    /// `and`, `or`: conditions on both sides; the right one sees what the
+    /// left one proves present (when it is needed).
+    fn logic(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, env: &Env) -> (K, Ty) {
+        let (ax, at) = self.expr(a, env);
+        let at = self.need(&at, a);
+        let env2 = env.with_present(self.presence(a, op == BinOp::And));
+        let (bx, bt) = self.expr(b, &env2);
+        let bt = self.need(&bt, b);
+        for (t, side) in [(&at, a), (&bt, b)] {
+            if !matches!(t, Ty::Bool | Ty::Any) {
+                self.mismatch(
+                    format!("`{}` joins conditions, but this is {t:#}", op.symbol()),
+                    side.span,
+                    format!("{t}"),
+                    "compare the value to get true or false, for example `x > 0`",
+                );
+            }
+        }
+        let kind = if op == BinOp::And {
+            K::And(Box::new(ax), Box::new(bx))
+        } else {
+            K::Or(Box::new(ax), Box::new(bx))
+        };
+        (kind, Ty::Bool)
+    }
+
+    /// `a otherwise b`: a default for an optional value.
+    fn otherwise(&mut self, a: &ast::Expr, b: &ast::Expr, env: &Env) -> (K, Ty) {
+        let (ax, at) = self.expr(a, env);
+        let (bx, bt) = self.expr_expecting(b, at.required(), env);
+        if !at.is_optional() {
+            let src = self.src(a.span).to_string();
+            let d = self
+                .diag(
+                    codes::CHECK_TYPE_MISMATCH,
+                    format!("`{src}` is never absent, so `otherwise` has no effect"),
+                    a.span,
+                    format!("{at}"),
+                )
+                .help("remove `otherwise …`, or apply it to an optional value");
+            self.error(d);
+        }
+        let ty = match at.required().unify(&bt) {
+            Some(t) => t,
+            None => {
+                let d = self
+                    .diag(
+                        codes::CHECK_TYPE_MISMATCH,
+                        format!(
+                            "the default must have the value's type: {} and {bt}",
+                            at.required()
+                        ),
+                        b.span,
+                        format!("{bt}"),
+                    )
+                    .label(self.report.sources, a.span, format!("{at}"))
+                    .help(format!(
+                        "give a default such as {}",
+                        at.required().policy_example()
+                    ));
+                self.error(d);
+                Ty::Any
+            }
+        };
+        (K::Otherwise(Box::new(ax), Box::new(bx)), ty)
+    }
+
+    /// `+`, `-`, `*`, `/` on numbers.
+    fn arith(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, env: &Env) -> (K, Ty) {
+        let (ax, at) = self.expr(a, env);
+        let at = self.need(&at, a);
+        let (bx, bt) = self.expr(b, env);
+        let bt = self.need(&bt, b);
+        let ty = if at.is_number() && bt.is_number() {
+            match (&at, &bt, op) {
+                (_, _, BinOp::Div) => Ty::Decimal,
+                (Ty::Int, Ty::Int, _) => Ty::Int,
+                (Ty::Any, Ty::Any, _) => Ty::Any,
+                _ => Ty::Decimal,
+            }
+        } else {
+            let help = if matches!(at, Ty::Date) || matches!(bt, Ty::Date) {
+                "dates are moved with `add_days(date, n)` or `add_business_days(date, n, holidays)`, and compared with `days_between(a, b)`"
+            } else {
+                "arithmetic works on `int` and `decimal` values"
+            };
+            let d = self
+                .diag(
+                    codes::CHECK_TYPE_MISMATCH,
+                    format!("`{}` cannot combine {at:#} and {bt:#}", op.symbol()),
+                    a.span,
+                    format!("{at}"),
+                )
+                .label(self.report.sources, b.span, format!("{bt}"))
+                .help(help);
+            self.error(d);
+            Ty::Any
+        };
+        let arith = match op {
+            BinOp::Add => Arith::Add,
+            BinOp::Sub => Arith::Sub,
+            BinOp::Mul => Arith::Mul,
+            _ => Arith::Div,
+        };
+        (K::Arith(arith, Box::new(ax), Box::new(bx)), ty)
+    }
+
+    /// `==`, `!=`, `<`, `<=`, `>`, `>=`.
+    fn compare(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, env: &Env) -> (K, Ty) {
+        let (ax, at) = self.expr(a, env);
+        let at = self.need(&at, a);
+        let (bx, bt) = self.expr_expecting(b, &at, env);
+        let bt = self.need(&bt, b);
+        let ordered =
+            |t: &Ty| t.is_number() || matches!(t, Ty::Date | Ty::DateTime | Ty::Str | Ty::Any);
+        let ok = match at.unify(&bt) {
+            Some(u) => matches!(op, BinOp::Eq | BinOp::Ne) || ordered(&u),
+            None => false,
+        };
+        if !ok {
+            self.compare_mismatch(op, a, b, &at, &bt);
+        }
+        let cmp = match op {
+            BinOp::Eq => Cmp::Eq,
+            BinOp::Ne => Cmp::Ne,
+            BinOp::Lt => Cmp::Lt,
+            BinOp::Le => Cmp::Le,
+            BinOp::Gt => Cmp::Gt,
+            _ => Cmp::Ge,
+        };
+        (K::Cmp(cmp, Box::new(ax), Box::new(bx)), Ty::Bool)
+    }
+
+    /// Reports two values `op` cannot compare, with the likely fix.
+    fn compare_mismatch(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, at: &Ty, bt: &Ty) {
+        let chained = matches!(
+            &a.kind,
+            ExprKind::Binary(
+                BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge,
+                _,
+                _
+            )
+        );
+        let same_enum = matches!((at, bt), (Ty::Enum(_), Ty::Enum(_))) && at.unify(bt).is_some();
+        let help = match (at, bt) {
+            _ if chained => {
+                let middle = match &a.kind {
+                    ExprKind::Binary(_, _, m) => self.src(m.span).to_string(),
+                    _ => String::from("x"),
+                };
+                format!(
+                    "comparisons do not chain: write `{} and {middle} {} {}`",
+                    self.src(a.span),
+                    op.symbol(),
+                    self.src(b.span)
+                )
+            }
+            _ if same_enum => format!(
+                "enum values have no order; test them with `{} is …` or `{} in [a, b]`",
+                self.src(a.span),
+                self.src(a.span)
+            ),
+            (Ty::Enum(en), _) => format!(
+                "compare it with one of its variants: {}",
+                en.variants
+                    .iter()
+                    .map(|v| format!("`{v}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+            _ if matches!(op, BinOp::Eq | BinOp::Ne) => {
+                "compare values of the same type".to_string()
+            }
+            _ => "`<`, `<=`, `>`, `>=` compare numbers, dates or strings of the same kind"
+                .to_string(),
+        };
+        let message = if same_enum {
+            format!("`{}` cannot order enum values", op.symbol())
+        } else {
+            format!("`{}` cannot compare {at:#} with {bt:#}", op.symbol())
+        };
+        let d = self
+            .diag(codes::CHECK_TYPE_MISMATCH, message, a.span, format!("{at}"))
+            .label(self.report.sources, b.span, format!("{bt}"))
+            .help(help);
+        self.error(d);
+    }
+
+    /// `a in list`.
+    fn membership(&mut self, a: &ast::Expr, b: &ast::Expr, env: &Env) -> (K, Ty) {
+        let (ax, at) = self.expr(a, env);
+        let at = self.need(&at, a);
+        let (bx, bt) = self.expr_expecting(b, &at, env);
+        let bt = self.need(&bt, b);
+        match &bt {
+            Ty::List(elem) if elem.unify(&at).is_some() => {}
+            Ty::Any => {}
+            _ => {
+                let d = self
+                    .diag(
+                        codes::CHECK_TYPE_MISMATCH,
+                        match &bt {
+                            Ty::List(elem) => format!(
+                                "`{}` is {at:#}, but the list holds values of type {elem}",
+                                self.src(a.span)
+                            ),
+                            _ => format!("`in` looks for a value in a list, but this is {bt:#}"),
+                        },
+                        b.span,
+                        format!("{bt}"),
+                    )
+                    .label(self.report.sources, a.span, format!("{at}"))
+                    .help(match &bt {
+                        Ty::List(_) => format!(
+                            "compare with a list of the same type, for example `{} in [{}]`",
+                            self.src(a.span),
+                            at.policy_example()
+                        ),
+                        _ => "write the list in brackets, for example `x in [\"a\", \"b\"]`"
+                            .to_string(),
+                    });
+                self.error(d);
+            }
+        }
+        (K::In(Box::new(ax), Box::new(bx)), Ty::Bool)
+    }
+}

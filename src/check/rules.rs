@@ -1,0 +1,219 @@
+//! Rules: their clauses, their conditions (with the `when` blocks around
+//! them) and their message templates.
+
+use rustc_hash::FxHashMap as HashMap;
+use std::sync::Arc;
+
+use super::lowering::Rules;
+use super::{Checker, Env, Flags};
+use crate::diag::codes;
+use crate::ir;
+use crate::source::{Span, Spanned};
+use crate::syntax::ast::{self, Effect, Item};
+use crate::types::Ty;
+
+impl<'a> Checker<'a> {
+    /// Checks and compiles the rules: names and codes once each.
+    pub(super) fn rules(&mut self, items: &[&'a Item]) -> Rules {
+        let mut rules = Rules::default();
+        let mut rule_spans: HashMap<Arc<str>, Span> = HashMap::default();
+        let mut code_rules: HashMap<Arc<str>, (Arc<str>, Span)> = HashMap::default();
+        for item in items {
+            if let Item::Rule(r) = item {
+                if let Some(first) = rule_spans.get(&r.name.node).copied() {
+                    self.duplicate("rule", &r.name, first);
+                    continue;
+                }
+                rule_spans.insert(r.name.node.clone(), r.name.span);
+                if let Some((_, code)) = &r.effect {
+                    if let Some((other, first)) = code_rules.get(&code.node).cloned() {
+                        let d = self
+                            .diag(codes::CHECK_DUPLICATE, format!("code `{}` is already used by rule `{other}`", code.node), code.span, "used again here")
+                            .label(self.report.sources, first, "first used here")
+                            .help("give each rule its own code, so that a decision says exactly which rule applied");
+                        self.error(d);
+                    } else {
+                        code_rules.insert(code.node.clone(), (r.name.node.clone(), code.span));
+                    }
+                }
+                if let Some((effect, rule)) = self.rule(r) {
+                    match effect {
+                        Effect::Deny => rules.denies.push(rule),
+                        Effect::Note => rules.notes.push(rule),
+                    }
+                }
+            }
+        }
+        rules
+    }
+
+    /// Checks and compiles one rule; `None` when it lacks an effect or a
+    /// message.
+    fn rule(&mut self, r: &ast::Rule) -> Option<(Effect, ir::Rule)> {
+        let (effect, code, message) = self.rule_shape(r)?;
+        self.reads.flags = Flags::default();
+        let (conditions, guard_slots, env) = self.rule_conditions(r);
+        let cond_flags = self.reads.flags;
+        let message_ir = self.template(message, &env);
+        let help_ir = r.help.as_ref().map(|h| self.template(h, &env));
+        if effect.node == Effect::Deny {
+            self.deny_checks(r, effect.span);
+        }
+        if !cond_flags.facts && cond_flags.allowed.is_none() && !conditions.is_empty() {
+            self.constant_condition(r);
+        }
+        self.contradictions(r);
+        Some((
+            effect.node,
+            ir::Rule {
+                name: r.name.node.clone(),
+                code: code.node.clone(),
+                conditions,
+                guard_slots,
+                message: message_ir,
+                help: help_ir,
+                span: r.name.span,
+            },
+        ))
+    }
+
+    /// Reports the clauses a rule repeats or lacks; gives its effect, code
+    /// and message when it has them.
+    fn rule_shape<'r>(
+        &mut self,
+        r: &'r ast::Rule,
+    ) -> Option<(&'r Spanned<Effect>, &'r ast::Ident, &'r ast::Template)> {
+        for s in &r.repeated {
+            let d = self
+                .diag(codes::CHECK_RULE_SHAPE, format!("rule `{}` has this clause twice", r.name.node), *s, "repeated clause")
+                .help("a rule has one `deny`/`note`, one `when`, one `message` and one `help`; join the conditions with `and`");
+            self.error(d);
+        }
+        let Some((effect, code)) = &r.effect else {
+            let d = self
+                .diag(
+                    codes::CHECK_RULE_SHAPE,
+                    format!("rule `{}` neither denies nor notes anything", r.name.node),
+                    r.name.span,
+                    "no effect",
+                )
+                .help("add `deny CODE` (the request is refused) or `note CODE` (informational)");
+            self.error(d);
+            return None;
+        };
+        if let (Effect::Note, Some(h)) = (effect.node, &r.help) {
+            let d = self
+                .diag(
+                    codes::CHECK_RULE_SHAPE,
+                    format!(
+                        "note `{}` has a `help`, but notes are information only",
+                        r.name.node
+                    ),
+                    h.span,
+                    "not shown anywhere",
+                )
+                .help("put the text in the note's `message`, or make the rule a `deny`");
+            self.error(d);
+        }
+        if r.when.is_none() && r.guards.is_empty() {
+            let d = self
+                .diag(codes::CHECK_RULE_SHAPE, format!("rule `{}` never says when it applies", r.name.node), r.name.span, "no `when`")
+                .help("add `when condition` to the rule, or put the rule inside a `when condition { … }` block");
+            self.error(d);
+        }
+        let Some(message) = &r.message else {
+            let d = self
+                .diag(
+                    codes::CHECK_RULE_SHAPE,
+                    format!("rule `{}` has no message", r.name.node),
+                    r.name.span,
+                    "no `message`",
+                )
+                .help("add `message \"…\"` telling the user what happened");
+            self.error(d);
+            return None;
+        };
+        Some((effect, code, message))
+    }
+
+    /// Checks and compiles a rule's conditions, its `when` blocks' first;
+    /// gives them, the memo slots of the blocks' conditions, and the
+    /// environment they leave (the paths they prove present).
+    fn rule_conditions(&mut self, r: &ast::Rule) -> (Vec<ir::Expr>, Vec<usize>, Env) {
+        let mut env = Env::default();
+        let mut conditions = Vec::new();
+        let mut guard_slots = Vec::with_capacity(r.guards.len());
+        for g in &r.guards {
+            let fresh = self.guard_slots.len();
+            guard_slots.push(*self.guard_slots.entry(g.span).or_insert(fresh));
+        }
+        for c in r.guards.iter().chain(r.when.iter()) {
+            let (x, ty) = self.expr(c, &env);
+            let ty = self.need(&ty, c);
+            self.condition(&ty, c);
+            env = env.with_present(self.presence(c, true));
+            conditions.push(x);
+        }
+        (conditions, guard_slots, env)
+    }
+
+    /// Reports a deny rule that reads `allowed`, or gives no help.
+    fn deny_checks(&mut self, r: &ast::Rule, effect: Span) {
+        if let Some(at) = self.reads.flags.allowed {
+            let d = self
+                .diag(codes::CHECK_ALLOWED_MISUSE, format!("deny rule `{}` depends on whether the request is allowed", r.name.node), at, "reads `allowed`")
+                .label(self.report.sources, effect, "in this deny rule")
+                .help("`allowed` is known only after every deny rule has run; use it in notes and outputs only");
+            self.error(d);
+        }
+        if r.help.is_none() {
+            self.deny_without_help(r);
+        }
+    }
+
+    pub(super) fn condition(&mut self, ty: &Ty, e: &ast::Expr) {
+        match ty {
+            Ty::Bool | Ty::Any => {}
+            Ty::Optional(inner) if matches!(**inner, Ty::Bool) => {}
+            other => {
+                let d = self
+                    .diag(
+                        codes::CHECK_NOT_BOOL,
+                        format!("a condition must be true or false, but this is {other:#}"),
+                        e.span,
+                        format!("{other}"),
+                    )
+                    .help({
+                        let src = self.src(e.span).to_string();
+                        match other {
+                            Ty::Int | Ty::Decimal => format!("compare it, for example `{src} > 0`"),
+                            Ty::Enum(en) => format!(
+                                "test a variant, for example `{src} is {}`",
+                                en.variants.first().map_or("x", |v| v)
+                            ),
+                            Ty::Str => format!("compare it, for example `{src} == \"…\"`"),
+                            _ => {
+                                format!("write a comparison such as `{src} == …`, or an `is` test")
+                            }
+                        }
+                    });
+                self.error(d);
+            }
+        }
+    }
+
+    pub(super) fn template(&mut self, t: &ast::Template, env: &Env) -> ir::Template {
+        let mut parts = Vec::new();
+        for p in &t.parts {
+            match p {
+                ast::TemplatePart::Text(s) => parts.push(ir::Part::Text(Arc::from(s.as_str()))),
+                ast::TemplatePart::Expr(e) => {
+                    let (x, ty) = self.expr(e, env);
+                    self.need(&ty, e);
+                    parts.push(ir::Part::Expr(x));
+                }
+            }
+        }
+        ir::Template { parts }
+    }
+}

@@ -1,0 +1,764 @@
+//! The checked package and its evaluation: [`Policy`] reads facts (text,
+//! serde values, whole files of requests) and decides them; [`Facts`] are
+//! one request's facts, [`Outcome`] one document's result in a file.
+
+use std::borrow::Cow;
+use std::collections::BTreeMap;
+use std::path::Path;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::decision::Decision;
+use crate::diag::{codes, Diagnostic, Diagnostics};
+use crate::facts::{self, Format};
+use crate::ir::Program;
+use crate::limits::Limits;
+use crate::source::{Origin, SourceFile};
+use crate::types::{FieldTy, RecordTy};
+use crate::value::Value;
+
+/// A checked, compiled package: the engine that decides requests.
+///
+/// Immutable, `Send + Sync + 'static`, and cheap to clone (a few reference
+/// counts): share it behind an `Arc` or clone it into each thread, and
+/// evaluate it from as many threads as you like, without locks. Each
+/// evaluation is independent: facts in, [`Decision`] (or the faults that
+/// kept it from being made) out.
+///
+/// Facts come in three forms:
+///
+/// - any [`serde::Serialize`] value, such as your own structs:
+///   [`Policy::evaluate_serde`] (or [`Policy::facts_from_serde`]);
+/// - a YAML or JSON document: [`Policy::evaluate_str`] (or
+///   [`Policy::facts_from_str`]);
+/// - [`Facts`] read earlier: [`Policy::evaluate`].
+///
+/// ```
+/// use pactum::{Decimal, Package};
+///
+/// #[derive(serde::Serialize)]
+/// struct Basket { items: u32, total: Decimal }
+///
+/// #[derive(serde::Serialize)]
+/// struct Request { basket: Basket }
+///
+/// let policy = Package::from_sources([(
+///     "shop.policy",
+///     "package shop\nschema basket { items: int, total: decimal }\n\
+///      rule empty { deny EMPTY when basket.items == 0\n\
+///        message \"The basket is empty.\" help \"Add something first.\" }\n\
+///      output average = if basket.items > 0 then round(basket.total / basket.items, 2) else 0.00",
+/// )])
+/// .check()
+/// .expect("a clean package");
+///
+/// let basket = Basket { items: 3, total: Decimal::new(1000, 2) };
+/// let d = policy.evaluate_serde(&Request { basket }).unwrap();
+/// assert!(d.is_allowed());
+/// assert_eq!(d.output_as::<Decimal>("average").unwrap(), Decimal::new(333, 2));
+///
+/// let basket = Basket { items: 0, total: Decimal::ZERO };
+/// let d = policy.evaluate_serde(&Request { basket }).unwrap();
+/// assert_eq!(d.reasons()[0].code, "EMPTY");
+/// ```
+#[derive(Debug, Clone)]
+pub struct Policy {
+    program: Arc<Program>,
+    warnings: Arc<Diagnostics>,
+    /// Values registered by the host for optional fact roots, one slot per
+    /// root in schema order (`Absent`: none); empty when none is registered.
+    reference: Arc<[Value]>,
+}
+
+impl Policy {
+    /// The policy a successful check gives, with its warnings and no
+    /// reference data.
+    pub(super) fn new(program: Program, warnings: Diagnostics) -> Policy {
+        Policy {
+            program: Arc::new(program),
+            warnings: Arc::new(warnings),
+            reference: Arc::from([]),
+        }
+    }
+
+    /// The schema of the facts (for the facts reader's tests).
+    #[cfg(test)]
+    pub(crate) fn schema(&self) -> &Arc<crate::types::RecordTy> {
+        &self.program.schema
+    }
+
+    /// The compiled program (crate-internal).
+    pub(crate) fn program(&self) -> &Program {
+        &self.program
+    }
+}
+
+/// The facts of one request, read and checked against a policy's schema:
+/// read once, evaluate as often as needed ([`Policy::evaluate`]).
+///
+/// Facts belong to the policy that read them (and its clones): evaluating
+/// them with a policy compiled separately, even from the same files, fails
+/// with `pactum::facts::wrong_type` rather than guess.
+///
+/// ```
+/// let policy = pactum::Package::from_sources([(
+///     "shop.policy",
+///     "package shop\nschema basket { items: int }\n\
+///      rule empty { deny EMPTY when basket.items == 0 message \"Empty.\" help \"Add one.\" }",
+/// )])
+/// .check()
+/// .unwrap();
+/// let facts: pactum::Facts = policy.facts_from_str("basket: { items: 0 }").unwrap();
+/// assert!(!policy.evaluate(&facts).unwrap().is_allowed());
+/// ```
+#[derive(Debug, Clone)]
+pub struct Facts {
+    value: Value,
+    schema: Arc<RecordTy>,
+}
+
+impl Facts {
+    /// The typed facts (crate-internal).
+    pub(crate) fn value(&self) -> &Value {
+        &self.value
+    }
+
+    /// Wraps facts already checked against the schema (crate-internal).
+    pub(crate) fn from_value(value: Value, schema: Arc<RecordTy>) -> Self {
+        Facts { value, schema }
+    }
+}
+
+/// The result of one document of a batch ([`Policy::evaluate_file`]).
+///
+/// ```
+/// use pactum::Outcome;
+///
+/// let policy = pactum::Package::from_sources([(
+///     "shop.policy",
+///     "package shop\nrequests are identified by basket.id\nschema basket { id: string, items: int }",
+/// )])
+/// .check()
+/// .unwrap();
+/// let batch = "{\"basket\": {\"id\": \"b-1\", \"items\": 2}}\n{\"basket\": {\"id\": \"b-2\", \"items\": \"two\"}}\n";
+/// let outcomes = policy.evaluate_file("batch.jsonl", batch);
+/// assert!(matches!(&outcomes[0], Outcome::Decided(d) if d.is_allowed()));
+/// match &outcomes[1] {
+///     Outcome::Failed { id, diagnostics } => {
+///         assert_eq!(id.as_str(), Some("b-2"));
+///         assert_eq!(diagnostics.iter().next().unwrap().code_id(), "pactum::facts::wrong_type");
+///     }
+///     other => panic!("expected a failure, got {other:?}"),
+/// }
+/// ```
+#[derive(Debug)]
+pub enum Outcome {
+    /// The request was decided.
+    Decided(Decision),
+    /// The document could not be read, or the policy failed on it.
+    Failed {
+        /// The request identifier, when it could still be read.
+        id: Value,
+        /// What went wrong (at least one).
+        diagnostics: Diagnostics,
+    },
+}
+
+impl Policy {
+    /// The package name.
+    ///
+    /// ```
+    /// let policy = pactum::Package::from_sources([("a.policy", "package shop")]).check().unwrap();
+    /// assert_eq!(policy.name(), "shop");
+    /// ```
+    pub fn name(&self) -> &str {
+        &self.program.name
+    }
+
+    /// The limits this policy was loaded with, and evaluates under.
+    ///
+    /// ```
+    /// let limits = pactum::Limits::default().with_max_steps(10);
+    /// let policy = pactum::Package::from_sources_with_limits([("a.policy", "package shop")], limits)
+    ///     .check()
+    ///     .unwrap();
+    /// assert_eq!(policy.limits().max_steps, 10);
+    /// ```
+    pub fn limits(&self) -> Limits {
+        self.program.limits
+    }
+
+    /// Where a rule that applied (a [`Reason`](crate::Reason) or a
+    /// [`Note`](crate::Note)) is written, as `file:line:column`.
+    ///
+    /// ```
+    /// let policy = pactum::Package::from_sources([(
+    ///     "shop.policy",
+    ///     "package shop\nschema basket { items: int }\n\
+    ///      rule empty { deny EMPTY when basket.items == 0 message \"Empty.\" help \"Add one.\" }",
+    /// )])
+    /// .check()
+    /// .unwrap();
+    /// let d = policy.evaluate_str("basket: { items: 0 }").unwrap();
+    /// assert_eq!(policy.location(&d.reasons()[0]), "shop.policy:3:6");
+    /// ```
+    pub fn location(&self, span_of: &impl crate::decision::Located) -> String {
+        let span = span_of.span();
+        match self.program.sources.get(span.file) {
+            Some(f) => {
+                let (line, col) = f.line_col(span.start as usize);
+                format!("{}:{line}:{col}", f.name())
+            }
+            None => String::from("?"),
+        }
+    }
+
+    /// The warnings found while checking (the package still compiled).
+    ///
+    /// ```
+    /// let policy = pactum::Package::from_sources([(
+    ///     "shop.policy",
+    ///     "package shop\nschema basket { items: int }\nlet unused = 1",
+    /// )])
+    /// .check()
+    /// .unwrap();
+    /// let codes: Vec<&str> = policy.warnings().iter().map(|w| w.code_id()).collect();
+    /// assert!(codes.contains(&"pactum::warn::unused_let"));
+    /// ```
+    pub fn warnings(&self) -> &Diagnostics {
+        &self.warnings
+    }
+
+    /// Registers reference data supplied by the host, such as a holiday
+    /// calendar: the value of the optional fact root `root`, used for every
+    /// request whose facts leave that root out (or give it as `null`). A
+    /// request that gives the root uses its own value.
+    ///
+    /// `value` is any [`serde::Serialize`] value, read against the schema
+    /// exactly like facts (see [`Policy::facts_from_serde`]); errors point
+    /// at the offending field. The root must be declared `optional schema
+    /// root { … }` in the package, so that requests may leave it out.
+    ///
+    /// Returns a new policy; clones share the compiled package, so one
+    /// compiled package can serve several calendars. Registering the same
+    /// root again replaces its value.
+    ///
+    /// ```
+    /// use pactum::{NaiveDate, Package};
+    ///
+    /// #[derive(serde::Serialize)]
+    /// struct Closures { days: Vec<NaiveDate> }
+    ///
+    /// let policy = Package::from_sources([(
+    ///     "shop.policy",
+    ///     "package shop\n\
+    ///      schema order { placed_on: date }\n\
+    ///      optional schema closures { days: list of date }\n\
+    ///      let closed_days = closures.days otherwise []\n\
+    ///      rule closed { deny CLOSED when order.placed_on in closed_days\n\
+    ///        message \"The shop is closed that day.\" help \"Order on another day.\" }",
+    /// )])
+    /// .check()
+    /// .unwrap();
+    /// let new_year = NaiveDate::from_ymd_opt(2026, 1, 1).unwrap();
+    /// let with_closures = policy
+    ///     .clone()
+    ///     .with_reference_data("closures", &Closures { days: vec![new_year] })
+    ///     .expect("fits the schema");
+    ///
+    /// let request = "order: { placed_on: 2026-01-01 }";
+    /// assert!(policy.evaluate_str(request).unwrap().is_allowed());
+    /// assert!(!with_closures.evaluate_str(request).unwrap().is_allowed());
+    /// // A request that brings its own root wins.
+    /// let own = "order: { placed_on: 2026-01-01 }\nclosures: { days: [] }";
+    /// assert!(with_closures.evaluate_str(own).unwrap().is_allowed());
+    ///
+    /// // Checked against the schema like facts:
+    /// let bad = policy.clone().with_reference_data("closures", &serde_json::json!({ "days": ["soon"] }));
+    /// assert_eq!(bad.unwrap_err().code_id(), "pactum::facts::wrong_type");
+    /// let unknown = policy.with_reference_data("closure", &Closures { days: vec![] });
+    /// assert_eq!(unknown.unwrap_err().code_id(), "pactum::facts::unknown_field");
+    /// ```
+    // One `Diagnostic` per value read, as for facts.
+    #[allow(clippy::result_large_err)]
+    pub fn with_reference_data<T: Serialize + ?Sized>(
+        self,
+        root: &str,
+        value: &T,
+    ) -> Result<Policy, Diagnostic> {
+        let schema = &self.program.schema;
+        let Some((index, field)) = schema.field(root) else {
+            let names = schema.fields.iter().map(|f| &*f.name);
+            let help = match crate::suggest::suggest(root, names) {
+                Some(near) => format!("did you mean `{near}`?"),
+                None => format!("the fact roots are: {}", root_list(schema)),
+            };
+            return Err(Diagnostic::new(
+                codes::FACTS_UNKNOWN_FIELD,
+                format!("the package declares no fact root `{root}`"),
+            )
+            .help(help));
+        };
+        if !field.ty.is_optional() {
+            return Err(Diagnostic::new(
+                codes::FACTS_WRONG_TYPE,
+                format!("`{root}` is a required fact: every request gives it, so reference data for it would never be used"),
+            )
+            .help(format!("declare it `optional schema {root} {{ … }}` in the package so that requests may leave it out")));
+        }
+        // Read `{root: value}` against a schema holding only that root,
+        // required, so that errors name `root.field` as in facts.
+        let only = Arc::new(RecordTy {
+            fields: vec![FieldTy {
+                name: field.name.clone(),
+                ty: field.ty.required().clone(),
+                span: field.span,
+            }],
+        });
+        let wrapped: BTreeMap<&str, &T> = BTreeMap::from([(root, value)]);
+        let read = load_serde(&only, "<reference data>", &wrapped, &self.program.limits)?;
+        let value = match read {
+            Value::Record(fields) => fields.first().cloned().unwrap_or(Value::Absent),
+            _ => Value::Absent,
+        };
+        let mut slots: Vec<Value> = if self.reference.is_empty() {
+            vec![Value::Absent; schema.fields.len()]
+        } else {
+            self.reference.to_vec()
+        };
+        if let Some(slot) = slots.get_mut(index) {
+            *slot = value;
+        }
+        Ok(Policy {
+            reference: slots.into(),
+            ..self
+        })
+    }
+
+    /// Reads one facts document (YAML or JSON) against the schema. A facts
+    /// error is one diagnostic that points at the offending value in `text`.
+    ///
+    /// ```
+    /// let policy = pactum::Package::from_sources([(
+    ///     "shop.policy",
+    ///     "package shop\nschema basket { items: int }",
+    /// )])
+    /// .check()
+    /// .unwrap();
+    /// assert!(policy.facts_from_str(r#"{"basket": {"items": 2}}"#).is_ok());
+    /// let error = policy.facts_from_str("basket: { items: two }").unwrap_err();
+    /// assert_eq!(error.code_id(), "pactum::facts::wrong_type");
+    /// assert_eq!(error.underlined(), Some("two"));
+    /// ```
+    // One `Diagnostic` a document, as the facts loader gives.
+    #[allow(clippy::result_large_err)]
+    pub fn facts_from_str(&self, text: &str) -> Result<Facts, Diagnostic> {
+        let file = Arc::new(SourceFile::new("<facts>", text));
+        // One document: JSON when it looks like a JSON object (faster and
+        // exact), else YAML (which also reads JSON).
+        let load = |format| {
+            facts::load_with_limits(
+                &self.program.schema,
+                &file,
+                0..text.len(),
+                format,
+                &self.program.limits,
+            )
+        };
+        let value = if text.trim_start().starts_with('{') {
+            match load(Format::Json) {
+                // A YAML flow mapping (`{a: 1}`) is not JSON: read it as YAML.
+                Err(e) if e.code_id() == codes::FACTS_SYNTAX.id => load(Format::Yaml),
+                other => other,
+            }
+        } else {
+            load(Format::Yaml)
+        };
+        value
+            .map(|value| self.facts(value))
+            .map_err(|d| d.windowed((0, 0)))
+    }
+
+    /// Reads the facts of one request from any [`serde::Serialize`] value,
+    /// such as your own structs, against the schema: the value must
+    /// serialize to a map of fact roots, each shaped as the schema says.
+    /// Field names are matched exactly (use `#[serde(rename_all = …)]` when
+    /// yours differ); unknown fields are errors; `Option::None` is a fact
+    /// left out. [`Decimal`](crate::Decimal)s, integers and floats become
+    /// exact decimals through their decimal text (a float `0.1` is 0.1),
+    /// [`NaiveDate`](crate::NaiveDate)s become dates, and unit enum variants
+    /// become enum values by name.
+    ///
+    /// The value is serialized to JSON and read like a JSON document, so
+    /// the same checks apply; an error is one diagnostic whose message names
+    /// the field (`` `order.total`: expected … ``) and whose label points
+    /// into the JSON text of the value.
+    ///
+    /// ```
+    /// use pactum::{Decimal, NaiveDate};
+    ///
+    /// #[derive(serde::Serialize)]
+    /// #[serde(rename_all = "snake_case")]
+    /// enum Channel { Web, Phone }
+    ///
+    /// #[derive(serde::Serialize)]
+    /// struct Order { total: Decimal, placed_on: NaiveDate, channel: Channel, coupon: Option<String> }
+    ///
+    /// #[derive(serde::Serialize)]
+    /// struct Request { order: Order }
+    ///
+    /// let policy = pactum::Package::from_sources([(
+    ///     "shop.policy",
+    ///     "package shop\n\
+    ///      schema order { total: decimal, placed_on: date, channel: one of web, phone, coupon: optional string }",
+    /// )])
+    /// .check()
+    /// .unwrap();
+    /// let order = Order {
+    ///     total: Decimal::new(1999, 2),
+    ///     placed_on: NaiveDate::from_ymd_opt(2026, 3, 2).unwrap(),
+    ///     channel: Channel::Phone,
+    ///     coupon: None,
+    /// };
+    /// let facts = policy.facts_from_serde(&Request { order }).expect("fits the schema");
+    /// assert!(policy.evaluate(&facts).is_ok());
+    ///
+    /// let error = policy.facts_from_serde(&serde_json::json!({ "order": { "total": 1 } })).unwrap_err();
+    /// assert_eq!(error.code_id(), "pactum::facts::missing_field");
+    /// assert_eq!(error.message(), "`order`: missing required field `placed_on`");
+    /// ```
+    // One `Diagnostic` a document, as the facts loader gives.
+    #[allow(clippy::result_large_err)]
+    pub fn facts_from_serde<T: Serialize + ?Sized>(&self, facts: &T) -> Result<Facts, Diagnostic> {
+        load_serde(&self.program.schema, "<facts>", facts, &self.program.limits)
+            .map(|value| self.facts(value))
+    }
+
+    /// Evaluates the policy on facts read earlier: the decision, or, when a
+    /// rule cannot be evaluated on these facts (a division by zero, an
+    /// overflow), every such fault and no decision ("fail closed").
+    ///
+    /// ```
+    /// let policy = pactum::Package::from_sources([(
+    ///     "shop.policy",
+    ///     "package shop\nschema basket { items: int, total: decimal }\n\
+    ///      output average = basket.total / basket.items",
+    /// )])
+    /// .check()
+    /// .unwrap();
+    /// let facts = policy.facts_from_str("basket: { items: 4, total: 10 }").unwrap();
+    /// assert_eq!(policy.evaluate(&facts).unwrap().output("average").unwrap().to_string(), "2.50");
+    ///
+    /// let facts = policy.facts_from_str("basket: { items: 0, total: 10 }").unwrap();
+    /// let faults = policy.evaluate(&facts).unwrap_err();
+    /// assert_eq!(faults.iter().next().unwrap().code_id(), "pactum::eval::division_by_zero");
+    /// ```
+    pub fn evaluate(&self, facts: &Facts) -> Result<Decision, Diagnostics> {
+        if !Arc::ptr_eq(&facts.schema, &self.program.schema) {
+            return Err(one(Diagnostic::new(
+                codes::FACTS_WRONG_TYPE,
+                format!(
+                    "these facts were read by another compiled package than `{}`",
+                    self.program.name
+                ),
+            )
+            .help("read the facts with the policy that evaluates them (or a clone of it): `facts_from_str`, `facts_from_serde`")));
+        }
+        self.decide(&facts.value)
+    }
+
+    /// Reads one facts document (YAML or JSON) and evaluates it: a facts
+    /// error, or the evaluation's result (see [`Policy::evaluate`]).
+    ///
+    /// ```
+    /// let policy = pactum::Package::from_sources([(
+    ///     "shop.policy",
+    ///     "package shop\nschema basket { items: int }\n\
+    ///      rule empty { deny EMPTY when basket.items == 0 message \"Empty.\" help \"Add one.\" }",
+    /// )])
+    /// .check()
+    /// .unwrap();
+    /// assert!(policy.evaluate_str("basket: { items: 1 }").unwrap().is_allowed());
+    /// let errors = policy.evaluate_str("basket: {}").unwrap_err();
+    /// assert_eq!(errors.iter().next().unwrap().code_id(), "pactum::facts::missing_field");
+    /// ```
+    pub fn evaluate_str(&self, text: &str) -> Result<Decision, Diagnostics> {
+        let facts = self.facts_from_str(text).map_err(one)?;
+        self.decide(&facts.value)
+    }
+
+    /// Reads the facts of one request from any [`serde::Serialize`] value
+    /// (see [`Policy::facts_from_serde`]) and evaluates them (see
+    /// [`Policy::evaluate`]).
+    ///
+    /// ```
+    /// #[derive(serde::Serialize)]
+    /// struct Basket { items: u32 }
+    /// #[derive(serde::Serialize)]
+    /// struct Request { basket: Basket }
+    ///
+    /// let policy = pactum::Package::from_sources([(
+    ///     "shop.policy",
+    ///     "package shop\nschema basket { items: int }\n\
+    ///      rule empty { deny EMPTY when basket.items == 0 message \"Empty.\" help \"Add one.\" }",
+    /// )])
+    /// .check()
+    /// .unwrap();
+    /// let d = policy.evaluate_serde(&Request { basket: Basket { items: 0 } }).unwrap();
+    /// assert_eq!(d.reasons()[0].code, "EMPTY");
+    /// ```
+    pub fn evaluate_serde<T: Serialize + ?Sized>(
+        &self,
+        facts: &T,
+    ) -> Result<Decision, Diagnostics> {
+        let value = load_serde(&self.program.schema, "<facts>", facts, &self.program.limits)
+            .map_err(one)?;
+        self.decide(&value)
+    }
+
+    /// Evaluates every document of a facts file (a YAML stream, JSON Lines or
+    /// one JSON document), in order: one outcome per document, so that one
+    /// bad document never hides the others. `name` picks the format by
+    /// extension (`.yaml`, `.json`, `.jsonl`; otherwise it is sniffed) and
+    /// appears in diagnostics.
+    ///
+    /// ```
+    /// let policy = pactum::Package::from_sources([(
+    ///     "shop.policy",
+    ///     "package shop\nschema basket { items: int }",
+    /// )])
+    /// .check()
+    /// .unwrap();
+    /// let outcomes = policy.evaluate_file("batch.yaml", "basket: { items: 1 }\n---\nbasket: { items: 2 }\n");
+    /// assert_eq!(outcomes.len(), 2);
+    /// ```
+    pub fn evaluate_file(&self, name: &str, text: &str) -> Vec<Outcome> {
+        let format = Format::detect(name, text);
+        self.evaluate_split(
+            name,
+            text,
+            format,
+            facts::split(text, format),
+            Origin::default(),
+        )
+    }
+
+    /// [`Policy::evaluate_file`] on a text already split into documents
+    /// (`ranges`, as [`facts::split`] gives them in `format`). The text is a
+    /// piece of the file `name` starting at `origin` (a chunk of a batch):
+    /// facts errors give lines, columns and byte offsets in the whole file,
+    /// and keep only a short window of the text around the error. The cost
+    /// of locating them is linear in the text, whatever their number.
+    pub(crate) fn evaluate_split(
+        &self,
+        name: &str,
+        text: &str,
+        format: Format,
+        ranges: Vec<std::ops::Range<usize>>,
+        origin: Origin,
+    ) -> Vec<Outcome> {
+        let file = Arc::new(SourceFile::piece(name, text, origin));
+        // Lines counted so far: the newlines before `counted.0`.
+        let mut counted = (0usize, 0usize);
+        ranges
+            .into_iter()
+            .map(|range| {
+                let doc = text.get(range.clone()).unwrap_or("");
+                let limits = &self.program.limits;
+                match facts::load_with_limits(
+                    &self.program.schema,
+                    &file,
+                    range.clone(),
+                    format,
+                    limits,
+                ) {
+                    Ok(value) => match self.decide(&value) {
+                        Ok(d) => Outcome::Decided(d),
+                        Err(diagnostics) => Outcome::Failed {
+                            id: self.id_of(&value),
+                            diagnostics,
+                        },
+                    },
+                    Err(d) => {
+                        let start = range.start.min(text.len());
+                        if counted.0 <= start {
+                            let skipped = text.as_bytes().get(counted.0..start).unwrap_or_default();
+                            counted = (
+                                start,
+                                counted.1 + memchr::memchr_iter(b'\n', skipped).count(),
+                            );
+                        }
+                        let mut diagnostics = Diagnostics::default();
+                        diagnostics.push(d.windowed(counted));
+                        Outcome::Failed {
+                            id: self.loose_id(doc),
+                            diagnostics,
+                        }
+                    }
+                }
+            })
+            .collect()
+    }
+
+    /// Reads a facts file and evaluates every document of it, as
+    /// [`Policy::evaluate_file`], streamed as [`crate::batch::Batch`] reads
+    /// it (a document larger than the facts size limit is skipped unread).
+    /// A file that cannot be read (missing, a directory) gives one failed
+    /// outcome with `pactum::facts::io`, after the documents read before
+    /// the error; bytes that are not UTF-8 fail the document holding them
+    /// (`pactum::facts::syntax`).
+    ///
+    /// ```
+    /// let policy = pactum::Package::from_sources([("a.policy", "package a\nschema s { n: int }")])
+    ///     .check()
+    ///     .unwrap();
+    /// let outcomes = policy.evaluate_path("no/such/file.yaml");
+    /// let pactum::Outcome::Failed { diagnostics, .. } = &outcomes[0] else { panic!() };
+    /// assert_eq!(diagnostics.iter().next().unwrap().code_id(), "pactum::facts::io");
+    /// ```
+    pub fn evaluate_path(&self, path: impl AsRef<Path>) -> Vec<Outcome> {
+        let path = path.as_ref();
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => return vec![io_failure(path, &e.to_string())],
+        };
+        // Read as a stream, as `pactum evaluate` reads it: memory bounded by
+        // the facts size limit, whatever the file holds.
+        let mut outcomes = Vec::new();
+        let read = crate::batch::Batch::new(self, path.display().to_string())
+            .jobs(1)
+            .run(
+                file,
+                |_, o| o,
+                |o| {
+                    outcomes.push(o);
+                    Ok(())
+                },
+            );
+        match read {
+            Ok(_) => outcomes,
+            Err(e) => {
+                outcomes.push(io_failure(path, &e.to_string()));
+                outcomes
+            }
+        }
+    }
+
+    fn id_of(&self, facts: &Value) -> Value {
+        crate::eval::identify(&self.program, facts)
+    }
+
+    /// Facts read by this policy.
+    fn facts(&self, value: Value) -> Facts {
+        Facts {
+            value,
+            schema: self.program.schema.clone(),
+        }
+    }
+
+    /// Evaluates facts read against the schema, with the reference data
+    /// standing in for the optional roots they leave out.
+    fn decide(&self, facts: &Value) -> Result<Decision, Diagnostics> {
+        crate::eval::evaluate(&self.program, &self.with_reference(facts))
+    }
+
+    /// `facts` with the registered reference data in the roots it leaves
+    /// out (borrowed as it is when there is nothing to fill in). Evaluate
+    /// this, not the facts alone.
+    pub(crate) fn with_reference<'a>(&self, facts: &'a Value) -> Cow<'a, Value> {
+        let Value::Record(roots) = facts else {
+            return Cow::Borrowed(facts);
+        };
+        let fills = |(given, default): (&Value, &Value)| given.is_absent() && !default.is_absent();
+        if !roots.iter().zip(self.reference.iter()).any(fills) {
+            return Cow::Borrowed(facts);
+        }
+        let filled: Vec<Value> = roots
+            .iter()
+            .zip(self.reference.iter())
+            .map(|(given, default)| {
+                if given.is_absent() {
+                    default.clone()
+                } else {
+                    given.clone()
+                }
+            })
+            .collect();
+        Cow::Owned(Value::Record(filled.into()))
+    }
+
+    /// The identifier of a document that does not fit the schema, read
+    /// loosely, when it can be found at all.
+    fn loose_id(&self, doc: &str) -> Value {
+        // Walks the identifier's path only, skipping everything else
+        // without expanding YAML aliases: an alias bomb costs nothing here.
+        facts::loose_id(doc, &self.program.identifier_path, &self.program.limits)
+    }
+}
+
+/// One diagnostic as a list.
+fn one(d: Diagnostic) -> Diagnostics {
+    let mut ds = Diagnostics::default();
+    ds.push(d);
+    ds
+}
+
+/// The names of the fact roots, for help lines.
+fn root_list(schema: &RecordTy) -> String {
+    let names: Vec<String> = schema
+        .fields
+        .iter()
+        .map(|f| format!("`{}`", f.name))
+        .collect();
+    names.join(", ")
+}
+
+/// Reads a serializable value against `schema`, through its JSON text, so
+/// that the checks and messages are exactly those of JSON facts. The compact
+/// text is read first; when it does not fit, the value is read again from
+/// indented text so that the diagnostic points at a readable line.
+// One `Diagnostic` a document is the facts loader's contract.
+#[allow(clippy::result_large_err)]
+fn load_serde<T: Serialize + ?Sized>(
+    schema: &Arc<RecordTy>,
+    name: &str,
+    value: &T,
+    limits: &Limits,
+) -> Result<Value, Diagnostic> {
+    let not_serializable = |e: serde_json::Error| {
+        Diagnostic::new(
+            codes::FACTS_SYNTAX,
+            format!("the facts cannot be serialized: {e}"),
+        )
+        .help("facts serialize to a map of fact roots: use structs, and maps with string keys")
+    };
+    let text = serde_json::to_string(value).map_err(not_serializable)?;
+    let file = Arc::new(SourceFile::new(name, text));
+    let first =
+        match facts::load_with_limits(schema, &file, 0..file.text().len(), Format::Json, limits) {
+            Ok(v) => return Ok(v),
+            Err(d) => d,
+        };
+    let Ok(pretty) = serde_json::to_string_pretty(value) else {
+        return Err(first);
+    };
+    let file = Arc::new(SourceFile::new(name, pretty));
+    match facts::load_with_limits(schema, &file, 0..file.text().len(), Format::Json, limits) {
+        Ok(_) => Err(first.windowed((0, 0))),
+        Err(d) => Err(d.windowed((0, 0))),
+    }
+}
+
+/// The outcome of a facts file that cannot be read.
+fn io_failure(path: &Path, why: &str) -> Outcome {
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.push(
+        Diagnostic::new(codes::FACTS_IO, format!("cannot read the facts file {}: {why}", path.display()))
+            .help("give the path of a YAML, JSON or JSON Lines file saved as UTF-8, or `-` for standard input"),
+    );
+    Outcome::Failed {
+        id: Value::Absent,
+        diagnostics,
+    }
+}
