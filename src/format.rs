@@ -75,8 +75,10 @@ fn format_file(file: SourceFile) -> Result<String, Diagnostics> {
         .map(|f| f.text().to_owned())
         .unwrap_or_default();
     let text = text.as_str();
-    let mut diags = Diagnostics::default();
-    let file = crate::syntax::parse(&sources, id, &mut diags, &crate::Limits::default());
+    let crate::syntax::Parsed {
+        file,
+        diagnostics: mut diags,
+    } = crate::syntax::parse(&sources, id, &crate::Limits::default());
     if diags.has_errors() {
         return Err(diags);
     }
@@ -675,11 +677,11 @@ fn type_inline(t: &TypeExpr) -> String {
 pub fn shape(name: &str, text: &str) -> Option<String> {
     let mut sources = Sources::default();
     let id = sources.add(SourceFile::policy(name, text));
-    let mut diags = Diagnostics::default();
-    let file = crate::syntax::parse(&sources, id, &mut diags, &crate::Limits::default());
-    if diags.has_errors() {
+    let parsed = crate::syntax::parse(&sources, id, &crate::Limits::default());
+    if parsed.diagnostics.has_errors() {
         return None;
     }
+    let file = parsed.file;
     let debug = format!("{:?}", file.items);
     // Spans print as `Span { file: 0, start: N, end: M }`: drop them.
     let mut out = String::with_capacity(debug.len());

@@ -5,6 +5,8 @@
 use std::path::Path;
 use std::sync::Arc;
 
+use rayon::prelude::*;
+
 use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::limits::Limits;
 use crate::source::{SourceFile, Sources};
@@ -161,9 +163,18 @@ impl Package {
             .into_iter()
             .map(|(n, t)| sources.add(SourceFile::policy(n, t)))
             .collect();
-        let files = ids
+        // Files parse apart, in parallel; their syntax errors are reported
+        // in file order, as if one after the other.
+        let parsed: Vec<syntax::Parsed> = ids
+            .into_par_iter()
+            .map(|id| syntax::parse(&sources, id, &limits))
+            .collect();
+        let files = parsed
             .into_iter()
-            .map(|id| syntax::parse(&sources, id, &mut diags, &limits))
+            .map(|p| {
+                diags.extend(p.diagnostics);
+                p.file
+            })
             .collect();
         Package {
             sources,

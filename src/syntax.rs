@@ -22,7 +22,7 @@ mod lower;
 /// The parser: pest one item at a time, with error recovery.
 mod parser;
 
-pub(crate) use parser::parse;
+pub(crate) use parser::{parse, Parsed};
 
 #[cfg(test)]
 mod tests;

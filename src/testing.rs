@@ -16,7 +16,6 @@
 use std::collections::HashSet;
 use std::sync::Arc;
 
-use crate::diag::Diagnostics;
 use crate::format;
 use crate::source::{SourceFile, Sources, Span};
 use crate::syntax::ast::{BinOp, Expr, ExprKind, File, Item, TemplatePart};
@@ -34,9 +33,8 @@ fn parse_all(files: &[(String, String)]) -> Option<Vec<File>> {
         .map(|(name, text)| {
             let mut sources = Sources::default();
             let id = sources.add(SourceFile::new(name.as_str(), text.as_str()));
-            let mut diags = Diagnostics::default();
-            let file = crate::syntax::parse(&sources, id, &mut diags, &crate::Limits::default());
-            (!diags.has_errors()).then_some(file)
+            let parsed = crate::syntax::parse(&sources, id, &crate::Limits::default());
+            (!parsed.diagnostics.has_errors()).then_some(parsed.file)
         })
         .collect()
 }

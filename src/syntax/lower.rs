@@ -609,9 +609,8 @@ mod tests {
     fn parse_one(text: &str) -> (Vec<Item>, Diagnostics) {
         let mut sources = Sources::default();
         let f = sources.add(SourceFile::new("t.policy", text));
-        let mut diags = Diagnostics::default();
-        let file = crate::syntax::parse(&sources, f, &mut diags, &crate::Limits::default());
-        (file.items, diags)
+        let parsed = crate::syntax::parse(&sources, f, &crate::Limits::default());
+        (parsed.file.items, parsed.diagnostics)
     }
 
     #[test]

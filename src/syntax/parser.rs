@@ -41,12 +41,23 @@ fn only_trivia(mut text: &str) -> bool {
 /// its own errors about them. A file larger than `limits.max_policy_bytes`
 /// is refused whole; an item whose expressions nest deeper than
 /// `limits.max_expr_depth` is reported and left out.
-pub(crate) fn parse(
-    sources: &Sources,
-    file: u32,
-    diags: &mut Diagnostics,
-    limits: &Limits,
-) -> ast::File {
+pub(crate) fn parse(sources: &Sources, file: u32, limits: &Limits) -> Parsed {
+    let mut diagnostics = Diagnostics::default();
+    let file = parse_into(sources, file, &mut diagnostics, limits);
+    Parsed { file, diagnostics }
+}
+
+/// What parsing one file gives: its syntax tree (the items that parsed)
+/// and its syntax errors.
+pub(crate) struct Parsed {
+    /// The items that parsed, and the names of those that did not.
+    pub(crate) file: ast::File,
+    /// Every syntax error of the file.
+    pub(crate) diagnostics: Diagnostics,
+}
+
+/// [`parse`], its errors pushed to `diags` as they are found.
+fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Limits) -> ast::File {
     let text = sources
         .get(file)
         .map(|f| f.text().to_owned())

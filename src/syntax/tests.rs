@@ -36,8 +36,10 @@ fn parse_checked(
 ) -> (ast::File, Diagnostics) {
     let mut sources = Sources::default();
     let file = sources.add(SourceFile::new(name, text));
-    let mut diags = Diagnostics::default();
-    let parsed = crate::syntax::parse(&sources, file, &mut diags, limits);
+    let crate::syntax::Parsed {
+        file: parsed,
+        diagnostics: diags,
+    } = crate::syntax::parse(&sources, file, limits);
     for d in diags.iter() {
         assert!(d.code_id().starts_with("pactum::"), "{name}: {d:?}\n{text}");
         assert!(!d.message().is_empty(), "{name}: {d:?}\n{text}");
