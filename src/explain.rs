@@ -122,11 +122,19 @@ impl Policy {
     /// assert_eq!(cond.children[0].value.to_string(), "150");
     /// ```
     pub fn explain(&self, facts: &Facts) -> Result<(Decision, Explanation), Diagnostics> {
+        self.explain_value(facts.value())
+    }
+
+    /// [`Policy::explain`] on facts read against the schema.
+    pub(crate) fn explain_value(
+        &self,
+        facts: &Value,
+    ) -> Result<(Decision, Explanation), Diagnostics> {
         let mut observe = Observe {
             explain: true,
             ..Observe::default()
         };
-        let facts = self.with_reference(facts.value());
+        let facts = self.with_reference(facts);
         let decision = eval::evaluate_observed(self.program(), &facts, &mut observe)?;
         let program = self.program();
         let rules = observe
