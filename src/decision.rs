@@ -375,9 +375,7 @@ impl Decision {
     pub fn write_json_explained(&self, why: &crate::Explanation, out: &mut Vec<u8>) {
         self.write_json_fields(out);
         out.extend_from_slice(b",\"explain\":");
-        if serde_json::to_writer(&mut *out, &why.rules).is_err() {
-            out.extend_from_slice(b"[]");
-        }
+        crate::explain::write_rules_json(out, &why.rules);
         out.push(b'}');
     }
 
