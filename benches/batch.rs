@@ -16,6 +16,9 @@
 //! package (`benches/support/genpack.rs`, written once under the target
 //! directory), process start to exit.
 //!
+//! A third group, `explain_20000`, times `evaluate --format json` on a
+//! 20,000-request batch, plain and with `--explain`.
+//!
 //! Run with `cargo bench --bench batch`; `PACTUM_BATCH_N` changes the size.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
 
@@ -61,9 +64,15 @@ fn batch_file(n: usize) -> PathBuf {
 }
 
 fn command(file: &Path, jobs: usize) -> Command {
+    command_with(file, jobs, &[])
+}
+
+/// `evaluate --format json` on `file`, with more arguments (`--explain`).
+fn command_with(file: &Path, jobs: usize, extra: &[&str]) -> Command {
     let mut cmd = Command::new(BIN);
     cmd.args(["evaluate", "--policy", PACK, "--format", "json", "--jobs"])
         .arg(jobs.to_string())
+        .args(extra)
         .arg("--facts")
         .arg(file)
         .stdout(Stdio::null())
@@ -245,5 +254,26 @@ fn validate_cli(c: &mut Criterion) {
     g.finish();
 }
 
-criterion_group!(benches, batch, validate_cli);
+/// The price of explanations: `evaluate --format json` on a 20,000-request
+/// JSONL batch, plain and with `--explain`, one thread each.
+fn explain_pair(c: &mut Criterion) {
+    let file = batch_file(20_000);
+    let mut g = c.benchmark_group("explain_20000");
+    g.sample_size(10);
+    g.measurement_time(Duration::from_secs(20));
+    for (name, extra) in [
+        ("plain_jobs_1", &[][..]),
+        ("explain_jobs_1", &["--explain"][..]),
+    ] {
+        g.bench_function(name, |b| {
+            b.iter(|| {
+                let status = command_with(&file, 1, extra).status().unwrap();
+                assert!(status.success(), "pactum evaluate {extra:?} failed");
+            })
+        });
+    }
+    g.finish();
+}
+
+criterion_group!(benches, batch, explain_pair, validate_cli);
 criterion_main!(benches);

@@ -37,703 +37,18 @@
 //! known extension), it is decided on the first non-blank line, as
 //! [`Format::detect`] does.
 
-use std::collections::{BTreeMap, VecDeque};
+mod chunks;
+
+use std::collections::BTreeMap;
 use std::io::{self, Read};
-use std::ops::Range;
-use std::sync::Arc;
 
-use crate::diag::{Diagnostic, Diagnostics};
-use crate::facts::{self, Format};
-use crate::package::{Facts, Outcome, Policy};
-use crate::source::{Origin, SourceFile};
+pub use chunks::{Chunk, Chunks, DEFAULT_CHUNK_BYTES};
+
+use crate::decision::Decision;
+use crate::diag::Diagnostics;
+use crate::explain::Explanation;
+use crate::package::{Outcome, Policy};
 use crate::value::Value;
-
-/// How much is asked of the reader at a time.
-const READ_BYTES: usize = 256 * 1024;
-
-/// How many bytes of a document too large to read are kept, to show where
-/// it starts.
-const EXCERPT_BYTES: usize = 100;
-
-/// The default size of a chunk, in bytes: large enough that a chunk's fixed
-/// costs vanish, small enough that a few per thread stay in the caches.
-pub const DEFAULT_CHUNK_BYTES: usize = 32 * 1024;
-
-/// A run of whole documents of a batch, in input order; or one document
-/// too large to be read.
-#[derive(Debug, Clone)]
-pub struct Chunk {
-    text: String,
-    first_line: usize,
-    first_byte: usize,
-    first_doc: usize,
-    /// The format the chunk was split in, and its documents' byte ranges
-    /// (as [`facts::split`] gives them).
-    format: Format,
-    ranges: Vec<Range<usize>>,
-    /// A document larger than the limit: `text` is only its first bytes.
-    oversized: bool,
-}
-
-impl Chunk {
-    /// The text of the chunk: whole lines of the input (for a document too
-    /// large to read, only the start of its first line).
-    pub fn text(&self) -> &str {
-        &self.text
-    }
-
-    /// How many lines of the input come before the chunk.
-    pub fn first_line(&self) -> usize {
-        self.first_line
-    }
-
-    /// How many bytes of the input come before the chunk.
-    pub fn first_byte(&self) -> usize {
-        self.first_byte
-    }
-
-    /// How many documents of the input come before the chunk.
-    pub fn first_doc(&self) -> usize {
-        self.first_doc
-    }
-
-    /// How many documents the chunk holds.
-    pub fn docs(&self) -> usize {
-        if self.oversized {
-            1
-        } else {
-            self.ranges.len()
-        }
-    }
-
-    /// Whether the chunk stands for one document larger than the limit,
-    /// which was skipped rather than read.
-    pub fn is_oversized(&self) -> bool {
-        self.oversized
-    }
-
-    /// Reads every document of the chunk against `policy`'s schema,
-    /// without evaluating: one result a document, in order, as
-    /// [`Policy::facts_documents`] gives them for a whole text (`name`
-    /// names the input in diagnostics, whose lines and columns are those of
-    /// the whole input).
-    pub fn facts(&self, policy: &Policy, name: &str) -> Vec<Result<Facts, Diagnostic>> {
-        if self.oversized {
-            return vec![Err(self.too_large(policy, name))];
-        }
-        let file = Arc::new(SourceFile::piece(name, self.text.as_str(), self.origin()));
-        let mut counted = (0usize, 0usize);
-        self.ranges
-            .iter()
-            .map(|range| {
-                let start = range.start;
-                policy
-                    .read_facts(&file, range.clone(), self.format)
-                    .map_err(|d| {
-                        if counted.0 <= start {
-                            let skipped = self
-                                .text
-                                .as_bytes()
-                                .get(counted.0..start)
-                                .unwrap_or_default();
-                            counted = (
-                                start,
-                                counted.1 + memchr::memchr_iter(b'\n', skipped).count(),
-                            );
-                        }
-                        d.windowed(counted)
-                    })
-            })
-            .collect()
-    }
-
-    /// The diagnostic of an oversized chunk's document.
-    fn too_large(&self, policy: &Policy, name: &str) -> Diagnostic {
-        let file = Arc::new(SourceFile::piece(name, self.text.as_str(), self.origin()));
-        facts::too_large(file, 0, None, policy.limits().max_facts_bytes)
-    }
-
-    fn origin(&self) -> Origin {
-        Origin {
-            lines: self.first_line,
-            bytes: self.first_byte,
-            columns: 0,
-        }
-    }
-}
-
-/// One line read: its bytes (with the line break), and whether it was cut
-/// at the line cap (the rest of it is still unread).
-#[derive(Debug)]
-struct Line {
-    bytes: Vec<u8>,
-    cut: bool,
-}
-
-/// How much of a document too large to read is left to skip.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Skip {
-    /// The rest of its last line (JSON Lines).
-    Line,
-    /// Up to the next `---` line, or past a `...` line (YAML).
-    Yaml,
-    /// The rest of the input (one JSON document).
-    All,
-}
-
-/// A document found too large, waiting to be handed out.
-#[derive(Debug)]
-struct Oversized {
-    excerpt: String,
-    /// Its bytes and line breaks read so far.
-    bytes: usize,
-    lines: usize,
-    skip: Skip,
-    /// Whether its last line read was cut (its rest is unread).
-    cut: bool,
-}
-
-/// Splits a batch read from `reader` into [`Chunk`]s of whole documents,
-/// reading as it goes.
-///
-/// ```
-/// use pactum::batch::Chunks;
-/// use pactum::Format;
-///
-/// let text = "{\"a\": 1}\n{\"a\": 2}\n\n{\"a\": 3}\n";
-/// // Chunks of at least 1 byte: cut wherever a document may start.
-/// let chunks: Vec<_> = Chunks::new(text.as_bytes(), "in.jsonl", 1)
-///     .collect::<Result<_, _>>()
-///     .unwrap();
-/// let docs: usize = chunks.iter().map(|c| c.docs()).sum();
-/// assert_eq!(docs, 3);
-/// assert_eq!(chunks[0].first_doc(), 0);
-/// assert!(chunks.iter().all(|c| c.docs() >= 1));
-/// # let _ = Format::JsonLines;
-/// ```
-#[derive(Debug)]
-pub struct Chunks<R> {
-    reader: R,
-    name: String,
-    format: Option<Format>,
-    target: usize,
-    /// The largest document, in bytes ([`crate::Limits::max_facts_bytes`]).
-    max_doc: usize,
-    /// Bytes read and not yet cut into lines: `input[pos..]`.
-    input: Vec<u8>,
-    pos: usize,
-    /// Whether the last read gave less than was asked (the reader had no
-    /// more at that moment), and whether the reader is exhausted.
-    short: bool,
-    eof: bool,
-    /// Lines read ahead and not yet put in a chunk.
-    pending: VecDeque<Line>,
-    /// Line buffers already copied into a chunk, for reuse.
-    spare: Vec<Vec<u8>>,
-    /// Lines, bytes and documents handed out (or skipped) so far.
-    line: usize,
-    byte: usize,
-    doc: usize,
-    /// Whether the next line is the first of the input.
-    at_start: bool,
-    /// YAML: whether the pending document has content, and whether it was
-    /// opened by a `---` line (as in [`facts::split`]).
-    content: bool,
-    opened: bool,
-    /// YAML: whether the last line was `...`: a `---` line right after it
-    /// starts the next document (and may end a chunk) where `facts::split`
-    /// starts it too.
-    ended: bool,
-    /// A document found too large, handed out next; then the rest of it to
-    /// skip.
-    oversized: Option<Oversized>,
-    skipping: Option<(Skip, bool)>,
-    failed: bool,
-    /// Whether the input is read to its end.
-    done: bool,
-}
-
-impl<R: Read> Chunks<R> {
-    /// Reads `reader`, a facts input called `name` (its extension picks the
-    /// format, as in [`Format::detect`]), in chunks of about `target` bytes.
-    /// Documents larger than the default facts size limit (4 MiB) are not
-    /// read (see [`Chunks::max_doc_bytes`]).
-    pub fn new(reader: R, name: &str, target: usize) -> Self {
-        Chunks {
-            reader,
-            name: name.to_string(),
-            format: None,
-            target: target.max(1),
-            max_doc: crate::Limits::default().max_facts_bytes,
-            input: Vec::new(),
-            pos: 0,
-            short: false,
-            eof: false,
-            pending: VecDeque::new(),
-            spare: Vec::new(),
-            line: 0,
-            byte: 0,
-            doc: 0,
-            at_start: true,
-            content: false,
-            opened: false,
-            ended: false,
-            oversized: None,
-            skipping: None,
-            failed: false,
-            done: false,
-        }
-    }
-
-    /// The largest document read, in bytes: a larger one is skipped and
-    /// handed out as an oversized chunk ([`Chunk::is_oversized`]).
-    pub fn max_doc_bytes(mut self, bytes: usize) -> Self {
-        self.max_doc = bytes;
-        self
-    }
-
-    /// The format of the input, once the first chunk has been read.
-    pub fn format(&self) -> Option<Format> {
-        self.format
-    }
-
-    /// Whether reading on would wait for the reader: no complete line is
-    /// left in hand, and the last read was short. A stream is then decided
-    /// up to here. In YAML, a `---` line held back to open the next chunk
-    /// does not count: that chunk cannot end without reading on.
-    pub fn waiting(&self) -> bool {
-        let held = match self.format {
-            Some(Format::Yaml) => self.pending.len() <= 1,
-            _ => self.pending.is_empty(),
-        };
-        !self.eof
-            && self.short
-            && held
-            && memchr::memchr(b'\n', self.input.get(self.pos..).unwrap_or_default()).is_none()
-    }
-
-    /// The longest line kept: a longer one is cut there (its document is
-    /// too large anyway), and the rest of it skipped.
-    fn line_cap(&self) -> usize {
-        self.max_doc.max(facts::SNIFF_LINE_BYTES).saturating_add(1)
-    }
-
-    /// Makes sure some input is in hand; false at the end of the input.
-    fn fill(&mut self) -> io::Result<bool> {
-        if self.pos < self.input.len() {
-            return Ok(true);
-        }
-        if self.eof {
-            return Ok(false);
-        }
-        self.input.clear();
-        self.input.resize(READ_BYTES, 0);
-        self.pos = 0;
-        let n = loop {
-            match self.reader.read(&mut self.input) {
-                Ok(n) => break n,
-                Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-                Err(e) => {
-                    self.input.clear();
-                    return Err(e);
-                }
-            }
-        };
-        self.input.truncate(n);
-        self.short = n < READ_BYTES;
-        self.eof = n == 0;
-        Ok(n > 0)
-    }
-
-    /// Reads one more line into `pending` (cut at the line cap); false at
-    /// the end of the input.
-    fn read_line(&mut self) -> io::Result<bool> {
-        let cap = self.line_cap();
-        let mut bytes = self.spare.pop().unwrap_or_default();
-        let mut cut = false;
-        while self.fill()? {
-            let avail = self.input.get(self.pos..).unwrap_or_default();
-            let room = cap.saturating_sub(bytes.len());
-            match memchr::memchr(b'\n', avail) {
-                Some(at) if at < room => {
-                    bytes.extend_from_slice(avail.get(..=at).unwrap_or_default());
-                    self.pos += at + 1;
-                    break;
-                }
-                _ => {
-                    let take = avail.len().min(room);
-                    bytes.extend_from_slice(avail.get(..take).unwrap_or_default());
-                    self.pos += take;
-                    if bytes.len() >= cap {
-                        cut = true;
-                        break;
-                    }
-                }
-            }
-        }
-        if bytes.is_empty() {
-            return Ok(false);
-        }
-        self.pending.push_back(Line { bytes, cut });
-        Ok(true)
-    }
-
-    /// Skips the rest of a cut line, its line break included: its bytes
-    /// and line breaks.
-    fn skip_rest_of_line(&mut self) -> io::Result<(usize, usize)> {
-        let mut bytes = 0usize;
-        while self.fill()? {
-            let avail = self.input.get(self.pos..).unwrap_or_default();
-            match memchr::memchr(b'\n', avail) {
-                Some(at) => {
-                    self.pos += at + 1;
-                    return Ok((bytes + at + 1, 1));
-                }
-                None => {
-                    bytes += avail.len();
-                    self.pos += avail.len();
-                }
-            }
-        }
-        Ok((bytes, 0))
-    }
-
-    /// Decides the format from the name, or from the first non-blank line.
-    fn detect(&mut self) -> io::Result<Format> {
-        if let Some(f) = self.format {
-            return Ok(f);
-        }
-        let known = std::path::Path::new(&self.name)
-            .extension()
-            .and_then(|e| e.to_str())
-            .map(str::to_ascii_lowercase)
-            .is_some_and(|e| matches!(e.as_str(), "yaml" | "yml" | "json" | "jsonl" | "ndjson"));
-        let format = if known {
-            Format::detect(&self.name, "")
-        } else {
-            let mut read = 0usize;
-            loop {
-                let first_found = self.pending.iter().enumerate().any(|(i, l)| {
-                    let b = if i == 0 {
-                        l.bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&l.bytes)
-                    } else {
-                        &l.bytes
-                    };
-                    !is_blank(b) || l.cut
-                });
-                if first_found || read > facts::SNIFF_LINE_BYTES || !self.read_line()? {
-                    break;
-                }
-                read += self.pending.back().map_or(0, |l| l.bytes.len());
-            }
-            let window: Vec<u8> = self
-                .pending
-                .iter()
-                .flat_map(|l| l.bytes.iter())
-                .copied()
-                .collect();
-            Format::detect(&self.name, &String::from_utf8_lossy(&window))
-        };
-        self.format = Some(format);
-        Ok(format)
-    }
-
-    /// The next line, from what was read ahead or from the reader.
-    fn next_line(&mut self) -> io::Result<Option<Line>> {
-        if self.pending.is_empty() && !self.read_line()? {
-            return Ok(None);
-        }
-        Ok(self.pending.pop_front())
-    }
-
-    /// Whether a new document starts at `line` (in `format`), given the
-    /// state of the one before it.
-    fn starts_document(&self, line: &[u8], format: Format) -> bool {
-        match format {
-            Format::Json => false,
-            Format::Yaml => {
-                (self.content || self.opened || self.ended) && is_marker(trim_eol(line), b"---")
-            }
-            Format::JsonLines => !is_blank(line) && !line.starts_with(b"\xEF\xBB\xBF"),
-        }
-    }
-
-    /// Tracks the YAML document state of [`facts::split`] over one line.
-    fn track(&mut self, line: &[u8]) {
-        let mut body = trim_eol(line);
-        if self.at_start {
-            body = body.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(body);
-        }
-        self.ended = false;
-        if is_marker(body, b"---") {
-            self.opened = true;
-            self.content = has_content(body.get(3..).unwrap_or(b""));
-        } else if is_marker(body, b"...") {
-            self.content = false;
-            self.opened = false;
-            self.ended = true;
-        } else if has_content(body) && (self.content || self.opened || !body.starts_with(b"%")) {
-            self.content = true;
-        }
-    }
-
-    /// Skips the rest of a document too large to read.
-    fn skip(&mut self, skip: Skip, cut: bool) -> io::Result<()> {
-        let (mut bytes, mut lines) = (0usize, 0usize);
-        if cut {
-            let (b, l) = self.skip_rest_of_line()?;
-            bytes += b;
-            lines += l;
-        }
-        if skip != Skip::Line {
-            while let Some(line) = self.next_line()? {
-                let body = trim_eol(&line.bytes);
-                if skip == Skip::Yaml && is_marker(body, b"---") {
-                    self.pending.push_front(line);
-                    break;
-                }
-                let end = skip == Skip::Yaml && is_marker(body, b"...");
-                bytes += line.bytes.len();
-                lines += usize::from(line.bytes.ends_with(b"\n"));
-                if line.cut {
-                    let (b, l) = self.skip_rest_of_line()?;
-                    bytes += b;
-                    lines += l;
-                }
-                self.recycle(line.bytes);
-                if end {
-                    break;
-                }
-            }
-        }
-        self.byte += bytes;
-        self.line += lines;
-        self.content = false;
-        self.opened = false;
-        self.ended = false;
-        self.at_start = false;
-        Ok(())
-    }
-
-    fn recycle(&mut self, mut line: Vec<u8>) {
-        if self.spare.len() < 16 && line.capacity() <= 64 * 1024 {
-            line.clear();
-            self.spare.push(line);
-        }
-    }
-
-    fn read_chunk(&mut self) -> io::Result<Option<Chunk>> {
-        if let Some((skip, cut)) = self.skipping.take() {
-            self.skip(skip, cut)?;
-        }
-        let format = self.detect()?;
-        if let Some(o) = self.oversized.take() {
-            let chunk = Chunk {
-                text: o.excerpt,
-                first_line: self.line,
-                first_byte: self.byte,
-                first_doc: self.doc,
-                format,
-                ranges: Vec::new(),
-                oversized: true,
-            };
-            self.line += o.lines;
-            self.byte += o.bytes;
-            self.doc += 1;
-            self.skipping = Some((o.skip, o.cut));
-            return Ok(Some(chunk));
-        }
-        // The target and one more line, without growing (up to a size that
-        // any target set by hand cannot turn into a huge allocation).
-        let mut buf: Vec<u8> = Vec::with_capacity(self.target.min(1 << 20) + 4096);
-        let (mut lines, mut nonblank) = (0usize, 0usize);
-        // Where the current document starts in `buf`, and the lines before.
-        let (mut doc_start, mut doc_line) = (0usize, 0usize);
-        // YAML: whether the last non-blank line put in `buf` is a `...`.
-        let mut after_end = false;
-        loop {
-            // A stream that has nothing more to give yet: decide what is
-            // complete rather than wait (a JSON line is complete with its
-            // line break, a YAML document with its `...` line, or with the
-            // next `---` line, below).
-            let complete = match format {
-                Format::JsonLines => nonblank > 0,
-                Format::Yaml => after_end,
-                Format::Json => false,
-            };
-            if complete && self.waiting() {
-                break;
-            }
-            let Some(line) = self.next_line()? else {
-                break;
-            };
-            let starts = self.starts_document(&line.bytes, format);
-            if starts
-                && nonblank > 0
-                && (buf.len() >= self.target || (format == Format::Yaml && self.waiting()))
-            {
-                self.pending.push_front(line);
-                // A new text starts here, as far as splitting goes.
-                self.content = false;
-                self.opened = false;
-                self.ended = false;
-                break;
-            }
-            if starts || format == Format::JsonLines {
-                doc_start = buf.len();
-                doc_line = lines;
-            }
-            // The document's size as `facts::split` will measure it: a JSON
-            // line without the space around it.
-            let size = match format {
-                Format::JsonLines => line.bytes.trim_ascii().len(),
-                _ => buf.len() - doc_start + line.bytes.len(),
-            };
-            if line.cut || size > self.max_doc {
-                // Too large: the document is cut out of this chunk and
-                // handed out on its own; the rest of it is skipped.
-                let removed = buf.get(doc_start..).unwrap_or_default();
-                let mut head: Vec<u8> = removed
-                    .iter()
-                    .chain(&line.bytes)
-                    .take(EXCERPT_BYTES)
-                    .copied()
-                    .collect();
-                if let Some(at) = memchr::memchr(b'\n', &head) {
-                    head.truncate(at);
-                }
-                let excerpt = facts::text_from_bytes(head);
-                let skip = match format {
-                    Format::JsonLines => Skip::Line,
-                    Format::Yaml => Skip::Yaml,
-                    Format::Json => Skip::All,
-                };
-                self.oversized = Some(Oversized {
-                    excerpt,
-                    bytes: removed.len() + line.bytes.len(),
-                    lines: memchr::memchr_iter(b'\n', removed).count()
-                        + usize::from(line.bytes.ends_with(b"\n")),
-                    skip,
-                    cut: line.cut,
-                });
-                buf.truncate(doc_start);
-                lines = doc_line;
-                self.recycle(line.bytes);
-                break;
-            }
-            if format == Format::Yaml {
-                self.track(&line.bytes);
-                if is_marker(trim_eol(&line.bytes), b"...") {
-                    // The next document starts after this line.
-                    doc_start = buf.len() + line.bytes.len();
-                    doc_line = lines + 1;
-                }
-            }
-            self.at_start = false;
-            if !is_blank(&line.bytes) {
-                after_end = format == Format::Yaml && is_marker(trim_eol(&line.bytes), b"...");
-            }
-            nonblank += usize::from(!is_blank(&line.bytes));
-            buf.extend_from_slice(&line.bytes);
-            lines += 1;
-            self.recycle(line.bytes);
-        }
-        if buf.is_empty() {
-            if self.oversized.is_some() {
-                return self.read_chunk();
-            }
-            return Ok(None);
-        }
-        // Bytes that are not UTF-8 fail the document holding them, alone.
-        let len = buf.len();
-        let text = facts::text_from_bytes(buf);
-        let ranges = facts::split_piece(&text, format);
-        let docs = ranges.len();
-        let chunk = Chunk {
-            text,
-            first_line: self.line,
-            first_byte: self.byte,
-            first_doc: self.doc,
-            format,
-            ranges,
-            oversized: false,
-        };
-        self.line += lines;
-        self.byte += len;
-        self.doc += docs;
-        Ok(Some(chunk))
-    }
-}
-
-impl<R: Read> Iterator for Chunks<R> {
-    type Item = io::Result<Chunk>;
-
-    fn next(&mut self) -> Option<Self::Item> {
-        if self.failed || self.done {
-            return None;
-        }
-        loop {
-            match self.read_chunk() {
-                Ok(Some(c)) if c.docs() == 0 => continue,
-                Ok(Some(c)) => return Some(Ok(c)),
-                Ok(None) => {
-                    self.done = true;
-                    if self.doc > 0 {
-                        return None;
-                    }
-                    // No document at all: one empty document, refused when
-                    // it is read (`pactum::facts::empty`), so that every
-                    // input gives at least one result.
-                    let format = self.format.unwrap_or(Format::Yaml);
-                    self.doc = 1;
-                    return Some(Ok(Chunk {
-                        text: String::new(),
-                        first_line: 0,
-                        first_byte: 0,
-                        first_doc: 0,
-                        format,
-                        ranges: facts::split("", format),
-                        oversized: false,
-                    }));
-                }
-                Err(e) => {
-                    self.failed = true;
-                    return Some(Err(e));
-                }
-            }
-        }
-    }
-}
-
-fn trim_eol(line: &[u8]) -> &[u8] {
-    let mut l = line;
-    while let Some((last, rest)) = l.split_last() {
-        if *last == b'\n' || *last == b'\r' {
-            l = rest;
-        } else {
-            break;
-        }
-    }
-    l
-}
-
-fn is_blank(line: &[u8]) -> bool {
-    line.iter().all(u8::is_ascii_whitespace)
-}
-
-/// `---` or `...` at column 0, then nothing, a space or a tab.
-fn is_marker(line: &[u8], marker: &[u8]) -> bool {
-    match line.strip_prefix(marker) {
-        Some(rest) => rest.is_empty() || rest.starts_with(b" ") || rest.starts_with(b"\t"),
-        None => false,
-    }
-}
-
-/// More than whitespace and a comment.
-fn has_content(text: &[u8]) -> bool {
-    let t = text.trim_ascii();
-    !t.is_empty() && !t.starts_with(b"#")
-}
 
 /// The most worker threads a batch uses (`--jobs`): each thread holds up to
 /// four chunks in flight and a stack, so thousands of threads cost
@@ -842,11 +157,85 @@ impl<'p> Batch<'p> {
     /// to give yet (see [`Chunks::waiting`]): the moment to flush the
     /// output, so that a request written on a pipe is answered before the
     /// next one arrives.
-    pub fn run_streaming<R, T, M, S>(&self, input: R, map: M, mut sink: S) -> io::Result<usize>
+    pub fn run_streaming<R, T, M, S>(&self, input: R, map: M, sink: S) -> io::Result<usize>
     where
         R: Read + Send,
         T: Send,
         M: Fn(usize, Outcome) -> T + Sync,
+        S: FnMut(Option<T>) -> io::Result<()>,
+    {
+        self.drive(input, |chunk| self.decide(chunk, &map), sink)
+    }
+
+    /// [`Batch::run_streaming`] with explanations: each document is decided
+    /// and explained once, on a worker thread, and `map` turns the result
+    /// into a `T` there (write the explanation out there).
+    pub fn run_explained<R, T, M, S>(&self, input: R, map: M, sink: S) -> io::Result<usize>
+    where
+        R: Read + Send,
+        T: Send,
+        M: Fn(usize, Explained) -> T + Sync,
+        S: FnMut(Option<T>) -> io::Result<()>,
+    {
+        let locations = self.policy.rule_locations();
+        let explain = |chunk: &Chunk| {
+            let results = self.split(self.policy, chunk, |v| {
+                self.policy.explain_with(v, &locations)
+            });
+            results
+                .into_iter()
+                .enumerate()
+                .map(|(i, r)| {
+                    map(
+                        chunk.first_doc + i,
+                        match r {
+                            Ok((decision, why)) => Explained::Decided(decision, why),
+                            Err((id, diagnostics)) => Explained::Failed { id, diagnostics },
+                        },
+                    )
+                })
+                .collect()
+        };
+        self.drive(input, explain, sink)
+    }
+
+    /// [`Batch::run_streaming`] under two policies: each document is
+    /// decided by this batch's policy and by `other` (as `pactum diff`
+    /// compares two versions of a package), and `map` turns the pair into
+    /// a `T` on a worker thread.
+    pub fn run_compared<R, T, M, S>(
+        &self,
+        other: &Policy,
+        input: R,
+        map: M,
+        sink: S,
+    ) -> io::Result<usize>
+    where
+        R: Read + Send,
+        T: Send,
+        M: Fn(usize, Outcome, Outcome) -> T + Sync,
+        S: FnMut(Option<T>) -> io::Result<()>,
+    {
+        let compare = |chunk: &Chunk| {
+            let before = self.outcomes(self.policy, chunk);
+            let after = self.outcomes(other, chunk);
+            before
+                .into_iter()
+                .zip(after)
+                .enumerate()
+                .map(|(i, (a, b))| map(chunk.first_doc + i, a, b))
+                .collect()
+        };
+        self.drive(input, compare, sink)
+    }
+
+    /// Reads `input` in chunks and hands each to `work` on the pool,
+    /// sinking what it gives in input order (see [`Batch::run_streaming`]).
+    fn drive<R, T, W, S>(&self, input: R, work: W, mut sink: S) -> io::Result<usize>
+    where
+        R: Read + Send,
+        T: Send,
+        W: Fn(&Chunk) -> Vec<T> + Sync,
         S: FnMut(Option<T>) -> io::Result<()>,
     {
         let mut chunks = Chunks::new(input, &self.name, self.chunk_bytes)
@@ -856,7 +245,7 @@ impl<'p> Batch<'p> {
             while let Some(chunk) = chunks.next() {
                 let chunk = chunk?;
                 count += chunk.docs();
-                for t in self.decide(&chunk, &map) {
+                for t in work(&chunk) {
                     sink(Some(t))?;
                 }
                 if chunks.waiting() {
@@ -876,7 +265,7 @@ impl<'p> Batch<'p> {
             // Read on the calling thread, between writes: for files, whose
             // reads never wait (a short read is only the last one).
             let (tx, rx) = std::sync::mpsc::channel::<(usize, Vec<T>)>();
-            let map = &map;
+            let work = &work;
             pool.in_place_scope(|scope| {
                 let mut result = Ok(());
                 let (mut sent, mut written) = (0usize, 0usize);
@@ -892,7 +281,7 @@ impl<'p> Batch<'p> {
                                 let tx = tx.clone();
                                 let seq = sent;
                                 scope.spawn(move |_| {
-                                    let out = self.decide(&chunk, map);
+                                    let out = work(&chunk);
                                     let _ = tx.send((seq, out));
                                 });
                                 sent += 1;
@@ -931,7 +320,7 @@ impl<'p> Batch<'p> {
         for _ in 0..window {
             let _ = give.send(());
         }
-        let map = &map;
+        let work = &work;
         let result = std::thread::scope(|threads| {
             let reader_events = events.clone();
             threads.spawn(move || {
@@ -972,7 +361,7 @@ impl<'p> Batch<'p> {
                             count += chunk.docs();
                             let events = events.clone();
                             scope.spawn(move |_| {
-                                let out = self.decide(&chunk, map);
+                                let out = work(&chunk);
                                 let _ = events.send(Event::Done(seq, out));
                             });
                             sent += 1;
@@ -1014,28 +403,62 @@ impl<'p> Batch<'p> {
 
     /// Decides one chunk: one `T` a document, in order.
     fn decide<T, M: Fn(usize, Outcome) -> T>(&self, chunk: &Chunk, map: &M) -> Vec<T> {
-        let outcomes = if chunk.oversized {
-            let mut diagnostics = Diagnostics::default();
-            diagnostics.push(chunk.too_large(self.policy, &self.name));
-            vec![Outcome::Failed {
-                id: Value::Absent,
-                diagnostics,
-            }]
-        } else {
-            self.policy.evaluate_split(
-                &self.name,
-                &chunk.text,
-                chunk.format,
-                chunk.ranges.clone(),
-                chunk.origin(),
-            )
-        };
-        outcomes
+        self.outcomes(self.policy, chunk)
             .into_iter()
             .enumerate()
             .map(|(i, o)| map(chunk.first_doc + i, o))
             .collect()
     }
+
+    /// Decides one chunk under `policy`: one outcome a document, in order.
+    fn outcomes(&self, policy: &Policy, chunk: &Chunk) -> Vec<Outcome> {
+        self.split(policy, chunk, |v| policy.decide(v))
+            .into_iter()
+            .map(|r| match r {
+                Ok(d) => Outcome::Decided(d),
+                Err((id, diagnostics)) => Outcome::Failed { id, diagnostics },
+            })
+            .collect()
+    }
+
+    /// Reads every document of one chunk under `policy` and hands it to
+    /// `decide`: one result a document, in order (a document too large to
+    /// read fails alone).
+    fn split<T>(
+        &self,
+        policy: &Policy,
+        chunk: &Chunk,
+        decide: impl Fn(&Value) -> Result<T, Diagnostics>,
+    ) -> Vec<Result<T, (Value, Diagnostics)>> {
+        if chunk.oversized {
+            let mut diagnostics = Diagnostics::default();
+            diagnostics.push(chunk.too_large(policy, &self.name));
+            return vec![Err((Value::Absent, diagnostics))];
+        }
+        policy.split_with(
+            &self.name,
+            &chunk.text,
+            chunk.format,
+            chunk.ranges.clone(),
+            chunk.origin(),
+            decide,
+        )
+    }
+}
+
+/// One document of a batch decided with its explanation
+/// ([`Batch::run_explained`]).
+#[derive(Debug)]
+pub enum Explained {
+    /// The request was decided: the decision, and how it came about.
+    Decided(Decision, Explanation),
+    /// The document could not be read, or the policy failed on it.
+    Failed {
+        /// The request identifier, when it could still be read.
+        id: Value,
+        /// What went wrong (at least one).
+        diagnostics: Diagnostics,
+    },
 }
 
 /// What the calling thread of a parallel batch hears of.
@@ -1048,6 +471,23 @@ enum Event<T> {
     Done(usize, Vec<T>),
     /// The input is read (or failed).
     End(io::Result<()>),
+}
+
+/// The diagnostic of a facts input that cannot be opened or read
+/// (`pactum::facts::io`): a missing file, a directory, a read that failed.
+/// `name` names the input (a path, or `<stdin>`).
+///
+/// ```
+/// let e = std::io::Error::new(std::io::ErrorKind::NotFound, "not found");
+/// let d = pactum::batch::unreadable("in.yaml", &e);
+/// assert_eq!(d.code_id(), "pactum::facts::io");
+/// ```
+pub fn unreadable(name: &str, error: &dyn std::fmt::Display) -> crate::Diagnostic {
+    crate::Diagnostic::new(
+        crate::diag::codes::FACTS_IO,
+        format!("cannot read the facts file {name}: {error}"),
+    )
+    .help("give the path of a YAML, JSON or JSON Lines file saved as UTF-8, or `-` for standard input")
 }
 
 /// The number of cores, or 1 when it cannot be known.
@@ -1080,157 +520,4 @@ where
 }
 
 #[cfg(test)]
-mod tests {
-    #![allow(clippy::unwrap_used)]
-    use super::*;
-
-    fn pieces(text: &str, name: &str, target: usize) -> Vec<String> {
-        Chunks::new(text.as_bytes(), name, target)
-            .map(|c| c.unwrap().text)
-            .collect()
-    }
-
-    /// Every document of every chunk, as `facts::split` reads it.
-    fn docs(text: &str, name: &str, target: usize) -> Vec<String> {
-        let mut out = Vec::new();
-        let mut chunks = Chunks::new(text.as_bytes(), name, target);
-        let mut all = Vec::new();
-        for c in chunks.by_ref() {
-            all.push(c.unwrap());
-        }
-        let format = chunks.format().unwrap();
-        for c in all {
-            for r in facts::split(&c.text, format) {
-                out.push(c.text[r].trim().to_string());
-            }
-        }
-        out
-    }
-
-    fn whole(text: &str, name: &str) -> Vec<String> {
-        let format = Format::detect(name, text);
-        facts::split(text, format)
-            .into_iter()
-            .map(|r| text[r].trim().to_string())
-            .collect()
-    }
-
-    #[test]
-    fn chunks_split_like_the_whole_text() {
-        let yaml = "# lead\n%YAML 1.2\n---\na: 1\n---\n---\nb: 2\n...\n# c\n---\nc: 3\n--- {d: 4}\n---\n# only a comment\n---\ne: 5\n";
-        let jsonl = "\u{feff}{\"a\":1}\n\n  {\"b\":2}\r\n{\"c\":3}\n{\"d\":4}\n  \n";
-        for target in [1, 2, 5, 10, 1000] {
-            for (text, name) in [
-                (yaml, "x.yaml"),
-                (yaml, "-"),
-                (jsonl, "x.jsonl"),
-                (jsonl, "-"),
-            ] {
-                assert_eq!(
-                    docs(text, name, target),
-                    whole(text, name),
-                    "{name} {target}"
-                );
-                assert_eq!(pieces(text, name, target).concat(), text);
-            }
-        }
-    }
-
-    #[test]
-    fn unnamed_json_lines_keep_two_documents_a_chunk() {
-        let text = "{\"a\":1}\n{\"b\":2}\n{\"c\":3}\n";
-        for c in Chunks::new(text.as_bytes(), "-", 1) {
-            let c = c.unwrap();
-            assert_eq!(Format::detect("-", &c.text), Format::JsonLines, "{c:?}");
-        }
-    }
-
-    /// What a test compares of an outcome.
-    fn summary(o: &Outcome) -> String {
-        match o {
-            Outcome::Decided(d) => format!("{} {:?}", d.id(), d.verdict()),
-            Outcome::Failed { id, diagnostics } => {
-                let d = diagnostics.iter().next().unwrap();
-                // Lines, columns and byte offsets of the whole input.
-                format!(
-                    "{id} {} {:?} {:?} {}",
-                    d.code_id(),
-                    d.line_col(),
-                    d.underlined(),
-                    d.to_json()["byte_start"]
-                )
-            }
-        }
-    }
-
-    #[test]
-    fn batches_decide_like_the_whole_file_on_any_chunking() {
-        let policy = crate::Package::from_sources([(
-            "a.policy",
-            "package a\nrequests are identified by order.id\n\
-             schema order { id: string, amount: decimal, items: int }\n\
-             let each = order.amount / order.items\n\
-             rule big { deny BIG when each > 100 message \"big\" help \"Split it.\" }",
-        )])
-        .check()
-        .unwrap();
-        let mut yaml = String::new();
-        let mut jsonl = String::new();
-        for i in 0..40 {
-            let (amount, items) = match i % 5 {
-                0 => ("500".to_string(), "2".to_string()),
-                1 => ("five".to_string(), "1".to_string()),
-                2 => ("5".to_string(), "0".to_string()),
-                _ => (format!("{i}"), "1".to_string()),
-            };
-            yaml.push_str(&format!(
-                "---\n# doc {i}\norder:\n  id: o-{i}\n  amount: {amount}\n  items: {items}\n"
-            ));
-            jsonl.push_str(&format!(
-                "  {{\"order\": {{\"id\": \"o-{i}\", \"amount\": \"{amount}\", \"items\": {items}}}}}\n"
-            ));
-        }
-        for (name, text) in [("b.yaml", &yaml), ("b.jsonl", &jsonl), ("-", &jsonl)] {
-            let whole: Vec<String> = policy
-                .evaluate_file(name, text)
-                .iter()
-                .map(summary)
-                .collect();
-            assert_eq!(whole.len(), 40);
-            for (jobs, stream) in [(1, false), (2, false), (2, true)] {
-                for bytes in [1, 100, 1 << 20] {
-                    let mut got = Vec::new();
-                    Batch::new(&policy, name)
-                        .jobs(jobs)
-                        .stream(stream)
-                        .chunk_bytes(bytes)
-                        .run(
-                            text.as_bytes(),
-                            |_, o| summary(&o),
-                            |s| {
-                                got.push(s);
-                                Ok(())
-                            },
-                        )
-                        .unwrap();
-                    assert_eq!(got, whole, "{name} jobs {jobs} chunk {bytes}");
-                }
-            }
-        }
-    }
-
-    #[test]
-    fn invalid_utf8_fails_only_its_own_document() {
-        // The bad byte becomes a NUL, which the loader refuses for that
-        // document alone (`facts::text_from_bytes`).
-        let chunks: Vec<Chunk> = Chunks::new(
-            &b"{\"a\":1}\n{\"b\":2}\n\xff\n{\"c\":3}\n"[..],
-            "x.jsonl",
-            1,
-        )
-        .collect::<Result<_, _>>()
-        .unwrap();
-        assert_eq!(chunks.iter().map(Chunk::docs).sum::<usize>(), 4);
-        assert!(chunks.iter().any(|c| c.text().contains('\0')));
-    }
-}
+mod tests;

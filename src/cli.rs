@@ -110,17 +110,9 @@ impl LimitArgs {
     }
 }
 
-/// The limits of this run, set once from the command line.
-static LIMITS: std::sync::OnceLock<pactum::Limits> = std::sync::OnceLock::new();
-
-/// The limits of this run (the defaults until [`run`] sets them).
-pub fn limits() -> pactum::Limits {
-    LIMITS.get().copied().unwrap_or_default()
-}
-
 /// Loads a package directory under this run's limits.
-pub fn load_package(dir: &std::path::Path) -> pactum::Package {
-    pactum::Package::from_dir_with_limits(dir, limits())
+pub fn load_package(dir: &std::path::Path, limits: pactum::Limits) -> pactum::Package {
+    pactum::Package::from_dir_with_limits(dir, limits)
 }
 
 #[derive(Debug, Subcommand)]
@@ -174,7 +166,7 @@ enum Command {
         /// The old package directory, then the new one
         #[arg(long, short = 'p', num_args = 1, required = true)]
         policy: Vec<PathBuf>,
-        /// The facts file (a batch)
+        /// The facts file (a batch); `-` reads standard input
         #[arg(long, short = 'f')]
         facts: String,
         /// How changes are printed
@@ -183,6 +175,9 @@ enum Command {
         /// Exit 1 when any request changed
         #[arg(long)]
         exit_code: bool,
+        /// Threads deciding the documents of the batch, 1 to 256 (default: the number of cores)
+        #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..=256))]
+        jobs: Option<u32>,
     },
     /// Evaluate requests against a package and print the decisions
     #[command(
@@ -241,88 +236,66 @@ pub enum MessageFormat {
 
 /// Runs the command line.
 pub fn run(cli: Cli) -> Exit {
-    let _ = LIMITS.set(cli.limits.limits());
+    let limits = cli.limits.limits();
     match cli.command {
         Command::Validate {
             dir,
             deny_warnings,
             message_format,
-        } => validate::run(&dir, deny_warnings, message_format),
+        } => validate::run(&dir, deny_warnings, message_format, limits),
         Command::Explain(args) => explain::run(args.code.as_deref()),
         Command::Evaluate {
             policy,
             facts,
             format,
             message_format,
-            jobs: _,
-            explain: true,
-        } => explain_run(&policy, &facts, format, message_format),
+            jobs,
+            explain,
+        } => {
+            let run = Run {
+                format,
+                messages: message_format,
+                jobs: jobs.map_or_else(pactum::batch::default_jobs, |j| j as usize),
+                limits,
+            };
+            evaluate::run(&policy, &facts, explain, &run)
+        }
         Command::Fmt { paths, check } => fmt::run(&paths, check),
-        Command::Test { dir, coverage } => test::run(&dir, coverage, MessageFormat::Human),
+        Command::Test { dir, coverage } => test::run(&dir, coverage, MessageFormat::Human, limits),
         Command::Diff {
             policy,
             facts,
             format,
             exit_code,
+            jobs,
         } => match policy.as_slice() {
-            [old, new] => diff::run(old, new, &facts, format, exit_code, MessageFormat::Human),
+            [old, new] => {
+                let run = Run {
+                    format,
+                    messages: MessageFormat::Human,
+                    jobs: jobs.map_or_else(pactum::batch::default_jobs, |j| j as usize),
+                    limits,
+                };
+                diff::run(old, new, &facts, exit_code, &run)
+            }
             _ => {
                 errln!("error: `pactum diff` takes exactly two --policy: the old version, then the new one");
                 Exit::Usage
             }
         },
-        Command::Evaluate {
-            policy,
-            facts,
-            format,
-            message_format,
-            jobs,
-            explain: false,
-        } => {
-            let jobs = jobs.map_or_else(pactum::batch::default_jobs, |j| j as usize);
-            evaluate::run(&policy, &facts, format, message_format, jobs)
-        }
     }
 }
 
-/// `evaluate --explain`: sequential, with a trace of every rule.
-fn explain_run(
-    policy: &std::path::Path,
-    facts: &str,
-    format: Format,
-    messages: MessageFormat,
-) -> Exit {
-    let Some(policy) = render::load_policy(policy, messages) else {
-        return Exit::Failure;
-    };
-    match open_facts(facts) {
-        Some((name, input)) => trace::run(&policy, &name, input, format, messages),
-        None => {
-            render::facts_unreadable(&policy, facts, messages);
-            Exit::Failure
-        }
-    }
-}
-
-/// The facts input `facts` (a path, or `-` for standard input), to be read
-/// as a stream ([`pactum::batch::Chunks`]), and its name for diagnostics.
-pub fn open_facts(facts: &str) -> Option<(String, Box<dyn std::io::Read + Send>)> {
-    if facts == "-" {
-        return Some(("<stdin>".to_string(), Box::new(std::io::stdin())));
-    }
-    let file = std::fs::File::open(facts).ok()?;
-    Some((facts.to_string(), Box::new(file)))
-}
-
-/// The documents of a facts input, chunk by chunk, as `pactum evaluate`
-/// reads them: a document larger than the limit is skipped unread.
-pub fn facts_chunks<R: std::io::Read>(name: &str, input: R) -> pactum::batch::Chunks<R> {
-    pactum::batch::Chunks::new(input, name, pactum::batch::DEFAULT_CHUNK_BYTES)
-        .max_doc_bytes(limits().max_facts_bytes)
-}
-
-/// A facts input that failed while it was read.
-pub fn facts_read_failed(name: &str, e: &std::io::Error) {
-    errln!("error[pactum::facts::io]: cannot read {name}: {e}");
-    errln!("  help: give the path of a YAML, JSON or JSON Lines file, or `-` for standard input");
+/// How a batch command runs: output formats, threads and limits, as the
+/// command line gives them.
+#[derive(Debug, Clone, Copy)]
+pub struct Run {
+    /// How decisions (or changes) are printed.
+    pub format: Format,
+    /// How diagnostics are printed.
+    pub messages: MessageFormat,
+    /// Threads deciding the documents of a batch.
+    pub jobs: usize,
+    /// The resource limits of this run.
+    pub limits: pactum::Limits,
 }

@@ -354,6 +354,34 @@ impl Decision {
     /// );
     /// ```
     pub fn write_json(&self, out: &mut Vec<u8>) {
+        self.write_json_fields(out);
+        out.push(b'}');
+    }
+
+    /// Appends the JSON envelope with the explanation last, under
+    /// `explain` (the rules, as [`crate::Explanation`] serializes them):
+    /// what `pactum evaluate --explain --format json` prints.
+    ///
+    /// ```
+    /// # let policy = pactum::Package::from_sources([("a.policy", "package a\nschema o { n: int }\nrule r { deny R when o.n > 1 message \"m\" }")]).check().unwrap();
+    /// let facts = policy.facts_from_str("o: { n: 2 }").unwrap();
+    /// let (d, why) = policy.explain(&facts).unwrap();
+    /// let mut line = Vec::new();
+    /// d.write_json_explained(&why, &mut line);
+    /// let json: serde_json::Value = serde_json::from_slice(&line).unwrap();
+    /// assert_eq!(json["decision"], "deny");
+    /// assert_eq!(json["explain"][0]["fired"], true);
+    /// ```
+    pub fn write_json_explained(&self, why: &crate::Explanation, out: &mut Vec<u8>) {
+        self.write_json_fields(out);
+        out.extend_from_slice(b",\"explain\":");
+        crate::explain::write_rules_json(out, &why.rules);
+        out.push(b'}');
+    }
+
+    /// The fields of the JSON envelope, from its opening brace, without
+    /// the closing one.
+    fn write_json_fields(&self, out: &mut Vec<u8>) {
         use crate::json_text::write_str;
         out.extend_from_slice(b"{\"id\":");
         crate::value::write_typed(out, &self.id, &Ty::Any);
@@ -400,7 +428,7 @@ impl Decision {
             out.push(b':');
             crate::value::write_typed(out, value, ty);
         }
-        out.extend_from_slice(b"}}");
+        out.push(b'}');
     }
 }
 

@@ -16,6 +16,13 @@ use crate::source::Span;
 use crate::types::Ty;
 use crate::value::Value;
 
+/// Where a package's rules are written, in package order.
+#[derive(Debug, Clone)]
+pub(crate) struct RuleLocations {
+    denies: Vec<String>,
+    notes: Vec<String>,
+}
+
 /// The explanation of one decision: every rule, whether it fired, and why.
 #[derive(Debug, Clone, Serialize)]
 pub struct Explanation {
@@ -63,6 +70,80 @@ impl Serialize for ExplainNode {
     }
 }
 
+/// The text of an expression as written, its white space folded to single
+/// spaces (copied as it is when there is nothing to fold).
+fn expr_text(text: &str) -> std::borrow::Cow<'_, str> {
+    let plain = !text.contains(['\n', '\r', '\t']) && !text.contains("  ");
+    if plain && text.trim().len() == text.len() {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    std::borrow::Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" "))
+}
+
+/// Whether `value` displays as exactly `text`.
+fn shows_as(value: &Value, text: &str) -> bool {
+    /// Compares what is written to it with the rest of `text`.
+    struct Same<'a>(&'a str);
+    impl std::fmt::Write for Same<'_> {
+        fn write_str(&mut self, s: &str) -> std::fmt::Result {
+            match self.0.strip_prefix(s) {
+                Some(rest) => {
+                    self.0 = rest;
+                    Ok(())
+                }
+                None => Err(std::fmt::Error),
+            }
+        }
+    }
+    let mut same = Same(text);
+    std::fmt::write(&mut same, format_args!("{value}")).is_ok() && same.0.is_empty()
+}
+
+/// Appends the JSON of `rules` to `out`: the same bytes as
+/// `serde_json::to_writer(out, rules)`, written directly.
+pub(crate) fn write_rules_json(out: &mut Vec<u8>, rules: &[RuleExplanation]) {
+    use crate::json_text::write_str;
+    out.push(b'[');
+    for (i, r) in rules.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"rule\":");
+        write_str(out, &r.rule);
+        out.extend_from_slice(b",\"code\":");
+        write_str(out, &r.code);
+        out.extend_from_slice(b",\"effect\":");
+        write_str(out, r.effect);
+        out.extend_from_slice(if r.fired {
+            b",\"fired\":true,\"location\":"
+        } else {
+            b",\"fired\":false,\"location\":"
+        });
+        write_str(out, &r.location);
+        out.extend_from_slice(b",\"conditions\":");
+        write_nodes_json(out, &r.conditions);
+        out.push(b'}');
+    }
+    out.push(b']');
+}
+
+fn write_nodes_json(out: &mut Vec<u8>, nodes: &[ExplainNode]) {
+    out.push(b'[');
+    for (i, n) in nodes.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        out.extend_from_slice(b"{\"expr\":");
+        crate::json_text::write_str(out, &n.expr);
+        out.extend_from_slice(b",\"value\":");
+        crate::value::write_typed(out, &n.value, &Ty::Any);
+        out.extend_from_slice(b",\"children\":");
+        write_nodes_json(out, &n.children);
+        out.push(b'}');
+    }
+    out.push(b']');
+}
+
 /// Rebuilds the trees of a rule's conditions from its post-order steps,
 /// leaving out literals (their value is what is written).
 fn trees(policy: &Policy, steps: Vec<Step>) -> Vec<ExplainNode> {
@@ -76,15 +157,14 @@ fn trees(policy: &Policy, steps: Vec<Step>) -> Vec<ExplainNode> {
             }
         }
         children.reverse();
-        let expr = sources
-            .slice(step.span)
-            .split_whitespace()
-            .collect::<Vec<_>>()
-            .join(" ");
-        let literal = children.is_empty() && expr == step.value.to_string();
-        let quoted = children.is_empty() && expr.trim_matches('"') == step.value.to_string();
+        let expr = expr_text(sources.slice(step.span));
         let record = matches!(step.value, Value::Record(_));
-        if (literal || quoted || record) && step.depth > 0 {
+        // Literals show what is written (compared without rendering the
+        // value into a string of its own).
+        let literal = children.is_empty()
+            && !record
+            && (shows_as(&step.value, &expr) || shows_as(&step.value, expr.trim_matches('"')));
+        if (literal || record) && step.depth > 0 {
             // Literals show what is written; whole records say nothing.
             stack.extend(children.into_iter().map(|c| (step.depth + 1, c)));
             continue;
@@ -92,7 +172,7 @@ fn trees(policy: &Policy, steps: Vec<Step>) -> Vec<ExplainNode> {
         stack.push((
             step.depth,
             ExplainNode {
-                expr,
+                expr: expr.into_owned(),
                 value: step.value,
                 children,
             },
@@ -122,11 +202,41 @@ impl Policy {
     /// assert_eq!(cond.children[0].value.to_string(), "150");
     /// ```
     pub fn explain(&self, facts: &Facts) -> Result<(Decision, Explanation), Diagnostics> {
+        self.explain_value(facts.value())
+    }
+
+    /// [`Policy::explain`] on facts read against the schema.
+    pub(crate) fn explain_value(
+        &self,
+        facts: &Value,
+    ) -> Result<(Decision, Explanation), Diagnostics> {
+        self.explain_with(facts, &self.rule_locations())
+    }
+
+    /// Where every rule is written (`file:line:column`), worked out once
+    /// for many explanations ([`Policy::explain_with`]).
+    pub(crate) fn rule_locations(&self) -> RuleLocations {
+        let program = self.program();
+        let at =
+            |rules: &[crate::ir::Rule]| rules.iter().map(|r| self.location_of(r.span)).collect();
+        RuleLocations {
+            denies: at(&program.denies),
+            notes: at(&program.notes),
+        }
+    }
+
+    /// [`Policy::explain_value`] with the rules' locations worked out
+    /// before.
+    pub(crate) fn explain_with(
+        &self,
+        facts: &Value,
+        locations: &RuleLocations,
+    ) -> Result<(Decision, Explanation), Diagnostics> {
         let mut observe = Observe {
             explain: true,
             ..Observe::default()
         };
-        let facts = self.with_reference(facts.value());
+        let facts = self.with_reference(facts);
         let decision = eval::evaluate_observed(self.program(), &facts, &mut observe)?;
         let program = self.program();
         let rules = observe
@@ -139,12 +249,17 @@ impl Policy {
                     &program.notes
                 };
                 let rule = list.get(t.index)?;
+                let places = if t.deny {
+                    &locations.denies
+                } else {
+                    &locations.notes
+                };
                 Some(RuleExplanation {
                     rule: rule.name.to_string(),
                     code: rule.code.to_string(),
                     effect: if t.deny { "deny" } else { "note" },
                     fired: t.fired,
-                    location: self.location_of(rule.span),
+                    location: places.get(t.index).cloned().unwrap_or_default(),
                     conditions: trees(self, t.steps),
                 })
             })

@@ -26,13 +26,17 @@ fn pactum_stdin(args: &[&str], input: &str) -> Output {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(input.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    // Written from another thread: the binary streams, so it may stop
+    // reading its input until its output is read.
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_owned();
+    let writer = std::thread::spawn(move || {
+        // A run that exits early closes its input: not this helper's error.
+        let _ = stdin.write_all(input.as_bytes());
+    });
+    let out = child.wait_with_output().unwrap();
+    writer.join().unwrap();
+    out
 }
 
 fn stdout(o: &Output) -> String {
@@ -285,4 +289,201 @@ fn explain_in_json_writes_json_error_records() {
         );
         assert_eq!(lines[2]["decision"], lines[0]["decision"]);
     }
+}
+
+/// The JSON objects of standard output, one a line.
+fn json_lines(o: &Output) -> Vec<serde_json::Value> {
+    stdout(o)
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+        .collect()
+}
+
+/// `--jobs` is honoured under `--explain`: the same records, in order,
+/// on one thread and on several.
+#[test]
+fn explain_honours_jobs() {
+    let good = std::fs::read_to_string(example("batch.jsonl")).unwrap();
+    let input = good.repeat(50);
+    let runs: Vec<String> = ["1", "3"]
+        .iter()
+        .map(|j| {
+            let o = pactum_stdin(
+                &[
+                    "evaluate",
+                    "-p",
+                    PACK,
+                    "-f",
+                    "-",
+                    "--format",
+                    "json",
+                    "--explain",
+                    "--jobs",
+                    j,
+                ],
+                &input,
+            );
+            assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+            stdout(&o)
+        })
+        .collect();
+    assert_eq!(runs[0], runs[1]);
+    assert_eq!(runs[0].lines().count(), input.lines().count());
+}
+
+/// A document that is not UTF-8 fails alone, under `evaluate`,
+/// `--explain` and `diff`.
+#[test]
+fn a_document_that_is_not_utf8_fails_alone() {
+    let good = std::fs::read_to_string(example("batch.jsonl")).unwrap();
+    let first = good.lines().next().unwrap();
+    let dir = temp_dir("not-utf8");
+    let file = dir.join("b.jsonl");
+    let mut bytes = format!("{first}\n").into_bytes();
+    bytes.extend_from_slice(b"{\"a\": \"\xff\"}\n");
+    bytes.extend_from_slice(format!("{first}\n").as_bytes());
+    std::fs::write(&file, bytes).unwrap();
+    let f = file.to_str().unwrap();
+    for extra in [&[][..], &["--explain"][..]] {
+        let mut args = vec!["evaluate", "-p", PACK, "-f", f, "--format", "json"];
+        args.extend_from_slice(extra);
+        let o = pactum(&args);
+        assert_eq!(o.status.code(), Some(1));
+        let lines = json_lines(&o);
+        assert_eq!(lines.len(), 3, "{extra:?}: {lines:?}");
+        assert!(lines[0].get("decision").is_some());
+        assert!(lines[1].get("error").is_some());
+        assert!(lines[2].get("decision").is_some());
+    }
+    let o = pactum(&["diff", "-p", PACK, "-p", PACK, "-f", f]);
+    assert!(
+        stdout(&o).contains("0 of 3 requests changed, 1 not decided"),
+        "{}",
+        stdout(&o)
+    );
+}
+
+/// `diff -f -` reads standard input; under `--format json` standard output
+/// is JSON only, and a document not decided is a JSON record too.
+#[test]
+fn diff_reads_standard_input_and_its_json_is_pure() {
+    let good = std::fs::read_to_string(example("batch.jsonl")).unwrap();
+    let input = format!("{good}{{\"request\": 1}}\n");
+    let o = pactum_stdin(&["diff", "-p", PACK, "-p", PACK, "-f", "-"], &input);
+    let n = good.lines().count() + 1;
+    assert!(
+        stdout(&o).contains(&format!("0 of {n} requests changed, 1 not decided")),
+        "{}",
+        stdout(&o)
+    );
+    let o = pactum_stdin(
+        &[
+            "diff", "-p", PACK, "-p", PACK, "-f", "-", "--format", "json",
+        ],
+        &input,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert_eq!(lines[0]["document"], n);
+    assert_eq!(
+        lines[0]["before"]["error"]["code"],
+        "pactum::facts::wrong_type"
+    );
+    assert!(stderr(&o).contains("1 not decided"));
+}
+
+/// A deny that becomes a fault (not decided) is a change, and counted.
+#[test]
+fn diff_counts_a_deny_that_becomes_a_fault() {
+    let dir = temp_dir("diff-fault");
+    let (old, new) = (dir.join("old"), dir.join("new"));
+    std::fs::create_dir_all(&old).unwrap();
+    std::fs::create_dir_all(&new).unwrap();
+    std::fs::write(
+        old.join("a.policy"),
+        "package a\nschema o { n: int, d: int }\nrule r { deny R when o.n > 1 message \"m\" help \"h\" }",
+    )
+    .unwrap();
+    std::fs::write(
+        new.join("a.policy"),
+        "package a\nschema o { n: int, d: int }\nrule r { deny R when o.n / o.d > 1 message \"m\" help \"h\" }",
+    )
+    .unwrap();
+    let input = "{\"o\": {\"n\": 5, \"d\": 0}}\n";
+    let (old, new) = (old.to_str().unwrap(), new.to_str().unwrap());
+    let o = pactum_stdin(&["diff", "-p", old, "-p", new, "-f", "-"], input);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(out.contains("decision deny -> not decided"), "{out}");
+    assert!(
+        out.contains("1 of 1 requests changed, 1 not decided"),
+        "{out}"
+    );
+    let o = pactum_stdin(
+        &["diff", "-p", old, "-p", new, "-f", "-", "--format", "json"],
+        input,
+    );
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 1, "{lines:?}");
+    assert!(lines[0]["after"]["error"]["code"].is_string(), "{lines:?}");
+}
+
+/// An unreadable facts file is one coded diagnostic, in JSON under
+/// `--message-format json`, with and without `--explain`.
+#[test]
+fn an_unreadable_facts_file_honours_message_format_json() {
+    for extra in [&[][..], &["--explain"][..]] {
+        let mut args = vec![
+            "evaluate",
+            "-p",
+            PACK,
+            "-f",
+            "/no/such/file.yaml",
+            "--message-format",
+            "json",
+        ];
+        args.extend_from_slice(extra);
+        let o = pactum(&args);
+        assert_eq!(o.status.code(), Some(1));
+        let err = stderr(&o);
+        let records: Vec<serde_json::Value> = err
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("not JSON ({e}): {l}")))
+            .collect();
+        assert_eq!(records.len(), 1, "{err}");
+        assert!(err.contains("pactum::facts::io"), "{err}");
+    }
+}
+
+/// `--explain --format json` error records carry the document's id when
+/// it can be read.
+#[test]
+fn explain_error_records_carry_the_id() {
+    let good = std::fs::read_to_string(example("batch.jsonl")).unwrap();
+    let first: serde_json::Value = serde_json::from_str(good.lines().next().unwrap()).unwrap();
+    let mut bad = first.clone();
+    bad["order"]["amount"] = serde_json::json!("lots");
+    let input = format!("{bad}\n");
+    let plain = pactum_stdin(
+        &["evaluate", "-p", PACK, "-f", "-", "--format", "json"],
+        &input,
+    );
+    let explained = pactum_stdin(
+        &[
+            "evaluate",
+            "-p",
+            PACK,
+            "-f",
+            "-",
+            "--format",
+            "json",
+            "--explain",
+        ],
+        &input,
+    );
+    let (a, b) = (json_lines(&plain), json_lines(&explained));
+    assert_eq!(a, b);
+    assert!(!b[0]["id"].is_null(), "{b:?}");
 }

@@ -4,10 +4,11 @@ use std::collections::BTreeSet;
 use std::io::Write;
 use std::path::Path;
 
-use pactum::Decision;
+use pactum::batch::Batch;
+use pactum::{Decision, Outcome};
 
 use super::out::errln;
-use super::{render, Exit, Format, MessageFormat};
+use super::{render, Exit, Format};
 
 /// What a decision amounts to, for comparison: verdict, codes, outputs.
 struct Gist {
@@ -50,109 +51,171 @@ fn set_change(
     }
 }
 
-/// Compares the decisions of `facts` under two package versions.
-pub fn run(
-    old: &Path,
-    new: &Path,
-    facts: &str,
-    format: Format,
-    exit_code: bool,
-    messages: MessageFormat,
-) -> Exit {
+/// What a worker thread makes of one document, for the writer.
+enum Compared {
+    /// Decided the same way under both versions.
+    Same,
+    /// Decided differently (a decision and a fault count as different):
+    /// the record, with its line end; whether it was not decided under
+    /// one of the versions.
+    Changed(Vec<u8>, bool),
+    /// Not decided under either version: the record, with its line end.
+    Undecided(Vec<u8>),
+}
+
+/// A side of a comparison, in a JSON record: the envelope, or the error
+/// record of a document not decided.
+fn side_json(o: &Outcome) -> serde_json::Value {
+    match o {
+        Outcome::Decided(d) => d.to_json(),
+        Outcome::Failed { diagnostics, .. } => {
+            let first = diagnostics.iter().next();
+            let (line, column) = first.and_then(|d| d.line_col()).unzip();
+            serde_json::json!({"error": {
+                "code": first.map(|d| d.code_id()),
+                "message": first.map(|d| d.message()),
+                "line": line,
+                "column": column,
+            }})
+        }
+    }
+}
+
+/// A decision as a change shows it: `allow`, `deny`, or `not decided
+/// (code)`.
+fn verdict(o: &Outcome) -> String {
+    match o {
+        Outcome::Decided(d) => gist(d).decision,
+        Outcome::Failed { diagnostics, .. } => format!(
+            "not decided ({})",
+            diagnostics.iter().next().map_or("error", |d| d.code_id())
+        ),
+    }
+}
+
+/// What changed between the decisions `a` and `b` of one request.
+fn changes(a: &Decision, b: &Decision) -> Vec<String> {
+    let (ga, gb) = (gist(a), gist(b));
+    let mut changes = Vec::new();
+    if ga.decision != gb.decision {
+        changes.push(format!("decision {} -> {}", ga.decision, gb.decision));
+    }
+    set_change("reasons", &ga.reasons, &gb.reasons, &mut changes);
+    set_change("notes", &ga.notes, &gb.notes, &mut changes);
+    let keys: BTreeSet<&String> = ga.outputs.keys().chain(gb.outputs.keys()).collect();
+    for k in keys {
+        let (x, y) = (ga.outputs.get(k), gb.outputs.get(k));
+        if x != y {
+            let show =
+                |v: Option<&serde_json::Value>| v.map_or("(none)".to_string(), |v| v.to_string());
+            changes.push(format!("outputs.{k} {} -> {}", show(x), show(y)));
+        }
+    }
+    changes
+}
+
+/// Compares one document under the two versions (`i` its position, from
+/// 0), on a worker thread.
+fn compare(i: usize, a: &Outcome, b: &Outcome, format: Format) -> Compared {
+    let (changes, undecided) = match (a, b) {
+        (Outcome::Decided(x), Outcome::Decided(y)) => (changes(x, y), false),
+        (Outcome::Failed { .. }, Outcome::Failed { .. }) => (Vec::new(), true),
+        _ => (
+            vec![format!("decision {} -> {}", verdict(a), verdict(b))],
+            true,
+        ),
+    };
+    if changes.is_empty() && !undecided {
+        return Compared::Same;
+    }
+    let id = match (a, b) {
+        (Outcome::Decided(d), _) | (_, Outcome::Decided(d)) => d.id().clone(),
+        (Outcome::Failed { id, .. }, _) => id.clone(),
+    };
+    let mut record = match format {
+        Format::Json => serde_json::json!({
+            "document": i + 1,
+            "id": id.to_json_plain(),
+            "changes": changes,
+            "before": side_json(a),
+            "after": side_json(b),
+        })
+        .to_string(),
+        Format::Human => {
+            let who = match &id {
+                pactum::Value::Absent => format!("document {}", i + 1),
+                v => v.to_string(),
+            };
+            if changes.is_empty() {
+                format!(
+                    "{who}: not decided under either version: {} (run `pactum evaluate` for the errors)",
+                    verdict(a)
+                )
+            } else {
+                format!("{who}:\n  {}", changes.join("\n  "))
+            }
+        }
+    };
+    record.push('\n');
+    if changes.is_empty() {
+        Compared::Undecided(record.into_bytes())
+    } else {
+        Compared::Changed(record.into_bytes(), undecided)
+    }
+}
+
+/// Compares the decisions of `facts` under two package versions, reading
+/// it through the streaming batch reader on `run.jobs` threads.
+pub fn run(old: &Path, new: &Path, facts: &str, exit_code: bool, run: &super::Run) -> Exit {
+    let (format, messages) = (run.format, run.messages);
     let (Some(a), Some(b)) = (
-        render::load_policy(old, messages),
-        render::load_policy(new, messages),
+        render::load_policy(old, messages, run.limits),
+        render::load_policy(new, messages, run.limits),
     ) else {
         return Exit::Failure;
     };
-    let Some((name, input)) = super::open_facts(facts) else {
-        render::facts_unreadable(&a, facts, messages);
+    let Some(input) = super::evaluate::open(facts, messages) else {
         return Exit::Failure;
     };
-    let mut out = std::io::BufWriter::new(super::out::stdout());
-    let (mut changed, mut failed, mut total) = (0usize, 0usize, 0usize);
-    // Read as a stream, chunk by chunk, as `pactum evaluate` reads it.
-    for chunk in super::facts_chunks(&name, input) {
-        let chunk = match chunk {
-            Ok(c) => c,
-            Err(e) => {
-                let _ = out.flush();
-                super::facts_read_failed(&name, &e);
-                return Exit::Failure;
-            }
-        };
-        let pairs = chunk
-            .facts(&a, &name)
-            .into_iter()
-            .zip(chunk.facts(&b, &name))
-            .enumerate()
-            .map(|(j, d)| (chunk.first_doc() + j, d));
-        for (i, (da, db)) in pairs {
-            total += 1;
-            let ra = da
-                .map_err(|_| ())
-                .and_then(|f| a.evaluate(&f).map_err(|_| ()));
-            let rb = db
-                .map_err(|_| ())
-                .and_then(|f| b.evaluate(&f).map_err(|_| ()));
-            let (da, db) = match (ra, rb) {
-                (Ok(x), Ok(y)) => (x, y),
-                _ => {
+    let mut out = std::io::BufWriter::with_capacity(256 * 1024, super::out::stdout());
+    let (mut changed, mut failed) = (0usize, 0usize);
+    let result = Batch::new(&a, input.name.as_str())
+        .jobs(run.jobs)
+        .stream(input.stream)
+        .run_compared(
+            &b,
+            input.reader,
+            |i, x, y| compare(i, &x, &y, format),
+            |c| match c {
+                Some(Compared::Same) => Ok(()),
+                Some(Compared::Changed(record, undecided)) => {
+                    changed += 1;
+                    failed += usize::from(undecided);
+                    out.write_all(&record)
+                }
+                Some(Compared::Undecided(record)) => {
                     failed += 1;
-                    let _ = writeln!(out, "document {}: not decided under one of the versions (run `pactum evaluate` for the errors)", i + 1);
-                    continue;
+                    out.write_all(&record)
                 }
-            };
-            let (ga, gb) = (gist(&da), gist(&db));
-            let mut changes = Vec::new();
-            if ga.decision != gb.decision {
-                changes.push(format!("decision {} -> {}", ga.decision, gb.decision));
+                None => out.flush(),
+            },
+        );
+    let total = result.as_ref().map_or(0, |n| *n);
+    if result.is_ok() {
+        let summary = format!("{changed} of {total} requests changed, {failed} not decided");
+        match format {
+            Format::Human => {
+                let _ = writeln!(out, "{summary}");
             }
-            set_change("reasons", &ga.reasons, &gb.reasons, &mut changes);
-            set_change("notes", &ga.notes, &gb.notes, &mut changes);
-            let keys: BTreeSet<&String> = ga.outputs.keys().chain(gb.outputs.keys()).collect();
-            for k in keys {
-                let (x, y) = (ga.outputs.get(k), gb.outputs.get(k));
-                if x != y {
-                    let show = |v: Option<&serde_json::Value>| {
-                        v.map_or("(none)".to_string(), |v| v.to_string())
-                    };
-                    changes.push(format!("outputs.{k} {} -> {}", show(x), show(y)));
-                }
-            }
-            if changes.is_empty() {
-                continue;
-            }
-            changed += 1;
-            let id = da.id().to_json_plain();
-            let _ = match format {
-                Format::Json => writeln!(
-                    out,
-                    "{}",
-                    serde_json::json!({"document": i + 1, "id": id, "changes": changes, "before": da.to_json(), "after": db.to_json()})
-                ),
-                Format::Human => {
-                    let who = if id.is_null() {
-                        format!("document {}", i + 1)
-                    } else {
-                        da.id().to_string()
-                    };
-                    writeln!(out, "{who}:\n  {}", changes.join("\n  "))
-                }
-            };
+            // Standard output stays JSON Lines.
+            Format::Json => errln!("{summary}"),
         }
     }
-    let summary = format!("{changed} of {total} requests changed, {failed} not decided");
-    match format {
-        Format::Human => {
-            let _ = writeln!(out, "{summary}");
-        }
-        Format::Json => errln!("{summary}"),
-    }
-    let _ = out.flush();
-    if failed > 0 || (exit_code && changed > 0) {
+    let flushed = out.flush();
+    let exit = if failed > 0 || (exit_code && changed > 0) {
         Exit::Failure
     } else {
         Exit::Success
-    }
+    };
+    super::evaluate::finish(result.map(drop).and(flushed), &input.name, messages, exit)
 }

@@ -1,12 +1,11 @@
 //! `pactum evaluate`: decide every request of a facts file.
 
-use std::io::{IsTerminal, Read, Write};
+use std::io::{Read, Write};
 use std::path::Path;
 
-use pactum::batch::Batch;
-use pactum::{Diagnostics, Outcome, Value};
+use pactum::batch::{Batch, Explained};
+use pactum::{Decision, Diagnostics, Explanation, Outcome, Value};
 
-use super::out::errln;
 use super::{render, Exit, Format, MessageFormat};
 
 /// The JSON record of a document that could not be decided.
@@ -71,100 +70,138 @@ enum Rendered {
     Failed(String, Diagnostics),
 }
 
-/// Runs `evaluate`, deciding the documents of a batch on `jobs` threads.
-pub fn run(
-    policy_dir: &Path,
-    facts: &str,
-    format: Format,
-    messages: MessageFormat,
-    jobs: usize,
-) -> Exit {
-    let policy = match super::load_package(policy_dir).check() {
-        Ok(p) => p,
-        Err(diags) => {
-            render::diagnostics(&diags, messages, false);
-            if messages == MessageFormat::Human {
-                errln!(
-                    "{}: check failed ({})",
-                    policy_dir.display(),
-                    render::summary(&diags)
-                );
-            }
-            return Exit::Failure;
-        }
-    };
-    let stdin = std::io::stdin();
-    // A stream (standard input, a named pipe, a device) may pause: it is
-    // read on a thread of its own; a regular file between writes.
-    let (name, input, stream): (String, Box<dyn Read + Send>, bool) = if facts == "-" {
+/// A facts input opened for a batch: its name in diagnostics, its reader,
+/// and whether it is a stream that may pause (standard input, a named
+/// pipe, a device) rather than a regular file.
+pub(super) struct Input {
+    pub name: String,
+    pub reader: Box<dyn Read + Send>,
+    pub stream: bool,
+}
+
+/// Opens the facts input `facts` (a path, or `-` for standard input); an
+/// input that cannot be opened is reported (`pactum::facts::io`).
+pub(super) fn open(facts: &str, messages: MessageFormat) -> Option<Input> {
+    if facts == "-" {
         // Unlocked, so that it can be read on a thread of its own.
-        ("<stdin>".to_string(), Box::new(stdin), true)
-    } else {
-        match std::fs::File::open(facts) {
-            Ok(f) => {
-                let regular = f.metadata().is_ok_and(|m| m.is_file());
-                // Read in large pieces by the batch reader itself.
-                (facts.to_string(), Box::new(f), !regular)
-            }
-            Err(_) => {
-                render::facts_unreadable(&policy, facts, messages);
-                return Exit::Failure;
-            }
+        return Some(Input {
+            name: "<stdin>".to_string(),
+            reader: Box::new(std::io::stdin()),
+            stream: true,
+        });
+    }
+    match std::fs::File::open(facts) {
+        Ok(f) => {
+            let regular = f.metadata().is_ok_and(|m| m.is_file());
+            Some(Input {
+                name: facts.to_string(),
+                reader: Box::new(f),
+                stream: !regular,
+            })
         }
+        Err(e) => {
+            render::facts_unreadable(facts, &e, messages);
+            None
+        }
+    }
+}
+
+/// The exit of a batch command whose run ended with `result`: a closed
+/// output ends it quietly, a read that failed is reported
+/// (`pactum::facts::io`).
+pub(super) fn finish(
+    result: std::io::Result<()>,
+    name: &str,
+    messages: MessageFormat,
+    exit: Exit,
+) -> Exit {
+    match result {
+        Ok(()) => exit,
+        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit,
+        Err(e) => {
+            render::facts_unreadable(name, &e, messages);
+            Exit::Failure
+        }
+    }
+}
+
+/// Runs `evaluate` (with `--explain` when `explain`), deciding the
+/// documents of a batch on `run.jobs` threads.
+pub fn run(policy_dir: &Path, facts: &str, explain: bool, run: &super::Run) -> Exit {
+    let (format, messages) = (run.format, run.messages);
+    let Some(policy) = render::load_policy(policy_dir, messages, run.limits) else {
+        return Exit::Failure;
     };
-    let colour = render::colour(std::io::stdout().is_terminal());
+    let Some(input) = open(facts, messages) else {
+        return Exit::Failure;
+    };
+    let style = render::Style::stdout();
     let mut out = std::io::BufWriter::with_capacity(256 * 1024, super::out::stdout());
     let mut exit = Exit::Success;
-    let render_one = |i: usize, outcome: Outcome| match outcome {
-        Outcome::Decided(d) => Rendered::Line(match format {
+    // Runs on the worker threads: the decision (and its explanation) is
+    // written straight into its line there.
+    let line = |d: &Decision, why: Option<&Explanation>| -> Rendered {
+        Rendered::Line(match format {
             Format::Json => {
-                // Written straight into a buffer sized for a typical
-                // envelope, on the worker thread.
-                let mut line = Vec::with_capacity(1024);
-                d.write_json(&mut line);
+                // A buffer sized for a typical envelope.
+                let mut line = Vec::with_capacity(if why.is_some() { 8192 } else { 1024 });
+                match why {
+                    Some(why) => d.write_json_explained(why, &mut line),
+                    None => d.write_json(&mut line),
+                }
                 line.push(b'\n');
                 line
             }
             Format::Human => {
-                let mut line = render::human(&d, &policy, colour).into_bytes();
-                line.push(b'\n');
-                line
+                let mut line = render::human(d, &policy, style);
+                if let Some(why) = why {
+                    line.push_str(&super::trace::tree(why, style));
+                }
+                line.push('\n');
+                line.into_bytes()
             }
-        }),
-        Outcome::Failed { id, diagnostics } => {
-            let record = failure_record(&id, i, diagnostics.iter().next(), format);
-            Rendered::Failed(record, diagnostics)
-        }
+        })
     };
-    let result = Batch::new(&policy, name.as_str())
-        .jobs(jobs)
-        .stream(stream)
-        .run_streaming(input, render_one, |rendered| match rendered {
-            Some(Rendered::Line(line)) => out.write_all(&line),
-            Some(Rendered::Failed(record, diagnostics)) => {
-                exit = Exit::Failure;
-                out.flush()?;
-                render::diagnostics(&diagnostics, messages, false);
-                writeln!(out, "{record}")?;
-                // Out at once, like its diagnostics: a reader waiting on
-                // this record (or an input that never ends) sees it now.
-                out.flush()
-            }
-            // The input has nothing more yet: answer what was asked.
-            None => out.flush(),
-        });
+    let failed = |i: usize, id: &Value, diagnostics: Diagnostics| {
+        let record = failure_record(id, i, diagnostics.iter().next(), format);
+        Rendered::Failed(record, diagnostics)
+    };
+    let sink = |rendered: Option<Rendered>| match rendered {
+        Some(Rendered::Line(line)) => out.write_all(&line),
+        Some(Rendered::Failed(record, diagnostics)) => {
+            exit = Exit::Failure;
+            out.flush()?;
+            render::diagnostics(&diagnostics, messages, false);
+            writeln!(out, "{record}")?;
+            // Out at once, like its diagnostics: a reader waiting on
+            // this record (or an input that never ends) sees it now.
+            out.flush()
+        }
+        // The input has nothing more yet: answer what was asked.
+        None => out.flush(),
+    };
+    let batch = Batch::new(&policy, input.name.as_str())
+        .jobs(run.jobs)
+        .stream(input.stream);
+    let result = if explain {
+        batch.run_explained(
+            input.reader,
+            |i, e| match e {
+                Explained::Decided(d, why) => line(&d, Some(&why)),
+                Explained::Failed { id, diagnostics } => failed(i, &id, diagnostics),
+            },
+            sink,
+        )
+    } else {
+        batch.run_streaming(
+            input.reader,
+            |i, o| match o {
+                Outcome::Decided(d) => line(&d, None),
+                Outcome::Failed { id, diagnostics } => failed(i, &id, diagnostics),
+            },
+            sink,
+        )
+    };
     let flushed = out.flush();
-    match result.and(flushed) {
-        Ok(_) => exit,
-        Err(e) if e.kind() == std::io::ErrorKind::BrokenPipe => exit,
-        Err(e) if e.kind() == std::io::ErrorKind::InvalidData => {
-            errln!("error[pactum::facts::io]: cannot read {name}: {e}");
-            errln!("  help: give the path of a YAML, JSON or JSON Lines file, or `-` for standard input");
-            Exit::Failure
-        }
-        Err(e) => {
-            errln!("error[pactum::facts::io]: cannot read {name} or write the decisions: {e}");
-            Exit::Failure
-        }
-    }
+    finish(result.map(drop).and(flushed), &input.name, messages, exit)
 }

@@ -51,8 +51,12 @@ pub fn diagnostics<'a>(
 
 /// Loads and checks the package at `dir`; on failure prints its
 /// diagnostics and a summary line, and gives `None`.
-pub fn load_policy(dir: &std::path::Path, messages: MessageFormat) -> Option<Policy> {
-    match super::load_package(dir).check() {
+pub fn load_policy(
+    dir: &std::path::Path,
+    messages: MessageFormat,
+    limits: pactum::Limits,
+) -> Option<Policy> {
+    match super::load_package(dir, limits).check() {
         Ok(p) => Some(p),
         Err(diags) => {
             diagnostics(&diags, messages, false);
@@ -64,14 +68,11 @@ pub fn load_policy(dir: &std::path::Path, messages: MessageFormat) -> Option<Pol
     }
 }
 
-/// Reports a facts file that cannot be read, as the coded diagnostic the
-/// library gives for it (`pactum::facts::io`).
-pub fn facts_unreadable(policy: &Policy, path: &str, messages: MessageFormat) {
-    for outcome in policy.evaluate_path(path) {
-        if let pactum::Outcome::Failed { diagnostics: d, .. } = outcome {
-            diagnostics(&d, messages, false);
-        }
-    }
+/// Reports a facts input that cannot be opened or read, as the coded
+/// diagnostic the library gives for it (`pactum::facts::io`): the one way
+/// every command reports it.
+pub fn facts_unreadable(name: &str, error: &std::io::Error, messages: MessageFormat) {
+    diagnostics([&pactum::batch::unreadable(name, error)], messages, false);
 }
 
 /// A closing summary line such as `2 errors, 1 warning`.
@@ -87,12 +88,24 @@ pub fn summary<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) -> String {
     format!("{}, {}", plural(e, "error"), plural(w, "warning"))
 }
 
-struct Style {
+/// Styling for standard output: ANSI colours when it is a terminal (and
+/// `NO_COLOR` is not set), plain text otherwise. The one styling helper of
+/// the command.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
     on: bool,
 }
 
 impl Style {
-    fn paint(&self, code: &str, text: &str) -> String {
+    /// Styling as wanted on standard output.
+    pub fn stdout() -> Style {
+        Style {
+            on: colour(std::io::stdout().is_terminal()),
+        }
+    }
+
+    /// `text` in the SGR style `code` (`1` bold, `31` red, ...).
+    pub fn paint(&self, code: &str, text: &str) -> String {
         if self.on {
             format!("\x1b[{code}m{text}\x1b[0m")
         } else {
@@ -102,8 +115,7 @@ impl Style {
 }
 
 /// A readable summary of one decision.
-pub fn human(decision: &Decision, policy: &Policy, colour: bool) -> String {
-    let st = Style { on: colour };
+pub fn human(decision: &Decision, policy: &Policy, st: Style) -> String {
     let mut out = String::new();
     let id = match decision.id() {
         Value::Absent => String::from("request"),

@@ -14,7 +14,6 @@
 //! ```
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::IsTerminal;
 use std::path::Path;
 
 use pactum::{Coverage, Decision};
@@ -154,18 +153,12 @@ fn same(want: &serde_yaml::Value, got: &serde_json::Value) -> bool {
 }
 
 /// Runs every test of the package at `dir`.
-pub fn run(dir: &Path, coverage: bool, messages: MessageFormat) -> Exit {
-    let Some(policy) = render::load_policy(dir, messages) else {
+pub fn run(dir: &Path, coverage: bool, messages: MessageFormat, limits: pactum::Limits) -> Exit {
+    let Some(policy) = render::load_policy(dir, messages, limits) else {
         return Exit::Failure;
     };
-    let colour = render::colour(std::io::stdout().is_terminal());
-    let paint = |code: &str, text: &str| {
-        if colour {
-            format!("\x1b[{code}m{text}\x1b[0m")
-        } else {
-            text.to_string()
-        }
-    };
+    let style = render::Style::stdout();
+    let paint = |code: &str, text: &str| style.paint(code, text);
     // The walk of `pactum fmt`; an entry it cannot read fails the run.
     let walk = pactum::files::walk(&[dir.to_path_buf()], is_test);
     let files = walk.files;
@@ -210,7 +203,7 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat) -> Exit {
                     let base = file.parent().unwrap_or(Path::new("."));
                     pactum::files::read_text_within(
                         &base.join(f),
-                        super::limits().max_facts_bytes,
+                        limits.max_facts_bytes,
                         pactum::diag::codes::LIMIT_FACTS_SIZE,
                     )
                     .map_err(|d| format!("{}: {}", d.code_id(), d.message()))

@@ -6,8 +6,8 @@ use super::out::errln;
 use super::{render, Exit, MessageFormat};
 
 /// Runs `validate`.
-pub fn run(dir: &Path, deny_warnings: bool, format: MessageFormat) -> Exit {
-    let package = super::load_package(dir);
+pub fn run(dir: &Path, deny_warnings: bool, format: MessageFormat, limits: pactum::Limits) -> Exit {
+    let package = super::load_package(dir, limits);
     let (diags, ok) = match package.check() {
         Ok(policy) => {
             let warnings = policy.warnings().clone();

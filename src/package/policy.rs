@@ -558,6 +558,27 @@ impl Policy {
         ranges: Vec<std::ops::Range<usize>>,
         origin: Origin,
     ) -> Vec<Outcome> {
+        self.split_with(name, text, format, ranges, origin, |v| self.decide(v))
+            .into_iter()
+            .map(|r| match r {
+                Ok(d) => Outcome::Decided(d),
+                Err((id, diagnostics)) => Outcome::Failed { id, diagnostics },
+            })
+            .collect()
+    }
+
+    /// [`Policy::evaluate_split`] with `decide` in place of evaluating:
+    /// what it makes of each document read, or the document's identifier
+    /// (when it can be read) and diagnostics.
+    pub(crate) fn split_with<T>(
+        &self,
+        name: &str,
+        text: &str,
+        format: Format,
+        ranges: Vec<std::ops::Range<usize>>,
+        origin: Origin,
+        decide: impl Fn(&Value) -> Result<T, Diagnostics>,
+    ) -> Vec<Result<T, (Value, Diagnostics)>> {
         let file = Arc::new(SourceFile::piece(name, text, origin));
         // Lines counted so far: the newlines before `counted.0`.
         let mut counted = (0usize, 0usize);
@@ -573,13 +594,7 @@ impl Policy {
                     format,
                     limits,
                 ) {
-                    Ok(value) => match self.decide(&value) {
-                        Ok(d) => Outcome::Decided(d),
-                        Err(diagnostics) => Outcome::Failed {
-                            id: self.id_of(&value),
-                            diagnostics,
-                        },
-                    },
+                    Ok(value) => decide(&value).map_err(|ds| (self.id_of(&value), ds)),
                     Err(d) => {
                         let start = range.start.min(text.len());
                         if counted.0 <= start {
@@ -591,10 +606,7 @@ impl Policy {
                         }
                         let mut diagnostics = Diagnostics::default();
                         diagnostics.push(d.windowed(counted));
-                        Outcome::Failed {
-                            id: self.loose_id(doc),
-                            diagnostics,
-                        }
+                        Err((self.loose_id(doc), diagnostics))
                     }
                 }
             })
@@ -659,7 +671,7 @@ impl Policy {
 
     /// Evaluates facts read against the schema, with the reference data
     /// standing in for the optional roots they leave out.
-    fn decide(&self, facts: &Value) -> Result<Decision, Diagnostics> {
+    pub(crate) fn decide(&self, facts: &Value) -> Result<Decision, Diagnostics> {
         crate::eval::evaluate(&self.program, &self.with_reference(facts))
     }
 
@@ -753,10 +765,7 @@ fn load_serde<T: Serialize + ?Sized>(
 /// The outcome of a facts file that cannot be read.
 fn io_failure(path: &Path, why: &str) -> Outcome {
     let mut diagnostics = Diagnostics::default();
-    diagnostics.push(
-        Diagnostic::new(codes::FACTS_IO, format!("cannot read the facts file {}: {why}", path.display()))
-            .help("give the path of a YAML, JSON or JSON Lines file saved as UTF-8, or `-` for standard input"),
-    );
+    diagnostics.push(crate::batch::unreadable(&path.display().to_string(), &why));
     Outcome::Failed {
         id: Value::Absent,
         diagnostics,
