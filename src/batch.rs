@@ -41,6 +41,7 @@ mod chunks;
 
 use std::collections::BTreeMap;
 use std::io::{self, Read};
+use std::path::Path;
 
 pub use chunks::{Chunk, Chunks, DEFAULT_CHUNK_BYTES};
 
@@ -521,3 +522,59 @@ where
 
 #[cfg(test)]
 mod tests;
+
+/// Whole facts files, streamed through a [`Batch`].
+impl Policy {
+    /// Reads a facts file and evaluates every document of it, as
+    /// [`Policy::evaluate_file`], streamed as [`Batch`] reads
+    /// it (a document larger than the facts size limit is refused unread, with
+    /// `pactum::limit::facts_size`).
+    /// A file that cannot be read (missing, a directory) gives one failed
+    /// outcome with `pactum::facts::io`, after the documents read before
+    /// the error; bytes that are not UTF-8 fail the document holding them
+    /// (`pactum::facts::syntax`).
+    ///
+    /// ```
+    /// let policy = pactum::Package::from_sources([("a.policy", "package a\nschema s { n: int }")])
+    ///     .check()
+    ///     .unwrap();
+    /// let outcomes = policy.evaluate_path("no/such/file.yaml");
+    /// let pactum::Outcome::Failed { diagnostics, .. } = &outcomes[0] else { panic!() };
+    /// assert_eq!(diagnostics.iter().next().unwrap().code_id(), "pactum::facts::io");
+    /// ```
+    pub fn evaluate_path(&self, path: impl AsRef<Path>) -> Vec<Outcome> {
+        let path = path.as_ref();
+        let file = match std::fs::File::open(path) {
+            Ok(f) => f,
+            Err(e) => return vec![io_failure(path, &e.to_string())],
+        };
+        // Read as a stream, as `pactum evaluate` reads it: memory bounded by
+        // the facts size limit, whatever the file holds.
+        let mut outcomes = Vec::new();
+        let read = Batch::new(self, path.display().to_string()).jobs(1).run(
+            file,
+            |_, o| o,
+            |o| {
+                outcomes.push(o);
+                Ok(())
+            },
+        );
+        match read {
+            Ok(_) => outcomes,
+            Err(e) => {
+                outcomes.push(io_failure(path, &e.to_string()));
+                outcomes
+            }
+        }
+    }
+}
+
+/// The outcome of a facts file that cannot be read.
+fn io_failure(path: &Path, why: &str) -> Outcome {
+    let mut diagnostics = Diagnostics::default();
+    diagnostics.push(unreadable(&path.display().to_string(), &why));
+    Outcome::Failed {
+        id: Value::Absent,
+        diagnostics,
+    }
+}

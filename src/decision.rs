@@ -6,6 +6,7 @@ use serde::de::DeserializeOwned;
 use serde::ser::{SerializeMap, SerializeStruct};
 use serde::{Serialize, Serializer};
 
+use crate::ir::OutputDecl;
 use crate::types::Ty;
 use crate::value::{Typed, Value};
 
@@ -144,15 +145,6 @@ pub struct Decision {
     pub(crate) outputs: Vec<Value>,
     /// The outputs' names and types: the package's, shared by its decisions.
     pub(crate) output_decls: Arc<[OutputDecl]>,
-}
-
-/// An output's name and static type (for rendering it).
-#[derive(Debug)]
-pub(crate) struct OutputDecl {
-    /// Its name.
-    pub name: Arc<str>,
-    /// Its type.
-    pub ty: Ty,
 }
 
 impl Decision {
@@ -358,30 +350,9 @@ impl Decision {
         out.push(b'}');
     }
 
-    /// Appends the JSON envelope with the explanation last, under
-    /// `explain` (the rules, as [`crate::Explanation`] serializes them):
-    /// what `pactum evaluate --explain --format json` prints.
-    ///
-    /// ```
-    /// # let policy = pactum::Package::from_sources([("a.policy", "package a\nschema o { n: int }\nrule r { deny R when o.n > 1 message \"m\" }")]).check().unwrap();
-    /// let facts = policy.facts_from_str("o: { n: 2 }").unwrap();
-    /// let (d, why) = policy.explain(&facts).unwrap();
-    /// let mut line = Vec::new();
-    /// d.write_json_explained(&why, &mut line);
-    /// let json: serde_json::Value = serde_json::from_slice(&line).unwrap();
-    /// assert_eq!(json["decision"], "deny");
-    /// assert_eq!(json["explain"][0]["fired"], true);
-    /// ```
-    pub fn write_json_explained(&self, why: &crate::Explanation, out: &mut Vec<u8>) {
-        self.write_json_fields(out);
-        out.extend_from_slice(b",\"explain\":");
-        crate::explain::write_rules_json(out, &why.rules);
-        out.push(b'}');
-    }
-
     /// The fields of the JSON envelope, from its opening brace, without
     /// the closing one.
-    fn write_json_fields(&self, out: &mut Vec<u8>) {
+    pub(crate) fn write_json_fields(&self, out: &mut Vec<u8>) {
         use crate::json_text::write_str;
         out.extend_from_slice(b"{\"id\":");
         crate::value::write_typed(out, &self.id, &Ty::Any);

@@ -550,3 +550,28 @@ fn collect_ifs(e: &Expr, out: &mut Vec<Span>) {
         K::Const(_) | K::Root(_) | K::Let(_) | K::Local(_) | K::Allowed => {}
     }
 }
+
+/// The explained JSON envelope is the decision's, with the explanation
+/// added here (the decision module knows nothing of explanations).
+impl Decision {
+    /// Appends the JSON envelope with the explanation last, under
+    /// `explain` (the rules, as [`crate::Explanation`] serializes them):
+    /// what `pactum evaluate --explain --format json` prints.
+    ///
+    /// ```
+    /// # let policy = pactum::Package::from_sources([("a.policy", "package a\nschema o { n: int }\nrule r { deny R when o.n > 1 message \"m\" }")]).check().unwrap();
+    /// let facts = policy.facts_from_str("o: { n: 2 }").unwrap();
+    /// let (d, why) = policy.explain(&facts).unwrap();
+    /// let mut line = Vec::new();
+    /// d.write_json_explained(&why, &mut line);
+    /// let json: serde_json::Value = serde_json::from_slice(&line).unwrap();
+    /// assert_eq!(json["decision"], "deny");
+    /// assert_eq!(json["explain"][0]["fired"], true);
+    /// ```
+    pub fn write_json_explained(&self, why: &Explanation, out: &mut Vec<u8>) {
+        self.write_json_fields(out);
+        out.extend_from_slice(b",\"explain\":");
+        write_rules_json(out, &why.rules);
+        out.push(b'}');
+    }
+}

@@ -33,7 +33,7 @@ pub(crate) struct Program {
     /// How many distinct `when` block conditions the rules share.
     pub guard_count: usize,
     /// The outputs' names and types, shared by every decision.
-    pub output_decls: Arc<[crate::decision::OutputDecl]>,
+    pub output_decls: Arc<[OutputDecl]>,
     /// The limits chosen when the package was loaded.
     pub limits: crate::limits::Limits,
 }
@@ -189,4 +189,13 @@ pub(crate) enum Cmp {
     Le,
     Gt,
     Ge,
+}
+
+/// An output's name and static type (for rendering it).
+#[derive(Debug)]
+pub(crate) struct OutputDecl {
+    /// Its name.
+    pub name: Arc<str>,
+    /// Its type.
+    pub ty: Ty,
 }

@@ -55,7 +55,7 @@ impl Lowered {
         let output_decls = self
             .outputs
             .iter()
-            .map(|o| crate::decision::OutputDecl {
+            .map(|o| crate::ir::OutputDecl {
                 name: o.name.clone(),
                 ty: o.ty.clone(),
             })
