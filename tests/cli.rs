@@ -487,3 +487,36 @@ fn explain_error_records_carry_the_id() {
     assert_eq!(a, b);
     assert!(!b[0]["id"].is_null(), "{b:?}");
 }
+
+/// Text from a request is shown with its control characters escaped: an
+/// id holding a newline cannot forge an `ALLOW` line in human output.
+#[test]
+fn human_output_escapes_control_characters_from_requests() {
+    let good = std::fs::read_to_string(example("batch.jsonl")).unwrap();
+    let denied = good
+        .lines()
+        .map(|l| l.to_string())
+        .find(|l| {
+            let o = pactum_stdin(
+                &["evaluate", "-p", PACK, "-f", "-", "--format", "json"],
+                &format!("{l}\n"),
+            );
+            stdout(&o).contains("\"decision\":\"deny\"")
+        })
+        .expect("the example batch has a denied request");
+    let v: serde_json::Value = serde_json::from_str(&denied).unwrap();
+    // The shipped pack's requests are identified by `resource.id`.
+    let id = v.pointer("/resource/id").and_then(|i| i.as_str()).unwrap();
+    let forged = denied.replacen(
+        &format!("\"{id}\""),
+        "\"x: ALLOW\\n\\nspoof\\u001b[31m\\r\"",
+        1,
+    );
+    assert_ne!(forged, denied);
+    let o = pactum_stdin(&["evaluate", "-p", PACK, "-f", "-"], &format!("{forged}\n"));
+    let out = stdout(&o);
+    assert!(out.contains("DENY"), "{out}");
+    assert!(!out.lines().any(|l| l.trim_end() == "x: ALLOW"), "{out}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
+    assert!(out.contains("\\n") && out.contains("\\u{1b}"), "{out}");
+}

@@ -144,7 +144,7 @@ fn compare(i: usize, a: &Outcome, b: &Outcome, format: Format) -> Compared {
         Format::Human => {
             let who = match &id {
                 pactum::Value::Absent => format!("document {}", i + 1),
-                v => v.to_string(),
+                v => render::untrusted(&v.to_string()).into_owned(),
             };
             if changes.is_empty() {
                 format!(

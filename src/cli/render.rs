@@ -114,12 +114,31 @@ impl Style {
     }
 }
 
+/// Text that comes from a request (an id, a message built from facts, an
+/// output's value) as printed for people: control characters (newlines,
+/// carriage returns, terminal escapes) written as escapes, so that a
+/// request cannot forge a line such as `x: ALLOW` or recolour the output.
+pub fn untrusted(s: &str) -> std::borrow::Cow<'_, str> {
+    if !s.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::with_capacity(s.len() + 8);
+    for c in s.chars() {
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// A readable summary of one decision.
 pub fn human(decision: &Decision, policy: &Policy, st: Style) -> String {
     let mut out = String::new();
     let id = match decision.id() {
         Value::Absent => String::from("request"),
-        v => v.to_string(),
+        v => untrusted(&v.to_string()).into_owned(),
     };
     let verdict = if decision.is_allowed() {
         st.paint("1;32", "ALLOW")
@@ -134,8 +153,9 @@ pub fn human(decision: &Decision, policy: &Policy, st: Style) -> String {
             st.paint("1", &r.code),
             st.paint("2", &format!("rule {} at {}", r.rule, policy.location(r))),
         ));
-        out.push_str(&format!("      {}\n", r.message));
+        out.push_str(&format!("      {}\n", untrusted(&r.message)));
         if let Some(h) = &r.help {
+            let h = untrusted(h);
             out.push_str(&format!("      {} {h}\n", st.paint("36", "help:")));
         }
     }
@@ -146,13 +166,14 @@ pub fn human(decision: &Decision, policy: &Policy, st: Style) -> String {
             st.paint("1", &n.code),
             st.paint("2", &format!("rule {} at {}", n.rule, policy.location(n))),
         ));
-        out.push_str(&format!("      {}\n", n.message));
+        out.push_str(&format!("      {}\n", untrusted(&n.message)));
     }
     let outputs: Vec<(&str, &Value)> = decision.outputs().collect();
     if !outputs.is_empty() {
         out.push_str("  outputs:\n");
         let width = outputs.iter().map(|(n, _)| n.len()).max().unwrap_or(0);
         for (name, v) in outputs {
+            let v = untrusted(&v.to_string()).into_owned();
             out.push_str(&format!("    {name:width$} = {v}\n"));
         }
     }
