@@ -519,4 +519,12 @@ fn human_output_escapes_control_characters_from_requests() {
     assert!(!out.lines().any(|l| l.trim_end() == "x: ALLOW"), "{out}");
     assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
     assert!(out.contains("\\n") && out.contains("\\u{1b}"), "{out}");
+    // The explanation tree shows values from the request too.
+    let o = pactum_stdin(
+        &["evaluate", "-p", PACK, "-f", "-", "--explain"],
+        &format!("{forged}\n"),
+    );
+    let out = stdout(&o);
+    assert!(out.contains("explanation"), "{out}");
+    assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
 }

@@ -4,7 +4,7 @@
 
 use pactum::{ExplainNode, Explanation, Value};
 
-use super::render::Style;
+use super::render::{untrusted, Style};
 
 /// The explanation as indented trees, one per rule.
 pub fn tree(why: &Explanation, st: Style) -> String {
@@ -30,7 +30,8 @@ fn node(s: &mut String, n: &ExplainNode, indent: &str, branch: &str, st: Style) 
     let value = match &n.value {
         Value::Bool(true) => st.paint("32", "true"),
         Value::Bool(false) => st.paint("31", "false"),
-        v => v.to_string(),
+        // A value from the request: its control characters escaped.
+        v => untrusted(&v.to_string()).into_owned(),
     };
     s.push_str(&format!("{indent}{branch}{}  = {value}\n", n.expr));
     let child_indent = format!(
