@@ -74,6 +74,16 @@ pub(crate) fn load_with_limits(
     format: Format,
     limits: &Limits,
 ) -> Result<Value, Diagnostic> {
+    // A byte-order mark opens a file, not a document: the YAML and JSON
+    // readers would take it for text (a key `\u{feff}request`).
+    let mut range = range;
+    if file
+        .text()
+        .get(range.clone())
+        .is_some_and(|doc| doc.starts_with('\u{feff}'))
+    {
+        range.start += '\u{feff}'.len_utf8();
+    }
     if format != Format::Yaml && range.len() <= limits.max_facts_bytes {
         let fast = file
             .text()

@@ -528,3 +528,39 @@ fn human_output_escapes_control_characters_from_requests() {
     assert!(out.contains("explanation"), "{out}");
     assert!(!out.contains('\u{1b}') && !out.contains('\r'), "{out:?}");
 }
+
+/// A byte-order mark opens a file, not a document: a YAML file saved with
+/// one is decided as the same file without it (with or without `---`).
+#[test]
+fn a_byte_order_mark_before_a_yaml_document_is_skipped() {
+    let yaml = std::fs::read_to_string(example("allowed-with-refund.yaml")).unwrap();
+    let dir = temp_dir("bom-yaml");
+    let plain = pactum(&[
+        "evaluate",
+        "-p",
+        PACK,
+        "-f",
+        &example("allowed-with-refund.yaml"),
+        "--format",
+        "json",
+    ]);
+    assert_eq!(plain.status.code(), Some(0), "{}", stderr(&plain));
+    for (name, text) in [
+        ("bom.yaml", format!("\u{feff}{yaml}")),
+        ("bom-marker.yaml", format!("\u{feff}---\n{yaml}")),
+    ] {
+        let file = dir.join(name);
+        std::fs::write(&file, text).unwrap();
+        let o = pactum(&[
+            "evaluate",
+            "-p",
+            PACK,
+            "-f",
+            file.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert_eq!(stdout(&o), stdout(&plain), "{name}");
+    }
+}
