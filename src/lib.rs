@@ -74,6 +74,10 @@
 #![deny(clippy::indexing_slicing)]
 #![deny(missing_docs)]
 
+// pest is built without its `std` feature (see `Cargo.toml`), and the
+// parser its derive generates then names `alloc` from the crate root.
+extern crate alloc;
+
 // Streaming, parallel batches (documented by its `//!` header, whose
 // links resolve inside the module only without an outer doc comment).
 pub mod batch;

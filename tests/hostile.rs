@@ -125,6 +125,49 @@ fn nesting_without_brackets_is_refused() {
     }
 }
 
+/// Nesting just under the limit, of every kind, is read on a small
+/// thread stack without overflowing: the parser's nesting limit (not a
+/// stack probe inside pest, which is built without it) is what bounds the
+/// recursion, so it must leave room at the limit, in a debug build too.
+#[test]
+fn nesting_at_the_limit_fits_a_small_stack() {
+    let n = 60;
+    let cases = [
+        format!("let x = {}1{}\noutput o = x", "(".repeat(n), ")".repeat(n)),
+        format!("let x = {}1{}\noutput o = x", "[".repeat(n), "]".repeat(n)),
+        format!(
+            "let x = {}1\noutput o = x",
+            "if true then 1 else ".repeat(n)
+        ),
+        format!(
+            "let x = {}true\noutput o = x",
+            (0..n)
+                .map(|i| format!("any y{i} in [1] where "))
+                .collect::<String>()
+        ),
+        format!(
+            "let x = {}\"\"{}\noutput o = x",
+            "\"{".repeat(n / 2),
+            "}\"".repeat(n / 2)
+        ),
+        format!("type t = {}int", "list of ".repeat(n)),
+        format!(
+            "schema s {{ a: int }}\n{}rule r {{ deny X when s.a > 1 message \"m\" }}{}",
+            "when true {\n".repeat(n),
+            "}".repeat(n)
+        ),
+    ];
+    for src in cases {
+        let c = std::thread::Builder::new()
+            .stack_size(1 << 20)
+            .spawn(move || codes(&src))
+            .unwrap()
+            .join()
+            .expect("no stack overflow at the nesting limit");
+        assert!(c.iter().all(|c| c.starts_with("pactum::warn")), "{c:?}");
+    }
+}
+
 #[test]
 fn chains_of_computed_values_are_refused_not_overflowed() {
     let mut src = String::from("let a0 = 1\n");
