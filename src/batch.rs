@@ -178,11 +178,8 @@ impl<'p> Batch<'p> {
         M: Fn(usize, Explained) -> T + Sync,
         S: FnMut(Option<T>) -> io::Result<()>,
     {
-        let locations = self.policy.rule_locations();
         let explain = |chunk: &Chunk| {
-            let results = self.split(self.policy, chunk, |v| {
-                self.policy.explain_with(v, &locations)
-            });
+            let results = self.split(self.policy, chunk, |v| self.policy.explain_value(v));
             results
                 .into_iter()
                 .enumerate()

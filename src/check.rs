@@ -173,10 +173,21 @@ struct Checker<'a> {
     /// The memo slot of each `when` block's condition, by its span: the
     /// rules of a block share one evaluation of it.
     guard_slots: HashMap<Span, usize>,
+    /// How many compiled expressions were made (each is numbered).
+    exprs: ExprCount,
 }
 
-fn ir(kind: K, span: Span) -> ir::Expr {
-    ir::Expr { kind, span }
+/// Numbers the compiled expressions of a package: 0, 1, 2, …
+#[derive(Default)]
+struct ExprCount(std::cell::Cell<u32>);
+
+impl ExprCount {
+    /// A compiled expression, with the next number.
+    fn ir(&self, kind: K, span: Span) -> ir::Expr {
+        let id = self.0.get();
+        self.0.set(id.saturating_add(1));
+        ir::Expr { kind, span, id }
+    }
 }
 
 /// The access path of an expression (`order.coupon`), if it is one.
@@ -225,6 +236,7 @@ impl<'a> Checker<'a> {
             },
             reads: Reads::default(),
             guard_slots: HashMap::default(),
+            exprs: ExprCount::default(),
         }
     }
 

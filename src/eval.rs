@@ -31,7 +31,7 @@ mod quantifiers;
 #[cfg(feature = "testing")]
 pub(crate) mod reference;
 
-pub(crate) use observe::{Observe, Step};
+pub(crate) use observe::{Observe, RuleTrace, Step};
 
 /// A fault while evaluating; converted to a [`Diagnostic`] at the end.
 #[derive(Debug)]
@@ -69,6 +69,9 @@ struct Evaluator<'p> {
     trace: Option<Vec<Step>>,
     /// Nesting depth of the expression being evaluated (for `trace`).
     depth: u32,
+    /// When explaining: the steps of `when` block conditions and computed
+    /// values already shown, to show again where they are read.
+    recorded: observe::Recorded,
     /// When measuring coverage: every `if` taken, and which branch.
     branches: Option<Vec<(crate::source::Span, bool)>>,
     /// Evaluation steps taken so far (expressions evaluated, list elements
@@ -235,6 +238,15 @@ impl<'p> Evaluator<'p> {
                 None => rule.guard_slots.get(i).copied(),
                 Some(_) => None,
             };
+            // Explaining: a condition shown for an earlier rule of the
+            // block shows again, as it was.
+            if let Some(holds) = self.replay_guard(rule.guard_slots.get(i)) {
+                if holds {
+                    continue;
+                }
+                return false;
+            }
+            let start = self.trace_len();
             let outer = self.replay;
             if let Some(s) = seen {
                 self.replay |= self.guard_seen.get(s).copied().unwrap_or(false);
@@ -250,6 +262,7 @@ impl<'p> Evaluator<'p> {
             let Ok(holds) = holds else {
                 return false;
             };
+            self.record_guard(rule.guard_slots.get(i), start, holds);
             if let Some(seen) = seen.and_then(|s| self.guard_seen.get_mut(s)) {
                 *seen = true;
             }
@@ -280,6 +293,7 @@ impl<'p> Evaluator<'p> {
             faults: Vec::new(),
             trace: None,
             depth: 0,
+            recorded: observe::Recorded::default(),
             branches: None,
             steps: 0,
             nesting: 0,
@@ -350,6 +364,20 @@ impl<'p> Evaluator<'p> {
                     _ => Some(&ABSENT),
                 }
             }
+            _ => None,
+        }
+    }
+
+    /// [`Evaluator::fact_at`] for explanations: only through records
+    /// (`None` when a value along the path is absent, or not a record).
+    fn fact_through_records(&self, e: &Expr) -> Option<&'p Value> {
+        static ABSENT: Value = Value::Absent;
+        match &e.kind {
+            K::Root(i) => Some(self.facts.get(*i).unwrap_or(&ABSENT)),
+            K::Field(inner, i) => match self.fact_through_records(inner)? {
+                Value::Record(fields) => Some(fields.get(*i).unwrap_or(&ABSENT)),
+                _ => None,
+            },
             _ => None,
         }
     }
@@ -456,10 +484,20 @@ impl<'p> Evaluator<'p> {
                     None => self.field_of(e),
                 }
             }
-            K::Root(_) | K::Field(..) => self.field_of(e),
+            // Explaining, the records along a path are not shown: a path
+            // through records is read by reference too, and one through
+            // an absent value step by step (it shows where it stops).
+            K::Root(_) | K::Field(..) => match self.fact_through_records(e) {
+                Some(v) => Ok(v.clone()),
+                None => self.field_of(e),
+            },
             K::Let(i) => {
-                // When explaining, a computed value is evaluated again so that
-                // its own comparisons show under it.
+                // When explaining, a computed value shows its own
+                // comparisons under it: those recorded where it was first
+                // shown, or it is evaluated again.
+                if let Some(v) = self.replay_let(*i) {
+                    return Ok(v);
+                }
                 match self.lets.get(*i) {
                     Some(Memo::Value(v)) if self.trace.is_none() => return Ok(v.clone()),
                     Some(Memo::Failed) => return Err(Failed),
@@ -477,9 +515,13 @@ impl<'p> Evaluator<'p> {
                 // it runs on a locals stack of its own and the reader's
                 // variables are left untouched.
                 let outer = std::mem::take(&mut self.locals);
+                let (start, base) = (self.trace_len(), self.depth);
                 let r = self.eval(&l.expr);
                 self.locals = outer;
                 self.replay = outer_replay;
+                if r.is_ok() {
+                    self.record_let(*i, base, start);
+                }
                 if let Some(m) = self.lets.get_mut(*i) {
                     *m = match &r {
                         Ok(v) => Memo::Value(v.clone()),

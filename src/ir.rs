@@ -1,13 +1,15 @@
 //! The checked, compiled form of a package: names resolved to indices,
 //! literals parsed, types known. Immutable and `Send + Sync`.
 
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::builtins::Builtin;
 use crate::source::{Sources, Span};
 use crate::syntax::ast::Quant;
 use crate::types::{RecordTy, Ty};
 use crate::value::Value;
+
+pub(crate) mod shown;
 
 /// A compiled package.
 #[derive(Debug)]
@@ -36,6 +38,49 @@ pub(crate) struct Program {
     pub output_decls: Arc<[OutputDecl]>,
     /// The limits chosen when the package was loaded.
     pub limits: crate::limits::Limits,
+    /// What explanations show of it, worked out on the first one.
+    pub shown: OnceLock<shown::Shown>,
+}
+
+impl Program {
+    /// What explanations show of this package (worked out once).
+    pub fn shown(&self) -> &shown::Shown {
+        self.shown.get_or_init(|| shown::Shown::new(self))
+    }
+
+    /// Where `span` is, as `file:line:column`.
+    pub fn location_of(&self, span: Span) -> String {
+        match self.sources.get(span.file) {
+            Some(f) => {
+                let (line, col) = f.line_col(span.start as usize);
+                format!("{}:{line}:{col}", f.name())
+            }
+            None => String::from("?"),
+        }
+    }
+
+    /// Calls `f` on every expression the package is made of, outermost
+    /// first (sub-expressions are for [`Expr::for_each_child`]): the
+    /// identifier, computed values, rules' conditions, messages and help,
+    /// outputs.
+    pub fn for_each_expr<'a>(&'a self, mut f: impl FnMut(&'a Expr)) {
+        if let Some(e) = &self.identifier {
+            f(e);
+        }
+        for l in &self.lets {
+            f(&l.expr);
+        }
+        for r in self.denies.iter().chain(&self.notes) {
+            r.conditions.iter().for_each(&mut f);
+            r.message.for_each_expr(&mut f);
+            if let Some(h) = &r.help {
+                h.for_each_expr(&mut f);
+            }
+        }
+        for o in &self.outputs {
+            f(&o.expr);
+        }
+    }
 }
 
 /// A computed value.
@@ -84,6 +129,15 @@ pub(crate) struct Template {
 }
 
 impl Template {
+    /// Calls `f` on each interpolated expression, in order.
+    pub fn for_each_expr<'a>(&'a self, mut f: impl FnMut(&'a Expr)) {
+        for p in &self.parts {
+            if let Part::Expr(e) = p {
+                f(e);
+            }
+        }
+    }
+
     /// Room for the rendered text: the literal text plus a little for each
     /// interpolated value, so that rendering seldom grows the string.
     pub fn capacity_hint(&self) -> usize {
@@ -113,6 +167,47 @@ pub(crate) struct Expr {
     pub kind: ExprKind,
     /// Where it was written.
     pub span: Span,
+    /// Its number in the package (0, 1, 2, …, in the order the checker
+    /// made them): where explanations find how it is shown.
+    pub id: u32,
+}
+
+impl Expr {
+    /// Calls `f` on each of this expression's own sub-expressions, in the
+    /// order they are written (the interpolations of a template too).
+    pub fn for_each_child<'a>(&'a self, mut f: impl FnMut(&'a Expr)) {
+        use ExprKind as K;
+        match &self.kind {
+            K::Field(x, _)
+            | K::Not(x)
+            | K::Neg(x)
+            | K::IsPresent(x, _)
+            | K::IsVariant(x, _, _) => f(x),
+            K::And(a, b)
+            | K::Or(a, b)
+            | K::Otherwise(a, b)
+            | K::Arith(_, a, b)
+            | K::Cmp(_, a, b)
+            | K::In(a, b) => {
+                f(a);
+                f(b);
+            }
+            K::If(c, t, e) => {
+                f(c);
+                f(t);
+                f(e);
+            }
+            K::Call(_, xs) | K::List(xs) => xs.iter().for_each(f),
+            K::Quant { list, body, .. } => {
+                f(list);
+                if let Some(b) = body {
+                    f(b);
+                }
+            }
+            K::Interp(t) => t.for_each_expr(f),
+            K::Const(_) | K::Root(_) | K::Let(_) | K::Local(_) | K::Allowed => {}
+        }
+    }
 }
 
 /// Compiled expression forms.

@@ -380,8 +380,8 @@ fn evaluators_agree_on_nested_scopes_and_computed_values() {
                 plain,
                 "seed {seed}: --explain"
             );
-            let fired: Vec<&str> = explanation
-                .rules
+            let rules = explanation.rules();
+            let fired: Vec<&str> = rules
                 .iter()
                 .filter(|r| r.fired && r.effect == "deny")
                 .map(|r| r.code.as_str())

@@ -118,6 +118,7 @@ impl<'a> Checker<'a> {
         let Some(ir::Expr {
             kind: K::Const(Value::Int(p)),
             span: at,
+            ..
         }) = xs.get(1)
         else {
             return true;

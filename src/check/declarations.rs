@@ -241,7 +241,7 @@ impl<'a> Checker<'a> {
                 expr: l
                     .ir
                     .take()
-                    .unwrap_or(ir(K::Const(Value::Absent), l.name.span)),
+                    .unwrap_or(self.exprs.ir(K::Const(Value::Absent), l.name.span)),
             })
             .collect()
     }
@@ -363,7 +363,7 @@ impl<'a> Checker<'a> {
         let roots_key = Arc::as_ptr(&self.names.roots) as usize;
         self.reads.fields.insert((roots_key, idx));
         let mut ty = root.ty.clone();
-        let mut x = ir(K::Root(idx), first.span);
+        let mut x = self.exprs.ir(K::Root(idx), first.span);
         for f in rest {
             let Ty::Record(r) = ty.required().clone() else {
                 break;
@@ -396,7 +396,7 @@ impl<'a> Checker<'a> {
             } else {
                 field.ty.clone()
             };
-            x = ir(K::Field(Box::new(x), fi), first.span.to(f.span));
+            x = self.exprs.ir(K::Field(Box::new(x), fi), first.span.to(f.span));
         }
         if ty.is_optional() || matches!(ty, Ty::List(_) | Ty::Record(_)) {
             let d = self

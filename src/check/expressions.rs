@@ -88,7 +88,7 @@ impl<'a> Checker<'a> {
             // Computed values that read computed values: each alone is
             // shallow, the chain is not. Refuse rather than overflow.
             self.depth_exceeded(e.span);
-            return (ir(K::Const(Value::Absent), e.span), Ty::Any);
+            return (self.exprs.ir(K::Const(Value::Absent), e.span), Ty::Any);
         }
         self.nesting.expr += 1;
         self.nesting.max_seen = self.nesting.max_seen.max(self.nesting.expr);
@@ -131,7 +131,7 @@ impl<'a> Checker<'a> {
                 body,
             } => self.quant(*kind, var, list, body.as_deref(), env),
         };
-        (ir(kind, span), ty)
+        (self.exprs.ir(kind, span), ty)
     }
 
     /// `[a, b, …]`: elements of one type.
@@ -414,7 +414,7 @@ impl<'a> Checker<'a> {
             if !self.resolves(n, env) {
                 let ident = ast::Ident::new(n.clone(), e.span);
                 let v = self.variant(want, &ident).unwrap_or(Value::Absent);
-                return (ir(K::Const(v), e.span), want.clone());
+                return (self.exprs.ir(K::Const(v), e.span), want.clone());
             }
         }
         if let (ExprKind::List(items), Ty::Enum(_)) = (&e.kind, want) {
@@ -432,7 +432,7 @@ impl<'a> Checker<'a> {
                 }
                 xs.push(x);
             }
-            return (ir(K::List(xs), e.span), Ty::List(Box::new(want.clone())));
+            return (self.exprs.ir(K::List(xs), e.span), Ty::List(Box::new(want.clone())));
         }
         self.expr(e, env)
     }

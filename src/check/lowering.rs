@@ -73,6 +73,7 @@ impl Lowered {
             output_decls,
             guard_count,
             limits,
+            shown: std::sync::OnceLock::new(),
         }
     }
 }

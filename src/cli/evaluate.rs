@@ -140,16 +140,24 @@ pub fn run(policy_dir: &Path, facts: &str, explain: bool, run: &super::Run) -> E
     let mut exit = Exit::Success;
     // Runs on the worker threads: the decision (and its explanation) is
     // written straight into its line there.
+    // The longest JSON line so far: each line's buffer is made that
+    // large, so that writing it seldom grows (and copies) it.
+    let longest = std::sync::atomic::AtomicUsize::new(1024);
     let line = |d: &Decision, why: Option<&Explanation>| -> Rendered {
         Rendered::Line(match format {
             Format::Json => {
-                // A buffer sized for a typical envelope.
-                let mut line = Vec::with_capacity(if why.is_some() { 8192 } else { 1024 });
+                use std::sync::atomic::Ordering::Relaxed;
+                let mut line = Vec::with_capacity(longest.load(Relaxed));
                 match why {
                     Some(why) => d.write_json_explained(why, &mut line),
                     None => d.write_json(&mut line),
                 }
                 line.push(b'\n');
+                if line.len() > longest.load(Relaxed) {
+                    // At most 64 KiB: one huge line does not make every
+                    // later buffer huge.
+                    longest.fetch_max((line.len() + line.len() / 8).min(64 << 10), Relaxed);
+                }
                 line
             }
             Format::Human => {

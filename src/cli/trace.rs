@@ -9,7 +9,7 @@ use super::render::{untrusted, Style};
 /// The explanation as indented trees, one per rule.
 pub fn tree(why: &Explanation, st: Style) -> String {
     let mut s = String::from("  explanation:\n");
-    for r in &why.rules {
+    for r in &why.rules() {
         let mark = if r.fired {
             st.paint("1", "fired")
         } else {

@@ -12,6 +12,11 @@ pub(crate) struct Step {
     pub span: crate::source::Span,
     /// What it gave.
     pub value: Value,
+    /// How many steps its shown tree takes, itself included (set when an
+    /// explanation keeps the step, [`crate::explain`]).
+    pub size: u32,
+    /// The number of its expression ([`crate::ir::Expr::id`]).
+    pub expr: u32,
 }
 
 /// What an observed evaluation records.
@@ -23,12 +28,15 @@ pub(crate) struct Observe {
     pub coverage: bool,
     /// One entry a rule, deny rules first, in package order.
     pub rules: Vec<RuleTrace>,
+    /// The steps of every rule's conditions, one rule after the other
+    /// (empty unless explaining; see [`RuleTrace::steps`]).
+    pub steps: Vec<Step>,
     /// `if` expressions taken, with the branch (true: `then`).
     pub branches: Vec<(crate::source::Span, bool)>,
 }
 
 /// How one rule went.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(crate) struct RuleTrace {
     /// Whether it is a deny rule (else a note).
     pub deny: bool,
@@ -36,8 +44,32 @@ pub(crate) struct RuleTrace {
     pub index: usize,
     /// Whether it fired.
     pub fired: bool,
-    /// Its conditions' sub-expressions, in post-order (empty unless explaining).
-    pub steps: Vec<Step>,
+    /// Where its conditions' sub-expressions are in [`Observe::steps`], in
+    /// post-order (empty unless explaining).
+    pub steps: std::ops::Range<usize>,
+}
+
+/// What explaining remembers of the request being evaluated, so that a
+/// `when` block's condition or a computed value evaluated once shows its
+/// steps again wherever it is read, without being evaluated again.
+#[derive(Debug, Default)]
+pub(super) struct Recorded {
+    /// For each `when` block condition (by memo slot): what it gave and
+    /// where its steps are.
+    guards: Vec<Option<(bool, std::ops::Range<usize>)>>,
+    /// For each computed value: the depth its steps start at and where
+    /// they are.
+    lets: Vec<Option<(u32, std::ops::Range<usize>)>>,
+}
+
+/// Sets `slot` of `list`, growing it as needed.
+fn remember<T>(list: &mut Vec<Option<T>>, slot: usize, value: T) {
+    if list.len() <= slot {
+        list.resize_with(slot + 1, || None);
+    }
+    if let Some(s) = list.get_mut(slot) {
+        *s = Some(value);
+    }
 }
 
 impl<'p> Evaluator<'p> {
@@ -55,17 +87,71 @@ impl<'p> Evaluator<'p> {
             return self.fires(rule);
         };
         if explain {
-            self.trace = Some(Vec::new());
+            self.trace = Some(std::mem::take(&mut o.steps));
         }
+        let start = self.trace_len();
         let fired = self.fires(rule);
-        let steps = self.trace.take().unwrap_or_default();
+        let end = self.trace_len();
+        if let Some(steps) = self.trace.take() {
+            o.steps = steps;
+        }
         o.rules.push(RuleTrace {
             deny,
             index,
             fired,
-            steps,
+            steps: start..end,
         });
         fired
+    }
+
+    /// How many steps are recorded (0 unless explaining).
+    pub(super) fn trace_len(&self) -> usize {
+        self.trace.as_ref().map_or(0, Vec::len)
+    }
+
+    /// Explaining, a `when` block condition (memo `slot`) already
+    /// evaluated for an earlier rule: its steps are shown again for this
+    /// one, and what it gave is returned.
+    pub(super) fn replay_guard(&mut self, slot: Option<&usize>) -> Option<bool> {
+        let trace = self.trace.as_mut()?;
+        let (holds, range) = self.recorded.guards.get(*slot?)?.clone()?;
+        trace.extend_from_within(range);
+        Some(holds)
+    }
+
+    /// Explaining: remembers that the `when` block condition of memo
+    /// `slot`, whose steps start at `start`, gave `holds`.
+    pub(super) fn record_guard(&mut self, slot: Option<&usize>, start: usize, holds: bool) {
+        if let (Some(&slot), true) = (slot, self.trace.is_some()) {
+            let end = self.trace_len();
+            remember(&mut self.recorded.guards, slot, (holds, start..end));
+        }
+    }
+
+    /// Explaining, computed value `i` already evaluated and shown: its
+    /// steps are shown again here (at this depth), and its value returned.
+    pub(super) fn replay_let(&mut self, i: usize) -> Option<Value> {
+        let trace = self.trace.as_mut()?;
+        let (base, range) = self.recorded.lets.get(i)?.clone()?;
+        let Some(Memo::Value(v)) = self.lets.get(i) else {
+            return None;
+        };
+        let from = trace.len();
+        trace.extend_from_within(range);
+        let depth = self.depth;
+        for s in trace.iter_mut().skip(from) {
+            s.depth = s.depth.saturating_sub(base).saturating_add(depth);
+        }
+        Some(v.clone())
+    }
+
+    /// Explaining: remembers that computed value `i`, evaluated at depth
+    /// `base`, has its steps from `start` on.
+    pub(super) fn record_let(&mut self, i: usize, base: u32, start: usize) {
+        if self.trace.is_some() {
+            let end = self.trace_len();
+            remember(&mut self.recorded.lets, i, (base, start..end));
+        }
     }
 
     pub(super) fn eval_traced(&mut self, e: &'p Expr) -> R {
@@ -75,11 +161,23 @@ impl<'p> Evaluator<'p> {
         self.depth += 1;
         let r = self.eval_node(e);
         self.depth -= 1;
+        // Below a condition, a whole record or a constant written as it
+        // displays is not shown (its own steps go to its parent): it is
+        // not recorded either.
+        if let (true, Ok(v)) = (self.depth > 0, &r) {
+            if matches!(v, Value::Record(_))
+                || matches!(e.kind, K::Const(_)) && self.program.shown().is_plain_literal(e.id)
+            {
+                return r;
+            }
+        }
         if let (Some(t), Ok(v)) = (self.trace.as_mut(), &r) {
             t.push(Step {
                 depth: self.depth,
                 span: e.span,
                 value: v.clone(),
+                size: 1,
+                expr: e.id,
             });
         }
         r

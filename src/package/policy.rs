@@ -91,6 +91,11 @@ impl Policy {
     pub(crate) fn program(&self) -> &Program {
         &self.program
     }
+
+    /// The compiled program, shared.
+    pub(crate) fn program_arc(&self) -> &Arc<Program> {
+        &self.program
+    }
 }
 
 /// The facts of one request, read and checked against a policy's schema:
@@ -333,6 +338,52 @@ impl Policy {
             reference: slots.into(),
             ..self
         })
+    }
+
+    /// Reads every document of a facts file (a YAML stream, JSON Lines or
+    /// one JSON document; `name` picks the format by extension) against the
+    /// schema, without evaluating: one result per document, in order.
+    pub fn facts_documents(&self, name: &str, text: &str) -> Vec<Result<Facts, crate::Diagnostic>> {
+        let format = crate::facts::Format::detect(name, text);
+        let file = std::sync::Arc::new(crate::source::SourceFile::new(name, text));
+        // Newlines before `counted.0`, for errors' lines (see
+        // `Diagnostic::windowed`).
+        let mut counted = (0usize, 0usize);
+        crate::facts::split(text, format)
+            .into_iter()
+            .map(|range| {
+                let start = range.start;
+                self.read_facts(&file, range, format).map_err(|d| {
+                    if counted.0 <= start {
+                        let skipped = text.as_bytes().get(counted.0..start).unwrap_or_default();
+                        counted = (
+                            start,
+                            counted.1 + memchr::memchr_iter(b'\n', skipped).count(),
+                        );
+                    }
+                    d.windowed(counted)
+                })
+            })
+            .collect()
+    }
+
+    /// Reads the document at `range` of `file` against the schema.
+    // One `Diagnostic` a document, as the facts loader gives.
+    #[allow(clippy::result_large_err)]
+    pub(crate) fn read_facts(
+        &self,
+        file: &std::sync::Arc<crate::source::SourceFile>,
+        range: std::ops::Range<usize>,
+        format: crate::facts::Format,
+    ) -> Result<Facts, crate::Diagnostic> {
+        crate::facts::load_with_limits(
+            &self.program().schema,
+            file,
+            range,
+            format,
+            &self.program().limits,
+        )
+        .map(|v| Facts::from_value(v, self.program().schema.clone()))
     }
 
     /// Reads one facts document (YAML or JSON) against the schema. A facts
