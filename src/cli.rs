@@ -199,8 +199,9 @@ enum Command {
         /// Threads deciding the documents of a batch, 1 to 256 (default: the number of cores)
         #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..=256))]
         jobs: Option<u32>,
-        /// For every rule, show whether it fired and the values of its
-        /// condition's sub-expressions (also in `--format json`)
+        /// For every rule, show whether it fired and why: the values of its
+        /// conditions' sub-expressions (all of them when it fired, the one
+        /// that stopped it when not; also in `--format json`)
         #[arg(long)]
         explain: bool,
     },

@@ -135,6 +135,7 @@ fn run(
         ev.branches = Some(Vec::new());
     }
     let explain = observe.as_ref().is_some_and(|o| o.explain);
+    ev.recorded.off = observe.as_ref().is_some_and(|o| o.no_replay);
     let mut reasons = Vec::new();
     for (index, rule) in program.denies.iter().enumerate() {
         let fired = ev.fires_observed(rule, explain, true, index, &mut observe);

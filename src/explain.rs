@@ -54,9 +54,10 @@ pub struct RuleExplanation {
     pub fired: bool,
     /// Where it is written, `file:line:column`.
     pub location: String,
-    /// Its conditions (enclosing `when` blocks first), each a tree of
-    /// sub-expressions with their values. A condition that was not reached
-    /// (an earlier one was false) is left out.
+    /// Its conditions, each a tree of sub-expressions with their values:
+    /// when it fired, every condition (enclosing `when` blocks first), all
+    /// of which held; when it did not, the one condition that stopped it
+    /// (the first that did not hold, or could not be decided).
     pub conditions: Vec<ExplainNode>,
 }
 
@@ -67,7 +68,8 @@ pub struct ExplainNode {
     pub expr: String,
     /// Its value on this request.
     pub value: Value,
-    /// Its own sub-expressions that were evaluated.
+    /// Its own sub-expressions that were evaluated (in JSON, left out
+    /// when there are none).
     pub children: Vec<ExplainNode>,
 }
 
@@ -76,7 +78,11 @@ impl Serialize for ExplainNode {
         let mut st = s.serialize_struct("ExplainNode", 3)?;
         st.serialize_field("expr", &self.expr)?;
         st.serialize_field("value", &self.value.to_json(&Ty::Any))?;
-        st.serialize_field("children", &self.children)?;
+        if self.children.is_empty() {
+            st.skip_field("children")?;
+        } else {
+            st.serialize_field("children", &self.children)?;
+        }
         st.end()
     }
 }
@@ -207,8 +213,10 @@ impl Explanation {
                 }
             }
             crate::value::write_typed(out, &step.value, &Ty::Any);
-            out.extend_from_slice(b",\"children\":");
-            self.write_nodes(out, shown, steps, subtree(p, step), scratch);
+            if step.size > 1 {
+                out.extend_from_slice(b",\"children\":");
+                self.write_nodes(out, shown, steps, subtree(p, step), scratch);
+            }
             out.push(b'}');
         }
         scratch.truncate(base);
@@ -260,7 +268,11 @@ fn keep_shown(program: &Program, traces: &mut [RuleTrace], steps: &mut Vec<Step>
             let record = matches!(step.value, Value::Record(_));
             let literal = children == 0
                 && !record
-                && shown.is_literal(step.expr, || fold(program.sources.slice(step.span)), &step.value);
+                && shown.is_literal(
+                    step.expr,
+                    || fold(program.sources.slice(step.span)),
+                    &step.value,
+                );
             if (literal || record) && depth > 0 {
                 // Its children become its parent's.
                 for c in open.iter_mut().skip(first_child) {
@@ -276,6 +288,18 @@ fn keep_shown(program: &Program, traces: &mut [RuleTrace], steps: &mut Vec<Step>
                 steps.swap(kept, read);
             }
             kept += 1;
+        }
+        // A rule that did not fire shows only the condition that stopped
+        // it (the last one evaluated): the ones before it held.
+        if !t.fired {
+            let last = steps
+                .get(kept.wrapping_sub(1))
+                .map_or(0, |s| s.size as usize);
+            let first = kept.saturating_sub(last).max(from);
+            if let Some(span) = steps.get_mut(from..kept) {
+                span.rotate_left(first - from);
+            }
+            kept = from + (kept - first);
         }
         t.steps = from..kept;
     }
@@ -328,8 +352,20 @@ impl Policy {
         &self,
         facts: &Value,
     ) -> Result<(Decision, Explanation), Diagnostics> {
+        self.explain_observed(facts, false)
+    }
+
+    /// [`Policy::explain_value`]; with `no_replay`, every `when` block
+    /// condition and computed value is evaluated again where it is read
+    /// (the oracle of the explanations' tests).
+    pub(crate) fn explain_observed(
+        &self,
+        facts: &Value,
+        no_replay: bool,
+    ) -> Result<(Decision, Explanation), Diagnostics> {
         let mut observe = Observe {
             explain: true,
+            no_replay,
             ..Observe::default()
         };
         let facts = self.with_reference(facts);

@@ -7,6 +7,8 @@
 //!   the compiled program (the oracle of `tests/differential.rs`);
 //! - [`syntax_shape`]: a file's syntax tree without spans (the oracle of the
 //!   formatter's tests);
+//! - [`explain_without_replay`]: explanations without their shortcut (the
+//!   oracle of `tests/differential.rs` for explanations);
 //! - the rewrites below: the metamorphic relations of `tests/metamorphic.rs`.
 //!
 //! Each rewrite reads the files with the one parser, changes the syntax
@@ -22,6 +24,16 @@ use crate::syntax::ast::{BinOp, Expr, ExprKind, File, Item, TemplatePart};
 
 pub use crate::eval::reference::evaluate as reference_evaluate;
 pub use crate::format::shape as syntax_shape;
+
+/// [`crate::Policy::explain`] evaluating every `when` block condition and
+/// computed value again wherever it is read, instead of showing the steps
+/// recorded where it was first evaluated: the oracle of that shortcut.
+pub fn explain_without_replay(
+    policy: &crate::Policy,
+    facts: &crate::Facts,
+) -> Result<(crate::Decision, crate::Explanation), crate::Diagnostics> {
+    policy.explain_observed(facts.value(), true)
+}
 
 /// A package's files: `(name, text)` pairs, in package order.
 pub type Files = Vec<(String, String)>;

@@ -26,6 +26,10 @@ pub(crate) struct Observe {
     pub explain: bool,
     /// Record rules fired and `if` branches taken.
     pub coverage: bool,
+    /// Evaluate a `when` block condition or a computed value again each
+    /// time it is read, instead of showing its recorded steps again (the
+    /// oracle of the explanations' tests).
+    pub no_replay: bool,
     /// One entry a rule, deny rules first, in package order.
     pub rules: Vec<RuleTrace>,
     /// The steps of every rule's conditions, one rule after the other
@@ -54,6 +58,8 @@ pub(crate) struct RuleTrace {
 /// steps again wherever it is read, without being evaluated again.
 #[derive(Debug, Default)]
 pub(super) struct Recorded {
+    /// Never replay ([`Observe::no_replay`]).
+    pub off: bool,
     /// For each `when` block condition (by memo slot): what it gave and
     /// where its steps are.
     guards: Vec<Option<(bool, std::ops::Range<usize>)>>,
@@ -113,6 +119,9 @@ impl<'p> Evaluator<'p> {
     /// evaluated for an earlier rule: its steps are shown again for this
     /// one, and what it gave is returned.
     pub(super) fn replay_guard(&mut self, slot: Option<&usize>) -> Option<bool> {
+        if self.recorded.off {
+            return None;
+        }
         let trace = self.trace.as_mut()?;
         let (holds, range) = self.recorded.guards.get(*slot?)?.clone()?;
         trace.extend_from_within(range);
@@ -131,6 +140,9 @@ impl<'p> Evaluator<'p> {
     /// Explaining, computed value `i` already evaluated and shown: its
     /// steps are shown again here (at this depth), and its value returned.
     pub(super) fn replay_let(&mut self, i: usize) -> Option<Value> {
+        if self.recorded.off {
+            return None;
+        }
         let trace = self.trace.as_mut()?;
         let (base, range) = self.recorded.lets.get(i)?.clone()?;
         let Some(Memo::Value(v)) = self.lets.get(i) else {
