@@ -516,12 +516,12 @@ impl<'p> Evaluator<'p> {
                 // it runs on a locals stack of its own and the reader's
                 // variables are left untouched.
                 let outer = std::mem::take(&mut self.locals);
-                let (start, base) = (self.trace_len(), self.depth);
+                let start = self.trace_len();
                 let r = self.eval(&l.expr);
                 self.locals = outer;
                 self.replay = outer_replay;
                 if r.is_ok() {
-                    self.record_let(*i, base, start);
+                    self.record_let(*i, start);
                 }
                 if let Some(m) = self.lets.get_mut(*i) {
                     *m = match &r {

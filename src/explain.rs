@@ -245,67 +245,6 @@ fn tree_roots(steps: &[Step], range: Range<usize>, out: &mut Vec<usize>) {
     }
 }
 
-/// Keeps the steps an explanation shows of each rule, in post-order, each
-/// with the size of its tree, and moves them together (the rules' ranges
-/// follow): literals (their value is what is written) and whole records
-/// (they say nothing) are left out below a condition, their own shown
-/// sub-expressions going to the parent.
-fn keep_shown(program: &Program, traces: &mut [RuleTrace], steps: &mut Vec<Step>) {
-    let shown = program.shown();
-    // The trees kept so far that have no parent yet: (depth, first step).
-    let mut open: Vec<(u32, usize)> = Vec::new();
-    let mut kept = 0;
-    for t in traces {
-        open.clear();
-        let from = kept;
-        for read in t.steps.clone() {
-            let Some(step) = steps.get_mut(read) else {
-                break;
-            };
-            let depth = step.depth;
-            let children = open.iter().rev().take_while(|(d, _)| *d > depth).count();
-            let first_child = open.len() - children;
-            let record = matches!(step.value, Value::Record(_));
-            let literal = children == 0
-                && !record
-                && shown.is_literal(
-                    step.expr,
-                    || fold(program.sources.slice(step.span)),
-                    &step.value,
-                );
-            if (literal || record) && depth > 0 {
-                // Its children become its parent's.
-                for c in open.iter_mut().skip(first_child) {
-                    c.0 = depth + 1;
-                }
-                continue;
-            }
-            let start = open.get(first_child).map_or(kept, |c| c.1);
-            step.size = u32::try_from(kept + 1 - start).unwrap_or(u32::MAX);
-            open.truncate(first_child);
-            open.push((depth, start));
-            if kept != read {
-                steps.swap(kept, read);
-            }
-            kept += 1;
-        }
-        // A rule that did not fire shows only the condition that stopped
-        // it (the last one evaluated): the ones before it held.
-        if !t.fired {
-            let last = steps
-                .get(kept.wrapping_sub(1))
-                .map_or(0, |s| s.size as usize);
-            let first = kept.saturating_sub(last).max(from);
-            if let Some(span) = steps.get_mut(from..kept) {
-                span.rotate_left(first - from);
-            }
-            kept = from + (kept - first);
-        }
-        t.steps = from..kept;
-    }
-    steps.truncate(kept);
-}
-
 impl std::fmt::Debug for Explanation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Explanation")
@@ -371,8 +310,7 @@ impl Policy {
         let facts = self.with_reference(facts);
         let program = self.program();
         let decision = eval::evaluate_observed(program, &facts, &mut observe)?;
-        let (mut traces, mut steps) = (observe.rules, observe.steps);
-        keep_shown(program, &mut traces, &mut steps);
+        let (traces, steps) = (observe.rules, observe.steps);
         Ok((
             decision,
             Explanation {

@@ -248,7 +248,6 @@ impl serde::Serialize for Typed<'_> {
 /// the scalars written directly, lists, records and instants through
 /// [`Typed`].
 pub(crate) fn write_typed(out: &mut Vec<u8>, value: &Value, ty: &Ty) {
-    use std::io::Write as _;
     // Writing into a Vec cannot fail.
     let _ = match value {
         Value::Absent => {
@@ -259,8 +258,16 @@ pub(crate) fn write_typed(out: &mut Vec<u8>, value: &Value, ty: &Ty) {
             out.extend_from_slice(if *b { b"true" } else { b"false" });
             Ok(())
         }
-        Value::Int(i) if matches!(ty.required(), Ty::Decimal) => write!(out, "\"{i}\""),
-        Value::Int(i) => write!(out, "{i}"),
+        Value::Int(i) if matches!(ty.required(), Ty::Decimal) => {
+            out.push(b'"');
+            write_int(out, *i);
+            out.push(b'"');
+            Ok(())
+        }
+        Value::Int(i) => {
+            write_int(out, *i);
+            Ok(())
+        }
         // Digits, a sign and a point: nothing to escape.
         Value::Decimal(d) => {
             out.push(b'"');
@@ -268,7 +275,12 @@ pub(crate) fn write_typed(out: &mut Vec<u8>, value: &Value, ty: &Ty) {
             out.push(b'"');
             Ok(())
         }
-        Value::Date(d) => write!(out, "\"{}\"", Day(*d)),
+        Value::Date(d) => {
+            out.push(b'"');
+            Day(*d).write(out);
+            out.push(b'"');
+            Ok(())
+        }
         Value::Str(t) | Value::Enum(t) => {
             crate::json_text::write_str(out, t);
             Ok(())
@@ -330,34 +342,70 @@ pub(crate) fn write_decimal(out: &mut Vec<u8>, d: &Decimal) {
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct Day(pub NaiveDate);
 
-impl fmt::Display for Day {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+impl Day {
+    /// The ten bytes `YYYY-MM-DD`, for years 0 to 9999.
+    fn bytes(&self) -> Option<[u8; 10]> {
         use chrono::Datelike;
         let d = self.0;
-        if let Ok(year) = u32::try_from(d.year()) {
-            if year <= 9999 {
-                // Ten ASCII digits and dashes, filled in place.
-                let digit = |n: u32| b'0' + (n % 10) as u8;
-                let (m, day) = (d.month(), d.day());
-                let text = [
-                    digit(year / 1000),
-                    digit(year / 100),
-                    digit(year / 10),
-                    digit(year),
-                    b'-',
-                    digit(m / 10),
-                    digit(m),
-                    b'-',
-                    digit(day / 10),
-                    digit(day),
-                ];
-                return f.write_str(std::str::from_utf8(&text).unwrap_or_default());
+        let year = u32::try_from(d.year()).ok().filter(|y| *y <= 9999)?;
+        let digit = |n: u32| b'0' + (n % 10) as u8;
+        let (m, day) = (d.month(), d.day());
+        Some([
+            digit(year / 1000),
+            digit(year / 100),
+            digit(year / 10),
+            digit(year),
+            b'-',
+            digit(m / 10),
+            digit(m),
+            b'-',
+            digit(day / 10),
+            digit(day),
+        ])
+    }
+
+    /// Appends the day as `Display` writes it.
+    fn write(&self, out: &mut Vec<u8>) {
+        match self.bytes() {
+            Some(text) => out.extend_from_slice(&text),
+            None => {
+                use std::io::Write as _;
+                // Writing into a Vec cannot fail.
+                let _ = write!(out, "{self}");
             }
         }
-        {
-            write!(f, "{}", d.format("%Y-%m-%d"))
+    }
+}
+
+impl fmt::Display for Day {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.bytes() {
+            // Ten ASCII digits and dashes, filled in place.
+            Some(text) => f.write_str(std::str::from_utf8(&text).unwrap_or_default()),
+            None => write!(f, "{}", self.0.format("%Y-%m-%d")),
         }
     }
+}
+
+/// Appends the digits of `i` (with its sign) as `Display` writes them.
+fn write_int(out: &mut Vec<u8>, i: i64) {
+    let mut digits = [0u8; 20];
+    let mut n = 0;
+    let mut m = i.unsigned_abs();
+    loop {
+        n += 1;
+        if let Some(slot) = digits.len().checked_sub(n).and_then(|k| digits.get_mut(k)) {
+            *slot = b'0' + (m % 10) as u8;
+        }
+        m /= 10;
+        if m == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        out.push(b'-');
+    }
+    out.extend_from_slice(digits.get(digits.len() - n..).unwrap_or_default());
 }
 
 /// A decimal without a negative zero (`-0.00` becomes `0.00`).
@@ -505,6 +553,35 @@ mod tests {
             let mut out = Vec::new();
             write_decimal(&mut out, &d);
             assert_eq!(String::from_utf8(out).unwrap(), d.to_string(), "{d:?}");
+        }
+    }
+
+    /// Whole numbers and days are written as `Display` writes them: the
+    /// ends of their ranges and seeded values between.
+    #[test]
+    fn ints_and_days_are_written_as_display_writes_them() {
+        let mut ints = vec![0, 1, -1, 9, 10, -10, i64::MAX, i64::MIN, i64::MIN + 1];
+        let mut state: u64 = 0x9E37_79B9_7F4A_7C15;
+        for _ in 0..10_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            ints.push((state as i64) >> (state % 64));
+        }
+        for i in ints {
+            let mut out = Vec::new();
+            write_int(&mut out, i);
+            assert_eq!(String::from_utf8(out).unwrap(), i.to_string());
+        }
+        let mut day = NaiveDate::MIN;
+        while let Some(next) = day.checked_add_days(chrono::Days::new(997)) {
+            let mut out = Vec::new();
+            Day(day).write(&mut out);
+            assert_eq!(
+                String::from_utf8(out).unwrap(),
+                day.format("%Y-%m-%d").to_string()
+            );
+            day = next;
         }
     }
 

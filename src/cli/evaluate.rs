@@ -136,7 +136,7 @@ pub fn run(policy_dir: &Path, facts: &str, explain: bool, run: &super::Run) -> E
         return Exit::Failure;
     };
     let style = render::Style::stdout();
-    let mut out = std::io::BufWriter::with_capacity(256 * 1024, super::out::stdout());
+    let mut out = super::out::Lines::new();
     let mut exit = Exit::Success;
     // Runs on the worker threads: the decision (and its explanation) is
     // written straight into its line there.
@@ -175,7 +175,7 @@ pub fn run(policy_dir: &Path, facts: &str, explain: bool, run: &super::Run) -> E
         Rendered::Failed(record, diagnostics)
     };
     let sink = |rendered: Option<Rendered>| match rendered {
-        Some(Rendered::Line(line)) => out.write_all(&line),
+        Some(Rendered::Line(line)) => out.line(line),
         Some(Rendered::Failed(record, diagnostics)) => {
             exit = Exit::Failure;
             out.flush()?;

@@ -48,8 +48,89 @@ impl Write for Stdout {
         }
     }
 
+    fn write_vectored(&mut self, bufs: &[io::IoSlice<'_>]) -> io::Result<usize> {
+        match self.inner.write_vectored(bufs) {
+            Ok(n) => Ok(n),
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => Err(e),
+            Err(e) => failed(&e),
+        }
+    }
+
     fn flush(&mut self) -> io::Result<()> {
         self.inner.flush().or_else(|e| failed(&e))
+    }
+}
+
+/// Standard output for a stream of whole lines (a batch's records): short
+/// lines are gathered in a buffer; long ones (explanations run to kilobytes)
+/// are handed over as they are, many in one vectored write, instead of
+/// being copied into the buffer first. Order is kept.
+pub struct Lines {
+    short: io::BufWriter<Stdout>,
+    long: Vec<Vec<u8>>,
+    long_bytes: usize,
+}
+
+/// A line at least this long is written from where it is.
+const LONG_LINE: usize = 2048;
+
+impl Lines {
+    /// Standard output, for lines.
+    pub fn new() -> Lines {
+        Lines {
+            short: io::BufWriter::with_capacity(256 * 1024, stdout()),
+            long: Vec::new(),
+            long_bytes: 0,
+        }
+    }
+
+    /// Writes `line` (its newline included).
+    pub fn line(&mut self, line: Vec<u8>) -> io::Result<()> {
+        if line.len() < LONG_LINE && self.long.is_empty() {
+            return self.short.write_all(&line);
+        }
+        if self.long.is_empty() {
+            // The short lines before it go first.
+            self.short.flush()?;
+        }
+        self.long_bytes += line.len();
+        self.long.push(line);
+        if self.long_bytes >= 256 * 1024 || self.long.len() >= 256 {
+            self.write_long()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the long lines held, in one vectored write when it can.
+    fn write_long(&mut self) -> io::Result<()> {
+        let mut slices: Vec<io::IoSlice<'_>> =
+            self.long.iter().map(|l| io::IoSlice::new(l)).collect();
+        let mut rest = &mut slices[..];
+        while !rest.is_empty() {
+            match self.short.get_mut().write_vectored(rest) {
+                Ok(0) => return Err(io::ErrorKind::WriteZero.into()),
+                Ok(n) => io::IoSlice::advance_slices(&mut rest, n),
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => return Err(e),
+            }
+        }
+        self.long.clear();
+        self.long_bytes = 0;
+        Ok(())
+    }
+}
+
+impl Write for Lines {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if !self.long.is_empty() {
+            self.write_long()?;
+        }
+        self.short.write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.write_long()?;
+        self.short.flush()
     }
 }
 

@@ -3,17 +3,16 @@
 
 use super::*;
 
-/// One evaluated sub-expression, for explanations.
+/// One evaluated sub-expression an explanation shows. A rule's steps are
+/// in post-order: a step's shown sub-expressions are the `size - 1` steps
+/// before it.
 #[derive(Debug, Clone)]
 pub(crate) struct Step {
-    /// How deep in the rule's condition (0 = a whole condition).
-    pub depth: u32,
     /// Where it is written.
     pub span: crate::source::Span,
     /// What it gave.
     pub value: Value,
-    /// How many steps its shown tree takes, itself included (set when an
-    /// explanation keeps the step, [`crate::explain`]).
+    /// How many steps its tree takes, itself included.
     pub size: u32,
     /// The number of its expression ([`crate::ir::Expr::id`]).
     pub expr: u32,
@@ -63,9 +62,8 @@ pub(super) struct Recorded {
     /// For each `when` block condition (by memo slot): what it gave and
     /// where its steps are.
     guards: Vec<Option<(bool, std::ops::Range<usize>)>>,
-    /// For each computed value: the depth its steps start at and where
-    /// they are.
-    lets: Vec<Option<(u32, std::ops::Range<usize>)>>,
+    /// For each computed value: where its steps are.
+    lets: Vec<Option<std::ops::Range<usize>>>,
 }
 
 /// Sets `slot` of `list`, growing it as needed.
@@ -93,11 +91,24 @@ impl<'p> Evaluator<'p> {
             return self.fires(rule);
         };
         if explain {
-            self.trace = Some(std::mem::take(&mut o.steps));
+            let mut steps = std::mem::take(&mut o.steps);
+            if steps.capacity() == 0 {
+                // Room for a typical request's steps, grown seldom.
+                steps.reserve(256);
+            }
+            self.trace = Some(steps);
         }
-        let start = self.trace_len();
+        let mut start = self.trace_len();
         let fired = self.fires(rule);
         let end = self.trace_len();
+        // A rule that did not fire shows only the condition that stopped
+        // it (the last one recorded): the ones before it held.
+        if !fired {
+            let last = self.trace.as_ref().and_then(|t| t.get(end.checked_sub(1)?));
+            start = end
+                .saturating_sub(last.map_or(0, |s| s.size as usize))
+                .max(start);
+        }
         if let Some(steps) = self.trace.take() {
             o.steps = steps;
         }
@@ -138,57 +149,61 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Explaining, computed value `i` already evaluated and shown: its
-    /// steps are shown again here (at this depth), and its value returned.
+    /// steps are shown again here, and its value returned.
     pub(super) fn replay_let(&mut self, i: usize) -> Option<Value> {
         if self.recorded.off {
             return None;
         }
         let trace = self.trace.as_mut()?;
-        let (base, range) = self.recorded.lets.get(i)?.clone()?;
+        let range = self.recorded.lets.get(i)?.clone()?;
         let Some(Memo::Value(v)) = self.lets.get(i) else {
             return None;
         };
-        let from = trace.len();
         trace.extend_from_within(range);
-        let depth = self.depth;
-        for s in trace.iter_mut().skip(from) {
-            s.depth = s.depth.saturating_sub(base).saturating_add(depth);
-        }
         Some(v.clone())
     }
 
-    /// Explaining: remembers that computed value `i`, evaluated at depth
-    /// `base`, has its steps from `start` on.
-    pub(super) fn record_let(&mut self, i: usize, base: u32, start: usize) {
+    /// Explaining: remembers that computed value `i` has its steps from
+    /// `start` on.
+    pub(super) fn record_let(&mut self, i: usize, start: usize) {
         if self.trace.is_some() {
             let end = self.trace_len();
-            remember(&mut self.recorded.lets, i, (base, start..end));
+            remember(&mut self.recorded.lets, i, start..end);
         }
     }
 
+    /// Evaluates `e`, recording it when explaining: everything recorded
+    /// while it is evaluated is its tree, so its size is known when it is
+    /// recorded. Below a condition, a whole record (it says nothing) and a
+    /// literal (its value is what is written) are not recorded; what was
+    /// recorded under them goes to their parent.
     pub(super) fn eval_traced(&mut self, e: &'p Expr) -> R {
-        if self.trace.is_none() {
+        let Some(start) = self.trace.as_ref().map(Vec::len) else {
             return self.eval_node(e);
-        }
+        };
         self.depth += 1;
         let r = self.eval_node(e);
         self.depth -= 1;
-        // Below a condition, a whole record or a constant written as it
-        // displays is not shown (its own steps go to its parent): it is
-        // not recorded either.
-        if let (true, Ok(v)) = (self.depth > 0, &r) {
-            if matches!(v, Value::Record(_))
-                || matches!(e.kind, K::Const(_)) && self.program.shown().is_plain_literal(e.id)
-            {
-                return r;
-            }
+        let Ok(v) = &r else {
+            return r;
+        };
+        let below = self.trace_len().saturating_sub(start);
+        if self.depth > 0
+            && (matches!(v, Value::Record(_))
+                || below == 0
+                    && self.program.shown().is_literal(
+                        e.id,
+                        || crate::ir::shown::fold(self.program.sources.slice(e.span)),
+                        v,
+                    ))
+        {
+            return r;
         }
-        if let (Some(t), Ok(v)) = (self.trace.as_mut(), &r) {
+        if let Some(t) = self.trace.as_mut() {
             t.push(Step {
-                depth: self.depth,
                 span: e.span,
                 value: v.clone(),
-                size: 1,
+                size: u32::try_from(below + 1).unwrap_or(u32::MAX),
                 expr: e.id,
             });
         }

@@ -120,12 +120,6 @@ impl Shown {
         self.exprs.get(id as usize)?.as_ref()
     }
 
-    /// Whether expression number `id` is a constant written as its value
-    /// displays (never shown below a condition).
-    pub(crate) fn is_plain_literal(&self, id: u32) -> bool {
-        self.get(id).is_some_and(|e| e.literal == Literal::Yes)
-    }
-
     /// Whether expression number `id` (written as `text`), showing no
     /// sub-expression, is a literal for `value`.
     pub(crate) fn is_literal<'t>(
