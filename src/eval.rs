@@ -175,6 +175,9 @@ fn run(
         };
         outputs.push(v);
     }
+    if let Some(o) = observe.as_mut() {
+        o.cut = ev.recorded.cut;
+    }
     if let (Some(o), Some(b)) = (observe.as_mut(), ev.branches.take()) {
         o.branches.extend(b);
     }
@@ -321,6 +324,11 @@ impl<'p> Evaluator<'p> {
         if self.exhausted {
             return Err(Failed);
         }
+        // Evaluated again to be shown (observing): its steps were counted
+        // the first time, and showing must not change the outcome.
+        if self.replay {
+            return Ok(());
+        }
         self.steps += 1;
         if self.steps > self.program.limits.max_steps {
             return Err(self.out_of_steps(e));
@@ -337,6 +345,9 @@ impl<'p> Evaluator<'p> {
         }
         if self.exhausted {
             return Err(Failed);
+        }
+        if self.replay {
+            return Ok(());
         }
         self.steps = self.steps.saturating_add(n);
         if self.steps > self.program.limits.max_steps {

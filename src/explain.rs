@@ -39,6 +39,8 @@ pub struct Explanation {
     /// The rules' shown steps (a range of them a rule), each rule's in
     /// post-order, with their trees' sizes.
     steps: Vec<Step>,
+    /// Whether it was left off, larger than the output limit.
+    omitted: bool,
 }
 
 /// How one rule went on one request.
@@ -107,6 +109,9 @@ impl Explanation {
     /// assert_eq!(rules[0].conditions[0].expr, "basket.total > 100");
     /// ```
     pub fn rules(&self) -> Vec<RuleExplanation> {
+        if self.omitted {
+            return Vec::new();
+        }
         let shown = self.program.shown();
         self.traces
             .iter()
@@ -130,6 +135,30 @@ impl Explanation {
                 })
             })
             .collect()
+    }
+
+    /// Whether the explanation was left off: recording it would have taken
+    /// more than the output limit (`Limits::max_output_bytes`), as a
+    /// quantifier over a long list explained element by element can. The
+    /// decision is made all the same; [`Explanation::rules`] is empty and
+    /// the JSON `explain` is `null`.
+    ///
+    /// ```
+    /// let limits = pactum::Limits::default().with_max_output_bytes(64);
+    /// let policy = pactum::Package::from_sources_with_limits(
+    ///     [("a.policy", "package a\nschema o { xs: list of int }\n\
+    ///       rule r { deny R when any x in o.xs where x > 5 message \"m\" help \"h\" }")],
+    ///     limits,
+    /// )
+    /// .check()
+    /// .unwrap();
+    /// let facts = policy.facts_from_str("o: { xs: [1, 2, 3, 4, 5, 6] }").unwrap();
+    /// let (decision, why) = policy.explain(&facts).unwrap();
+    /// assert!(!decision.is_allowed());
+    /// assert!(why.is_omitted() && why.rules().is_empty());
+    /// ```
+    pub fn is_omitted(&self) -> bool {
+        self.omitted
     }
 
     /// The trees of the steps in `range` (whole trees, in post-order).
@@ -161,6 +190,10 @@ impl Explanation {
     /// `serde_json::to_writer(out, &self.rules())`, written from the
     /// recorded values and the package's texts.
     pub(crate) fn write_json(&self, out: &mut Vec<u8>) {
+        if self.omitted {
+            out.extend_from_slice(b"null");
+            return;
+        }
         let shown = self.program.shown();
         let mut scratch = Vec::new();
         out.push(b'[');
@@ -255,8 +288,9 @@ impl std::fmt::Debug for Explanation {
 
 impl Serialize for Explanation {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut st = s.serialize_struct("Explanation", 1)?;
+        let mut st = s.serialize_struct("Explanation", 2)?;
         st.serialize_field("rules", &self.rules())?;
+        st.serialize_field("omitted", &self.omitted)?;
         st.end()
     }
 }
@@ -310,13 +344,19 @@ impl Policy {
         let facts = self.with_reference(facts);
         let program = self.program();
         let decision = eval::evaluate_observed(program, &facts, &mut observe)?;
-        let (traces, steps) = (observe.rules, observe.steps);
+        let omitted = observe.cut;
+        let (traces, steps) = if omitted {
+            (Vec::new(), Vec::new())
+        } else {
+            (observe.rules, observe.steps)
+        };
         Ok((
             decision,
             Explanation {
                 program: self.program_arc().clone(),
                 traces,
                 steps,
+                omitted,
             },
         ))
     }

@@ -268,3 +268,59 @@ fn diff_finds_exactly_the_requests_a_one_line_change_affects() {
         stdout(&o)
     );
 }
+
+/// Every expression an explanation shows reads as written: brackets around
+/// an operand kept whole (`(a + b) > c`, `not (x)`, `-(x)`), comments of a
+/// condition spread over lines left out, texts written with escapes hidden
+/// like every literal; and its value is the value of that text.
+#[test]
+fn explanations_show_expressions_as_written() {
+    let policy = pactum::Package::from_sources([(
+        "t.policy",
+        "package t
+schema o { kind: one of k1, k2, a: int, b: int, p: optional int, s: string }
+rule r {
+  deny R
+  when (if o.kind is k2 then o.a else o.b) > 10
+    and not (o.p is absent)
+    and -(o.b) < 0
+    and ((o.a)) > 1 # a comment
+    # a comment on its own line
+    and (o.a + o.b) * 2 > 0
+    and o.s != \"{{lit}} \\\"x\\\"\\t4\"
+  message \"m\"
+  help \"h\"
+}",
+    )])
+    .check()
+    .unwrap();
+    let facts = policy
+        .facts_from_str("o: { kind: k2, a: 20, b: 3, p: 1, s: y }")
+        .unwrap();
+    let (decision, why) = policy.explain(&facts).unwrap();
+    assert!(!decision.is_allowed());
+    let mut texts = Vec::new();
+    fn walk(n: &pactum::ExplainNode, out: &mut Vec<String>) {
+        out.push(n.expr.clone());
+        n.children.iter().for_each(|c| walk(c, out));
+    }
+    for r in why.rules() {
+        r.conditions.iter().for_each(|c| walk(c, &mut texts));
+    }
+    for t in &texts {
+        let opened = t.matches('(').count();
+        assert_eq!(opened, t.matches(')').count(), "unbalanced: {t}");
+        assert!(!t.contains('#'), "a comment is shown: {t}");
+        assert!(!t.starts_with('"'), "a literal is shown: {t}");
+    }
+    for want in [
+        "(if o.kind is k2 then o.a else o.b) > 10",
+        "not (o.p is absent)",
+        "-(o.b) < 0",
+        "((o.a)) > 1",
+        "(o.a + o.b) * 2 > 0",
+        "o.a + o.b",
+    ] {
+        assert!(texts.iter().any(|t| t == want), "{want} not in {texts:#?}");
+    }
+}

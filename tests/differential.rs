@@ -472,3 +472,67 @@ fn explanations_agree_with_their_oracle_on_the_shipped_pack() {
         explanation_holds(&policy, &facts, &doc);
     }
 }
+
+/// What evaluating, explaining and covering give on `facts`: the decision
+/// as JSON, or the codes of the faults.
+fn outcomes(policy: &Policy, facts: &Facts) -> [Result<String, BTreeSet<String>>; 3] {
+    let codes = |d: pactum::Diagnostics| d.iter().map(|d| d.code_id().to_string()).collect();
+    let json = |d: pactum::Decision| serde_json::to_string(&d).unwrap();
+    let mut coverage = policy.coverage();
+    [
+        policy.evaluate(facts).map(json).map_err(codes),
+        policy.explain(facts).map(|(d, _)| json(d)).map_err(codes),
+        policy
+            .evaluate_covered(facts, &mut coverage)
+            .map(json)
+            .map_err(codes),
+    ]
+}
+
+/// Explaining or measuring coverage never changes the outcome, whatever
+/// the limits: at every step limit from 1 up, and at small output limits,
+/// the decision (or the fault) is the plain evaluation's. (A computed value
+/// first rendered in a message and then shown under a condition is
+/// evaluated again to be shown: those steps are not counted twice.)
+#[test]
+fn explaining_never_changes_the_outcome_at_any_limit() {
+    // A computed value rendered in a message before a condition reads it.
+    let text = "package t
+schema o { id: string, a: int, xs: list of int }
+let label = \"{o.id}-{o.a}\"
+let heavy = count i in o.xs where (count j in o.xs where j > i) > 0
+rule d { deny D when o.a > 0 message \"d {label} {heavy}\" help \"h\" }
+rule n { note N when label == \"x-1\" and heavy >= 0 message \"n\" }
+";
+    let facts = "o: { id: x, a: 1, xs: [3, 1, 4, 1, 5, 9, 2, 6] }";
+    let mut cases: Vec<(String, Vec<String>)> = vec![(text.to_string(), vec![facts.to_string()])];
+    for seed in 0..16 {
+        let docs = (0..2).map(|i| genpolicy::facts(seed * 1000 + i)).collect();
+        cases.push((genpolicy::package(seed), docs));
+    }
+    for (text, docs) in &cases {
+        for steps in (1..60).chain([80, 120, 200, 400, 1000]) {
+            for output in [usize::MAX, 64] {
+                let limits = pactum::Limits::default()
+                    .with_max_steps(steps)
+                    .with_max_output_bytes(output);
+                let policy =
+                    Package::from_sources_with_limits([("t.policy", text.as_str())], limits)
+                        .check()
+                        .unwrap();
+                for doc in docs {
+                    let facts = policy.facts_from_str(doc).unwrap();
+                    let [plain, explained, covered] = outcomes(&policy, &facts);
+                    assert_eq!(
+                        plain, explained,
+                        "steps {steps}, output {output}\n{text}\n{doc}"
+                    );
+                    assert_eq!(
+                        plain, covered,
+                        "steps {steps}, output {output}\n{text}\n{doc}"
+                    );
+                }
+            }
+        }
+    }
+}

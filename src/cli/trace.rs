@@ -8,6 +8,11 @@ use super::render::{untrusted, Style};
 
 /// The explanation as indented trees, one per rule.
 pub fn tree(why: &Explanation, st: Style) -> String {
+    if why.is_omitted() {
+        return String::from(
+            "  explanation: left off (it would be larger than the output limit, --max-output-bytes)\n",
+        );
+    }
     let mut s = String::from("  explanation:\n");
     for r in &why.rules() {
         let mark = if r.fired {

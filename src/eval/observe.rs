@@ -34,6 +34,10 @@ pub(crate) struct Observe {
     /// The steps of every rule's conditions, one rule after the other
     /// (empty unless explaining; see [`RuleTrace::steps`]).
     pub steps: Vec<Step>,
+    /// Whether the explanation grew past the output limit
+    /// (`Limits::max_output_bytes`) and was left off (recording stopped
+    /// there; the decision is made all the same).
+    pub cut: bool,
     /// `if` expressions taken, with the branch (true: `then`).
     pub branches: Vec<(crate::source::Span, bool)>,
 }
@@ -59,6 +63,10 @@ pub(crate) struct RuleTrace {
 pub(super) struct Recorded {
     /// Never replay ([`Observe::no_replay`]).
     pub off: bool,
+    /// About how many bytes the recorded steps take shown.
+    bytes: usize,
+    /// Whether recording stopped at the output limit ([`Observe::cut`]).
+    pub cut: bool,
     /// For each `when` block condition (by memo slot): what it gave and
     /// where its steps are.
     guards: Vec<Option<(bool, std::ops::Range<usize>)>>,
@@ -90,7 +98,7 @@ impl<'p> Evaluator<'p> {
         let Some(o) = observe.as_mut() else {
             return self.fires(rule);
         };
-        if explain {
+        if explain && !self.recorded.cut {
             let mut steps = std::mem::take(&mut o.steps);
             if steps.capacity() == 0 {
                 // Room for a typical request's steps, grown seldom.
@@ -199,6 +207,15 @@ impl<'p> Evaluator<'p> {
         {
             return r;
         }
+        // What it adds to the explanation, shown: past the output limit,
+        // recording stops and the explanation is left off.
+        let bytes = e.span.end.saturating_sub(e.span.start) as usize + 16 + shown_bytes(v);
+        self.recorded.bytes = self.recorded.bytes.saturating_add(bytes);
+        if self.recorded.bytes > self.program.limits.max_output_bytes {
+            self.recorded.cut = true;
+            self.trace = None;
+            return r;
+        }
         if let Some(t) = self.trace.as_mut() {
             t.push(Step {
                 span: e.span,
@@ -208,5 +225,16 @@ impl<'p> Evaluator<'p> {
             });
         }
         r
+    }
+}
+
+/// About how many bytes `v` takes shown (texts and lists in full, their
+/// length counted; any other value a few bytes).
+fn shown_bytes(v: &Value) -> usize {
+    match v {
+        Value::Str(s) | Value::Enum(s) => s.len() + 2,
+        Value::List(items) => items.iter().map(shown_bytes).sum::<usize>() + items.len() + 2,
+        Value::Record(fields) => fields.iter().map(shown_bytes).sum::<usize>() + 2,
+        _ => 8,
     }
 }

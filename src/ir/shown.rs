@@ -90,6 +90,8 @@ impl Shown {
     fn add(&mut self, program: &Program, e: &Expr) {
         let text = fold(program.sources.slice(e.span));
         let literal = match &e.kind {
+            // A text written out (its escapes read) is a literal too.
+            K::Const(Value::Str(_)) if text.starts_with('"') => Literal::Yes,
             K::Const(v) if shows_as(v, &text) || shows_as(v, text.trim_matches('"')) => {
                 Literal::Yes
             }
@@ -141,12 +143,35 @@ impl Shown {
 
 /// The text of an expression as written, its white space folded to single
 /// spaces (borrowed as it is when there is nothing to fold).
+/// Comments (`#` to the end of a line, outside texts) are left out.
 pub(crate) fn fold(text: &str) -> std::borrow::Cow<'_, str> {
-    let plain = !text.contains(['\n', '\r', '\t']) && !text.contains("  ");
+    let plain = !text.contains(['\n', '\r', '\t', '#']) && !text.contains("  ");
     if plain && text.trim().len() == text.len() {
         return std::borrow::Cow::Borrowed(text);
     }
-    std::borrow::Cow::Owned(text.split_whitespace().collect::<Vec<_>>().join(" "))
+    // The text without its comments.
+    let mut code = String::with_capacity(text.len());
+    let (mut in_text, mut escaped, mut in_comment) = (false, false, false);
+    for c in text.chars() {
+        match c {
+            '\n' if in_comment => {
+                in_comment = false;
+                code.push(' ');
+            }
+            _ if in_comment => {}
+            '#' if !in_text => in_comment = true,
+            _ => {
+                if in_text && !escaped && c == '"' {
+                    in_text = false;
+                } else if !in_text && c == '"' {
+                    in_text = true;
+                }
+                escaped = in_text && !escaped && c == '\\';
+                code.push(c);
+            }
+        }
+    }
+    std::borrow::Cow::Owned(code.split_whitespace().collect::<Vec<_>>().join(" "))
 }
 
 /// Whether `value` displays as exactly `text`.

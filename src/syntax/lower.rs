@@ -440,24 +440,46 @@ impl Lower {
         rbp: u8,
         span: Span,
     ) -> Expr {
-        let mut lhs = match pieces.next() {
-            None => Expr {
-                kind: ExprKind::None,
+        self.pratt_outer(pieces, rbp, span).0
+    }
+
+    /// [`Lower::pratt`], with the span of the operand as written around
+    /// it: a bracketed operand's brackets included, so that an operator's
+    /// span covers `(a + b) * c` whole, never `a + b) * c`.
+    fn pratt_outer<'i>(
+        &self,
+        pieces: &mut std::iter::Peekable<impl Iterator<Item = Pair<'i, Rule>>>,
+        rbp: u8,
+        span: Span,
+    ) -> (Expr, Span) {
+        let (mut lhs, mut outer) = match pieces.next() {
+            None => (
+                Expr {
+                    kind: ExprKind::None,
+                    span,
+                },
                 span,
-            },
+            ),
             Some(op) if matches!(op.as_rule(), Rule::op_not | Rule::op_neg) => {
                 let (un, bp) = if op.as_rule() == Rule::op_not {
                     (UnOp::Not, power::NOT)
                 } else {
                     (UnOp::Neg, power::NEG)
                 };
-                let rhs = self.pratt(pieces, bp - 1, span);
-                Expr {
-                    span: self.span(&op).to(rhs.span),
-                    kind: ExprKind::Unary(un, Box::new(rhs)),
-                }
+                let (rhs, rhs_outer) = self.pratt_outer(pieces, bp - 1, span);
+                let span = self.span(&op).to(rhs_outer);
+                (
+                    Expr {
+                        span,
+                        kind: ExprKind::Unary(un, Box::new(rhs)),
+                    },
+                    span,
+                )
             }
-            Some(operand) => self.postfix_expr(operand),
+            Some(operand) => {
+                let outer = self.span(&operand);
+                (self.postfix_expr(operand), outer)
+            }
         };
         loop {
             let next = pieces.peek().map(|p| match p.as_rule() {
@@ -469,27 +491,29 @@ impl Lower {
                 _ => (None, 0),
             });
             let Some((op, bp)) = next.filter(|&(_, bp)| rbp < bp) else {
-                return lhs;
+                return (lhs, outer);
             };
             let Some(piece) = pieces.next() else {
-                return lhs;
+                return (lhs, outer);
             };
             lhs = match op {
                 Some(op) => {
-                    let rhs = self.pratt(pieces, bp, span);
+                    let (rhs, rhs_outer) = self.pratt_outer(pieces, bp, span);
                     Expr {
-                        span: lhs.span.to(rhs.span),
+                        span: outer.to(rhs_outer),
                         kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
                     }
                 }
-                None => self.is_test(lhs, piece),
+                None => self.is_test(lhs, outer, piece),
             };
+            outer = lhs.span;
         }
     }
 
-    /// `lhs is [not] present|absent|variant`.
-    fn is_test(&self, lhs: Expr, test: Pair<'_, Rule>) -> Expr {
-        let span = lhs.span.to(self.span(&test));
+    /// `lhs is [not] present|absent|variant` (`outer`: where `lhs` is
+    /// written, brackets included).
+    fn is_test(&self, lhs: Expr, outer: Span, test: Pair<'_, Rule>) -> Expr {
+        let span = outer.to(self.span(&test));
         let mut negated = false;
         let mut kind = IsTest::Present;
         for c in children(test) {
@@ -534,7 +558,12 @@ impl Lower {
         self.leave(cost);
         for f in it {
             let field = self.ident(&f);
-            let span = e.span.to(field.span);
+            // From where the path is written (a bracket included) to
+            // this field.
+            let span = Span {
+                end: field.span.end,
+                ..span
+            };
             e = Expr {
                 kind: ExprKind::Field(Box::new(e), field),
                 span,
