@@ -42,7 +42,9 @@ mod serde_reader;
 mod tests;
 
 pub use detect::Format;
-pub(crate) use detect::{split, split_piece, text_from_bytes, SNIFF_LINE_BYTES};
+pub(crate) use detect::{
+    first_looks_like_json, split, split_piece, text_from_bytes, SNIFF_LINE_BYTES,
+};
 pub(crate) use loose_id::loose_id;
 use serde_reader::load_serde;
 

@@ -201,3 +201,46 @@ proptest! {
         prop_assert_eq!(whole.len(), want.len());
     }
 }
+
+/// A batch without a telling name (standard input) whose first line is a
+/// broken JSON line: it is still read as JSON Lines, one outcome a line
+/// (the next line decides the format), in pieces of any size.
+#[test]
+fn a_broken_first_line_does_not_swallow_a_sniffed_batch() {
+    let policy = Package::from_dir(PACK).check().unwrap();
+    let good = serde_json::to_string(
+        &serde_yaml::from_str::<serde_json::Value>(include_str!(
+            "../policies/unsubscription/examples/allowed-with-refund.yaml"
+        ))
+        .unwrap(),
+    )
+    .unwrap();
+    for first in [
+        "{\"request\": {\"action\": \"unsubscribe\",",
+        "[\"x\"]",
+        "{\"request\": \"\u{fffd}\"",
+        "[",
+    ] {
+        let text = format!("{first}\n\n{good}\n{good}\n");
+        for size in [1, 7, 4096] {
+            let mut got = Vec::new();
+            let count = Batch::new(&policy, "-")
+                .stream(true)
+                .run(
+                    Pieces {
+                        text: text.as_bytes(),
+                        sizes: vec![size],
+                        turn: 0,
+                    },
+                    |i, o| (i, matches!(o, Outcome::Decided(_))),
+                    |r| {
+                        got.push(r);
+                        Ok(())
+                    },
+                )
+                .unwrap();
+            assert_eq!(count, 3, "{first:?} in pieces of {size}: {got:?}");
+            assert_eq!(got, vec![(0, false), (1, true), (2, true)], "{first:?}");
+        }
+    }
+}

@@ -390,6 +390,21 @@ impl<R: Read> Chunks<R> {
                 }
                 read += self.pending.back().map_or(0, |l| l.bytes.len());
             }
+            // A first line that looks like JSON but is not an object on
+            // its own: the next non-blank line decides (see `sniff`).
+            if self.first_needs_second() {
+                loop {
+                    let non_blank = self
+                        .pending
+                        .iter()
+                        .filter(|l| !is_blank(&l.bytes) || l.cut)
+                        .count();
+                    if non_blank >= 2 || read > 2 * facts::SNIFF_LINE_BYTES || !self.read_line()? {
+                        break;
+                    }
+                    read += self.pending.back().map_or(0, |l| l.bytes.len());
+                }
+            }
             let window: Vec<u8> = self
                 .pending
                 .iter()
@@ -400,6 +415,19 @@ impl<R: Read> Chunks<R> {
         };
         self.format = Some(format);
         Ok(format)
+    }
+
+    /// Whether the first non-blank line read ahead looks like JSON without
+    /// being an object on its own (the format then waits for the next).
+    fn first_needs_second(&self) -> bool {
+        let Some(first) = self.pending.iter().find(|l| !is_blank(&l.bytes) || l.cut) else {
+            return false;
+        };
+        let text = String::from_utf8_lossy(&first.bytes);
+        let line = text.trim_start_matches('\u{feff}').trim();
+        facts::first_looks_like_json(line)
+            && !(line.starts_with('{')
+                && (first.cut || serde_json::from_str::<serde::de::IgnoredAny>(line).is_ok()))
     }
 
     /// The next line, from what was read ahead or from the reader.

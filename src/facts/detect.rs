@@ -94,22 +94,34 @@ impl Format {
 pub(crate) const SNIFF_LINE_BYTES: usize = 64 * 1024;
 
 /// JsonLines when the first non-blank line is a JSON object on its own,
-/// else Yaml.
+/// or when it only looks like JSON (`{` or `[` first, or bytes that are not
+/// UTF-8) but is broken and the next non-blank line is a JSON object on its
+/// own (a batch whose first line is broken: each line still fails or is
+/// decided alone); else Yaml.
 fn sniff(text: &str) -> Format {
-    let first = text
+    let mut lines = text
         .trim_start_matches('\u{feff}')
         .lines()
         .map(str::trim)
-        .find(|l| !l.is_empty())
-        .unwrap_or("");
-    if !first.starts_with('{') {
-        return Format::Yaml;
+        .filter(|l| !l.is_empty());
+    let first = lines.next().unwrap_or("");
+    let object = |l: &str| {
+        l.starts_with('{')
+            && (l.len() > SNIFF_LINE_BYTES || serde_json::from_str::<IgnoredAny>(l).is_ok())
+    };
+    if object(first) {
+        return Format::JsonLines;
     }
-    if first.len() > SNIFF_LINE_BYTES || serde_json::from_str::<IgnoredAny>(first).is_ok() {
-        Format::JsonLines
-    } else {
-        Format::Yaml
+    if first_looks_like_json(first) && lines.next().is_some_and(object) {
+        return Format::JsonLines;
     }
+    Format::Yaml
+}
+
+/// Whether a first line that is not a JSON object on its own still looks
+/// like a line of JSON (then [`sniff`] reads the next line to decide).
+pub(crate) fn first_looks_like_json(line: &str) -> bool {
+    line.starts_with(['{', '[']) || line.contains('\u{fffd}')
 }
 
 /// Byte ranges of the documents of a batch: YAML stream split at lines that
@@ -302,5 +314,23 @@ mod tests {
         let long = format!("{{\"a\": \"{}\"", "x".repeat(SNIFF_LINE_BYTES));
         assert_eq!(Format::detect("-", &long), Format::JsonLines);
         assert_eq!(Format::detect("facts.txt", "a: 1\n"), Format::Yaml);
+        // A broken first line of JSON Lines: the next line decides.
+        for first in [
+            "{\"o\": {\"id\": \"broken\",",
+            "[\"x\"]",
+            "{\"a\": \"\u{fffd}",
+        ] {
+            let text = format!("{first}\n\n{{\"a\": 1}}\n{{\"a\": 2}}\n");
+            assert_eq!(Format::detect("-", &text), Format::JsonLines, "{first}");
+        }
+        // A JSON document over several lines, a YAML flow mapping, a YAML
+        // stream: not JSON Lines.
+        assert_eq!(
+            Format::detect("-", "{\"a\": 1,\n \"b\": 2}\n"),
+            Format::Yaml
+        );
+        assert_eq!(Format::detect("-", "{a: 1,\n b: 2}\n"), Format::Yaml);
+        assert_eq!(Format::detect("-", "---\n{\"a\": 1}\n"), Format::Yaml);
+        assert_eq!(Format::detect("-", "a: [1,\n{\"b\": 1}\n"), Format::Yaml);
     }
 }
