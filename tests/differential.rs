@@ -282,14 +282,19 @@ proptest! {
     }
 }
 
-#[test]
-fn the_fast_evaluator_agrees_with_the_reference_on_the_shipped_pack() {
-    let policy = Package::from_dir(concat!(
+/// The shipped pack, checked.
+fn shipped_pack() -> Policy {
+    Package::from_dir(concat!(
         env!("CARGO_MANIFEST_DIR"),
         "/policies/unsubscription"
     ))
     .check()
-    .unwrap();
+    .unwrap()
+}
+
+#[test]
+fn the_fast_evaluator_agrees_with_the_reference_on_the_shipped_pack() {
+    let policy = shipped_pack();
     for doc in unsubscription::generate(7, 500) {
         let facts = policy.facts_from_str(&doc).unwrap();
         let (fast, slow) = answers(&policy, &facts);
@@ -307,12 +312,7 @@ fn envelope(d: &pactum::Decision) -> String {
 
 #[test]
 fn the_envelope_writer_gives_serde_jsons_bytes_on_the_shipped_pack() {
-    let policy = Package::from_dir(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/policies/unsubscription"
-    ))
-    .check()
-    .unwrap();
+    let policy = shipped_pack();
     let mut escaped = 0;
     for doc in unsubscription::generate(11, 2000) {
         let d = policy.evaluate_str(&doc).unwrap();
@@ -461,12 +461,7 @@ fn explanations_agree_with_their_oracle_on_generated_packages() {
 
 #[test]
 fn explanations_agree_with_their_oracle_on_the_shipped_pack() {
-    let policy = Package::from_dir(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/policies/unsubscription"
-    ))
-    .check()
-    .unwrap();
+    let policy = shipped_pack();
     for doc in unsubscription::generate(11, 400) {
         let facts = policy.facts_from_str(&doc).unwrap();
         explanation_holds(&policy, &facts, &doc);
