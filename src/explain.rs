@@ -260,7 +260,11 @@ fn keep_shown(program: &Program, traces: &mut [RuleTrace], steps: &mut Vec<Step>
             let record = matches!(step.value, Value::Record(_));
             let literal = children == 0
                 && !record
-                && shown.is_literal(step.expr, || fold(program.sources.slice(step.span)), &step.value);
+                && shown.is_literal(
+                    step.expr,
+                    || fold(program.sources.slice(step.span)),
+                    &step.value,
+                );
             if (literal || record) && depth > 0 {
                 // Its children become its parent's.
                 for c in open.iter_mut().skip(first_child) {

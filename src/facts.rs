@@ -11,7 +11,8 @@
 //!   package's schema, by the fast JSON path ([`fast`]) when it can, else
 //!   by the serde reader ([`serde_reader`], the reader of record, on the
 //!   state of [`reading`], with
-//!   [`keys`] and [`messages`]), whose first error becomes one
+//!   [`keys`], [`merge`] for YAML merge keys (`<<: *base`), and
+//!   [`messages`]), whose first error becomes one
 //!   [`Diagnostic`] located by [`locate`] at the exact bytes of the
 //!   offending value (or key).
 //! - [`loose_id`]: the request identifier of a document that does not fit.
@@ -34,6 +35,7 @@ mod fast;
 mod keys;
 mod locate;
 mod loose_id;
+mod merge;
 mod messages;
 mod reading;
 mod scan;

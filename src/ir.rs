@@ -178,11 +178,9 @@ impl Expr {
     pub fn for_each_child<'a>(&'a self, mut f: impl FnMut(&'a Expr)) {
         use ExprKind as K;
         match &self.kind {
-            K::Field(x, _)
-            | K::Not(x)
-            | K::Neg(x)
-            | K::IsPresent(x, _)
-            | K::IsVariant(x, _, _) => f(x),
+            K::Field(x, _) | K::Not(x) | K::Neg(x) | K::IsPresent(x, _) | K::IsVariant(x, _, _) => {
+                f(x)
+            }
             K::And(a, b)
             | K::Or(a, b)
             | K::Otherwise(a, b)

@@ -493,7 +493,13 @@ mod tests {
             let wide = (u128::from(a) << 64 | u128::from(b)) >> (128 - bits.max(1));
             let wide = if bits == 0 { 0 } else { wide };
             let (lo, mid, hi) = (wide as u32, (wide >> 32) as u32, (wide >> 64) as u32);
-            cases.push(Decimal::from_parts(lo, mid, hi, a % 2 == 0, (b % 29) as u32));
+            cases.push(Decimal::from_parts(
+                lo,
+                mid,
+                hi,
+                a % 2 == 0,
+                (b % 29) as u32,
+            ));
         }
         for d in cases {
             let mut out = Vec::new();

@@ -396,7 +396,9 @@ impl<'a> Checker<'a> {
             } else {
                 field.ty.clone()
             };
-            x = self.exprs.ir(K::Field(Box::new(x), fi), first.span.to(f.span));
+            x = self
+                .exprs
+                .ir(K::Field(Box::new(x), fi), first.span.to(f.span));
         }
         if ty.is_optional() || matches!(ty, Ty::List(_) | Ty::Record(_)) {
             let d = self

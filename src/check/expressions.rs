@@ -432,7 +432,10 @@ impl<'a> Checker<'a> {
                 }
                 xs.push(x);
             }
-            return (self.exprs.ir(K::List(xs), e.span), Ty::List(Box::new(want.clone())));
+            return (
+                self.exprs.ir(K::List(xs), e.span),
+                Ty::List(Box::new(want.clone())),
+            );
         }
         self.expr(e, env)
     }

@@ -193,4 +193,3 @@ impl Coverage {
         CoverageReport { rules, branches }
     }
 }
-
