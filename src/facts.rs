@@ -31,6 +31,7 @@ use crate::types::RecordTy;
 use crate::value::Value;
 
 mod detect;
+mod embedded;
 mod fast;
 mod keys;
 mod locate;
@@ -45,6 +46,7 @@ mod tests;
 
 pub use detect::Format;
 pub(crate) use detect::{split, split_piece, text_from_bytes, SNIFF_LINE_BYTES};
+pub(crate) use embedded::{read_embedded, Around, Embedded, Problem};
 pub(crate) use loose_id::loose_id;
 use serde_reader::load_serde;
 
