@@ -218,22 +218,22 @@ fn a_merge_value_that_is_not_a_mapping_is_refused() {
     }
 }
 
+/// A syntax error saying `what` is given twice.
+fn given_twice(text: &str, what: &str) -> Diagnostic {
+    let d = read_err(text);
+    assert_eq!(d.code_id(), codes::FACTS_SYNTAX.id);
+    let says = format!("`{what}` is given twice");
+    assert!(d.message().contains(&says), "{}", d.message());
+    d
+}
+
 #[test]
 fn keys_given_twice_are_still_refused() {
-    let d = read_err(&format!("{BASE}order: {{<<: *b, count: 1, count: 2}}\n"));
-    assert_eq!(d.code_id(), codes::FACTS_SYNTAX.id);
-    assert!(
-        d.message().contains("`count` is given twice"),
-        "{}",
-        d.message()
+    given_twice(
+        &format!("{BASE}order: {{<<: *b, count: 1, count: 2}}\n"),
+        "count",
     );
-    let d = read_err(&format!("{BASE}order: {{<<: *b, <<: *b}}\n"));
-    assert_eq!(d.code_id(), codes::FACTS_SYNTAX.id);
-    assert!(
-        d.message().contains("`<<` is given twice"),
-        "{}",
-        d.message()
-    );
+    let d = given_twice(&format!("{BASE}order: {{<<: *b, <<: *b}}\n"), "<<");
     assert_eq!(d.line_col(), Some((3, 17)));
 }
 
