@@ -16,6 +16,9 @@
 //!   [`Diagnostic`] located by [`locate`] at the exact bytes of the
 //!   offending value (or key).
 //! - [`loose_id`]: the request identifier of a document that does not fit.
+//! - [`embedded`]: facts written inside a larger YAML document (the inline
+//!   `facts:` of test files), read by the same seed from that document's
+//!   deserializer.
 //!
 //! Decimals, dates and datetimes written as text are read by
 //! [`crate::literal`], as they are in a policy. The public API shows only
