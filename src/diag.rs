@@ -163,6 +163,10 @@ codes! {
     FACTS_IO = "facts" / "io", Error, "the facts file cannot be read";
     /// an empty facts file, or `---` then `---` in a YAML stream
     FACTS_EMPTY = "facts" / "empty", Error, "a facts document that holds no facts";
+    /// a `*.test.yaml` test without `expect`, or with an unknown key
+    TEST_MALFORMED = "test" / "malformed", Error, "a test file that does not hold tests";
+    /// a test's `facts_file` holding a YAML stream of two requests
+    TEST_FACTS_FILE = "test" / "facts_file", Error, "a test's facts file that does not hold exactly one document";
     /// `a / b` where `b` is 0
     EVAL_DIVISION_BY_ZERO = "eval" / "division_by_zero", Error, "a division by zero while deciding a request";
     /// a sum too large for a decimal

@@ -11,10 +11,14 @@
 //!   package's schema, by the fast JSON path ([`fast`]) when it can, else
 //!   by the serde reader ([`serde_reader`], the reader of record, on the
 //!   state of [`reading`], with
-//!   [`keys`] and [`messages`]), whose first error becomes one
+//!   [`keys`], [`merge`] for YAML merge keys (`<<: *base`), and
+//!   [`messages`]), whose first error becomes one
 //!   [`Diagnostic`] located by [`locate`] at the exact bytes of the
 //!   offending value (or key).
 //! - [`loose_id`]: the request identifier of a document that does not fit.
+//! - [`embedded`]: facts written inside a larger YAML document (the inline
+//!   `facts:` of test files), read by the same seed from that document's
+//!   deserializer.
 //!
 //! Decimals, dates and datetimes written as text are read by
 //! [`crate::literal`], as they are in a policy. The public API shows only
@@ -30,10 +34,12 @@ use crate::types::RecordTy;
 use crate::value::Value;
 
 mod detect;
+mod embedded;
 mod fast;
 mod keys;
 mod locate;
 mod loose_id;
+mod merge;
 mod messages;
 mod reading;
 mod scan;
@@ -45,6 +51,7 @@ pub use detect::Format;
 pub(crate) use detect::{
     first_looks_like_json, split, split_piece, text_from_bytes, SNIFF_LINE_BYTES,
 };
+pub(crate) use embedded::{read_embedded, Around, Embedded, Problem};
 pub(crate) use loose_id::loose_id;
 use serde_reader::load_serde;
 

@@ -115,6 +115,8 @@ mod source;
 mod suggest;
 /// Step one: text to syntax tree.
 mod syntax;
+/// Test files: the tests beside a package, read for `pactum test`.
+pub mod test_file;
 /// Test oracles (the reference evaluator, syntax shapes) and rewrites for
 /// the metamorphic tests (feature `testing`, not part of the supported
 /// API).

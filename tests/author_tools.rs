@@ -324,3 +324,202 @@ rule r {
         assert!(texts.iter().any(|t| t == want), "{want} not in {texts:#?}");
     }
 }
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// The pay-as-you-go example written with merge keys: the fields written
+/// beside `<<` win, and in a list the first mapping wins.
+const MERGED_PAYG: &str = "\
+request: { action: unsubscribe, channel: console, date: 2026-05-11 }
+account: { <<: [{ id: acc-1002, settlement_currency: USD }, { id: acc-0, ecs_unsubscription_quota: { limit: 5, used: 0 } }] }
+resource:
+  billing_method: pay_as_you_go
+  <<: { id: rm-bp1payg, service: rds, service_supports_unsubscription: true, billing_method: subscription, unpaid_orders: 0, security_risk: false }
+order: { <<: { id: ord-2002, purchased_at: 2026-02-01, currency: USD, amount: 86.4, voucher_amount: 0, consumed_amount: 12.35 }, paid_by: acc-1002 }
+";
+
+#[test]
+fn merge_keys_read_the_same_in_test_and_evaluate() {
+    let dir = pack_copy("merges");
+    std::fs::write(dir.join("merged.yaml"), MERGED_PAYG).unwrap();
+    // `evaluate` reads the merges (it refused `<<` before) and decides as
+    // on the example written out.
+    let decide = |facts: &Path| {
+        let o = pactum(&[
+            "evaluate",
+            "-p",
+            dir.to_str().unwrap(),
+            "-f",
+            facts.to_str().unwrap(),
+            "--format",
+            "json",
+        ]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        stdout(&o)
+    };
+    let merged = decide(&dir.join("merged.yaml"));
+    assert_eq!(merged, decide(&dir.join("examples/pay-as-you-go.yaml")));
+    assert!(merged.contains("PAY_AS_YOU_GO"), "{merged}");
+    // `test` reads the same file, and inline facts merged across tests,
+    // to the same decision.
+    std::fs::write(
+        dir.join("tests/merges.test.yaml"),
+        format!(
+            "- name: merged facts file\n  facts_file: ../merged.yaml\n  expect: {{ decision: deny, reasons: [PAY_AS_YOU_GO], notes: [] }}\n\
+             - name: the same facts inline\n  facts: &payg\n{}  expect: {{ decision: deny, reasons: [PAY_AS_YOU_GO], notes: [] }}\n\
+             - name: merged across tests, the written field wins\n  facts:\n    <<: *payg\n    resource: {{ <<: *res, billing_method: subscription }}\n  expect: {{ decision: allow }}\n",
+            MERGED_PAYG
+                .replace("resource:\n", "resource: &res\n")
+                .lines()
+                .map(|l| format!("    {l}\n"))
+                .collect::<String>()
+        ),
+    )
+    .unwrap();
+    let o = pactum(&["test", dir.to_str().unwrap()]);
+    let out = stdout(&o);
+    assert_eq!(o.status.code(), Some(0), "{out}{}", stderr(&o));
+    for name in [
+        "merged facts file",
+        "the same facts inline",
+        "merged across tests, the written field wins",
+    ] {
+        let shown = dir.join("tests/merges.test.yaml");
+        assert!(
+            out.contains(&format!("ok   {}: {name}\n", shown.display())),
+            "{out}"
+        );
+    }
+    assert!(out.ends_with(" passed, 0 failed\n"), "{out}");
+}
+
+#[test]
+fn a_facts_file_is_read_as_evaluate_reads_it() {
+    let dir = pack_copy("facts-files");
+    let line = r#"{"request": {"action": "unsubscribe", "channel": "console", "date": "2026-05-11"}, "account": {"id": "acc-1002", "settlement_currency": "USD", "ecs_unsubscription_quota": {"limit": 5, "used": 0}}, "resource": {"id": "rm-bp1payg", "service": "rds", "service_supports_unsubscription": true, "billing_method": "pay_as_you_go", "unpaid_orders": 0, "security_risk": false}, "order": {"id": "ord-2002", "purchased_at": "2026-02-01", "currency": "USD", "amount": "86.4", "voucher_amount": "0", "consumed_amount": "12.35", "paid_by": "acc-1002"}}"#;
+    std::fs::write(dir.join("one.jsonl"), format!("{line}\n")).unwrap();
+    std::fs::write(dir.join("one.json"), line).unwrap();
+    std::fs::write(dir.join("two.jsonl"), format!("{line}\n{line}\n")).unwrap();
+    std::fs::write(
+        dir.join("two.yaml"),
+        format!("{MERGED_PAYG}---\n{MERGED_PAYG}"),
+    )
+    .unwrap();
+    let expect = "expect: { decision: deny, reasons: [PAY_AS_YOU_GO] }";
+    let tests: String = ["one.jsonl", "one.json", "two.jsonl", "two.yaml"]
+        .iter()
+        .map(|f| format!("- name: {f}\n  facts_file: ../{f}\n  {expect}\n"))
+        .collect();
+    std::fs::write(dir.join("tests/files.test.yaml"), tests).unwrap();
+    let o = pactum(&["test", dir.to_str().unwrap()]);
+    let (out, err) = (stdout(&o), stderr(&o));
+    assert_eq!(o.status.code(), Some(1), "{out}{err}");
+    assert!(
+        out.contains("ok   ") && out.contains("files.test.yaml: one.jsonl"),
+        "{out}"
+    );
+    assert!(out.contains("files.test.yaml: one.json\n"), "{out}");
+    // More than one document: a coded error naming the file, at the start
+    // of the second document.
+    assert!(
+        out.contains("FAIL") && out.contains("files.test.yaml: two.jsonl"),
+        "{out}"
+    );
+    assert!(
+        out.contains("not decided: pactum::test::facts_file: the facts file")
+            && out.contains("two.jsonl:2:1)"),
+        "{out}"
+    );
+    assert!(out.contains("two.yaml:7:1)"), "{out}");
+    assert!(err.contains("pactum::test::facts_file"), "{err}");
+    assert!(out.ends_with(" passed, 2 failed\n"), "{out}");
+}
+
+#[test]
+fn a_malformed_test_file_is_a_coded_error_at_its_line_and_column() {
+    for (text, at, says) in [
+        (
+            "- name: x\n  facts_file: ../examples/pay-as-you-go.yaml\n  expct: { decision: deny }\n",
+            ":3:3:",
+            "unknown key `expct` in a test",
+        ),
+        (
+            "- name: x\n  facts_file: ../examples/pay-as-you-go.yaml\n",
+            ":1:3:",
+            "the test `x` has no `expect`",
+        ),
+        (
+            "- name: x\n  facts: {}\n  facts_file: ../examples/pay-as-you-go.yaml\n  expect: {}\n",
+            ":3:3:",
+            "a test gives both `facts` and `facts_file`",
+        ),
+        ("- name: x\n  facts: [\n", ":3:1:", "not a test file: "),
+        ("just text\n", ":1:1:", "not a test file: "),
+    ] {
+        let dir = pack_copy("malformed");
+        std::fs::write(dir.join("tests/bad.test.yaml"), text).unwrap();
+        let o = pactum(&["test", dir.to_str().unwrap()]);
+        let (out, err) = (stdout(&o), stderr(&o));
+        assert_eq!(o.status.code(), Some(1), "{text}: {out}");
+        let line = out
+            .lines()
+            .find(|l| l.contains("bad.test.yaml"))
+            .unwrap_or_else(|| panic!("{text}: {out}"));
+        assert!(line.starts_with("FAIL ") && line.contains(at), "{text}: {line}");
+        assert!(line.contains(says) && line.ends_with("(pactum::test::malformed)"), "{text}: {line}");
+        assert!(err.contains("pactum::test::malformed") && err.contains("help:"), "{text}: {err}");
+        // The other test files still run.
+        assert!(out.ends_with(" passed, 1 failed\n"), "{out}");
+    }
+}
+
+#[test]
+fn a_mistake_in_inline_facts_fails_that_test_alone_at_its_line() {
+    let dir = pack_copy("inline-mistake");
+    std::fs::write(
+        dir.join("tests/inline.test.yaml"),
+        format!(
+            "- name: fine\n  facts:\n{}  expect: {{ decision: deny }}\n\
+             - name: a typo\n  facts: {{ request: {{ action: unsubscribe, chanel: console }} }}\n  expect: {{ decision: deny }}\n",
+            MERGED_PAYG.lines().map(|l| format!("    {l}\n")).collect::<String>()
+        ),
+    )
+    .unwrap();
+    let o = pactum(&["test", dir.to_str().unwrap()]);
+    let (out, err) = (stdout(&o), stderr(&o));
+    assert_eq!(o.status.code(), Some(1), "{out}");
+    assert!(
+        out.contains("ok   ") && out.contains("inline.test.yaml: fine"),
+        "{out}"
+    );
+    assert!(
+        out.contains(
+            "not decided: pactum::facts::unknown_field: `request`: unknown field `chanel`"
+        ) && out.contains("inline.test.yaml:11:44)"),
+        "{out}"
+    );
+    assert!(err.contains("did you mean `channel`?"), "{err}");
+    assert!(out.ends_with(" passed, 1 failed\n"), "{out}");
+}
+
+#[test]
+fn the_library_reads_merge_keys_as_evaluate_does() {
+    let policy = pactum::Package::from_dir(PACK).check().unwrap();
+    let written =
+        std::fs::read_to_string(Path::new(PACK).join("examples/pay-as-you-go.yaml")).unwrap();
+    let want = policy.evaluate_str(&written).unwrap().to_json();
+    let facts = policy.facts_from_str(MERGED_PAYG).unwrap();
+    assert_eq!(policy.evaluate(&facts).unwrap().to_json(), want);
+    // A batch: each document's merges, read by the streaming reader.
+    let batch = format!("{MERGED_PAYG}---\n{MERGED_PAYG}");
+    let outcomes = policy.evaluate_file("batch.yaml", &batch);
+    assert_eq!(outcomes.len(), 2);
+    for o in outcomes {
+        let pactum::Outcome::Decided(d) = o else {
+            panic!("not decided: {o:?}")
+        };
+        assert_eq!(d.to_json(), want);
+    }
+}

@@ -7,6 +7,9 @@
 //! - `NAME.facts.yaml|json|jsonl`: facts, evaluated against `NAME.policy`'s
 //!   sibling package when there is one (`NAME.facts.policy`), else against the
 //!   shipped unsubscription pack.
+//! - `NAME.test.yaml`: a test file of `pactum test`, read for the shipped
+//!   pack: the diagnostic of a malformed file, or those of its tests'
+//!   facts.
 //!
 //! Regenerate the golden files after a deliberate change with
 //! `PACTUM_BLESS=1 cargo test --test diagnostics`, then review the diff.
@@ -60,7 +63,10 @@ fn cases(dir: &Path, out: &mut Vec<PathBuf>) {
             || name.ends_with(".limits.yaml")
         {
             continue;
-        } else if name.ends_with(".policy") || name.contains(".facts.") {
+        } else if name.ends_with(".policy")
+            || name.contains(".facts.")
+            || name.ends_with(".test.yaml")
+        {
             out.push(p);
         }
     }
@@ -124,6 +130,14 @@ fn run_case(case: &Path) -> Vec<Diagnostic> {
             }
         }
         return diags;
+    }
+    if name.ends_with(".test.yaml") {
+        let policy = Package::from_dir_with_limits(PACK, limits).check().unwrap();
+        let text = std::fs::read_to_string(case).unwrap();
+        return match pactum::test_file::read(&policy, Path::new(&rel(case)), &text) {
+            Ok(tests) => tests.into_iter().filter_map(|t| t.facts.err()).collect(),
+            Err(d) => vec![d],
+        };
     }
     let text = std::fs::read_to_string(case).unwrap();
     match Package::from_sources_with_limits([(rel(case), text)], limits).check() {

@@ -1,7 +1,9 @@
 //! `pactum test`: the policy tests that live beside a package.
 //!
 //! A test file `*.test.yaml` (in the package directory or below it) holds one
-//! test or a list of tests:
+//! test or a list of tests; [`pactum::test_file`] reads it, its facts
+//! through the one facts reader (inline, or a `facts_file` read as
+//! `evaluate` reads facts):
 //!
 //! ```yaml
 //! - name: an order over the limit is refused
@@ -13,43 +15,14 @@
 //!     outputs: { total: "0.00" }               # only the outputs listed
 //! ```
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::Path;
 
+use pactum::test_file::Expect;
 use pactum::{Coverage, Decision};
-use serde::Deserialize;
 
 use super::out::{errln, outln};
 use super::{render, Exit, MessageFormat};
-
-#[derive(Debug, Deserialize)]
-#[serde(untagged)]
-enum TestFile {
-    Many(Vec<TestCase>),
-    One(Box<TestCase>),
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct TestCase {
-    name: String,
-    #[serde(default)]
-    facts: Option<serde_yaml::Value>,
-    #[serde(default)]
-    facts_file: Option<String>,
-    expect: Expect,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct Expect {
-    decision: Option<String>,
-    reasons: Option<Vec<String>>,
-    reasons_include: Option<Vec<String>>,
-    notes: Option<Vec<String>>,
-    notes_include: Option<Vec<String>>,
-    outputs: Option<BTreeMap<String, serde_yaml::Value>>,
-}
 
 /// Whether a path names a test file.
 fn is_test(path: &Path) -> bool {
@@ -91,7 +64,6 @@ fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
                 continue;
             };
             if !same(want, got) {
-                let want = serde_json::to_value(want).unwrap_or_default();
                 diffs.push(format!("outputs.{name}: expected {want}, got {got}"));
             }
         }
@@ -135,11 +107,10 @@ fn codes(
     }
 }
 
-/// Whether an expected YAML value matches an output's JSON value: equal, or
-/// the same number when one side is written as a string.
-fn same(want: &serde_yaml::Value, got: &serde_json::Value) -> bool {
-    let want = serde_json::to_value(want).unwrap_or_default();
-    if &want == got {
+/// Whether an expected value matches an output's value: equal, or the
+/// same number when one side is written as a string.
+fn same(want: &serde_json::Value, got: &serde_json::Value) -> bool {
+    if want == got {
         return true;
     }
     let num = |v: &serde_json::Value| -> Option<rust_decimal::Decimal> {
@@ -149,7 +120,7 @@ fn same(want: &serde_yaml::Value, got: &serde_json::Value) -> bool {
             _ => None,
         }
     };
-    matches!((num(&want), num(got)), (Some(a), Some(b)) if a == b)
+    matches!((num(want), num(got)), (Some(a), Some(b)) if a == b)
 }
 
 /// Runs every test of the package at `dir`.
@@ -180,48 +151,42 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat, limits: pactum::
                 continue;
             }
         };
-        let cases = match serde_yaml::from_str::<TestFile>(&text) {
-            Ok(TestFile::Many(v)) => v,
-            Ok(TestFile::One(c)) => vec![*c],
-            Err(e) => {
-                outln!("{} {shown}: not a test file: {e}", paint("31", "FAIL"));
-                outln!("    help: a test has `name`, `facts` or `facts_file`, and `expect` (see `pactum test --help`)");
+        let cases = match pactum::test_file::read(&policy, file, &text) {
+            Ok(cases) => cases,
+            Err(d) => {
+                render::diagnostics([&d], messages, false);
+                let at = d
+                    .line_col()
+                    .map_or(String::new(), |(l, c)| format!(":{l}:{c}"));
+                outln!(
+                    "{} {shown}{at}: {} ({})",
+                    paint("31", "FAIL"),
+                    d.message(),
+                    d.code_id()
+                );
                 failed += 1;
                 continue;
             }
         };
         for case in cases {
-            let facts_text = match (&case.facts, &case.facts_file) {
-                (Some(v), None) => {
-                    // `<<: *base` merge keys let tests share a base request.
-                    let mut v = v.clone();
-                    v.apply_merge()
-                        .map_err(|e| e.to_string())
-                        .and_then(|_| serde_yaml::to_string(&v).map_err(|e| e.to_string()))
-                }
-                (None, Some(f)) => {
-                    let base = file.parent().unwrap_or(Path::new("."));
-                    pactum::files::read_text_within(
-                        &base.join(f),
-                        limits.max_facts_bytes,
-                        pactum::diag::codes::LIMIT_FACTS_SIZE,
-                    )
-                    .map_err(|d| format!("{}: {}", d.code_id(), d.message()))
-                }
-                _ => Err("give either `facts` or `facts_file`".to_string()),
-            };
             let label = format!("{shown}: {}", case.name);
-            let result = facts_text.and_then(|t| {
-                let facts = policy
-                    .facts_from_str(&t)
-                    .map_err(|d| format!("{}: {}", d.code_id(), d.message()))?;
-                policy.evaluate_covered(&facts, &mut cov).map_err(|ds| {
+            let result = match &case.facts {
+                Ok(facts) => policy.evaluate_covered(facts, &mut cov).map_err(|ds| {
                     ds.iter()
                         .map(|d| format!("{}: {}", d.code_id(), d.message()))
                         .collect::<Vec<_>>()
                         .join("; ")
-                })
-            });
+                }),
+                Err(d) => {
+                    // The facts' diagnostic, with its line and column.
+                    render::diagnostics([d], messages, false);
+                    let at = match (d.file_name(), d.line_col()) {
+                        (Some(f), Some((l, c))) => format!(" (at {f}:{l}:{c})"),
+                        _ => String::new(),
+                    };
+                    Err(format!("{}: {}{at}", d.code_id(), d.message()))
+                }
+            };
             let diffs = match result {
                 Ok(d) => compare(&case.expect, &d),
                 Err(e) => vec![format!("not decided: {e}")],

@@ -1,12 +1,14 @@
 //! The keys of a record: each read and checked against the record's fields,
-//! so that an unknown or repeated key is reported at the key; and the key
-//! under which serde_json hands over a number's digits.
+//! so that an unknown or repeated key is reported at the key; the YAML
+//! merge key `<<` (see [`super::merge`]); and the key under which
+//! serde_json hands over a number's digits.
 
 use std::fmt;
 
 use serde::de::{self, DeserializeSeed, Deserializer, Visitor};
 
 use super::locate::{excerpt, Detail, Target};
+use super::merge::MERGE_KEY;
 use super::messages::field_list;
 use super::reading::{Ctx, Path, Seen, JSON_NUMBER_TOKEN};
 use crate::diag::codes;
@@ -40,6 +42,8 @@ impl<'de> Visitor<'de> for IsNumberToken {
 /// A key of a record: the index of its field.
 pub(super) enum Key {
     Field(usize),
+    /// The YAML merge key `<<`: its value is merged into the mapping.
+    Merge,
     /// The key serde_json uses to hand over a number's digits.
     Number,
 }
@@ -49,6 +53,8 @@ pub(super) enum Key {
 pub(super) struct KeySeed<'a> {
     pub(super) record: &'a RecordTy,
     pub(super) seen: &'a Seen,
+    /// Whether the mapping already gave a merge key `<<`.
+    pub(super) merged: bool,
     pub(super) path: &'a Path<'a>,
     pub(super) ctx: &'a Ctx,
 }
@@ -88,6 +94,20 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
         if self.ctx.json && key == JSON_NUMBER_TOKEN {
             return Ok(Key::Number);
         }
+        if !self.ctx.json && key == MERGE_KEY {
+            if self.merged {
+                return Err(self.ctx.fail(Detail {
+                    code: codes::FACTS_SYNTAX,
+                    message: format!("{}: the merge key `<<` is given twice", self.path.subject()),
+                    found: None,
+                    label: "given again here".into(),
+                    help: "keep only one `<<` entry: `<<: [*a, *b]` merges several mappings".into(),
+                    target: Target::Node,
+                    hint: Some(MERGE_KEY.to_string()),
+                }));
+            }
+            return Ok(Key::Merge);
+        }
         // Only errors need these words: build them on the error paths.
         let noun = if self.path.is_root() { "fact" } else { "field" };
         let place = || {
@@ -114,10 +134,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
             }
             None => {
                 let names = self.record.fields.iter().map(|f| &*f.name);
-                let help = if key == "<<" {
-                    "YAML merge keys (`<<`) are not supported in facts: write the fields out"
-                        .to_string()
-                } else if let Some(near) = suggest(key, names) {
+                let help = if let Some(near) = suggest(key, names) {
                     format!("did you mean `{near}`?")
                 } else if self.record.fields.is_empty() {
                     format!("{} has no {noun}s", place())

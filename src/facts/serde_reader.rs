@@ -23,6 +23,7 @@ use serde::de::{
 use super::detect::{is_empty_document, Format};
 use super::keys::{IsNumberToken, Key, KeySeed};
 use super::locate::{excerpt, json_error, yaml_error, Detail, Found, Target, SHOWN};
+use super::merge::{Given, MergeSeed};
 use super::messages::{json_example, too_deep, too_many_values, variant_list};
 use super::reading::{Ctx, Expect, Path, Seed, Seen};
 use super::scan::{flow_too_deep, MAX_FLOW_DEPTH};
@@ -361,37 +362,8 @@ impl Expect<'_> {
         Err(self.fail(self.wrong(Found::Text, Some(help), None)))
     }
 
-    fn record<'de, A: MapAccess<'de>>(&self, r: &RecordTy, mut map: A) -> Result<Value, A::Error> {
-        // The record is filled in place: one allocation, no copy.
-        let mut values: Arc<[Value]> = std::iter::repeat_n(Value::Absent, r.fields.len()).collect();
-        let mut seen = Seen::new(r.fields.len());
-        loop {
-            let key = map.next_key_seed(KeySeed {
-                record: r,
-                seen: &seen,
-                path: self.path,
-                ctx: self.ctx,
-            })?;
-            match key {
-                None => break,
-                Some(Key::Number) => {
-                    let digits: String = map.next_value()?;
-                    return self.number(&digits);
-                }
-                Some(Key::Field(i)) => {
-                    let Some(field) = r.fields.get(i) else {
-                        map.next_value::<IgnoredAny>()?;
-                        continue;
-                    };
-                    let path = Path::Field(self.path, &field.name);
-                    let value = map.next_value_seed(self.seed(&field.ty, &path))?;
-                    if let Some(slot) = Arc::get_mut(&mut values).and_then(|v| v.get_mut(i)) {
-                        *slot = value;
-                    }
-                    seen.set(i);
-                }
-            }
-        }
+    fn record<'de, A: MapAccess<'de>>(&self, r: &RecordTy, map: A) -> Result<Value, A::Error> {
+        let Given { values, seen } = self.given(r, map)?;
         let missing: Vec<&FieldTy> = r
             .fields
             .iter()
@@ -435,6 +407,60 @@ impl Expect<'_> {
             }));
         }
         Ok(Value::Record(values))
+    }
+
+    /// The fields a mapping gives, the mappings it merges (`<<`) included.
+    pub(super) fn given<'de, A: MapAccess<'de>>(
+        &self,
+        r: &RecordTy,
+        mut map: A,
+    ) -> Result<Given, A::Error> {
+        // The record is filled in place: one allocation, no copy.
+        let mut values: Arc<[Value]> = std::iter::repeat_n(Value::Absent, r.fields.len()).collect();
+        let mut seen = Seen::new(r.fields.len());
+        let mut merged: Option<Given> = None;
+        loop {
+            let key = map.next_key_seed(KeySeed {
+                record: r,
+                seen: &seen,
+                merged: merged.is_some(),
+                path: self.path,
+                ctx: self.ctx,
+            })?;
+            match key {
+                None => break,
+                Some(Key::Number) => {
+                    // A JSON number where a record is expected.
+                    let digits: String = map.next_value()?;
+                    return Err(self.non_string(digits));
+                }
+                Some(Key::Merge) => {
+                    merged = Some(map.next_value_seed(MergeSeed {
+                        expect: *self,
+                        record: r,
+                        in_list: false,
+                    })?);
+                }
+                Some(Key::Field(i)) => {
+                    let Some(field) = r.fields.get(i) else {
+                        map.next_value::<IgnoredAny>()?;
+                        continue;
+                    };
+                    let path = Path::Field(self.path, &field.name);
+                    let value = map.next_value_seed(self.seed(&field.ty, &path))?;
+                    if let Some(slot) = Arc::get_mut(&mut values).and_then(|v| v.get_mut(i)) {
+                        *slot = value;
+                    }
+                    seen.set(i);
+                }
+            }
+        }
+        let mut given = Given { values, seen };
+        if let Some(merged) = &merged {
+            // The fields written in the mapping win, before or after `<<`.
+            given.fill_from(merged);
+        }
+        Ok(given)
     }
 }
 

@@ -1,0 +1,202 @@
+//! Facts written inside a larger YAML document: the inline `facts:` of a
+//! package's test files. Each facts value is read by the same seed as a
+//! facts document ([`Seed`] at the schema's root), straight from the
+//! deserializer of the whole document, so that anchors and aliases reach
+//! across it (a test's `<<: *base` names facts anchored in another test)
+//! and every error points at the line and column of the whole document.
+//!
+//! serde cannot go on reading a document once a value has failed, so a
+//! facts value that fails stops the reading: it is recorded with its
+//! diagnostic, and the document is read again from the start, skipping
+//! the facts values read before (and it). A document whose facts all
+//! read is read once; each failing facts value costs one more reading.
+
+use std::cell::{Cell, RefCell};
+use std::sync::Arc;
+
+use serde::de::{DeserializeSeed, Deserializer, IgnoredAny};
+use serde::Deserialize;
+
+use super::locate::{clean_message, yaml_error, Detail, Target};
+use super::reading::{Ctx, Path, Seed};
+use super::scan::{flow_too_deep, MAX_FLOW_DEPTH};
+use super::value_budget;
+use crate::diag::{Code, Diagnostic};
+use crate::limits::Limits;
+use crate::source::SourceFile;
+use crate::types::{RecordTy, Ty};
+use crate::value::Value;
+
+/// One reading of a document with facts in it.
+pub(crate) struct Embedded<'a> {
+    schema: &'a Arc<RecordTy>,
+    limits: &'a Limits,
+    doc_len: usize,
+    /// The index of the next facts value, in document order.
+    next: Cell<usize>,
+    /// The facts values before this index were read by an earlier reading.
+    skip_below: usize,
+    /// The facts values read by this reading, from `skip_below` on.
+    values: RefCell<Vec<Value>>,
+    /// The facts value that failed, and why.
+    failed: RefCell<Option<(usize, Option<Detail>)>>,
+}
+
+/// Reads one facts value at the schema's root; its index among the facts
+/// values of the document (see [`read_embedded`]).
+pub(crate) struct FactsSeed<'a>(&'a Embedded<'a>);
+
+impl Embedded<'_> {
+    /// The seed of the next facts value.
+    pub(crate) fn seed(&self) -> FactsSeed<'_> {
+        FactsSeed(self)
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for FactsSeed<'_> {
+    type Value = usize;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<usize, D::Error> {
+        let e = self.0;
+        let index = e.next.get();
+        e.next.set(index + 1);
+        if index < e.skip_below {
+            IgnoredAny::deserialize(d)?;
+            return Ok(index);
+        }
+        let ctx = Ctx {
+            json: false,
+            detail: RefCell::new(None),
+            budget: Cell::new(value_budget(e.doc_len)),
+            depth: Cell::new(0),
+            max_depth: e.limits.facts_depth(),
+        };
+        let root_ty = Ty::Record(e.schema.clone());
+        let seed = Seed {
+            ty: &root_ty,
+            path: &Path::Root,
+            ctx: &ctx,
+        };
+        match seed.deserialize(d) {
+            Ok(v) => {
+                e.values.borrow_mut().push(v);
+                Ok(index)
+            }
+            Err(err) => {
+                *e.failed.borrow_mut() = Some((index, ctx.take_detail()));
+                Err(err)
+            }
+        }
+    }
+}
+
+/// How the document around the facts is named and helped with, in the
+/// diagnostics of its mistakes (see [`read_embedded`]).
+pub(crate) struct Around<'a> {
+    /// The code of its mistakes.
+    pub(crate) code: Code,
+    /// What the document should be: "not a test file: …".
+    pub(crate) not_a: &'a str,
+    /// The help of a mistake no visitor explained.
+    pub(crate) help: &'a str,
+    /// Where the caller's visitors record the mistake they find.
+    pub(crate) problem: &'a RefCell<Option<Problem>>,
+}
+
+/// Reads the YAML document `file.text()[start..]` with `parse`, which reads
+/// each facts value in it with [`Embedded::seed`] (and everything else as
+/// it likes). Returns what `parse` gives and the facts values in document
+/// order (each read against `schema`, or its diagnostic); or the first
+/// mistake outside the facts, as `around` says.
+// One `Diagnostic` for the document, as the facts loader gives.
+#[allow(clippy::result_large_err)]
+pub(crate) fn read_embedded<T>(
+    schema: &Arc<RecordTy>,
+    limits: &Limits,
+    file: &Arc<SourceFile>,
+    start: usize,
+    around: &Around<'_>,
+    mut parse: impl FnMut(&Embedded<'_>, serde_yaml::Deserializer<'_>) -> Result<T, serde_yaml::Error>,
+) -> Result<(T, Vec<Result<Value, Diagnostic>>), Diagnostic> {
+    let doc = file.text().get(start..).unwrap_or("");
+    if let Some(at) = flow_too_deep(doc, MAX_FLOW_DEPTH) {
+        return Err(Diagnostic::new(
+            around.code,
+            format!(
+                "{}: brackets nest more than {MAX_FLOW_DEPTH} levels deep",
+                around.not_a
+            ),
+        )
+        .at_file(file.clone(), start + at, 1, "too deep")
+        .help("nothing needs this much nesting; flatten the data"));
+    }
+    let mut done: Vec<Result<Value, Diagnostic>> = Vec::new();
+    loop {
+        let embedded = Embedded {
+            schema,
+            limits,
+            doc_len: doc.len(),
+            next: Cell::new(0),
+            skip_below: done.len(),
+            values: RefCell::new(Vec::new()),
+            failed: RefCell::new(None),
+        };
+        let result = parse(&embedded, serde_yaml::Deserializer::from_str(doc));
+        let failed = embedded.failed.take();
+        done.extend(embedded.values.take().into_iter().map(Ok));
+        match (result, failed) {
+            (Ok(t), _) => return Ok((t, done)),
+            (Err(e), Some((index, detail))) if index == done.len() => {
+                done.push(Err(yaml_error(&e, detail, doc).into_diagnostic(file, start)));
+            }
+            (Err(e), _) => return Err(problem_at(&e, around, file, start)),
+        }
+    }
+}
+
+/// A mistake in the document around the facts, found by the caller's
+/// visitors: it is kept aside while serde carries the error to the top.
+#[derive(Debug)]
+pub(crate) struct Problem {
+    pub(crate) code: Code,
+    pub(crate) message: String,
+    pub(crate) label: String,
+    pub(crate) help: String,
+    /// The key or scalar the problem is about, as written (for its span).
+    pub(crate) hint: Option<String>,
+}
+
+/// The diagnostic of a mistake outside the facts, at the place serde_yaml
+/// gives: the problem a visitor recorded, else serde_yaml's own message.
+fn problem_at(
+    e: &serde_yaml::Error,
+    around: &Around<'_>,
+    file: &Arc<SourceFile>,
+    start: usize,
+) -> Diagnostic {
+    let doc = file.text().get(start..).unwrap_or("");
+    let problem = around.problem.borrow_mut().take();
+    match problem {
+        Some(p) => {
+            let detail = Detail {
+                code: p.code,
+                message: p.message,
+                found: None,
+                label: p.label,
+                help: p.help,
+                target: Target::Node,
+                hint: p.hint,
+            };
+            yaml_error(e, Some(detail), doc).into_diagnostic(file, start)
+        }
+        None => {
+            let located = yaml_error(e, None, doc);
+            Diagnostic::new(
+                around.code,
+                format!("{}: {}", around.not_a, clean_message(&e.to_string())),
+            )
+            .at_file(file.clone(), start + located.start, located.len, "here")
+            .help(around.help)
+        }
+    }
+}
