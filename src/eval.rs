@@ -177,6 +177,7 @@ fn run(
     }
     if let Some(o) = observe.as_mut() {
         o.cut = ev.recorded.cut;
+        o.roots = std::mem::take(&mut ev.recorded.roots);
     }
     if let (Some(o), Some(b)) = (observe.as_mut(), ev.branches.take()) {
         o.branches.extend(b);
@@ -266,7 +267,7 @@ impl<'p> Evaluator<'p> {
             let Ok(holds) = holds else {
                 return false;
             };
-            self.record_guard(rule.guard_slots.get(i), start, holds);
+            self.record_condition(rule.guard_slots.get(i), start, holds);
             if let Some(seen) = seen.and_then(|s| self.guard_seen.get_mut(s)) {
                 *seen = true;
             }

@@ -36,9 +36,12 @@ pub struct Explanation {
     program: Arc<Program>,
     /// One trace a rule, deny rules first, in package order.
     traces: Vec<RuleTrace>,
-    /// The rules' shown steps (a range of them a rule), each rule's in
-    /// post-order, with their trees' sizes.
+    /// The shown steps, trees in post-order with their sizes.
     steps: Vec<Step>,
+    /// The root step of each rule's shown conditions (a range of them a
+    /// rule, [`RuleTrace::conditions`]); a `when` block's condition is one
+    /// tree shown under each rule of the block.
+    roots: Vec<u32>,
     /// Whether it was left off, larger than the output limit.
     omitted: bool,
 }
@@ -131,7 +134,10 @@ impl Explanation {
                         .get(t.index)
                         .map(|r| r.location.clone())
                         .unwrap_or_default(),
-                    conditions: self.nodes(&self.steps, t.steps.clone()),
+                    conditions: self
+                        .condition_roots(t)
+                        .filter_map(|p| self.node(p))
+                        .collect(),
                 })
             })
             .collect()
@@ -161,21 +167,25 @@ impl Explanation {
         self.omitted
     }
 
-    /// The trees of the steps in `range` (whole trees, in post-order).
-    fn nodes(&self, steps: &[Step], range: Range<usize>) -> Vec<ExplainNode> {
+    /// The root steps of a rule's shown conditions.
+    fn condition_roots(&self, t: &RuleTrace) -> impl Iterator<Item = usize> + '_ {
+        self.roots
+            .get(t.conditions.clone())
+            .unwrap_or_default()
+            .iter()
+            .map(|&r| r as usize)
+    }
+
+    /// The tree whose root is step `p`.
+    fn node(&self, p: usize) -> Option<ExplainNode> {
+        let step = self.steps.get(p)?;
         let mut roots = Vec::new();
-        tree_roots(steps, range, &mut roots);
-        roots
-            .into_iter()
-            .filter_map(|p| {
-                let step = steps.get(p)?;
-                Some(ExplainNode {
-                    expr: self.text(step).into_owned(),
-                    value: step.value.clone(),
-                    children: self.nodes(steps, subtree(p, step)),
-                })
-            })
-            .collect()
+        tree_roots(&self.steps, subtree(p, step), &mut roots);
+        Some(ExplainNode {
+            expr: self.text(step).into_owned(),
+            value: step.value.clone(),
+            children: roots.into_iter().filter_map(|c| self.node(c)).collect(),
+        })
     }
 
     /// The text of a step's expression.
@@ -195,7 +205,7 @@ impl Explanation {
             return;
         }
         let shown = self.program.shown();
-        let mut scratch = Vec::new();
+        let mut scratch = Vec::with_capacity(16);
         out.push(b'[');
         let mut first = true;
         for t in &self.traces {
@@ -210,50 +220,49 @@ impl Explanation {
             out.extend_from_slice(&rule.json_head);
             out.extend_from_slice(if t.fired { b"true" } else { b"false" });
             out.extend_from_slice(&rule.json_tail);
-            self.write_nodes(out, shown, &self.steps, t.steps.clone(), &mut scratch);
-            out.push(b'}');
+            out.push(b'[');
+            for (i, p) in self.condition_roots(t).enumerate() {
+                if i > 0 {
+                    out.push(b',');
+                }
+                self.write_node(out, shown, p, &mut scratch);
+            }
+            out.extend_from_slice(b"]}");
         }
         out.push(b']');
     }
 
-    /// Appends the JSON of the trees in `range` to `out`; `scratch` holds
-    /// the roots of the ranges being written.
-    fn write_nodes(
-        &self,
-        out: &mut Vec<u8>,
-        shown: &Shown,
-        steps: &[Step],
-        range: Range<usize>,
-        scratch: &mut Vec<usize>,
-    ) {
-        out.push(b'[');
-        let base = scratch.len();
-        tree_roots(steps, range, scratch);
-        for k in base..scratch.len() {
-            let Some(step) = scratch.get(k).and_then(|&p| Some((p, steps.get(p)?))) else {
-                continue;
-            };
-            let (p, step) = step;
-            if k > base {
-                out.push(b',');
+    /// Appends the JSON of the tree whose root is step `p` to `out`;
+    /// `scratch` holds the children of the trees being written.
+    fn write_node(&self, out: &mut Vec<u8>, shown: &Shown, p: usize, scratch: &mut Vec<usize>) {
+        let Some(step) = self.steps.get(p) else {
+            return;
+        };
+        match shown.get(step.expr) {
+            Some(e) => out.extend_from_slice(&e.json_head),
+            None => {
+                out.extend_from_slice(b"{\"expr\":");
+                write_str(out, &fold(self.program.sources.slice(step.span)));
+                out.extend_from_slice(b",\"value\":");
             }
-            match shown.get(step.expr) {
-                Some(e) => out.extend_from_slice(&e.json_head),
-                None => {
-                    out.extend_from_slice(b"{\"expr\":");
-                    write_str(out, &fold(self.program.sources.slice(step.span)));
-                    out.extend_from_slice(b",\"value\":");
+        }
+        crate::value::write_typed(out, &step.value, &Ty::Any);
+        if step.size > 1 {
+            out.extend_from_slice(b",\"children\":[");
+            let base = scratch.len();
+            tree_roots(&self.steps, subtree(p, step), scratch);
+            for k in base..scratch.len() {
+                if k > base {
+                    out.push(b',');
+                }
+                if let Some(&c) = scratch.get(k) {
+                    self.write_node(out, shown, c, scratch);
                 }
             }
-            crate::value::write_typed(out, &step.value, &Ty::Any);
-            if step.size > 1 {
-                out.extend_from_slice(b",\"children\":");
-                self.write_nodes(out, shown, steps, subtree(p, step), scratch);
-            }
-            out.push(b'}');
+            scratch.truncate(base);
+            out.push(b']');
         }
-        scratch.truncate(base);
-        out.push(b']');
+        out.push(b'}');
     }
 }
 
@@ -345,10 +354,10 @@ impl Policy {
         let program = self.program();
         let decision = eval::evaluate_observed(program, &facts, &mut observe)?;
         let omitted = observe.cut;
-        let (traces, steps) = if omitted {
-            (Vec::new(), Vec::new())
+        let (traces, steps, roots) = if omitted {
+            (Vec::new(), Vec::new(), Vec::new())
         } else {
-            (observe.rules, observe.steps)
+            (observe.rules, observe.steps, observe.roots)
         };
         Ok((
             decision,
@@ -356,6 +365,7 @@ impl Policy {
                 program: self.program_arc().clone(),
                 traces,
                 steps,
+                roots,
                 omitted,
             },
         ))

@@ -34,6 +34,8 @@ pub(crate) struct Observe {
     /// The steps of every rule's conditions, one rule after the other
     /// (empty unless explaining; see [`RuleTrace::steps`]).
     pub steps: Vec<Step>,
+    /// The root step of every shown condition ([`RuleTrace::conditions`]).
+    pub roots: Vec<u32>,
     /// Whether the explanation grew past the output limit
     /// (`Limits::max_output_bytes`) and was left off (recording stopped
     /// there; the decision is made all the same).
@@ -51,9 +53,10 @@ pub(crate) struct RuleTrace {
     pub index: usize,
     /// Whether it fired.
     pub fired: bool,
-    /// Where its conditions' sub-expressions are in [`Observe::steps`], in
-    /// post-order (empty unless explaining).
-    pub steps: std::ops::Range<usize>,
+    /// Its shown conditions, as positions in [`Observe::roots`] (empty
+    /// unless explaining): each the root step of a tree in
+    /// [`Observe::steps`].
+    pub conditions: std::ops::Range<usize>,
 }
 
 /// What explaining remembers of the request being evaluated, so that a
@@ -68,8 +71,11 @@ pub(super) struct Recorded {
     /// Whether recording stopped at the output limit ([`Observe::cut`]).
     pub cut: bool,
     /// For each `when` block condition (by memo slot): what it gave and
-    /// where its steps are.
-    guards: Vec<Option<(bool, std::ops::Range<usize>)>>,
+    /// where its tree's root is.
+    guards: Vec<Option<(bool, u32)>>,
+    /// The root step of every shown condition, rule after rule (see
+    /// [`RuleTrace::conditions`]).
+    pub roots: Vec<u32>,
     /// For each computed value: where its steps are.
     lets: Vec<Option<std::ops::Range<usize>>>,
 }
@@ -101,22 +107,16 @@ impl<'p> Evaluator<'p> {
         if explain && !self.recorded.cut {
             let mut steps = std::mem::take(&mut o.steps);
             if steps.capacity() == 0 {
-                // Room for a typical request's steps, grown seldom.
+                // Room for a typical request's steps and conditions, grown
+                // seldom.
                 steps.reserve(256);
+                self.recorded.roots.reserve(64);
             }
             self.trace = Some(steps);
         }
-        let mut start = self.trace_len();
+        let from = self.recorded.roots.len();
         let fired = self.fires(rule);
-        let end = self.trace_len();
-        // A rule that did not fire shows only the condition that stopped
-        // it (the last one recorded): the ones before it held.
-        if !fired {
-            let last = self.trace.as_ref().and_then(|t| t.get(end.checked_sub(1)?));
-            start = end
-                .saturating_sub(last.map_or(0, |s| s.size as usize))
-                .max(start);
-        }
+        let to = self.recorded.roots.len();
         if let Some(steps) = self.trace.take() {
             o.steps = steps;
         }
@@ -124,7 +124,13 @@ impl<'p> Evaluator<'p> {
             deny,
             index,
             fired,
-            steps: start..end,
+            // A rule that did not fire shows only the condition that
+            // stopped it (the last one): the ones before it held.
+            conditions: if fired {
+                from
+            } else {
+                to.saturating_sub(1).max(from)
+            }..to,
         });
         fired
     }
@@ -135,24 +141,30 @@ impl<'p> Evaluator<'p> {
     }
 
     /// Explaining, a `when` block condition (memo `slot`) already
-    /// evaluated for an earlier rule: its steps are shown again for this
-    /// one, and what it gave is returned.
+    /// evaluated for an earlier rule: it is shown again for this one (its
+    /// recorded tree, not a copy), and what it gave is returned.
     pub(super) fn replay_guard(&mut self, slot: Option<&usize>) -> Option<bool> {
-        if self.recorded.off {
+        if self.recorded.off || self.trace.is_none() {
             return None;
         }
-        let trace = self.trace.as_mut()?;
-        let (holds, range) = self.recorded.guards.get(*slot?)?.clone()?;
-        trace.extend_from_within(range);
+        let (holds, root) = self.recorded.guards.get(*slot?)?.clone()?;
+        self.recorded.roots.push(root);
         Some(holds)
     }
 
-    /// Explaining: remembers that the `when` block condition of memo
-    /// `slot`, whose steps start at `start`, gave `holds`.
-    pub(super) fn record_guard(&mut self, slot: Option<&usize>, start: usize, holds: bool) {
-        if let (Some(&slot), true) = (slot, self.trace.is_some()) {
-            let end = self.trace_len();
-            remember(&mut self.recorded.guards, slot, (holds, start..end));
+    /// Explaining: the condition just evaluated (from step `start` on),
+    /// which gave `holds`, is one of the rule's shown conditions; when it
+    /// is a `when` block's (memo `slot`), it is remembered for the block's
+    /// other rules.
+    pub(super) fn record_condition(&mut self, slot: Option<&usize>, start: usize, holds: bool) {
+        let end = self.trace_len();
+        if self.trace.is_none() || end <= start {
+            return;
+        }
+        let root = u32::try_from(end - 1).unwrap_or(u32::MAX);
+        self.recorded.roots.push(root);
+        if let Some(&slot) = slot {
+            remember(&mut self.recorded.guards, slot, (holds, root));
         }
     }
 
@@ -199,6 +211,7 @@ impl<'p> Evaluator<'p> {
         if self.depth > 0
             && (matches!(v, Value::Record(_))
                 || below == 0
+                    && !matches!(e.kind, K::Root(_) | K::Field(..) | K::Let(_) | K::Local(_))
                     && self.program.shown().is_literal(
                         e.id,
                         || crate::ir::shown::fold(self.program.sources.slice(e.span)),
@@ -230,11 +243,13 @@ impl<'p> Evaluator<'p> {
 
 /// About how many bytes `v` takes shown (texts and lists in full, their
 /// length counted; any other value a few bytes).
+#[inline]
 fn shown_bytes(v: &Value) -> usize {
     match v {
         Value::Str(s) | Value::Enum(s) => s.len() + 2,
-        Value::List(items) => items.iter().map(shown_bytes).sum::<usize>() + items.len() + 2,
-        Value::Record(fields) => fields.iter().map(shown_bytes).sum::<usize>() + 2,
+        Value::List(items) | Value::Record(items) => {
+            items.iter().map(shown_bytes).sum::<usize>() + items.len() + 2
+        }
         _ => 8,
     }
 }
