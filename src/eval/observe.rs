@@ -147,7 +147,7 @@ impl<'p> Evaluator<'p> {
         if self.recorded.off || self.trace.is_none() {
             return None;
         }
-        let (holds, root) = self.recorded.guards.get(*slot?)?.clone()?;
+        let (holds, root) = (*self.recorded.guards.get(*slot?)?)?;
         self.recorded.roots.push(root);
         Some(holds)
     }
