@@ -17,7 +17,8 @@
 //! directory), process start to exit.
 //!
 //! A third group, `explain_20000`, times `evaluate --format json` on a
-//! 20,000-request batch, plain and with `--explain`.
+//! 20,000-request batch, plain and with `--explain`, after paired rounds of
+//! the two (one thread, then two).
 //!
 //! Run with `cargo bench --bench batch`; `PACTUM_BATCH_N` changes the size.
 #![allow(clippy::unwrap_used, clippy::expect_used, missing_docs)]
@@ -123,7 +124,13 @@ fn batch(c: &mut Criterion) {
         }
     }
     let bytes = std::fs::read_to_string(&file).unwrap();
-    paired(&file, &bytes);
+    paired(
+        ("pactum_cli_jobs_1", "serde_json_to_structs"),
+        || run(&file, 1),
+        || {
+            black_box(serde_pass(&bytes));
+        },
+    );
     let mut g = c.benchmark_group(format!("batch_{n}"));
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(20));
@@ -175,43 +182,51 @@ fn serde_pass(bytes: &str) -> usize {
     count
 }
 
-/// The batch against serde_json, measured in pairs: this machine's speed
-/// drifts by tens of percent within a minute, so criterion's groups, run one
-/// after the other, can compare a fast phase with a slow one. Each round
-/// times one `pactum evaluate --jobs 1` run and one serde_json pass right
-/// after it; the median of the rounds' ratios is printed.
-/// `PACTUM_PAIRED_ROUNDS` sets the number of rounds (15; 0 skips this).
-fn paired(file: &Path, bytes: &str) {
-    let rounds: usize = std::env::var("PACTUM_PAIRED_ROUNDS")
+/// The number of paired rounds (`PACTUM_PAIRED_ROUNDS`, 15; 0 skips them).
+fn paired_rounds() -> usize {
+    std::env::var("PACTUM_PAIRED_ROUNDS")
         .ok()
         .and_then(|s| s.parse().ok())
-        .unwrap_or(15);
+        .unwrap_or(15)
+}
+
+/// Two commands measured in pairs: this machine's speed drifts by tens of
+/// percent within a minute, so criterion's groups, run one after the
+/// other, can compare a fast phase with a slow one. Each round times `a`
+/// and then `b` right after it; the medians and the median of the rounds'
+/// ratios are printed.
+fn paired(what: (&str, &str), mut a: impl FnMut(), mut b: impl FnMut()) {
+    let rounds = paired_rounds();
     if rounds == 0 {
         return;
     }
     let mut ratios = Vec::new();
-    let (mut cli, mut serde) = (Vec::new(), Vec::new());
+    let (mut ta, mut tb) = (Vec::new(), Vec::new());
     for _ in 0..rounds {
         let start = std::time::Instant::now();
-        run(file, 1);
-        let a = start.elapsed().as_secs_f64();
+        a();
+        let x = start.elapsed().as_secs_f64();
         let start = std::time::Instant::now();
-        black_box(serde_pass(bytes));
-        let b = start.elapsed().as_secs_f64();
-        cli.push(a);
-        serde.push(b);
-        ratios.push(a / b);
+        b();
+        let y = start.elapsed().as_secs_f64();
+        ta.push(x);
+        tb.push(y);
+        ratios.push(x / y);
     }
     let median = |v: &mut Vec<f64>| {
         v.sort_by(f64::total_cmp);
         v[v.len() / 2]
     };
+    let ma = median(&mut ta);
+    let mb = median(&mut tb);
+    let mr = median(&mut ratios);
     eprintln!(
-        "paired, {rounds} rounds: pactum_cli_jobs_1 median {:.0} ms, serde_json_to_structs median {:.0} ms, \
-         median ratio {:.2} (rounds from {:.2} to {:.2})",
-        median(&mut cli) * 1000.0,
-        median(&mut serde) * 1000.0,
-        median(&mut ratios),
+        "paired, {rounds} rounds: {} median {:.0} ms, {} median {:.0} ms, \
+         median ratio {mr:.2} (rounds from {:.2} to {:.2})",
+        what.0,
+        ma * 1000.0,
+        what.1,
+        mb * 1000.0,
         ratios[0],
         ratios[ratios.len() - 1],
     );
@@ -255,9 +270,29 @@ fn validate_cli(c: &mut Criterion) {
 }
 
 /// The price of explanations: `evaluate --format json` on a 20,000-request
-/// JSONL batch, plain and with `--explain`, one thread each.
+/// JSONL batch, plain and with `--explain`: paired rounds with one and two
+/// threads, then criterion's group with one thread each.
 fn explain_pair(c: &mut Criterion) {
     let file = batch_file(20_000);
+    for jobs in [1, 2] {
+        let names = (
+            if jobs == 1 {
+                "explain_jobs_1"
+            } else {
+                "explain_jobs_2"
+            },
+            if jobs == 1 {
+                "plain_jobs_1"
+            } else {
+                "plain_jobs_2"
+            },
+        );
+        let go = |extra: &[&str]| {
+            let status = command_with(&file, jobs, extra).status().unwrap();
+            assert!(status.success(), "pactum evaluate {extra:?} failed");
+        };
+        paired(names, || go(&["--explain"]), || go(&[]));
+    }
     let mut g = c.benchmark_group("explain_20000");
     g.sample_size(10);
     g.measurement_time(Duration::from_secs(20));
