@@ -169,10 +169,12 @@ enum Command {
         /// The facts file (a batch); `-` reads standard input
         #[arg(long, short = 'f')]
         facts: String,
-        /// How changes are printed
+        /// How changes are printed (json: one object per changed or
+        /// undecided request, with `before`, `after` and `changes`)
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
-        /// Exit 1 when any request changed
+        /// Exit 1 when any request changed (without it, exit 1 only when a
+        /// request could not be decided; the summary tells them apart)
         #[arg(long)]
         exit_code: bool,
         /// Threads deciding the documents of the batch, 1 to 256 (default: the number of cores)
