@@ -161,6 +161,15 @@ pub fn read(policy: &Policy, path: &Path, text: &str) -> Result<Vec<TestCase>, D
 #[allow(clippy::result_large_err)]
 fn facts_file(policy: &Policy, path: &Path) -> Result<Facts, Diagnostic> {
     let name = path.display().to_string();
+    // A test decides one request read from a file: a device or a pipe
+    // (which may never end) is refused, not waited on.
+    match std::fs::metadata(path) {
+        Ok(m) if !m.is_file() => {
+            return Err(unreadable(&name, &"it is not a regular file"));
+        }
+        Err(e) => return Err(unreadable(&name, &e)),
+        Ok(_) => {}
+    }
     let input = std::fs::File::open(path).map_err(|e| unreadable(&name, &e))?;
     let mut chunks = Chunks::new(input, &name, DEFAULT_CHUNK_BYTES)
         .max_doc_bytes(policy.limits().max_facts_bytes);
@@ -255,6 +264,10 @@ impl<'de> Visitor<'de> for FileSeed<'_> {
         while let Some(case) = seq.next_element_seed(CaseSeed(self.0))? {
             cases.push(case);
         }
+        if cases.is_empty() {
+            // An empty list is a file that tests nothing, as an empty file.
+            return self.visit_unit();
+        }
         Ok(cases)
     }
 
@@ -314,7 +327,10 @@ impl<'de> Visitor<'de> for CaseSeed<'_> {
                     ))
                 }
                 2 => facts = Some(RawFacts::File(map.next_value::<String>()?)),
-                _ => expect = Some(map.next_value::<Expect>()?),
+                _ => {
+                    let value = map.next_value::<serde_json::Value>()?;
+                    expect = Some(checked_expect(value).map_err(|p| reader.fail(p))?);
+                }
             }
         }
         let Some(name) = name else {
@@ -344,6 +360,84 @@ impl<'de> Visitor<'de> for CaseSeed<'_> {
             expect,
         })
     }
+}
+
+/// The keys of `expect`.
+const EXPECT_KEYS: [&str; 6] = [
+    "decision",
+    "reasons",
+    "reasons_include",
+    "notes",
+    "notes_include",
+    "outputs",
+];
+
+/// An `expect` as written, refused when it would check nothing or could
+/// never be met: empty, a key without a value (`reasons:` alone), a
+/// decision other than `allow` or `deny`, an unknown key.
+// One problem, read once a test: its size does not matter.
+#[allow(clippy::result_large_err)]
+fn checked_expect(value: serde_json::Value) -> Result<Expect, Problem> {
+    let malformed = |message: String, label: &str, help: String| Problem {
+        code: codes::TEST_MALFORMED,
+        message,
+        label: label.to_string(),
+        help,
+        hint: None,
+    };
+    let serde_json::Value::Object(fields) = &value else {
+        return Err(malformed(
+            "`expect` is not a mapping of what the decision must be".into(),
+            "not a mapping",
+            "write `expect:` with at least one of `decision`, `reasons`, `reasons_include`, `notes`, `notes_include`, `outputs`, such as `expect: { decision: allow }`".into(),
+        ));
+    };
+    if fields.is_empty() {
+        return Err(malformed(
+            "`expect` is empty: the test would check nothing".into(),
+            "nothing expected",
+            "say what the decision must be, such as `expect: { decision: allow }`".into(),
+        ));
+    }
+    for (key, v) in fields {
+        if !EXPECT_KEYS.contains(&key.as_str()) {
+            let help = match suggest(key, EXPECT_KEYS) {
+                Some(near) => format!(
+                    "did you mean `{near}`? `expect` takes {}",
+                    EXPECT_KEYS.join(", ")
+                ),
+                None => format!("`expect` takes {}", EXPECT_KEYS.join(", ")),
+            };
+            return Err(malformed(
+                format!("unknown key `{key}` in `expect`"),
+                "unknown key",
+                help,
+            ));
+        }
+        if v.is_null() {
+            return Err(malformed(
+                format!("`expect.{key}` has no value: the test would not check it"),
+                "no value",
+                format!("give `{key}` a value (`[]` for no codes), or remove the line"),
+            ));
+        }
+    }
+    if let Some(d) = fields.get("decision") {
+        if !matches!(d.as_str(), Some("allow" | "deny")) {
+            return Err(malformed(
+                format!("`expect.decision` is {d}: a decision is `allow` or `deny`"),
+                "not a decision",
+                "write `decision: allow` or `decision: deny`".into(),
+            ));
+        }
+    }
+    serde_json::from_value(value).map_err(|e| {
+        malformed(
+            format!("`expect` cannot be read: {e}"),
+            "here",
+            "`decision` is `allow` or `deny`; `reasons`, `reasons_include`, `notes`, `notes_include` are lists of codes; `outputs` maps output names to values".into(),
+        )
+    })
 }
 
 /// A test without one of its keys.

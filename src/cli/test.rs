@@ -24,10 +24,13 @@ use pactum::{Coverage, Decision};
 use super::out::{errln, outln};
 use super::{render, Exit, MessageFormat};
 
-/// Whether a path names a test file.
+/// Whether a path names a test file (`*.test.yaml` or `*.test.yml`, in
+/// any case: a test file is never skipped for the case of its name).
 fn is_test(path: &Path) -> bool {
-    path.file_name()
-        .is_some_and(|n| n.to_string_lossy().ends_with(".test.yaml"))
+    path.file_name().is_some_and(|n| {
+        let n = n.to_string_lossy().to_ascii_lowercase();
+        n.ends_with(".test.yaml") || n.ends_with(".test.yml")
+    })
 }
 
 /// Compares what a test expects with a decision; the differences, if any.
@@ -63,8 +66,19 @@ fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
                 diffs.push(format!("outputs.{name}: the package has no such output"));
                 continue;
             };
-            if !same(want, got) {
-                diffs.push(format!("outputs.{name}: expected {want}, got {got}"));
+            if want != got {
+                // Compared as written: a text is never read as a number,
+                // and a decimal's scale is part of its value.
+                let hint = match (want, got) {
+                    (serde_json::Value::Number(_), serde_json::Value::String(g)) => format!(
+                        " (outputs are compared as written: a decimal with its scale, quoted: \"{g}\")"
+                    ),
+                    (serde_json::Value::String(_), serde_json::Value::Number(_)) => {
+                        " (a text is not a number: write the number unquoted)".to_string()
+                    }
+                    _ => String::new(),
+                };
+                diffs.push(format!("outputs.{name}: expected {want}, got {got}{hint}"));
             }
         }
     }
@@ -105,22 +119,6 @@ fn codes(
             ));
         }
     }
-}
-
-/// Whether an expected value matches an output's value: equal, or the
-/// same number when one side is written as a string.
-fn same(want: &serde_json::Value, got: &serde_json::Value) -> bool {
-    if want == got {
-        return true;
-    }
-    let num = |v: &serde_json::Value| -> Option<rust_decimal::Decimal> {
-        match v {
-            serde_json::Value::String(s) => s.parse().ok(),
-            serde_json::Value::Number(n) => n.to_string().parse().ok(),
-            _ => None,
-        }
-    };
-    matches!((num(want), num(got)), (Some(a), Some(b)) if a == b)
 }
 
 /// Runs every test of the package at `dir`.
@@ -169,7 +167,8 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat, limits: pactum::
             }
         };
         for case in cases {
-            let label = format!("{shown}: {}", case.name);
+            // A name from the test file: its control characters escaped.
+            let label = format!("{shown}: {}", render::untrusted(&case.name));
             let result = match &case.facts {
                 Ok(facts) => policy.evaluate_covered(facts, &mut cov).map_err(|ds| {
                     ds.iter()
@@ -221,11 +220,11 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat, limits: pactum::
         for b in &report.branches {
             if !(b.then_taken && b.else_taken) {
                 let missing = match (b.then_taken, b.else_taken) {
-                    (false, false) => "neither branch",
-                    (true, _) => "the `else` branch",
-                    _ => "the `then` branch",
+                    (false, false) => "no branch taken",
+                    (true, _) => "the `else` branch never taken",
+                    _ => "the `then` branch never taken",
                 };
-                outln!("  `if` at {}: {missing} never taken", b.location);
+                outln!("  `if` at {}: {missing}", b.location);
             }
         }
     }
