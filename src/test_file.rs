@@ -337,7 +337,7 @@ impl<'de> Visitor<'de> for CaseSeed<'_> {
             return Err(reader.fail(missing(
                 "a test has no `name`",
                 "`name`",
-                "add `name:` with what the test shows, such as `name: a late refund is refused`",
+                "add `name:` with what the test shows, such as `name: a large order is refused`",
             )));
         };
         let Some(facts) = facts else {

@@ -10,19 +10,19 @@ use super::*;
 /// order: item, orders: optional list of item, coupon: optional { code },
 /// where item is { amount: decimal, count: int, currency: one of EUR, USD,
 /// note: optional string, tags: optional list of string,
-/// promo: optional { name: string, refundable: bool } }
+/// extra: optional { name: string, kept: bool } }
 fn merge_schema() -> Arc<RecordTy> {
     let currency = Arc::new(EnumTy {
         variants: vec![Arc::from("EUR"), Arc::from("USD")],
     });
-    let promo = record(vec![field("name", Ty::Str), field("refundable", Ty::Bool)]);
+    let extra = record(vec![field("name", Ty::Str), field("kept", Ty::Bool)]);
     let item = Ty::Record(record(vec![
         field("amount", Ty::Decimal),
         field("count", Ty::Int),
         field("currency", Ty::Enum(currency)),
         field("note", Ty::Optional(Box::new(Ty::Str))),
         field("tags", Ty::Optional(Box::new(Ty::List(Box::new(Ty::Str))))),
-        field("promo", Ty::Optional(Box::new(Ty::Record(promo)))),
+        field("extra", Ty::Optional(Box::new(Ty::Record(extra)))),
     ]));
     record(vec![
         field("anchors", Ty::Optional(Box::new(Ty::Any))),
@@ -102,26 +102,26 @@ fn in_a_list_of_merges_the_earlier_mapping_wins() {
 
 #[test]
 fn the_merge_is_shallow_and_nests() {
-    let anchors = "anchors:\n  p: &p {name: spring, refundable: false}\n  b: &b {amount: 1, count: 2, currency: EUR, promo: *p}\n";
+    let anchors = "anchors:\n  p: &p {name: spring, kept: false}\n  b: &b {amount: 1, count: 2, currency: EUR, extra: *p}\n";
     // A nested record with a merge of its own.
     same(
-        &format!("{anchors}order: {{<<: *b, promo: {{<<: *p, refundable: true}}}}\n"),
-        "order: {amount: 1, count: 2, currency: EUR, promo: {name: spring, refundable: true}}\n",
+        &format!("{anchors}order: {{<<: *b, extra: {{<<: *p, kept: true}}}}\n"),
+        "order: {amount: 1, count: 2, currency: EUR, extra: {name: spring, kept: true}}\n",
     );
     // The merged mapping itself merges.
     same(
         &format!("{anchors}  c: &c {{<<: *b, count: 7}}\norder: {{<<: *c, note: n}}\n"),
-        "order: {amount: 1, count: 7, currency: EUR, note: n, promo: {name: spring, refundable: false}}\n",
+        "order: {amount: 1, count: 7, currency: EUR, note: n, extra: {name: spring, kept: false}}\n",
     );
-    // Shallow: `promo` written in the mapping replaces the merged one
-    // whole, so its `refundable` is missing.
+    // Shallow: `extra` written in the mapping replaces the merged one
+    // whole, so its `kept` is missing.
     let d = read_err(&format!(
-        "{anchors}order: {{<<: *b, promo: {{name: autumn}}}}\n"
+        "{anchors}order: {{<<: *b, extra: {{name: autumn}}}}\n"
     ));
     assert_eq!(d.code_id(), codes::FACTS_MISSING_FIELD.id);
     assert_eq!(
         d.message(),
-        "`order.promo`: missing required field `refundable`"
+        "`order.extra`: missing required field `kept`"
     );
 }
 
@@ -255,8 +255,8 @@ fn entry() -> impl Strategy<Value = (usize, String)> {
             &["a", "~", "'b c'"],
             &["[x]", "[x, y]", "[]"],
             &[
-                "{name: p, refundable: true}",
-                "{name: q, refundable: false}",
+                "{name: p, kept: true}",
+                "{name: q, kept: false}",
                 "~",
             ],
         ];
@@ -264,7 +264,7 @@ fn entry() -> impl Strategy<Value = (usize, String)> {
     })
 }
 
-const ITEM_FIELDS: [&str; 6] = ["amount", "count", "currency", "note", "tags", "promo"];
+const ITEM_FIELDS: [&str; 6] = ["amount", "count", "currency", "note", "tags", "extra"];
 
 /// A mapping: each field at most once, in a random order.
 fn mapping() -> impl Strategy<Value = Vec<(usize, String)>> {
