@@ -59,11 +59,16 @@ pub struct Expect {
     pub reasons: Option<Vec<String>>,
     /// At least these deny codes.
     pub reasons_include: Option<Vec<String>>,
+    /// Exactly these deny codes, in this order (the order of the rules).
+    pub reasons_in_order: Option<Vec<String>>,
     /// Exactly these note codes.
     pub notes: Option<Vec<String>>,
     /// At least these note codes.
     pub notes_include: Option<Vec<String>>,
-    /// These outputs have these values (the others are not compared).
+    /// These outputs have these values (the others are not compared). A
+    /// value written as a string compares as text, so a decimal's scale
+    /// counts (`"0.00"` is not `"0"`); a number written unquoted compares
+    /// by value (`0` matches `0.00`).
     pub outputs: Option<BTreeMap<String, serde_json::Value>>,
 }
 

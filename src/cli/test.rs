@@ -11,9 +11,14 @@
 //!   expect:
 //!     decision: deny
 //!     reasons: [ORDER_TOO_LARGE]               # exactly these codes
+//!     reasons_in_order: [ORDER_TOO_LARGE]      # exactly these, in this order
 //!     notes_include: []                        # at least these codes
 //!     outputs: { total: "0.00" }               # only the outputs listed
 //! ```
+//!
+//! An output written as a string compares as text (a decimal's scale
+//! counts: `"0.00"` is not `"0"`); a number written unquoted compares by
+//! value.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -42,6 +47,16 @@ fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
     }
     let reasons: BTreeSet<String> = d.reasons().iter().map(|r| r.code.clone()).collect();
     let notes: BTreeSet<String> = d.notes().iter().map(|n| n.code.clone()).collect();
+    if let Some(want) = &expect.reasons_in_order {
+        let got: Vec<&str> = d.reasons().iter().map(|r| r.code.as_str()).collect();
+        if *want != got {
+            diffs.push(format!(
+                "reasons in order: expected [{}], got [{}]",
+                want.join(", "),
+                got.join(", ")
+            ));
+        }
+    }
     codes(
         "reasons",
         expect.reasons.as_ref(),
@@ -107,24 +122,45 @@ fn codes(
     }
 }
 
-/// Whether an expected value matches an output's value: equal, or the
-/// same number when one side is written as a string.
+/// Whether an expected value matches an output's value. Expected text
+/// compares as text, so a decimal's scale counts (`"0.00"` is not `"0"`,
+/// and `"5"` matches the number 5); an expected number compares by value
+/// (`0` matches `"0.00"`).
 fn same(want: &serde_json::Value, got: &serde_json::Value) -> bool {
+    use serde_json::Value as J;
     if want == got {
         return true;
     }
-    let num = |v: &serde_json::Value| -> Option<rust_decimal::Decimal> {
+    let num = |v: &J| -> Option<rust_decimal::Decimal> {
         match v {
-            serde_json::Value::String(s) => s.parse().ok(),
-            serde_json::Value::Number(n) => n.to_string().parse().ok(),
+            J::String(s) => s.parse().ok(),
+            J::Number(n) => n.to_string().parse().ok(),
             _ => None,
         }
     };
-    matches!((num(want), num(got)), (Some(a), Some(b)) if a == b)
+    match (want, got) {
+        (J::String(w), J::Number(n)) => *w == n.to_string(),
+        (J::Number(_), J::String(_) | J::Number(_)) => {
+            matches!((num(want), num(got)), (Some(a), Some(b)) if a == b)
+        }
+        _ => false,
+    }
 }
 
-/// Runs every test of the package at `dir`.
-pub fn run(dir: &Path, coverage: bool, messages: MessageFormat, limits: pactum::Limits) -> Exit {
+/// The switches of `pactum test`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--coverage`: report the rules and branches no test reaches.
+    pub coverage: bool,
+    /// `--threshold N`: fail under N % of rule or branch coverage.
+    pub threshold: Option<u8>,
+    /// `--filter NAME`: only the tests whose name contains NAME.
+    pub filter: Option<String>,
+}
+
+/// Runs every test of the package at `dir` (those `options.filter`
+/// selects).
+pub fn run(dir: &Path, options: &Options, messages: MessageFormat, limits: pactum::Limits) -> Exit {
     let Some(policy) = render::load_policy(dir, messages, limits) else {
         return Exit::Failure;
     };
@@ -136,6 +172,7 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat, limits: pactum::
     render::diagnostics(&walk.errors, messages, false);
     let mut cov: Coverage = policy.coverage();
     let (mut passed, mut failed) = (0usize, walk.errors.len());
+    let mut filtered = 0usize;
     for file in &files {
         let shown = file.display().to_string();
         let text = match pactum::files::read_text(file) {
@@ -169,6 +206,12 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat, limits: pactum::
             }
         };
         for case in cases {
+            if let Some(filter) = &options.filter {
+                if !case.name.contains(filter.as_str()) {
+                    filtered += 1;
+                    continue;
+                }
+            }
             let label = format!("{shown}: {}", case.name);
             let result = match &case.facts {
                 Ok(facts) => policy.evaluate_covered(facts, &mut cov).map_err(|ds| {
@@ -203,7 +246,8 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat, limits: pactum::
             }
         }
     }
-    if coverage {
+    let mut below = false;
+    if options.coverage {
         let report = cov.report(&policy);
         outln!(
             "\nrule coverage: {:.0}% ({} of {} rules fired)",
@@ -228,12 +272,34 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat, limits: pactum::
                 outln!("  `if` at {}: {missing} never taken", b.location);
             }
         }
+        if let Some(n) = options.threshold {
+            let least = report.rule_percent().min(report.branch_percent());
+            if least < f64::from(n) {
+                below = true;
+                errln!("error: coverage {least:.0}% is under the threshold of {n}%");
+                errln!("  help: add tests that make the rules fire and take the branches listed above");
+            }
+        }
     }
-    outln!("{passed} passed, {failed} failed");
-    if files.is_empty() {
-        errln!("warning: no *.test.yaml file under {}", dir.display());
+    if filtered > 0 {
+        outln!("{passed} passed, {failed} failed, {filtered} filtered out");
+    } else {
+        outln!("{passed} passed, {failed} failed");
     }
-    if failed > 0 {
+    if passed + failed == 0 {
+        match &options.filter {
+            Some(f) if filtered > 0 => {
+                errln!("error: no test name contains `{f}`");
+                errln!("  help: `--filter` keeps the tests whose name contains its text (case-sensitive)");
+            }
+            _ => {
+                errln!("error: no test found: no *.test.yaml file under {}", dir.display());
+                errln!("  help: write tests beside the package, such as `tests/refunds.test.yaml` (docs/tutorial.md)");
+            }
+        }
+        return Exit::Failure;
+    }
+    if failed > 0 || below {
         Exit::Failure
     } else {
         Exit::Success
