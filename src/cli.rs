@@ -52,6 +52,32 @@ pub struct Cli {
     /// When to use colour: auto (only on a terminal, and never under NO_COLOR), always, never
     #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
     color: ColorChoice,
+    /// The limit flags given before the subcommand, as earlier versions
+    /// took them (`pactum --max-depth 8 validate`): still accepted, hidden
+    /// from the help ([`command`]); the subcommand's own flags win.
+    #[command(flatten)]
+    before: LimitArgs,
+}
+
+/// The command line's definition, as `--help`, the completions and the man
+/// page show it: the limit flags before a subcommand hidden.
+pub fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command().mut_args(|a| {
+        if a.get_id().as_str().starts_with("max_") {
+            a.hide(true)
+        } else {
+            a
+        }
+    })
+}
+
+/// Parses the command line (exits with 2 and clap's message on a bad one).
+pub fn parse() -> Cli {
+    let matches = command().get_matches();
+    match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    }
 }
 
 /// When output is coloured (`--color`).
@@ -115,7 +141,7 @@ impl Cli {
     /// The limits the command was given (the defaults for a command that
     /// takes none).
     fn limits(&self) -> LimitArgs {
-        match &self.command {
+        let own = match &self.command {
             Command::Validate { limits, .. } => LimitArgs {
                 policy: limits.clone(),
                 ..LimitArgs::default()
@@ -127,11 +153,29 @@ impl Cli {
             | Command::Explain(_)
             | Command::Completions { .. }
             | Command::Man => LimitArgs::default(),
-        }
+        };
+        own.or(&self.before)
     }
 }
 
 impl LimitArgs {
+    /// These limits, each one not given taken from `other`.
+    fn or(self, other: &LimitArgs) -> LimitArgs {
+        LimitArgs {
+            policy: PolicyLimits {
+                max_policy_bytes: self
+                    .policy
+                    .max_policy_bytes
+                    .or(other.policy.max_policy_bytes),
+                max_depth: self.policy.max_depth.or(other.policy.max_depth),
+            },
+            max_facts_bytes: self.max_facts_bytes.or(other.max_facts_bytes),
+            max_facts_depth: self.max_facts_depth.or(other.max_facts_depth),
+            max_steps: self.max_steps.or(other.max_steps),
+            max_output_bytes: self.max_output_bytes.or(other.max_output_bytes),
+        }
+    }
+
     fn limits(&self) -> pactum::Limits {
         let mut l = pactum::Limits::default();
         if let Some(v) = self.policy.max_policy_bytes {
@@ -200,7 +244,7 @@ enum Command {
     },
     /// Run the policy tests (*.test.yaml) that live beside a package
     #[command(
-        after_help = "Examples:\n  pactum test policies/my-package\n  pactum test --coverage policies/my-package\n\nA test file holds one test or a list: `name`, `facts` (inline) or `facts_file`\n(relative to the test file), and `expect` with any of `decision`, `reasons`\n(exact codes), `reasons_include`, `notes`, `notes_include`, `outputs` (only\nthe outputs listed are compared)."
+        after_help = "Examples:\n  pactum test policies/my-package\n  pactum test --coverage --threshold 90 policies/my-package\n  pactum test --filter refund policies/my-package\n\nA test file holds one test or a list: `name`, `facts` (inline) or `facts_file`\n(relative to the test file), and `expect` with any of `decision`, `reasons`\n(exact codes), `reasons_in_order`, `reasons_include`, `notes`, `notes_include`,\n`outputs` (only the outputs listed are compared; \"0.00\" compares as text, scale\nincluded, an unquoted 0 by value)."
     )]
     Test {
         /// The package directory
@@ -364,20 +408,17 @@ pub fn run(cli: Cli) -> Exit {
             test::run(&dir, &options, MessageFormat::Human, limits)
         }
         Command::Completions { shell } => {
-            let mut command = <Cli as clap::CommandFactory>::command();
+            let mut command = command();
             clap_complete::generate(shell, &mut command, "pactum", &mut out::stdout());
             Exit::Success
         }
-        Command::Man => {
-            let command = <Cli as clap::CommandFactory>::command();
-            match clap_mangen::Man::new(command).render(&mut out::stdout()) {
-                Ok(()) => Exit::Success,
-                Err(e) => {
-                    errln!("error: cannot write the man page: {e}");
-                    Exit::Failure
-                }
+        Command::Man => match clap_mangen::Man::new(command()).render(&mut out::stdout()) {
+            Ok(()) => Exit::Success,
+            Err(e) => {
+                errln!("error: cannot write the man page: {e}");
+                Exit::Failure
             }
-        }
+        },
         Command::Diff {
             policy,
             facts,

@@ -25,7 +25,10 @@ pub fn run(code: Option<&str>) -> Exit {
         .filter(|c| c.id.rsplit("::").next() == Some(short))
         .collect();
     if matching.len() > 1 {
-        outln!("`{code}` names {} codes; explain one of them:\n", matching.len());
+        outln!(
+            "`{code}` names {} codes; explain one of them:\n",
+            matching.len()
+        );
         index(matching.into_iter());
         return Exit::Success;
     }

@@ -88,12 +88,18 @@ fn standard_input(check: bool, diff: bool, changed: &mut usize) -> Exit {
         return Exit::Failure;
     }
     if bytes.len() > limit {
-        errln!("error[{}]: standard input is larger than {limit} bytes, the limit for a .policy file", pactum::diag::codes::LIMIT_POLICY_SIZE.id);
+        errln!(
+            "error[{}]: standard input is larger than {limit} bytes, the limit for a .policy file",
+            pactum::diag::codes::LIMIT_POLICY_SIZE.id
+        );
         errln!("  help: format the file by its path, or split it");
         return Exit::Failure;
     }
     let Ok(text) = String::from_utf8(bytes) else {
-        errln!("error[{}]: standard input is not UTF-8 text", pactum::diag::codes::LOAD_IO.id);
+        errln!(
+            "error[{}]: standard input is not UTF-8 text",
+            pactum::diag::codes::LOAD_IO.id
+        );
         errln!("  help: save the policy as UTF-8");
         return Exit::Failure;
     };

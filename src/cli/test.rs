@@ -277,7 +277,9 @@ pub fn run(dir: &Path, options: &Options, messages: MessageFormat, limits: pactu
             if least < f64::from(n) {
                 below = true;
                 errln!("error: coverage {least:.0}% is under the threshold of {n}%");
-                errln!("  help: add tests that make the rules fire and take the branches listed above");
+                errln!(
+                    "  help: add tests that make the rules fire and take the branches listed above"
+                );
             }
         }
     }
@@ -293,7 +295,10 @@ pub fn run(dir: &Path, options: &Options, messages: MessageFormat, limits: pactu
                 errln!("  help: `--filter` keeps the tests whose name contains its text (case-sensitive)");
             }
             _ => {
-                errln!("error: no test found: no *.test.yaml file under {}", dir.display());
+                errln!(
+                    "error: no test found: no *.test.yaml file under {}",
+                    dir.display()
+                );
                 errln!("  help: write tests beside the package, such as `tests/refunds.test.yaml` (docs/tutorial.md)");
             }
         }
