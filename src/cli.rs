@@ -73,7 +73,23 @@ pub fn command() -> clap::Command {
 
 /// Parses the command line (exits with 2 and clap's message on a bad one).
 pub fn parse() -> Cli {
-    let matches = command().get_matches();
+    // clap's own help and errors follow `--color` too (it reads NO_COLOR
+    // and the terminal itself under auto).
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut color = clap::ColorChoice::Auto;
+    for (i, arg) in args.iter().enumerate() {
+        let value = match arg.to_str() {
+            Some("--color") => args.get(i + 1).and_then(|v| v.to_str()),
+            Some(a) => a.strip_prefix("--color="),
+            None => None,
+        };
+        match value {
+            Some("always") => color = clap::ColorChoice::Always,
+            Some("never") => color = clap::ColorChoice::Never,
+            _ => {}
+        }
+    }
+    let matches = command().color(color).get_matches_from(args);
     match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
         Ok(cli) => cli,
         Err(e) => e.exit(),
