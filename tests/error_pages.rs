@@ -11,7 +11,8 @@
 //!   `NAME/NAME.policy`.
 //! - A fenced block whose first line is `$ pactum ARGS` runs `pactum ARGS`
 //!   in the scenario's directory; the rest of the block is what it prints
-//!   (standard error, then standard output, no colour). The directory
+//!   (standard output and standard error as a terminal shows them, no
+//!   colour). The directory
 //!   also holds `policies/`, the repository's own. A block right after
 //!   `<!-- run: pactum ARGS -->` is the whole output of that command.
 //!
@@ -140,23 +141,21 @@ fn normalise(text: &str) -> String {
     lines.join("\n").trim_end().to_string()
 }
 
-/// Runs `command` (`pactum ARGS`) in `dir`; its standard error, then its
-/// standard output.
+/// Runs `command` (`pactum ARGS`) in `dir`; what it prints, standard
+/// output and standard error into one pipe, as a terminal shows them.
 fn run(dir: &Path, command: &str) -> String {
     let args: Vec<&str> = command.split_whitespace().skip(1).collect();
-    let o = Command::new(env!("CARGO_BIN_EXE_pactum"))
+    let o = Command::new("sh")
+        .arg("-c")
+        .arg("exec \"$0\" \"$@\" 2>&1")
+        .arg(env!("CARGO_BIN_EXE_pactum"))
         .args(&args)
         .current_dir(dir)
         .env("NO_COLOR", "1")
         .env_remove("COLUMNS")
         .output()
         .unwrap();
-    let mut text = String::from_utf8_lossy(&o.stderr).into_owned();
-    if !text.is_empty() && !o.stdout.is_empty() && !text.ends_with("\n\n") {
-        text.push('\n');
-    }
-    text.push_str(&String::from_utf8_lossy(&o.stdout));
-    text
+    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 /// Writes a scenario's files in `dir`, beside `policies`, the repository's
