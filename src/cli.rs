@@ -49,9 +49,8 @@ Exit codes:
 pub struct Cli {
     #[command(subcommand)]
     command: Command,
-    /// When to use colour: auto (only on a terminal, and never under NO_COLOR), always, never
-    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
-    color: ColorChoice,
+    #[command(flatten)]
+    global: Global,
     /// The limit flags given before the subcommand, as earlier versions
     /// took them (`pactum --max-depth 8 validate`): still accepted, hidden
     /// from the help ([`command`]); the subcommand's own flags win.
@@ -59,9 +58,28 @@ pub struct Cli {
     before: LimitArgs,
 }
 
-/// The command line's definition, as `--help`, the completions and the man
-/// page show it: the limit flags before a subcommand hidden.
-pub fn command() -> clap::Command {
+/// The command line as it is documented (the completions and the man
+/// page): [`Cli`] without the limit flags before the subcommand.
+#[derive(Debug, Parser)]
+#[command(name = "pactum", version, about, after_help = EXAMPLES)]
+struct Documented {
+    #[command(subcommand)]
+    command: Command,
+    #[command(flatten)]
+    global: Global,
+}
+
+/// The options of every subcommand.
+#[derive(Debug, clap::Args)]
+struct Global {
+    /// When to use colour: auto (only on a terminal, and never under NO_COLOR), always, never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+/// The command line's definition as parsed, `--help` showing it: the limit
+/// flags before a subcommand hidden.
+fn command() -> clap::Command {
     <Cli as clap::CommandFactory>::command().mut_args(|a| {
         if a.get_id().as_str().starts_with("max_") {
             a.hide(true)
@@ -69,6 +87,11 @@ pub fn command() -> clap::Command {
             a
         }
     })
+}
+
+/// The command line's definition as documented: completions, man page.
+fn documented() -> clap::Command {
+    <Documented as clap::CommandFactory>::command()
 }
 
 /// Parses the command line (exits with 2 and clap's message on a bad one).
@@ -381,7 +404,7 @@ pub enum MessageFormat {
 /// Runs the command line.
 pub fn run(cli: Cli) -> Exit {
     let limits = cli.limits().limits();
-    render::set_color(cli.color);
+    render::set_color(cli.global.color);
     match cli.command {
         Command::Validate {
             dir,
@@ -424,11 +447,11 @@ pub fn run(cli: Cli) -> Exit {
             test::run(&dir, &options, MessageFormat::Human, limits)
         }
         Command::Completions { shell } => {
-            let mut command = command();
+            let mut command = documented();
             clap_complete::generate(shell, &mut command, "pactum", &mut out::stdout());
             Exit::Success
         }
-        Command::Man => match clap_mangen::Man::new(command()).render(&mut out::stdout()) {
+        Command::Man => match clap_mangen::Man::new(documented()).render(&mut out::stdout()) {
             Ok(()) => Exit::Success,
             Err(e) => {
                 errln!("error: cannot write the man page: {e}");

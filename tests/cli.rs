@@ -605,6 +605,14 @@ fn completions_and_the_man_page_are_generated() {
         assert_eq!(o.status.code(), Some(0), "{shell}: {}", stderr(&o));
         assert!(stdout(&o).contains("evaluate"), "{shell}");
     }
+    // The top level offers no limit flag; `evaluate` offers them.
+    let bash = stdout(&pactum(&["completions", "bash"]));
+    let top = bash
+        .lines()
+        .find(|l| l.contains("opts=\"-h -V --color"))
+        .unwrap();
+    assert!(!top.contains("--max-"), "{top}");
+    assert!(bash.contains("--max-steps"));
     let o = pactum(&["man"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains(".TH pactum 1"), "{}", stdout(&o));
