@@ -24,6 +24,8 @@ pub enum Exit {
     Failure = 1,
     /// A bad command line (clap exits with 2 itself for what it catches).
     Usage = 2,
+    /// `evaluate --exit-code`: every request was decided, and some denied.
+    Denied = 3,
 }
 
 const EXAMPLES: &str = "\
@@ -32,11 +34,14 @@ Examples:
   pactum evaluate --policy policies/my-package --facts request.yaml
   pactum evaluate --policy policies/my-package --facts batch.jsonl --format json
   cat request.yaml | pactum evaluate --policy policies/my-package --facts -
+  pactum help evaluate
+  pactum completions bash > ~/.local/share/bash-completion/completions/pactum
 
 Exit codes:
   0  the package is clean / every request was decided (allow or deny)
   1  diagnostics: a policy or facts error kept a decision from being made
-  2  usage error";
+  2  usage error
+  3  `evaluate --exit-code`: every request was decided, and some denied";
 
 /// Pactum: check and evaluate declarative policies.
 #[derive(Debug, Parser)]
@@ -45,29 +50,117 @@ pub struct Cli {
     #[command(subcommand)]
     command: Command,
     #[command(flatten)]
-    limits: LimitArgs,
+    global: Global,
+    /// The limit flags given before the subcommand, as earlier versions
+    /// took them (`pactum --max-depth 8 validate`): still accepted, hidden
+    /// from the help ([`command`]); the subcommand's own flags win.
+    #[command(flatten)]
+    before: LimitArgs,
 }
 
-/// Resource limits (docs/security.md); every subcommand takes them.
+/// The command line as it is documented (the completions and the man
+/// page): [`Cli`] without the limit flags before the subcommand.
+#[derive(Debug, Parser)]
+#[command(name = "pactum", version, about, after_help = EXAMPLES)]
+struct Documented {
+    #[command(subcommand)]
+    command: Command,
+    #[command(flatten)]
+    global: Global,
+}
+
+/// The options of every subcommand.
 #[derive(Debug, clap::Args)]
-struct LimitArgs {
+struct Global {
+    /// When to use colour: auto (only on a terminal, and never under NO_COLOR), always, never
+    #[arg(long, global = true, value_enum, value_name = "WHEN", default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+}
+
+/// The command line's definition as parsed, `--help` showing it: the limit
+/// flags before a subcommand hidden.
+fn command() -> clap::Command {
+    <Cli as clap::CommandFactory>::command().mut_args(|a| {
+        if a.get_id().as_str().starts_with("max_") {
+            a.hide(true)
+        } else {
+            a
+        }
+    })
+}
+
+/// The command line's definition as documented: completions, man page.
+fn documented() -> clap::Command {
+    <Documented as clap::CommandFactory>::command()
+}
+
+/// Parses the command line (exits with 2 and clap's message on a bad one).
+pub fn parse() -> Cli {
+    // clap's own help and errors follow `--color` too (it reads NO_COLOR
+    // and the terminal itself under auto).
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut color = clap::ColorChoice::Auto;
+    for (i, arg) in args.iter().enumerate() {
+        let value = match arg.to_str() {
+            Some("--color") => args.get(i + 1).and_then(|v| v.to_str()),
+            Some(a) => a.strip_prefix("--color="),
+            None => None,
+        };
+        match value {
+            Some("always") => color = clap::ColorChoice::Always,
+            Some("never") => color = clap::ColorChoice::Never,
+            _ => {}
+        }
+    }
+    let matches = command().color(color).get_matches_from(args);
+    match <Cli as clap::FromArgMatches>::from_arg_matches(&matches) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    }
+}
+
+/// When output is coloured (`--color`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    /// Only on a terminal, and never when NO_COLOR is set
+    Auto,
+    /// Always, even into a pipe or a file
+    Always,
+    /// Never
+    Never,
+}
+
+/// The limits on reading a package (docs/security.md): the subcommands
+/// that read `.policy` files take them.
+#[derive(Debug, Default, Clone, clap::Args)]
+#[command(next_help_heading = "Limits")]
+struct PolicyLimits {
     /// Largest .policy file, in bytes [default: 1048576]
-    #[arg(long, global = true, value_name = "BYTES")]
+    #[arg(long, value_name = "BYTES")]
     max_policy_bytes: Option<usize>,
     /// Deepest expression nesting (operators, fields, calls, computed values) [default: 128, at most 1024]
-    #[arg(long, global = true, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_EXPR_DEPTH))]
+    #[arg(long, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_EXPR_DEPTH))]
     max_depth: Option<usize>,
+}
+
+/// The limits on reading facts and deciding a request (docs/security.md):
+/// the subcommands that decide requests take them, with [`PolicyLimits`].
+#[derive(Debug, Default, Clone, clap::Args)]
+#[command(next_help_heading = "Limits")]
+struct LimitArgs {
+    #[command(flatten)]
+    policy: PolicyLimits,
     /// Largest facts document, in bytes [default: 4194304]
-    #[arg(long, global = true, value_name = "BYTES")]
+    #[arg(long, value_name = "BYTES")]
     max_facts_bytes: Option<usize>,
     /// Deepest nesting of lists and mappings in facts [default: 64, at most 1024]
-    #[arg(long, global = true, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_FACTS_DEPTH))]
+    #[arg(long, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_FACTS_DEPTH))]
     max_facts_depth: Option<usize>,
     /// Most evaluation steps for one request [default: 1000000]
-    #[arg(long, global = true, value_name = "N")]
+    #[arg(long, value_name = "N")]
     max_steps: Option<u64>,
     /// Most bytes of text (messages, interpolated texts, outputs) one request may render [default: 1048576]
-    #[arg(long, global = true, value_name = "BYTES")]
+    #[arg(long, value_name = "BYTES")]
     max_output_bytes: Option<usize>,
 }
 
@@ -81,17 +174,53 @@ impl Cli {
     /// The stack the command needs under the limits it was given
     /// (`main` runs it on a thread of that size).
     pub fn stack_bytes(&self) -> usize {
-        self.limits.limits().stack_bytes()
+        self.limits().limits().stack_bytes()
+    }
+
+    /// The limits the command was given (the defaults for a command that
+    /// takes none).
+    fn limits(&self) -> LimitArgs {
+        let own = match &self.command {
+            Command::Validate { limits, .. } => LimitArgs {
+                policy: limits.clone(),
+                ..LimitArgs::default()
+            },
+            Command::Evaluate { limits, .. }
+            | Command::Test { limits, .. }
+            | Command::Diff { limits, .. } => limits.clone(),
+            Command::Fmt { .. }
+            | Command::Explain(_)
+            | Command::Completions { .. }
+            | Command::Man => LimitArgs::default(),
+        };
+        own.or(&self.before)
     }
 }
 
 impl LimitArgs {
+    /// These limits, each one not given taken from `other`.
+    fn or(self, other: &LimitArgs) -> LimitArgs {
+        LimitArgs {
+            policy: PolicyLimits {
+                max_policy_bytes: self
+                    .policy
+                    .max_policy_bytes
+                    .or(other.policy.max_policy_bytes),
+                max_depth: self.policy.max_depth.or(other.policy.max_depth),
+            },
+            max_facts_bytes: self.max_facts_bytes.or(other.max_facts_bytes),
+            max_facts_depth: self.max_facts_depth.or(other.max_facts_depth),
+            max_steps: self.max_steps.or(other.max_steps),
+            max_output_bytes: self.max_output_bytes.or(other.max_output_bytes),
+        }
+    }
+
     fn limits(&self) -> pactum::Limits {
         let mut l = pactum::Limits::default();
-        if let Some(v) = self.max_policy_bytes {
+        if let Some(v) = self.policy.max_policy_bytes {
             l = l.with_max_policy_bytes(v);
         }
-        if let Some(v) = self.max_depth {
+        if let Some(v) = self.policy.max_depth {
             l = l.with_max_expr_depth(v);
         }
         if let Some(v) = self.max_facts_bytes {
@@ -131,24 +260,30 @@ enum Command {
         /// How diagnostics are printed
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
+        #[command(flatten)]
+        limits: PolicyLimits,
     },
     /// Explain a diagnostic code, with a wrong and a right example
     Explain(ExplainArgs),
     /// Rewrite .policy files in the canonical layout (comments kept)
     #[command(
-        after_help = "Examples:\n  pactum fmt policies/\n  pactum fmt --check policies/my-package"
+        after_help = "Examples:\n  pactum fmt policies/\n  pactum fmt --check policies/my-package\n  pactum fmt --check --diff policies/my-package\n  pactum fmt - < refunds.policy > formatted.policy"
     )]
     Fmt {
-        /// Files or directories (searched for *.policy)
+        /// Files or directories (searched for *.policy); `-` reads standard
+        /// input and writes the formatted text to standard output
         #[arg(required = true)]
         paths: Vec<PathBuf>,
         /// Change nothing; exit 1 when a file is not formatted
         #[arg(long)]
         check: bool,
+        /// With --check: print what would change, as a unified diff
+        #[arg(long, requires = "check")]
+        diff: bool,
     },
     /// Run the policy tests (*.test.yaml) that live beside a package
     #[command(
-        after_help = "Examples:\n  pactum test policies/my-package\n  pactum test --coverage policies/my-package\n\nA test file holds one test or a list: `name`, `facts` (inline) or `facts_file`\n(relative to the test file), and `expect` with any of `decision`, `reasons`\n(exact codes), `reasons_include`, `notes`, `notes_include`, `outputs` (only\nthe outputs listed are compared)."
+        after_help = "Examples:\n  pactum test policies/my-package\n  pactum test --coverage --threshold 90 policies/my-package\n  pactum test --filter refund policies/my-package\n\nA test file holds one test or a list: `name`, `facts` (inline) or `facts_file`\n(relative to the test file), and `expect` with any of `decision`, `reasons`\n(exact codes), `reasons_in_order`, `reasons_include`, `notes`, `notes_include`,\n`outputs` (only the outputs listed are compared, as the JSON decision writes them:\na decimal quoted with its scale, \"0.00\"; a text never read as a number)."
     )]
     Test {
         /// The package directory
@@ -157,6 +292,15 @@ enum Command {
         /// Report which rules fired and which `if` branches were taken
         #[arg(long)]
         coverage: bool,
+        /// With --coverage: fail when fewer than N % of the rules and `if`
+        /// branches are covered
+        #[arg(long, value_name = "N", requires = "coverage", value_parser = clap::value_parser!(u8).range(0..=100))]
+        threshold: Option<u8>,
+        /// Run only the tests whose name contains NAME
+        #[arg(long, value_name = "NAME")]
+        filter: Option<String>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Show the requests of a batch whose decision changes between two versions of a package
     #[command(
@@ -180,6 +324,8 @@ enum Command {
         /// Threads deciding the documents of the batch, 1 to 256 (default: the number of cores)
         #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..=256))]
         jobs: Option<u32>,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Evaluate requests against a package and print the decisions
     #[command(
@@ -206,7 +352,25 @@ enum Command {
         /// that stopped it when not; also in `--format json`)
         #[arg(long)]
         explain: bool,
+        /// Exit 3 when every request was decided but some were denied
+        /// (without it, a deny is a decision like any other: exit 0)
+        #[arg(long)]
+        exit_code: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
+    /// Print a shell completion script to standard output
+    #[command(
+        after_help = "Examples:\n  pactum completions bash > ~/.local/share/bash-completion/completions/pactum\n  pactum completions zsh > ~/.zfunc/_pactum\n  pactum completions fish > ~/.config/fish/completions/pactum.fish"
+    )]
+    Completions {
+        /// The shell
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
+    },
+    /// Print the man page (roff) to standard output
+    #[command(after_help = "Examples:\n  pactum man > pactum.1\n  pactum man | man -l -")]
+    Man,
 }
 
 /// Explain a diagnostic code, like `rustc --explain`
@@ -239,12 +403,14 @@ pub enum MessageFormat {
 
 /// Runs the command line.
 pub fn run(cli: Cli) -> Exit {
-    let limits = cli.limits.limits();
+    let limits = cli.limits().limits();
+    render::set_color(cli.global.color);
     match cli.command {
         Command::Validate {
             dir,
             deny_warnings,
             message_format,
+            limits: _,
         } => validate::run(&dir, deny_warnings, message_format, limits),
         Command::Explain(args) => explain::run(args.code.as_deref()),
         Command::Evaluate {
@@ -254,6 +420,8 @@ pub fn run(cli: Cli) -> Exit {
             message_format,
             jobs,
             explain,
+            exit_code,
+            limits: _,
         } => {
             let run = Run {
                 format,
@@ -261,16 +429,42 @@ pub fn run(cli: Cli) -> Exit {
                 jobs: jobs.map_or_else(pactum::batch::default_jobs, |j| j as usize),
                 limits,
             };
-            evaluate::run(&policy, &facts, explain, &run)
+            evaluate::run(&policy, &facts, Evaluate { explain, exit_code }, &run)
         }
-        Command::Fmt { paths, check } => fmt::run(&paths, check),
-        Command::Test { dir, coverage } => test::run(&dir, coverage, MessageFormat::Human, limits),
+        Command::Fmt { paths, check, diff } => fmt::run(&paths, check, diff),
+        Command::Test {
+            dir,
+            coverage,
+            threshold,
+            filter,
+            limits: _,
+        } => {
+            let options = test::Options {
+                coverage,
+                threshold,
+                filter,
+            };
+            test::run(&dir, &options, MessageFormat::Human, limits)
+        }
+        Command::Completions { shell } => {
+            let mut command = documented();
+            clap_complete::generate(shell, &mut command, "pactum", &mut out::stdout());
+            Exit::Success
+        }
+        Command::Man => match clap_mangen::Man::new(documented()).render(&mut out::stdout()) {
+            Ok(()) => Exit::Success,
+            Err(e) => {
+                errln!("error: cannot write the man page: {e}");
+                Exit::Failure
+            }
+        },
         Command::Diff {
             policy,
             facts,
             format,
             exit_code,
             jobs,
+            limits: _,
         } => match policy.as_slice() {
             [old, new] => {
                 let run = Run {
@@ -287,6 +481,15 @@ pub fn run(cli: Cli) -> Exit {
             }
         },
     }
+}
+
+/// The switches of `evaluate`.
+#[derive(Debug, Clone, Copy)]
+pub struct Evaluate {
+    /// `--explain`: show why every rule fired or did not.
+    pub explain: bool,
+    /// `--exit-code`: exit 3 when some request was denied.
+    pub exit_code: bool,
 }
 
 /// How a batch command runs: output formats, threads and limits, as the

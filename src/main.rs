@@ -11,8 +11,6 @@ use cli::out::errln;
 
 use std::process::ExitCode;
 
-use clap::Parser as _;
-
 /// The command allocates many small values (facts, syntax trees, messages)
 /// and frees them in bulk; mimalloc does that markedly faster than the
 /// system allocator (`docs/performance.md`). The library leaves the choice
@@ -25,7 +23,7 @@ static ALLOC: mimalloc::MiMalloc = mimalloc::MiMalloc;
 /// main thread's stack is fixed by the system, and too small for the
 /// largest limits in a debug build.
 fn main() -> ExitCode {
-    let args = cli::Cli::parse();
+    let args = cli::parse();
     let stack = args.stack_bytes();
     let worker = std::thread::Builder::new()
         .name("pactum".to_string())

@@ -59,11 +59,16 @@ pub struct Expect {
     pub reasons: Option<Vec<String>>,
     /// At least these deny codes.
     pub reasons_include: Option<Vec<String>>,
+    /// Exactly these deny codes, in this order (the order of the rules).
+    pub reasons_in_order: Option<Vec<String>>,
     /// Exactly these note codes.
     pub notes: Option<Vec<String>>,
     /// At least these note codes.
     pub notes_include: Option<Vec<String>>,
-    /// These outputs have these values (the others are not compared).
+    /// These outputs have these values (the others are not compared). A
+    /// value written as a string compares as text, so a decimal's scale
+    /// counts (`"0.00"` is not `"0"`); a number written unquoted compares
+    /// by value (`0` matches `0.00`).
     pub outputs: Option<BTreeMap<String, serde_json::Value>>,
 }
 
@@ -363,9 +368,10 @@ impl<'de> Visitor<'de> for CaseSeed<'_> {
 }
 
 /// The keys of `expect`.
-const EXPECT_KEYS: [&str; 6] = [
+const EXPECT_KEYS: [&str; 7] = [
     "decision",
     "reasons",
+    "reasons_in_order",
     "reasons_include",
     "notes",
     "notes_include",
@@ -389,7 +395,7 @@ fn checked_expect(value: serde_json::Value) -> Result<Expect, Problem> {
         return Err(malformed(
             "`expect` is not a mapping of what the decision must be".into(),
             "not a mapping",
-            "write `expect:` with at least one of `decision`, `reasons`, `reasons_include`, `notes`, `notes_include`, `outputs`, such as `expect: { decision: allow }`".into(),
+            "write `expect:` with at least one of `decision`, `reasons`, `reasons_in_order`, `reasons_include`, `notes`, `notes_include`, `outputs`, such as `expect: { decision: allow }`".into(),
         ));
     };
     if fields.is_empty() {
@@ -435,7 +441,7 @@ fn checked_expect(value: serde_json::Value) -> Result<Expect, Problem> {
         malformed(
             format!("`expect` cannot be read: {e}"),
             "here",
-            "`decision` is `allow` or `deny`; `reasons`, `reasons_include`, `notes`, `notes_include` are lists of codes; `outputs` maps output names to values".into(),
+            "`decision` is `allow` or `deny`; `reasons`, `reasons_in_order`, `reasons_include`, `notes`, `notes_include` are lists of codes; `outputs` maps output names to values".into(),
         )
     })
 }

@@ -523,3 +523,124 @@ fn the_library_reads_merge_keys_as_evaluate_does() {
         assert_eq!(d.to_json(), want);
     }
 }
+
+/// A small package in a fresh directory: two denials (in rule order
+/// `big`, then `huge`) and a decimal output, with `tests` as its test file.
+fn small_package(name: &str, tests: Option<&str>) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("pactum-tools-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(
+        dir.join("p.policy"),
+        "package p\nrequests are identified by o.id\nschema o { id: string, n: int, price: decimal }\n\n\
+         rule big {\n  deny BIG\n  when o.n > 10\n  message \"big\"\n  help \"smaller\"\n}\n\n\
+         rule huge {\n  deny HUGE\n  when o.n > 12\n  message \"huge\"\n  help \"smaller still\"\n}\n\n\
+         output total = o.price * 2\n",
+    )
+    .unwrap();
+    if let Some(tests) = tests {
+        std::fs::write(dir.join("p.test.yaml"), tests).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn test_without_tests_fails() {
+    let dir = small_package("no-tests", None);
+    let o = pactum(&["test", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("no test found"));
+}
+
+#[test]
+fn test_filter_runs_the_matching_tests_only() {
+    let tests = "- name: small even\n  facts: { o: { id: a, n: 2, price: 1 } }\n  expect: { decision: allow }\n\
+                 - name: big odd\n  facts: { o: { id: b, n: 11, price: 1 } }\n  expect: { decision: allow }\n";
+    let dir = small_package("filter", Some(tests));
+    let d = dir.to_str().unwrap();
+    let o = pactum(&["test", d, "--filter", "even"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    assert!(
+        stdout(&o).contains("1 passed, 0 failed, 1 filtered out"),
+        "{}",
+        stdout(&o)
+    );
+    assert_eq!(pactum(&["test", d]).status.code(), Some(1));
+    // A filter that keeps nothing is a failure, not a silent pass.
+    assert_eq!(
+        pactum(&["test", d, "--filter", "nothing"]).status.code(),
+        Some(1)
+    );
+}
+
+#[test]
+fn test_coverage_threshold_fails_under_it() {
+    let tests = "- name: small even\n  facts: { o: { id: a, n: 2, price: 1 } }\n  expect: { decision: allow }\n";
+    let dir = small_package("threshold", Some(tests));
+    let d = dir.to_str().unwrap();
+    // No rule fires: 0 % of rules.
+    let o = pactum(&["test", "--coverage", "--threshold", "50", d]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(String::from_utf8_lossy(&o.stderr).contains("under the threshold of 50%"));
+    assert_eq!(
+        pactum(&["test", "--coverage", "--threshold", "0", d])
+            .status
+            .code(),
+        Some(0)
+    );
+    // --threshold needs --coverage; above 100 is refused.
+    assert_eq!(
+        pactum(&["test", "--threshold", "50", d]).status.code(),
+        Some(2)
+    );
+    assert_eq!(
+        pactum(&["test", "--coverage", "--threshold", "101", d])
+            .status
+            .code(),
+        Some(2)
+    );
+}
+
+#[test]
+fn test_reasons_in_order_and_decimals_with_their_scale() {
+    let facts = "{ o: { id: a, n: 13, price: \"1.50\" } }";
+    let case = |name: &str, expect: &str| {
+        format!("- name: {name}\n  facts: {facts}\n  expect: {expect}\n")
+    };
+    let tests = [
+        case("in order", "{ reasons_in_order: [BIG, HUGE] }"),
+        case("out of order", "{ reasons_in_order: [HUGE, BIG] }"),
+        case("as a set", "{ reasons: [HUGE, BIG] }"),
+        case("same scale", "{ outputs: { total: \"3.00\" } }"),
+        case("other scale", "{ outputs: { total: \"3\" } }"),
+        case("by value", "{ outputs: { total: 3 } }"),
+    ]
+    .concat();
+    let dir = small_package("in-order", Some(&tests));
+    let o = pactum(&["test", dir.to_str().unwrap()]);
+    let out = stdout(&o);
+    let verdict = |name: &str| {
+        out.lines()
+            .find(|l| l.ends_with(&format!(": {name}")))
+            .map(|l| l.split_whitespace().next().unwrap_or("").to_string())
+            .unwrap_or_default()
+    };
+    for (name, want) in [
+        ("in order", "ok"),
+        ("out of order", "FAIL"),
+        ("as a set", "ok"),
+        ("same scale", "ok"),
+        ("other scale", "FAIL"),
+        ("by value", "ok"),
+    ] {
+        assert_eq!(verdict(name), want, "{name}:\n{out}");
+    }
+    assert!(
+        out.contains("reasons in order: expected [HUGE, BIG], got [BIG, HUGE]"),
+        "{out}"
+    );
+    assert!(
+        out.contains("outputs.total: expected \"3\", got \"3.00\""),
+        "{out}"
+    );
+}

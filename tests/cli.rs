@@ -564,3 +564,177 @@ fn a_byte_order_mark_before_a_yaml_document_is_skipped() {
         assert_eq!(stdout(&o), stdout(&plain), "{name}");
     }
 }
+
+#[test]
+fn explain_lists_every_code_a_short_name_matches() {
+    let o = pactum(&["explain", "unknown_field"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let out = stdout(&o);
+    assert!(out.contains("pactum::check::unknown_field"), "{out}");
+    assert!(out.contains("pactum::facts::unknown_field"), "{out}");
+    // A unique short name prints the page, without the test markers.
+    let o = pactum(&["explain", "cycle"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).starts_with("# `pactum::check::cycle`"));
+    assert!(!stdout(&o).contains("<!--"), "{}", stdout(&o));
+}
+
+#[test]
+fn explain_of_an_unknown_code_suggests_one_and_is_a_usage_error() {
+    for (asked, near) in [
+        ("unknwn_field", "unknown_field"),
+        (
+            "pactum::check::unknown_fild",
+            "pactum::check::unknown_field",
+        ),
+    ] {
+        let o = pactum(&["explain", asked]);
+        assert_eq!(o.status.code(), Some(2), "{asked}");
+        assert!(
+            stderr(&o).contains(&format!("did you mean `{near}`?")),
+            "{}",
+            stderr(&o)
+        );
+    }
+}
+
+#[test]
+fn completions_and_the_man_page_are_generated() {
+    for shell in ["bash", "zsh", "fish", "elvish", "powershell"] {
+        let o = pactum(&["completions", shell]);
+        assert_eq!(o.status.code(), Some(0), "{shell}: {}", stderr(&o));
+        assert!(stdout(&o).contains("evaluate"), "{shell}");
+    }
+    // The top level offers no limit flag; `evaluate` offers them.
+    let bash = stdout(&pactum(&["completions", "bash"]));
+    let top = bash
+        .lines()
+        .find(|l| l.contains("opts=\"-h -V --color"))
+        .unwrap();
+    assert!(!top.contains("--max-"), "{top}");
+    assert!(bash.contains("--max-steps"));
+    let o = pactum(&["man"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains(".TH pactum 1"), "{}", stdout(&o));
+    // The hidden limit flags of the top level are not offered.
+    assert!(!stdout(&o).contains("max\\-steps"), "{}", stdout(&o));
+}
+
+#[test]
+fn help_names_a_subcommand_and_limit_flags_only_where_they_apply() {
+    let o = pactum(&["help", "evaluate"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stdout(&o).contains("--max-steps"), "{}", stdout(&o));
+    let o = pactum(&["validate", "--help"]);
+    assert!(stdout(&o).contains("--max-depth"));
+    assert!(!stdout(&o).contains("--max-steps"), "{}", stdout(&o));
+    for sub in ["fmt", "explain", "completions"] {
+        let o = pactum(&["help", sub]);
+        assert_eq!(o.status.code(), Some(0), "{sub}");
+        assert!(!stdout(&o).contains("--max-"), "{sub}: {}", stdout(&o));
+    }
+    let o = pactum(&["--help"]);
+    assert!(!stdout(&o).contains("--max-"), "{}", stdout(&o));
+    // Given where it means nothing, a limit flag is a usage error.
+    let o = pactum(&["validate", "--max-steps", "5", PACK]);
+    assert_eq!(o.status.code(), Some(2));
+    // Before the subcommand, as earlier versions took them, still accepted.
+    let o = pactum(&["--max-depth", "1024", "validate", PACK]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
+#[test]
+fn color_always_never_and_auto() {
+    let facts = example("several-denials.yaml");
+    let args = |c: &'static str| {
+        ["--color", c, "evaluate", "-p", PACK, "-f", facts.as_str()].map(String::from)
+    };
+    let run = |c: &'static str, no_color: bool| {
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_pactum"));
+        cmd.args(args(c));
+        if no_color {
+            cmd.env("NO_COLOR", "1");
+        } else {
+            cmd.env_remove("NO_COLOR");
+        }
+        cmd.output().unwrap()
+    };
+    // Not a terminal: auto and never are plain, always is coloured (even
+    // under NO_COLOR: the command line wins).
+    assert!(!stdout(&run("auto", false)).contains('\x1b'));
+    assert!(!stdout(&run("never", false)).contains('\x1b'));
+    assert!(stdout(&run("always", false)).contains('\x1b'));
+    assert!(stdout(&run("always", true)).contains('\x1b'));
+    // The diagnostics on standard error follow it too.
+    let o = pactum(&["--color", "always", "validate", "/nonexistent-pactum-dir"]);
+    assert!(stderr(&o).contains('\x1b'), "{}", stderr(&o));
+    let o = pactum(&["validate", "--color", "never", "/nonexistent-pactum-dir"]);
+    assert!(!stderr(&o).contains('\x1b'), "{}", stderr(&o));
+}
+
+#[test]
+fn fmt_reads_standard_input_and_shows_a_diff() {
+    let messy = "package a\nschema o {x:int}\noutput  y=o.x\n";
+    let o = pactum_stdin(&["fmt", "-"], messy);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let formatted = stdout(&o);
+    assert!(formatted.contains("output y = o.x\n"), "{formatted}");
+    // Formatted text is left as it is.
+    let o = pactum_stdin(&["fmt", "--check", "-"], &formatted);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = pactum_stdin(&["fmt", "--check", "--diff", "-"], messy);
+    assert_eq!(o.status.code(), Some(1));
+    let diff = stdout(&o);
+    assert!(
+        diff.contains("--- <stdin>\n+++ <stdin> (formatted)\n@@ -1,3 +1,5 @@"),
+        "{diff}"
+    );
+    assert!(diff.contains("\n-output  y=o.x\n"), "{diff}");
+    assert!(diff.contains("\n+output y = o.x\n"), "{diff}");
+    // On files: the diff, and the file left unchanged.
+    let dir = temp_dir("fmt-diff");
+    let file = dir.join("a.policy");
+    std::fs::write(&file, messy).unwrap();
+    let o = pactum(&["fmt", "--check", "--diff", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).contains("+output y = o.x"), "{}", stdout(&o));
+    assert_eq!(std::fs::read_to_string(&file).unwrap(), messy);
+    // --diff means nothing without --check.
+    assert_eq!(
+        pactum(&["fmt", "--diff", dir.to_str().unwrap()])
+            .status
+            .code(),
+        Some(2)
+    );
+    // Text that does not parse is reported, and nothing is printed.
+    let o = pactum_stdin(&["fmt", "-"], "package a\noutput y = \n");
+    assert_eq!(o.status.code(), Some(1));
+    assert!(stdout(&o).is_empty());
+    assert!(
+        stderr(&o).contains("pactum::parse::syntax"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn evaluate_exit_code_is_3_when_a_request_is_denied() {
+    let denied = example("several-denials.yaml");
+    let allowed = example("allowed-with-refund.yaml");
+    let code = |facts: &str, flag: bool| {
+        let mut args = vec!["evaluate", "-p", PACK, "-f", facts];
+        if flag {
+            args.push("--exit-code");
+        }
+        pactum(&args).status.code()
+    };
+    assert_eq!(code(&denied, false), Some(0));
+    assert_eq!(code(&denied, true), Some(3));
+    assert_eq!(code(&allowed, true), Some(0));
+    // A request not decided is still 1, whatever was denied.
+    let o = pactum_stdin(
+        &["evaluate", "-p", PACK, "-f", "-", "--exit-code"],
+        "{\"nonsense\": 1}\n",
+    );
+    assert_eq!(o.status.code(), Some(1));
+}

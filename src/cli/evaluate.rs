@@ -125,9 +125,10 @@ pub(super) fn finish(
     }
 }
 
-/// Runs `evaluate` (with `--explain` when `explain`), deciding the
-/// documents of a batch on `run.jobs` threads.
-pub fn run(policy_dir: &Path, facts: &str, explain: bool, run: &super::Run) -> Exit {
+/// Runs `evaluate` (with `--explain` and `--exit-code` as `switches` says),
+/// deciding the documents of a batch on `run.jobs` threads.
+pub fn run(policy_dir: &Path, facts: &str, switches: super::Evaluate, run: &super::Run) -> Exit {
+    let explain = switches.explain;
     let (format, messages) = (run.format, run.messages);
     let Some(policy) = render::load_policy(policy_dir, messages, run.limits) else {
         return Exit::Failure;
@@ -143,7 +144,12 @@ pub fn run(policy_dir: &Path, facts: &str, explain: bool, run: &super::Run) -> E
     // The longest JSON line so far: each line's buffer is made that
     // large, so that writing it seldom grows (and copies) it.
     let longest = std::sync::atomic::AtomicUsize::new(1024);
+    // Whether some request was denied (`--exit-code`).
+    let denied = std::sync::atomic::AtomicBool::new(false);
     let line = |d: &Decision, why: Option<&Explanation>| -> Rendered {
+        if !d.is_allowed() {
+            denied.store(true, std::sync::atomic::Ordering::Relaxed);
+        }
         Rendered::Line(match format {
             Format::Json => {
                 use std::sync::atomic::Ordering::Relaxed;
@@ -211,5 +217,9 @@ pub fn run(policy_dir: &Path, facts: &str, explain: bool, run: &super::Run) -> E
         )
     };
     let flushed = out.flush();
-    finish(result.map(drop).and(flushed), &input.name, messages, exit)
+    let exit = finish(result.map(drop).and(flushed), &input.name, messages, exit);
+    if exit == Exit::Success && switches.exit_code && denied.into_inner() {
+        return Exit::Denied;
+    }
+    exit
 }

@@ -5,32 +5,66 @@ use pactum::diag::{codes, Code};
 use super::out::{errln, out, outln};
 use super::Exit;
 
-/// Prints the page of `code`, or the index when no code is given.
+/// Prints the page of `code`, or the index when no code is given. A short
+/// name shared by several codes (`unknown_field`) lists them; a code that
+/// does not exist is a usage error, with the nearest code suggested.
 pub fn run(code: Option<&str>) -> Exit {
     let Some(code) = code else {
         outln!("Diagnostic codes (`pactum explain CODE` for one of them):\n");
-        for c in codes::ALL {
-            let kind = match c.severity {
-                pactum::Severity::Error => "error",
-                pactum::Severity::Warning => "warning",
-            };
-            outln!("  {:<40} {kind:<8} {}", c.id, c.summary);
-        }
+        index(codes::ALL.iter());
         return Exit::Success;
     };
-    match Code::find(code.trim()) {
-        Some(c) => {
-            out!("{}", c.explanation);
-            Exit::Success
-        }
-        None => {
-            errln!("error: `{code}` is not a Pactum diagnostic code");
-            let ids = codes::ALL.iter().map(|c| c.id);
-            match pactum::suggest(code, ids) {
-                Some(s) => errln!("  help: did you mean `{s}`?"),
-                None => errln!("  help: run `pactum explain` to list every code"),
-            }
-            Exit::Failure
-        }
+    let code = code.trim();
+    if let Some(c) = Code::find(code) {
+        out!("{}", page_text(c.explanation));
+        return Exit::Success;
     }
+    let short = code.rsplit("::").next().unwrap_or(code);
+    let matching: Vec<&Code> = codes::ALL
+        .iter()
+        .filter(|c| c.id.rsplit("::").next() == Some(short))
+        .collect();
+    if matching.len() > 1 {
+        outln!(
+            "`{code}` names {} codes; explain one of them:\n",
+            matching.len()
+        );
+        index(matching.into_iter());
+        return Exit::Success;
+    }
+    errln!("error: `{code}` is not a Pactum diagnostic code");
+    let ids = codes::ALL
+        .iter()
+        .flat_map(|c| [c.id, c.id.rsplit("::").next().unwrap_or(c.id)]);
+    match pactum::suggest(code, ids) {
+        Some(s) => errln!("  help: did you mean `{s}`? (`pactum explain` lists every code)"),
+        None => errln!("  help: run `pactum explain` to list every code"),
+    }
+    Exit::Usage
+}
+
+/// One line a code: its id, severity and summary.
+fn index<'a>(codes: impl Iterator<Item = &'a Code>) {
+    for c in codes {
+        let kind = match c.severity {
+            pactum::Severity::Error => "error",
+            pactum::Severity::Warning => "warning",
+        };
+        outln!("  {:<40} {kind:<8} {}", c.id, c.summary);
+    }
+}
+
+/// A page as a reader sees it: without the markers that tell the page's
+/// test which block is a file and which a command (`tests/error_pages.rs`).
+fn page_text(page: &str) -> String {
+    page.lines()
+        .filter(|l| {
+            let l = l.trim();
+            !(l.starts_with("<!-- file:") || l.starts_with("<!-- run:")) || !l.ends_with("-->")
+        })
+        .fold(String::with_capacity(page.len()), |mut s, l| {
+            s.push_str(l);
+            s.push('\n');
+            s
+        })
 }

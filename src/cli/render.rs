@@ -8,9 +8,27 @@ use pactum::{Decision, Diagnostic, Policy, Severity, Value};
 use super::out::errln;
 use super::MessageFormat;
 
-/// Whether colour is wanted on a stream: a terminal, and no `NO_COLOR`.
+/// `--color`, as the command line gave it: 0 auto, 1 always, 2 never.
+static COLOR: std::sync::atomic::AtomicU8 = std::sync::atomic::AtomicU8::new(0);
+
+/// Sets when output is coloured (`--color`), once, before any output.
+pub fn set_color(choice: super::ColorChoice) {
+    let n = match choice {
+        super::ColorChoice::Auto => 0,
+        super::ColorChoice::Always => 1,
+        super::ColorChoice::Never => 2,
+    };
+    COLOR.store(n, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Whether colour is wanted on a stream: `--color always`, or (auto) a
+/// terminal and no `NO_COLOR`.
 pub fn colour(is_terminal: bool) -> bool {
-    is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+    match COLOR.load(std::sync::atomic::Ordering::Relaxed) {
+        1 => true,
+        2 => false,
+        _ => is_terminal && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    }
 }
 
 /// Prints diagnostics to standard error (human) or standard output (json

@@ -11,9 +11,14 @@
 //!   expect:
 //!     decision: deny
 //!     reasons: [ORDER_TOO_LARGE]               # exactly these codes
+//!     reasons_in_order: [ORDER_TOO_LARGE]      # exactly these, in this order
 //!     notes_include: []                        # at least these codes
 //!     outputs: { total: "0.00" }               # only the outputs listed
 //! ```
+//!
+//! An output written as a string compares as text (a decimal's scale
+//! counts: `"0.00"` is not `"0"`); a number written unquoted compares by
+//! value.
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -45,6 +50,16 @@ fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
     }
     let reasons: BTreeSet<String> = d.reasons().iter().map(|r| r.code.clone()).collect();
     let notes: BTreeSet<String> = d.notes().iter().map(|n| n.code.clone()).collect();
+    if let Some(want) = &expect.reasons_in_order {
+        let got: Vec<&str> = d.reasons().iter().map(|r| r.code.as_str()).collect();
+        if *want != got {
+            diffs.push(format!(
+                "reasons in order: expected [{}], got [{}]",
+                want.join(", "),
+                got.join(", ")
+            ));
+        }
+    }
     codes(
         "reasons",
         expect.reasons.as_ref(),
@@ -121,8 +136,20 @@ fn codes(
     }
 }
 
-/// Runs every test of the package at `dir`.
-pub fn run(dir: &Path, coverage: bool, messages: MessageFormat, limits: pactum::Limits) -> Exit {
+/// The switches of `pactum test`.
+#[derive(Debug, Clone, Default)]
+pub struct Options {
+    /// `--coverage`: report the rules and branches no test reaches.
+    pub coverage: bool,
+    /// `--threshold N`: fail under N % of rule or branch coverage.
+    pub threshold: Option<u8>,
+    /// `--filter NAME`: only the tests whose name contains NAME.
+    pub filter: Option<String>,
+}
+
+/// Runs every test of the package at `dir` (those `options.filter`
+/// selects).
+pub fn run(dir: &Path, options: &Options, messages: MessageFormat, limits: pactum::Limits) -> Exit {
     let Some(policy) = render::load_policy(dir, messages, limits) else {
         return Exit::Failure;
     };
@@ -134,6 +161,7 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat, limits: pactum::
     render::diagnostics(&walk.errors, messages, false);
     let mut cov: Coverage = policy.coverage();
     let (mut passed, mut failed) = (0usize, walk.errors.len());
+    let mut filtered = 0usize;
     for file in &files {
         let shown = file.display().to_string();
         let text = match pactum::files::read_text(file) {
@@ -167,6 +195,12 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat, limits: pactum::
             }
         };
         for case in cases {
+            if let Some(filter) = &options.filter {
+                if !case.name.contains(filter.as_str()) {
+                    filtered += 1;
+                    continue;
+                }
+            }
             // A name from the test file: its control characters escaped.
             let label = format!("{shown}: {}", render::untrusted(&case.name));
             let result = match &case.facts {
@@ -202,7 +236,8 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat, limits: pactum::
             }
         }
     }
-    if coverage {
+    let mut below = false;
+    if options.coverage {
         let report = cov.report(&policy);
         outln!(
             "\nrule coverage: {:.0}% ({} of {} rules fired)",
@@ -227,12 +262,39 @@ pub fn run(dir: &Path, coverage: bool, messages: MessageFormat, limits: pactum::
                 outln!("  `if` at {}: {missing}", b.location);
             }
         }
+        if let Some(n) = options.threshold {
+            let least = report.rule_percent().min(report.branch_percent());
+            if least < f64::from(n) {
+                below = true;
+                errln!("error: coverage {least:.0}% is under the threshold of {n}%");
+                errln!(
+                    "  help: add tests that make the rules fire and take the branches listed above"
+                );
+            }
+        }
     }
-    outln!("{passed} passed, {failed} failed");
-    if files.is_empty() {
-        errln!("warning: no *.test.yaml file under {}", dir.display());
+    if filtered > 0 {
+        outln!("{passed} passed, {failed} failed, {filtered} filtered out");
+    } else {
+        outln!("{passed} passed, {failed} failed");
     }
-    if failed > 0 {
+    if passed + failed == 0 {
+        match &options.filter {
+            Some(f) if filtered > 0 => {
+                errln!("error: no test name contains `{f}`");
+                errln!("  help: `--filter` keeps the tests whose name contains its text (case-sensitive)");
+            }
+            _ => {
+                errln!(
+                    "error: no test found: no *.test.yaml (or *.test.yml) file under {}",
+                    dir.display()
+                );
+                errln!("  help: write tests beside the package, such as `tests/refunds.test.yaml` (docs/tutorial.md)");
+            }
+        }
+        return Exit::Failure;
+    }
+    if failed > 0 || below {
         Exit::Failure
     } else {
         Exit::Success
