@@ -119,10 +119,7 @@ fn the_merge_is_shallow_and_nests() {
         "{anchors}order: {{<<: *b, extra: {{name: autumn}}}}\n"
     ));
     assert_eq!(d.code_id(), codes::FACTS_MISSING_FIELD.id);
-    assert_eq!(
-        d.message(),
-        "`order.extra`: missing required field `kept`"
-    );
+    assert_eq!(d.message(), "`order.extra`: missing required field `kept`");
 }
 
 #[test]
@@ -254,11 +251,7 @@ fn entry() -> impl Strategy<Value = (usize, String)> {
             &["EUR", "USD", "EUR"],
             &["a", "~", "'b c'"],
             &["[x]", "[x, y]", "[]"],
-            &[
-                "{name: p, kept: true}",
-                "{name: q, kept: false}",
-                "~",
-            ],
+            &["{name: p, kept: true}", "{name: q, kept: false}", "~"],
         ];
         (field, values[field][pick].to_string())
     })
