@@ -5,7 +5,9 @@
 //!   `tests/support/unsubscription.rs` (`decide`) on the same requests;
 //! - `load_and_evaluate`: one request read from its JSON text, then decided,
 //!   against serde_json reading the same bytes into the oracle's structs
-//!   (alone, and followed by `decide`);
+//!   (alone, and followed by `decide`); the JSON-only entry points
+//!   (`facts_from_json`, `evaluate_json`) and `evaluate_serde` on the same
+//!   requests as the oracle's structs;
 //! - `validate`: `Package::from_sources(..).check()` of the shipped pack and
 //!   of a generated package of 10,000 rules.
 //!
@@ -115,6 +117,35 @@ fn load_and_evaluate(c: &mut Criterion) {
     let mut it = Cycle::new(&docs);
     g.bench_function("pactum_facts_from_json", |b| {
         b.iter(|| policy.facts_from_str(black_box(it.next())).unwrap())
+    });
+    // The JSON-only entry points, and `evaluate_str` on the same documents.
+    type Entry<'p> = (&'static str, Box<dyn Fn(&str) + 'p>);
+    let entries: [Entry; 3] = [
+        (
+            "pactum_facts_from_json_only",
+            Box::new(|d| drop(black_box(policy.facts_from_json(d).unwrap()))),
+        ),
+        (
+            "pactum_evaluate_json",
+            Box::new(|d| drop(black_box(policy.evaluate_json(d).unwrap()))),
+        ),
+        (
+            "pactum_evaluate_str_json",
+            Box::new(|d| drop(black_box(policy.evaluate_str(d).unwrap()))),
+        ),
+    ];
+    for (name, run) in &entries {
+        let mut it = Cycle::new(&docs);
+        g.bench_function(*name, |b| b.iter(|| run(black_box(it.next()))));
+    }
+    // The same requests as the integrator's own structs.
+    let structs: Vec<unsubscription::Facts> = docs
+        .iter()
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect();
+    let mut it = Cycle::new(&structs);
+    g.bench_function("pactum_evaluate_serde", |b| {
+        b.iter(|| policy.evaluate_serde(black_box(it.next())).unwrap())
     });
     let mut it = Cycle::new(&docs);
     g.bench_function("serde_json_to_structs", |b| {

@@ -403,6 +403,38 @@ impl Decision {
     }
 }
 
+/// Two decisions are equal when they have the same identifier, verdict,
+/// reasons and notes (codes, rules, messages, help, and where the rules
+/// are written) and the same outputs, by name and value, in the same order.
+/// Values compare as values: a decimal `2.5` equals `2.50`, although the
+/// JSON envelope writes each as it was computed (compare
+/// [`Decision::to_json`] for byte-identical envelopes).
+///
+/// ```
+/// let policy = pactum::Package::from_sources([(
+///     "a.policy",
+///     "package a\nschema o { n: int }\n\
+///      rule big { deny BIG when o.n > 1 message \"{o.n} is big.\" help \"h\" }\n\
+///      output twice = o.n * 2",
+/// )])
+/// .check()
+/// .unwrap();
+/// let yaml = policy.evaluate_str("o: { n: 2 }").unwrap();
+/// let json = policy.evaluate_json(r#"{"o": {"n": 2}}"#).unwrap();
+/// assert_eq!(yaml, json);
+/// assert_eq!(yaml.reasons(), json.reasons());
+/// assert_ne!(yaml, policy.evaluate_str("o: { n: 3 }").unwrap());
+/// ```
+impl PartialEq for Decision {
+    fn eq(&self, other: &Decision) -> bool {
+        self.id == other.id
+            && self.verdict == other.verdict
+            && self.reasons == other.reasons
+            && self.notes == other.notes
+            && self.outputs().eq(other.outputs())
+    }
+}
+
 struct Outputs<'a>(&'a Decision);
 
 impl Serialize for Outputs<'_> {

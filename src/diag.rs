@@ -56,6 +56,28 @@ pub struct Code {
 }
 
 impl Code {
+    /// The stage part of the identifier: `facts` for
+    /// `pactum::facts::wrong_type`. Every code of a stage calls for the
+    /// same handling (see `docs/embedding.md`).
+    ///
+    /// ```
+    /// assert_eq!(pactum::codes::FACTS_WRONG_TYPE.stage(), "facts");
+    /// assert_eq!(pactum::codes::EVAL_OVERFLOW.stage(), "eval");
+    /// ```
+    pub fn stage(&self) -> &'static str {
+        self.id.split("::").nth(1).unwrap_or("")
+    }
+
+    /// The last part of the identifier: `wrong_type` for
+    /// `pactum::facts::wrong_type`.
+    ///
+    /// ```
+    /// assert_eq!(pactum::codes::FACTS_WRONG_TYPE.name(), "wrong_type");
+    /// ```
+    pub fn name(&self) -> &'static str {
+        self.id.rsplit("::").next().unwrap_or("")
+    }
+
     /// Looks a code up by its identifier (`pactum::check::unknown_field`),
     /// or by its last part alone (`unknown_field`) when that is unambiguous.
     ///
@@ -74,6 +96,50 @@ impl Code {
             (Some(c), None) => Some(*c),
             _ => None,
         }
+    }
+}
+
+/// A code is equal to its identifier, so that codes compare with strings
+/// read from JSON or configuration as well as with the [`codes`] constants.
+///
+/// ```
+/// use pactum::codes;
+/// assert!(codes::FACTS_WRONG_TYPE == "pactum::facts::wrong_type");
+/// assert!("pactum::facts::wrong_type" == codes::FACTS_WRONG_TYPE);
+/// assert!(codes::FACTS_WRONG_TYPE != *"pactum::facts::unknown_field");
+/// ```
+impl PartialEq<str> for Code {
+    fn eq(&self, other: &str) -> bool {
+        self.id == other
+    }
+}
+
+impl PartialEq<&str> for Code {
+    fn eq(&self, other: &&str) -> bool {
+        self.id == *other
+    }
+}
+
+impl PartialEq<Code> for str {
+    fn eq(&self, other: &Code) -> bool {
+        self == other.id
+    }
+}
+
+impl PartialEq<Code> for &str {
+    fn eq(&self, other: &Code) -> bool {
+        *self == other.id
+    }
+}
+
+/// Shows the identifier, such as `pactum::facts::wrong_type`.
+///
+/// ```
+/// assert_eq!(pactum::codes::CHECK_CYCLE.to_string(), "pactum::check::cycle");
+/// ```
+impl fmt::Display for Code {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.id)
     }
 }
 
@@ -217,6 +283,8 @@ struct Inner {
     source: Option<Arc<SourceFile>>,
     labels: Vec<Label>,
     notes: Vec<String>,
+    /// Where in the facts a facts error is (`order.items[0].sku`).
+    facts_path: Option<Box<str>>,
 }
 
 impl Diagnostic {
@@ -229,7 +297,15 @@ impl Diagnostic {
             source: None,
             labels: Vec::new(),
             notes: Vec::new(),
+            facts_path: None,
         }))
+    }
+
+    /// Records where in the facts the error is (see
+    /// [`Diagnostic::facts_path`]).
+    pub(crate) fn with_facts_path(mut self, path: Option<String>) -> Self {
+        self.0.facts_path = path.map(String::into_boxed_str);
+        self
     }
 
     /// Points the diagnostic at `span` of the package, with a primary label.
@@ -390,6 +466,65 @@ impl Diagnostic {
     /// The stable code, such as `pactum::check::unknown_field`.
     pub fn code_id(&self) -> &'static str {
         self.0.code.id
+    }
+
+    /// The code as a value of the index: compare it with the constants of
+    /// [`codes`] (in `match` arms or guards), with a string, or ask its
+    /// [`Code::stage`]. (This inherent method shadows
+    /// [`miette::Diagnostic::code`], which gives the same identifier as
+    /// text: call that one as `miette::Diagnostic::code(&d)`.)
+    ///
+    /// ```
+    /// use pactum::codes;
+    ///
+    /// let policy = pactum::Package::from_sources([("a.policy", "package a\nschema order { total: decimal }")])
+    ///     .check()
+    ///     .unwrap();
+    /// let errors = policy.evaluate_str("order: { total: ten }").unwrap_err();
+    /// let first = errors.first().unwrap();
+    /// let answer = match first.code() {
+    ///     codes::FACTS_WRONG_TYPE | codes::FACTS_MISSING_FIELD => "fix the field",
+    ///     code if code.stage() == "facts" => "fix the request",
+    ///     _ => "not decided",
+    /// };
+    /// assert_eq!(answer, "fix the field");
+    /// assert!(first.code() == "pactum::facts::wrong_type");
+    /// ```
+    pub fn code(&self) -> Code {
+        self.0.code
+    }
+
+    /// Where in the facts a facts error is, as a path of field names and
+    /// list indexes: `order.total`, `order.items[2].sku`. For a missing or
+    /// unknown field it is that field's path (`order.placed_on`). `None`
+    /// for errors that are not about one value of the facts (a syntax
+    /// error, a document too large) and for every other stage's errors.
+    ///
+    /// ```
+    /// let policy = pactum::Package::from_sources([(
+    ///     "a.policy",
+    ///     "package a\nschema order { total: decimal, lines: list of { sku: string } }",
+    /// )])
+    /// .check()
+    /// .unwrap();
+    /// let path = |text: &str| {
+    ///     let errors = policy.evaluate_str(text).unwrap_err();
+    ///     errors.first().and_then(|e| e.facts_path()).map(str::to_owned)
+    /// };
+    /// assert_eq!(path("order: { total: ten, lines: [] }").as_deref(), Some("order.total"));
+    /// assert_eq!(path("order: { total: 1, lines: [{ sku: 7 }] }").as_deref(), Some("order.lines[0].sku"));
+    /// assert_eq!(path("order: { lines: [] }").as_deref(), Some("order.total"));
+    /// assert_eq!(path("order: { total: 1, lines: [], totl: 2 }").as_deref(), Some("order.totl"));
+    /// assert_eq!(path("order: {").as_deref(), None);
+    /// ```
+    pub fn facts_path(&self) -> Option<&str> {
+        self.0.facts_path.as_deref()
+    }
+
+    /// `file:line:column` of the primary label, if located.
+    fn location(&self) -> Option<String> {
+        let (line, col) = self.line_col()?;
+        Some(format!("{}:{line}:{col}", self.file_name()?))
     }
 
     /// Error or warning.
@@ -573,6 +708,18 @@ impl Diagnostics {
         self.0.extend(other.0);
     }
 
+    /// The first diagnostic, if any: for a facts error, the only one.
+    ///
+    /// ```
+    /// let errors = pactum::Package::from_sources([("a.policy", "package a\nlet x = y")])
+    ///     .check()
+    ///     .unwrap_err();
+    /// assert_eq!(errors.first().unwrap().code(), pactum::codes::CHECK_UNKNOWN_NAME);
+    /// ```
+    pub fn first(&self) -> Option<&Diagnostic> {
+        self.0.first()
+    }
+
     /// Iterates over the diagnostics.
     pub fn iter(&self) -> std::slice::Iter<'_, Diagnostic> {
         self.0.iter()
@@ -620,14 +767,36 @@ impl<'a> IntoIterator for &'a Diagnostics {
     }
 }
 
+/// One line a diagnostic, in order: its code, its message and, when it has
+/// one, its location, so that a `Diagnostics` logged through `?` or
+/// `to_string()` keeps every cause. Use [`miette::Report`] to render them
+/// with their source text.
+///
+/// ```
+/// let errors = pactum::Package::from_sources([("a.policy", "package a\nlet x = y + z")])
+///     .check()
+///     .unwrap_err();
+/// assert_eq!(
+///     errors.to_string(),
+///     "pactum::check::unknown_name: unknown name `y` (a.policy:2:9)\n\
+///      pactum::check::unknown_name: unknown name `z` (a.policy:2:13)"
+/// );
+/// ```
 impl fmt::Display for Diagnostics {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let errors = self
-            .0
-            .iter()
-            .filter(|d| d.0.code.severity == Severity::Error)
-            .count();
-        write!(f, "{errors} error(s), {} warning(s)", self.0.len() - errors)
+        if self.0.is_empty() {
+            return f.write_str("no errors or warnings");
+        }
+        for (i, d) in self.0.iter().enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            write!(f, "{}: {}", d.0.code.id, d.0.message)?;
+            if let Some(at) = d.location() {
+                write!(f, " ({at})")?;
+            }
+        }
+        Ok(())
     }
 }
 

@@ -12,8 +12,11 @@
 //!    package, `Send + Sync + 'static`, cheap to clone) or every error as
 //!    [`Diagnostics`] (each a [`miette::Diagnostic`] with a stable code).
 //! 3. Decide requests, from any thread: [`Policy::evaluate_serde`] on your
-//!    own `Serialize` structs, [`Policy::evaluate_str`] on a YAML or JSON
-//!    document, or [`Policy::evaluate`] on [`Facts`] read earlier.
+//!    own `Serialize` structs, [`Policy::evaluate_json`] on a JSON
+//!    document, [`Policy::evaluate_str`] on a YAML or JSON document, or
+//!    [`Policy::evaluate`] on [`Facts`] read earlier. Every one of them
+//!    (and every `facts_from_*`) fails with [`Diagnostics`], whose
+//!    [`Diagnostic::code`] matches the [`codes`] constants.
 //! 4. Read the [`Decision`]: its [`Verdict`], the [`Reason`]s and [`Note`]s,
 //!    and typed outputs ([`Decision::output_as`] gives a [`Decimal`], a
 //!    [`NaiveDate`], or your own struct). It serializes to the same JSON
@@ -128,7 +131,7 @@ mod types;
 mod value;
 
 pub use decision::{Decision, Located, Note, Reason, Verdict};
-pub use diag::{Diagnostic, Diagnostics, Severity};
+pub use diag::{codes, Code, Diagnostic, Diagnostics, Severity};
 pub use explain::{
     BranchCoverage, Coverage, CoverageReport, ExplainNode, Explanation, RuleCoverage,
     RuleExplanation,
@@ -159,6 +162,24 @@ pub use rust_decimal::Decimal;
 /// assert_eq!(pactum::Value::Date(day).to_string(), "2026-03-02");
 /// ```
 pub use chrono::NaiveDate;
+
+/// The `chrono` items that date arithmetic on facts and outputs needs,
+/// re-exported so that no dependency on `chrono` is needed: [`Days`] and
+/// [`TimeDelta`] to add and subtract, [`Datelike`] for the year, month,
+/// day and [`Weekday`] of a [`NaiveDate`], and [`DateTime`]`<`[`FixedOffset`]`>`,
+/// what `datetime` facts and outputs hold.
+///
+/// ```
+/// use pactum::{Datelike, Days, NaiveDate, TimeDelta, Weekday};
+///
+/// let day = NaiveDate::from_ymd_opt(2026, 3, 2).unwrap();
+/// assert_eq!(day + Days::new(30), NaiveDate::from_ymd_opt(2026, 4, 1).unwrap());
+/// assert_eq!((day + TimeDelta::days(5)).weekday(), Weekday::Sat);
+/// assert_eq!(day.month(), 3);
+/// let at: pactum::DateTime<pactum::FixedOffset> = "2026-03-02T10:00:00+01:00".parse().unwrap();
+/// assert_eq!(at.date_naive(), day);
+/// ```
+pub use chrono::{DateTime, Datelike, Days, FixedOffset, TimeDelta, Weekday};
 
 /// The embedding guide, `docs/embedding.md`: compiled here only so that its
 /// Rust examples run as doctests.

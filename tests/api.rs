@@ -36,7 +36,150 @@ fn diagnostics_are_errors_that_miette_renders() {
             .check()
             .expect_err("unknown name"),
     );
-    assert!(boxed.to_string().contains("1 error"));
+    // The text of the error keeps every cause, with its code and place.
+    assert_eq!(
+        boxed.to_string(),
+        "pactum::check::unknown_name: unknown name `y` (a.policy:2:9)"
+    );
+}
+
+/// Every single-request entry point fails with the same type, so that one
+/// handler serves them all.
+#[test]
+fn every_single_request_entry_point_fails_with_diagnostics() {
+    let policy = pactum::Package::from_sources([("a.policy", "package a\nschema o { n: int }")])
+        .check()
+        .expect("clean");
+    let errors: [Result<(), pactum::Diagnostics>; 7] = [
+        policy.facts_from_str("o: { n: x }").map(drop),
+        policy.facts_from_json(r#"{"o": {"n": "x"}}"#).map(drop),
+        policy
+            .facts_from_serde(&serde_json::json!({ "o": { "n": "x" } }))
+            .map(drop),
+        policy.evaluate_str("o: { n: x }").map(drop),
+        policy.evaluate_json(r#"{"o": {"n": "x"}}"#).map(drop),
+        policy
+            .evaluate_serde(&serde_json::json!({ "o": { "n": "x" } }))
+            .map(drop),
+        policy.clone().with_reference_data("o", &1).map(drop),
+    ];
+    for (i, e) in errors.into_iter().enumerate() {
+        let e = e.expect_err("a facts error");
+        assert_eq!(e.len(), 1, "entry point {i}");
+        let first = e.first().expect("one");
+        assert_eq!(
+            first.code(),
+            pactum::codes::FACTS_WRONG_TYPE,
+            "entry point {i}"
+        );
+        assert_eq!(first.code().stage(), "facts");
+        if i < 6 {
+            assert_eq!(first.facts_path(), Some("o.n"), "entry point {i}");
+        }
+    }
+}
+
+/// Codes match as constants, in patterns and guards, and as strings.
+#[test]
+fn codes_match_as_constants_and_strings() {
+    use pactum::codes;
+    let policy = pactum::Package::from_sources([(
+        "a.policy",
+        "package a\nschema o { n: int, d: date }\noutput q = 10 / o.n",
+    )])
+    .check()
+    .expect("clean");
+    let kind = |text: &str| match policy.evaluate_str(text) {
+        Ok(_) => "decided",
+        Err(e) => match e.first().map(pactum::Diagnostic::code) {
+            Some(codes::FACTS_MISSING_FIELD) => "missing",
+            Some(codes::FACTS_UNKNOWN_FIELD) => "unknown",
+            Some(c) if c == codes::FACTS_WRONG_TYPE => "wrong type",
+            Some(c) if c.stage() == "facts" => "other facts error",
+            Some(c) if c == "pactum::eval::division_by_zero" => "division by zero",
+            _ => "other",
+        },
+    };
+    assert_eq!(kind("o: { n: 1, d: 2026-01-01 }"), "decided");
+    assert_eq!(kind("o: { n: 1 }"), "missing");
+    assert_eq!(kind("o: { n: 1, d: 2026-01-01, x: 1 }"), "unknown");
+    assert_eq!(kind("o: { n: one, d: 2026-01-01 }"), "wrong type");
+    assert_eq!(kind("o: {"), "other facts error");
+    assert_eq!(kind("o: { n: 0, d: 2026-01-01 }"), "division by zero");
+    // The old string form still works.
+    let errors = policy.evaluate_str("o: { n: 1 }").expect_err("missing");
+    assert_eq!(
+        errors.first().map(|d| d.code_id()),
+        Some("pactum::facts::missing_field")
+    );
+    assert_eq!(errors.first().and_then(|d| d.facts_path()), Some("o.d"));
+}
+
+/// The facts path of each kind of facts error.
+#[test]
+fn facts_errors_carry_the_path_of_the_value() {
+    let policy = pactum::Package::from_sources([(
+        "a.policy",
+        "package a\nschema o { n: int, tags: list of { name: string }, p: optional decimal }",
+    )])
+    .check()
+    .expect("clean");
+    let path = |text: &str| {
+        let e = policy.facts_from_str(text).expect_err("an error");
+        e.first().and_then(|d| d.facts_path()).map(str::to_owned)
+    };
+    let cases = [
+        ("o: { n: x, tags: [] }", Some("o.n")),
+        (
+            "o: { n: 1, tags: [{ name: a }, { nam: b }] }",
+            Some("o.tags[1].nam"),
+        ),
+        (
+            "o: { n: 1, tags: [{ name: a }, {}] }",
+            Some("o.tags[1].name"),
+        ),
+        (
+            "o: { n: 1, tags: [], p: 0.1000000000000000000000000000001 }",
+            Some("o.p"),
+        ),
+        ("o: { n: 1, tags: 3 }", Some("o.tags")),
+        ("{}", Some("o")),
+        (
+            "x: 1
+o: { n: 1, tags: [] }",
+            Some("x"),
+        ),
+        ("o: {", None),
+        ("", None),
+        ("- 1", None),
+    ];
+    for (text, want) in cases {
+        assert_eq!(path(text).as_deref(), want, "{text:?}");
+    }
+}
+
+/// A decision compares with another, whatever the facts' syntax.
+#[test]
+fn decisions_compare() {
+    let policy = pactum::Package::from_sources([(
+        "a.policy",
+        "package a\nschema o { n: int }\n\
+         rule big { deny BIG when o.n > 1 message \"big\" help \"h\" }\n\
+         rule odd { note ODD when o.n == 3 message \"odd\" }\n\
+         output twice = o.n * 2",
+    )])
+    .check()
+    .expect("clean");
+    let yaml = policy.evaluate_str("o: { n: 3 }").expect("decided");
+    let json = policy.evaluate_json(r#"{"o": {"n": 3}}"#).expect("decided");
+    let serde = policy
+        .evaluate_serde(&serde_json::json!({ "o": { "n": 3 } }))
+        .expect("decided");
+    assert_eq!(yaml, json);
+    assert_eq!(json, serde);
+    assert_eq!(yaml.notes(), serde.notes());
+    assert_ne!(yaml, policy.evaluate_str("o: { n: 5 }").expect("decided"));
+    assert_ne!(yaml, policy.evaluate_str("o: { n: 1 }").expect("decided"));
 }
 
 #[test]

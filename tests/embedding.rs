@@ -294,6 +294,7 @@ fn a_calendar_registered_once_stands_in_for_the_requests() {
         .clone()
         .with_reference_data("calendar", &serde_json::json!({ "holidays": ["Easter"] }))
         .unwrap_err();
+    let err = err.first().unwrap();
     assert_eq!(err.code_id(), "pactum::facts::wrong_type");
     assert!(
         err.message().contains("calendar.holidays[0]"),
@@ -305,8 +306,10 @@ fn a_calendar_registered_once_stands_in_for_the_requests() {
         .clone()
         .with_reference_data("order", &with_calendar.order)
         .unwrap_err();
+    let err = err.first().unwrap();
     assert_eq!(err.code_id(), "pactum::facts::wrong_type");
-    let err = base.with_reference_data("calender", &holidays).unwrap_err();
+    let errs = base.with_reference_data("calender", &holidays).unwrap_err();
+    let err = errs.first().unwrap();
     assert_eq!(err.code_id(), "pactum::facts::unknown_field");
     assert!(err.help_text().unwrap().contains("calendar"));
 }
@@ -342,4 +345,62 @@ fn facts_belong_to_the_policy_that_read_them() {
         errors.iter().next().unwrap().code_id(),
         "pactum::facts::wrong_type"
     );
+}
+
+#[test]
+fn a_request_as_a_struct_as_json_and_as_yaml_gives_equal_decisions() {
+    let policy = policy();
+    for file in example_files() {
+        for request in requests_of(&file) {
+            let from_struct = policy.evaluate_serde(&request).unwrap();
+            let json = serde_json::to_string(&request).unwrap();
+            let yaml = serde_yaml::to_string(&request).unwrap();
+            assert_eq!(policy.evaluate_json(&json).unwrap(), from_struct, "{json}");
+            assert_eq!(policy.evaluate_str(&json).unwrap(), from_struct, "{json}");
+            assert_eq!(policy.evaluate_str(&yaml).unwrap(), from_struct, "{yaml}");
+            // Equal decisions have equal envelopes.
+            assert_eq!(
+                policy.evaluate_json(&json).unwrap().to_json(),
+                from_struct.to_json()
+            );
+        }
+    }
+}
+
+#[test]
+fn a_body_that_is_not_json_gets_json_wording() {
+    let policy = policy();
+    // YAML given where JSON is required.
+    let errors = policy
+        .evaluate_json("request: { action: unsubscribe }")
+        .unwrap_err();
+    let error = errors.first().unwrap();
+    assert_eq!(error.code(), pactum::codes::FACTS_SYNTAX);
+    assert!(error.message().starts_with("invalid JSON"), "{error}");
+    assert_eq!(error.facts_path(), None);
+    // Broken JSON given to `evaluate_str`: JSON's error, not YAML's.
+    let errors = policy
+        .evaluate_str(r#"{"request": {"action": "unsubscribe"]}"#)
+        .unwrap_err();
+    let error = errors.first().unwrap();
+    assert!(error.message().starts_with("invalid JSON"), "{error}");
+    // A YAML flow mapping is still YAML to `evaluate_str`.
+    let errors = policy
+        .evaluate_str("{request: {action: unsubscribe}}")
+        .unwrap_err();
+    assert_eq!(
+        errors.first().unwrap().code(),
+        pactum::codes::FACTS_MISSING_FIELD
+    );
+    // JSON facts errors name the value in JSON's terms.
+    let mut value = serde_json::to_value(
+        requests_of(&pack().join("examples/allowed-with-refund.yaml")).remove(0),
+    )
+    .unwrap();
+    value["order"]["purchased_at"] = serde_json::json!([1]);
+    let errors = policy.evaluate_json(&value.to_string()).unwrap_err();
+    let error = errors.first().unwrap();
+    assert_eq!(error.code(), pactum::codes::FACTS_WRONG_TYPE);
+    assert!(error.message().ends_with("found an array"), "{error}");
+    assert_eq!(error.facts_path(), Some("order.purchased_at"));
 }

@@ -43,7 +43,7 @@ fn decide(files: &Files, docs: &[String]) -> Option<Vec<Answer>> {
             .map(|doc| {
                 let facts = policy
                     .facts_from_str(doc)
-                    .unwrap_or_else(|e| panic!("{doc}: {}", e.message()));
+                    .unwrap_or_else(|e| panic!("{doc}: {e}"));
                 match policy.evaluate(&facts) {
                     Ok(d) => Ok(serde_json::to_value(&d).unwrap()),
                     Err(diags) => Err(diags.iter().map(|d| d.code_id().to_string()).collect()),

@@ -78,9 +78,11 @@ pub(super) struct Located {
 
 impl Located {
     pub(super) fn into_diagnostic(self, file: &Arc<SourceFile>, base: usize) -> Diagnostic {
+        let path = facts_path(&self.message);
         Diagnostic::new(self.code, self.message)
             .at_file(file.clone(), base + self.start, self.len, self.label)
             .help(self.help)
+            .with_facts_path(path)
     }
 
     fn from_detail(detail: Detail, doc: &str, start: usize, len: usize, json: bool) -> Located {
@@ -118,6 +120,33 @@ impl Located {
             len,
         }
     }
+}
+
+/// The path of the value a facts message is about
+/// ([`Diagnostic::facts_path`]), read back from the message, whose forms
+/// are this module's: `` `order.total`: … `` names it;
+/// `` `order`: missing required field `placed_on` `` and
+/// `` `order`: unknown field `amout` `` name a field of `order`;
+/// ``missing required fact `order` `` and ``unknown fact `ordr` `` a root.
+/// Messages about the whole document or its syntax name none.
+fn facts_path(message: &str) -> Option<String> {
+    /// The text between the backticks that open `text`, and the rest.
+    fn quoted(text: &str) -> Option<(&str, &str)> {
+        text.strip_prefix('`')?.split_once('`')
+    }
+    for root in ["missing required fact ", "unknown fact "] {
+        if let Some(rest) = message.strip_prefix(root) {
+            return quoted(rest).map(|(name, _)| name.to_string());
+        }
+    }
+    let (path, rest) = quoted(message)?;
+    let rest = rest.strip_prefix(": ")?;
+    for field in ["missing required field ", "unknown field "] {
+        if let Some(after) = rest.strip_prefix(field) {
+            return quoted(after).map(|(name, _)| format!("{path}.{name}"));
+        }
+    }
+    Some(path.to_string())
 }
 
 /// The offending value for messages: the text under the label, unless the

@@ -29,9 +29,18 @@ use crate::value::Value;
 ///
 /// - any [`serde::Serialize`] value, such as your own structs:
 ///   [`Policy::evaluate_serde`] (or [`Policy::facts_from_serde`]);
+/// - a JSON document: [`Policy::evaluate_json`] (or
+///   [`Policy::facts_from_json`]);
 /// - a YAML or JSON document: [`Policy::evaluate_str`] (or
 ///   [`Policy::facts_from_str`]);
 /// - [`Facts`] read earlier: [`Policy::evaluate`].
+///
+/// Every one of these fails with [`Diagnostics`]: a facts error is one
+/// diagnostic (code `pactum::facts::*` or `pactum::limit::facts_*`, with
+/// [`Diagnostic::facts_path`]), an evaluation failure every fault found
+/// (`pactum::eval::*`, `pactum::limit::*`). The batch entry points
+/// ([`Policy::evaluate_file`], [`Policy::facts_documents`]) give one result
+/// a document instead.
 ///
 /// ```
 /// use pactum::{Decimal, Package};
@@ -280,17 +289,15 @@ impl Policy {
     ///
     /// // Checked against the schema like facts:
     /// let bad = policy.clone().with_reference_data("closures", &serde_json::json!({ "days": ["soon"] }));
-    /// assert_eq!(bad.unwrap_err().code_id(), "pactum::facts::wrong_type");
+    /// assert_eq!(bad.unwrap_err().first().unwrap().code_id(), "pactum::facts::wrong_type");
     /// let unknown = policy.with_reference_data("closure", &Closures { days: vec![] });
-    /// assert_eq!(unknown.unwrap_err().code_id(), "pactum::facts::unknown_field");
+    /// assert_eq!(unknown.unwrap_err().first().unwrap().code_id(), "pactum::facts::unknown_field");
     /// ```
-    // One `Diagnostic` per value read, as for facts.
-    #[allow(clippy::result_large_err)]
     pub fn with_reference_data<T: Serialize + ?Sized>(
         self,
         root: &str,
         value: &T,
-    ) -> Result<Policy, Diagnostic> {
+    ) -> Result<Policy, Diagnostics> {
         let schema = &self.program.schema;
         let Some((index, field)) = schema.field(root) else {
             let names = schema.fields.iter().map(|f| &*f.name);
@@ -298,18 +305,18 @@ impl Policy {
                 Some(near) => format!("did you mean `{near}`?"),
                 None => format!("the fact roots are: {}", root_list(schema)),
             };
-            return Err(Diagnostic::new(
+            return Err(one(Diagnostic::new(
                 codes::FACTS_UNKNOWN_FIELD,
                 format!("the package declares no fact root `{root}`"),
             )
-            .help(help));
+            .help(help)));
         };
         if !field.ty.is_optional() {
-            return Err(Diagnostic::new(
+            return Err(one(Diagnostic::new(
                 codes::FACTS_WRONG_TYPE,
                 format!("`{root}` is a required fact: every request gives it, so reference data for it would never be used"),
             )
-            .help(format!("declare it `optional schema {root} {{ … }}` in the package so that requests may leave it out")));
+            .help(format!("declare it `optional schema {root} {{ … }}` in the package so that requests may leave it out"))));
         }
         // Read `{root: value}` against a schema holding only that root,
         // required, so that errors name `root.field` as in facts.
@@ -321,7 +328,8 @@ impl Policy {
             }],
         });
         let wrapped: BTreeMap<&str, &T> = BTreeMap::from([(root, value)]);
-        let read = load_serde(&only, "<reference data>", &wrapped, &self.program.limits)?;
+        let read =
+            load_serde(&only, "<reference data>", &wrapped, &self.program.limits).map_err(one)?;
         let value = match read {
             Value::Record(fields) => fields.first().cloned().unwrap_or(Value::Absent),
             _ => Value::Absent,
@@ -387,7 +395,12 @@ impl Policy {
     }
 
     /// Reads one facts document (YAML or JSON) against the schema. A facts
-    /// error is one diagnostic that points at the offending value in `text`.
+    /// error is one diagnostic (in [`Diagnostics`], the error of every
+    /// single-request entry point) that points at the offending value in
+    /// `text`. A document that opens with `{` is read as JSON, and as YAML
+    /// (a flow mapping such as `{basket: {items: 2}}`) when it is not JSON;
+    /// when it is neither and looks like JSON (`{"…` or `{}`), the JSON
+    /// error is given. [`Policy::facts_from_json`] reads JSON only.
     ///
     /// ```
     /// let policy = pactum::Package::from_sources([(
@@ -397,37 +410,72 @@ impl Policy {
     /// .check()
     /// .unwrap();
     /// assert!(policy.facts_from_str(r#"{"basket": {"items": 2}}"#).is_ok());
-    /// let error = policy.facts_from_str("basket: { items: two }").unwrap_err();
+    /// let errors = policy.facts_from_str("basket: { items: two }").unwrap_err();
+    /// let error = errors.first().unwrap();
     /// assert_eq!(error.code_id(), "pactum::facts::wrong_type");
     /// assert_eq!(error.underlined(), Some("two"));
+    /// assert_eq!(error.facts_path(), Some("basket.items"));
     /// ```
-    // One `Diagnostic` a document, as the facts loader gives.
-    #[allow(clippy::result_large_err)]
-    pub fn facts_from_str(&self, text: &str) -> Result<Facts, Diagnostic> {
+    pub fn facts_from_str(&self, text: &str) -> Result<Facts, Diagnostics> {
         let file = Arc::new(SourceFile::new("<facts>", text));
         // One document: JSON when it looks like a JSON object (faster and
         // exact), else YAML (which also reads JSON).
-        let load = |format| {
-            facts::load_with_limits(
-                &self.program.schema,
-                &file,
-                0..text.len(),
-                format,
-                &self.program.limits,
-            )
-        };
         let value = if text.trim_start().starts_with('{') {
-            match load(Format::Json) {
-                // A YAML flow mapping (`{a: 1}`) is not JSON: read it as YAML.
-                Err(e) if e.code_id() == codes::FACTS_SYNTAX.id => load(Format::Yaml),
+            match self.load(&file, Format::Json) {
+                // A YAML flow mapping (`{a: 1}`) is not JSON: read it as YAML,
+                // but keep the JSON error for what was meant as JSON.
+                Err(json) if json.code() == codes::FACTS_SYNTAX => {
+                    match self.load(&file, Format::Yaml) {
+                        Err(_) if looks_like_json(text) => Err(json),
+                        yaml => yaml,
+                    }
+                }
                 other => other,
             }
         } else {
-            load(Format::Yaml)
+            self.load(&file, Format::Yaml)
         };
         value
             .map(|value| self.facts(value))
-            .map_err(|d| d.windowed((0, 0)))
+            .map_err(|d| one(d.windowed((0, 0))))
+    }
+
+    /// Reads one JSON document (an object of fact roots) against the
+    /// schema: [`Policy::facts_from_str`] without YAML, so that a body that
+    /// is not JSON gets JSON's error and help. The error is one diagnostic,
+    /// in [`Diagnostics`].
+    ///
+    /// ```
+    /// let policy = pactum::Package::from_sources([(
+    ///     "shop.policy",
+    ///     "package shop\nschema basket { items: int }",
+    /// )])
+    /// .check()
+    /// .unwrap();
+    /// assert!(policy.facts_from_json(r#"{"basket": {"items": 2}}"#).is_ok());
+    /// // YAML is not JSON here.
+    /// let errors = policy.facts_from_json("basket: { items: 2 }").unwrap_err();
+    /// assert_eq!(errors.first().unwrap().code(), pactum::codes::FACTS_SYNTAX);
+    /// assert!(errors.first().unwrap().message().starts_with("invalid JSON"));
+    /// ```
+    pub fn facts_from_json(&self, text: &str) -> Result<Facts, Diagnostics> {
+        let file = Arc::new(SourceFile::new("<facts>", text));
+        self.load(&file, Format::Json)
+            .map(|value| self.facts(value))
+            .map_err(|d| one(d.windowed((0, 0))))
+    }
+
+    /// Reads the whole of `file` as one document in `format`.
+    // One `Diagnostic` a document, as the facts loader gives.
+    #[allow(clippy::result_large_err)]
+    fn load(&self, file: &Arc<SourceFile>, format: Format) -> Result<Value, Diagnostic> {
+        facts::load_with_limits(
+            &self.program.schema,
+            file,
+            0..file.text().len(),
+            format,
+            &self.program.limits,
+        )
     }
 
     /// Reads the facts of one request from any [`serde::Serialize`] value,
@@ -474,15 +522,16 @@ impl Policy {
     /// let facts = policy.facts_from_serde(&Request { order }).expect("fits the schema");
     /// assert!(policy.evaluate(&facts).is_ok());
     ///
-    /// let error = policy.facts_from_serde(&serde_json::json!({ "order": { "total": 1 } })).unwrap_err();
+    /// let errors = policy.facts_from_serde(&serde_json::json!({ "order": { "total": 1 } })).unwrap_err();
+    /// let error = errors.first().unwrap();
     /// assert_eq!(error.code_id(), "pactum::facts::missing_field");
     /// assert_eq!(error.message(), "`order`: missing required field `placed_on`");
+    /// assert_eq!(error.facts_path(), Some("order.placed_on"));
     /// ```
-    // One `Diagnostic` a document, as the facts loader gives.
-    #[allow(clippy::result_large_err)]
-    pub fn facts_from_serde<T: Serialize + ?Sized>(&self, facts: &T) -> Result<Facts, Diagnostic> {
+    pub fn facts_from_serde<T: Serialize + ?Sized>(&self, facts: &T) -> Result<Facts, Diagnostics> {
         load_serde(&self.program.schema, "<facts>", facts, &self.program.limits)
             .map(|value| self.facts(value))
+            .map_err(one)
     }
 
     /// Evaluates the policy on facts read earlier: the decision, or, when a
@@ -534,8 +583,31 @@ impl Policy {
     /// assert_eq!(errors.iter().next().unwrap().code_id(), "pactum::facts::missing_field");
     /// ```
     pub fn evaluate_str(&self, text: &str) -> Result<Decision, Diagnostics> {
-        let facts = self.facts_from_str(text).map_err(one)?;
-        self.decide(&facts.value)
+        self.decide(&self.facts_from_str(text)?.value)
+    }
+
+    /// Reads one JSON document (see [`Policy::facts_from_json`]) and
+    /// evaluates it (see [`Policy::evaluate`]): for request bodies that
+    /// must be JSON, with JSON's wording in errors.
+    ///
+    /// ```
+    /// let policy = pactum::Package::from_sources([(
+    ///     "shop.policy",
+    ///     "package shop\nschema basket { items: int }\n\
+    ///      rule empty { deny EMPTY when basket.items == 0 message \"Empty.\" help \"Add one.\" }",
+    /// )])
+    /// .check()
+    /// .unwrap();
+    /// let d = policy.evaluate_json(r#"{"basket": {"items": 0}}"#).unwrap();
+    /// assert_eq!(d.reasons()[0].code, "EMPTY");
+    ///
+    /// let errors = policy.evaluate_json(r#"{"basket": {"items": 1,}}"#).unwrap_err();
+    /// let error = errors.first().unwrap();
+    /// assert_eq!(error.code(), pactum::codes::FACTS_SYNTAX);
+    /// assert!(error.message().starts_with("invalid JSON"), "{}", error.message());
+    /// ```
+    pub fn evaluate_json(&self, text: &str) -> Result<Decision, Diagnostics> {
+        self.decide(&self.facts_from_json(text)?.value)
     }
 
     /// Reads the facts of one request from any [`serde::Serialize`] value
@@ -562,9 +634,7 @@ impl Policy {
         &self,
         facts: &T,
     ) -> Result<Decision, Diagnostics> {
-        let value = load_serde(&self.program.schema, "<facts>", facts, &self.program.limits)
-            .map_err(one)?;
-        self.decide(&value)
+        self.decide(&self.facts_from_serde(facts)?.value)
     }
 
     /// Evaluates every document of a facts file (a YAML stream, JSON Lines or
@@ -720,6 +790,13 @@ fn one(d: Diagnostic) -> Diagnostics {
     let mut ds = Diagnostics::default();
     ds.push(d);
     ds
+}
+
+/// Whether a document that is neither JSON nor YAML was meant as JSON: an
+/// object whose first key is quoted, or an empty one.
+fn looks_like_json(text: &str) -> bool {
+    let inside = text.trim_start().strip_prefix('{').unwrap_or("");
+    matches!(inside.trim_start().chars().next(), Some('"' | '}'))
 }
 
 /// The names of the fact roots, for help lines.
