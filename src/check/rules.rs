@@ -20,11 +20,12 @@ impl<'a> Checker<'a> {
         let mut code_rules: HashMap<Arc<str>, (Arc<str>, Span)> = HashMap::default();
         for item in items {
             if let Item::Rule(r) = item {
-                if let Some(first) = rule_spans.get(&r.name.node).copied() {
+                let duplicate = rule_spans.get(&r.name.node).copied();
+                if let Some(first) = duplicate {
                     self.duplicate("rule", &r.name, first);
-                    continue;
+                } else {
+                    rule_spans.insert(r.name.node.clone(), r.name.span);
                 }
-                rule_spans.insert(r.name.node.clone(), r.name.span);
                 if let Some((_, code)) = &r.effect {
                     if let Some((other, first)) = code_rules.get(&code.node).cloned() {
                         let d = self
@@ -36,7 +37,10 @@ impl<'a> Checker<'a> {
                         code_rules.insert(code.node.clone(), (r.name.node.clone(), code.span));
                     }
                 }
-                if let Some((effect, rule)) = self.rule(r) {
+                // The second declaration is checked too (its errors are
+                // its own), but only the first one is compiled.
+                let compiled = self.rule(r);
+                if let (Some((effect, rule)), None) = (compiled, duplicate) {
                     match effect {
                         Effect::Deny => rules.denies.push(rule),
                         Effect::Note => rules.notes.push(rule),

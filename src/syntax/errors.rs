@@ -68,6 +68,23 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_')
         .collect();
+    if let Some(c) = here.chars().next().filter(|c| !c.is_ascii()) {
+        if c.is_alphanumeric() {
+            return (
+                format!(
+                    "names are written in ASCII letters, digits and `_`; `{c}` ({}) is not one.",
+                    code_point(c)
+                ),
+                format!("replace `{c}` with ASCII letters (`a` to `z`, `A` to `Z`), digits or `_`"),
+            );
+        }
+    }
+    if let Some(c) = here.chars().next().filter(|c| is_invisible(*c)) {
+        return (
+            format!("unexpected invisible character {}.", code_point(c)),
+            "delete it: only spaces, tabs and line breaks may separate words".into(),
+        );
+    }
     if here.starts_with('=') && !here.starts_with("==") {
         return (
             "`=` is not a comparison.".into(),
@@ -228,12 +245,30 @@ fn short(items: &[&str]) -> String {
     }
 }
 
+/// `U+000C`: how a character that cannot be shown (or told apart from a
+/// letter of another script) is named.
+fn code_point(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
+}
+
+/// Whether `c` shows as nothing (or as a space) where the grammar expects
+/// something: a control or format character, or a space other than ` ` and
+/// the tab.
+fn is_invisible(c: char) -> bool {
+    !matches!(c, ' ' | '\t' | '\n' | '\r')
+        && (c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}'))
+}
+
 /// What stands at `at`, for "found …".
 fn describe_found(text: &str, at: usize) -> String {
     let rest = text.get(at..).unwrap_or("");
     match rest.chars().next() {
         None => "the end of the file".into(),
         Some('\n') | Some('\r') => "the end of the line".into(),
+        Some(c) if is_invisible(c) => format!("the invisible character {}", code_point(c)),
+        Some(c) if !c.is_ascii() => format!("`{c}` ({})", code_point(c)),
         Some(c) if c.is_alphanumeric() || c == '_' => {
             let word: String = rest
                 .chars()
@@ -250,6 +285,7 @@ fn found_len(text: &str, at: usize) -> usize {
     let rest = text.get(at..).unwrap_or("");
     match rest.chars().next() {
         None | Some('\n') => 0,
+        Some(c) if !c.is_ascii() => c.len_utf8(),
         Some(c) if c.is_alphanumeric() || c == '_' => rest
             .char_indices()
             .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))
