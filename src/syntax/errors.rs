@@ -144,11 +144,8 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
     if let Some(c) = here.chars().next().filter(|c| !c.is_ascii()) {
         if c.is_alphanumeric() {
             return (
-                format!(
-                    "names are written in ASCII letters, digits and `_`; `{c}` ({}) is not one.",
-                    code_point(c)
-                ),
-                format!("replace `{c}` with ASCII letters (`a` to `z`, `A` to `Z`), digits or `_`"),
+                format!("`{c}` ({}) cannot be part of a name.", code_point(c)),
+                format!("names are written in ASCII letters, digits and `_`: replace `{c}`"),
             );
         }
     }
@@ -221,11 +218,21 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
     } else {
         (&[], String::new())
     };
+    // And any keyword pest expected here (`identified`, `then`, …).
+    let expected_words = expected.iter().filter_map(|e| {
+        e.strip_prefix('`')
+            .and_then(|e| e.strip_suffix('`'))
+            .filter(|w| w.chars().all(|c| c.is_ascii_alphabetic()))
+    });
     if !word.is_empty() && !is_keyword(&word) {
-        if let Some(keyword) = suggest(&word, valid.iter().copied()) {
+        if let Some(keyword) = suggest(&word, valid.iter().copied().chain(expected_words)) {
             return (
                 format!("`{word}` is not a keyword; did you mean `{keyword}`?."),
-                format!("write `{keyword}`; {help}"),
+                if help.is_empty() {
+                    format!("write `{keyword}`")
+                } else {
+                    format!("write `{keyword}`; {help}")
+                },
             );
         }
     }

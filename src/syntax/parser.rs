@@ -128,9 +128,11 @@ fn complete_item_before(rest: &str, at: usize) -> Option<(pest::iterators::Pair<
     let end = head.as_span().end();
     let after = rest.get(end..)?;
     let gap = after.get(..after.len() - skip_trivia(after).len())?;
-    // On a line of its own: a word after a complete item on the same line
-    // (`any x in xs x.ok`) is more likely a slip inside the item.
-    (end + gap.len() == at && gap.contains('\n')).then_some((head, end))
+    // On a line of its own, or after an item's closing `}`: a word after
+    // an expression on the same line (`any x in xs x.ok`) is more likely a
+    // slip inside the item.
+    let closed = rest.get(..end).is_some_and(|item| item.ends_with('}'));
+    (end + gap.len() == at && (closed || gap.contains('\n'))).then_some((head, end))
 }
 
 /// What opened a bracket, for [`open_braces`].
