@@ -7,7 +7,7 @@ use pest::Parser as _;
 use super::ast;
 use super::errors::syntax_error;
 use super::grammar::{PactumParser, Rule};
-use super::lexicon::ITEM_STARTS;
+use super::lexicon::{top_level_only, ITEM_STARTS};
 use super::lower::Lower;
 use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::limits::Limits;
@@ -207,17 +207,32 @@ fn unclosed_block(
     start: usize,
     at: usize,
 ) -> Option<Diagnostic> {
-    if !only_trivia(text.get(at..)?) {
-        return None;
-    }
+    let at_end = only_trivia(text.get(at..)?);
+    // A top-level word at the start of a line where the block's content
+    // was expected: the block ended without its `}`.
+    let here = text.get(at..)?;
+    let at_line_start = at == 0 || text.get(..at)?.ends_with('\n');
+    let next_item = |words: fn(&str) -> bool| {
+        at_line_start
+            && ITEM_STARTS
+                .iter()
+                .any(|kw| starts_word(here, kw) && words(kw))
+    };
     let (offset, kind) = *open_braces(text.get(start..at)?).last()?;
     let what = match kind {
-        Opener::When(_) => "`when` block",
-        Opener::Rule => "rule",
-        Opener::Other => return None,
+        Opener::When(_) if at_end || next_item(top_level_only) => "`when` block",
+        Opener::Rule if at_end || next_item(|_| true) => "rule",
+        _ => return None,
     };
     let brace = start + offset;
-    let (line, col) = sources.get(file)?.line_col(brace);
+    let source = sources.get(file)?;
+    let (line, col) = source.line_col(brace);
+    let ends = if at_end {
+        "the file ends inside it".to_string()
+    } else {
+        let (line, _) = source.line_col(at);
+        format!("line {line} starts a new item")
+    };
     Some(
         Diagnostic::new(
             codes::PARSE_SYNTAX,
@@ -228,9 +243,7 @@ fn unclosed_block(
             Span::new(file, brace, brace + 1),
             format!("this {what} is opened here and never closed"),
         )
-        .help(format!(
-            "add `}}` where the {what} ends; the file ends inside it"
-        )),
+        .help(format!("add `}}` where the {what} ends; {ends}")),
     )
 }
 
@@ -406,10 +419,12 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
                     continue;
                 }
                 let start = pos + (rest.len() - skip_trivia(rest).len());
+                let unclosed = unclosed_block(sources, file, &text, start, at);
+                // A block reported unclosed ends where the next item starts.
+                let ended = unclosed.is_some();
                 if reported_at != Some(at) {
                     diags.push(
-                        unclosed_block(sources, file, &text, start, at)
-                            .unwrap_or_else(|| syntax_error(sources, file, &text, at, &e)),
+                        unclosed.unwrap_or_else(|| syntax_error(sources, file, &text, at, &e)),
                     );
                     reported_at = Some(at);
                 }
@@ -421,7 +436,12 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
                     Some(next) => {
                         // The `when` blocks left open by the skipped text
                         // close at a `}` of their own, not an error.
-                        for (_, kind) in open_braces(text.get(start..next).unwrap_or("")) {
+                        let skipped = if ended {
+                            ""
+                        } else {
+                            text.get(start..next).unwrap_or("")
+                        };
+                        for (_, kind) in open_braces(skipped) {
                             if let Opener::When(keyword) = kind {
                                 open_blocks.push(block_condition(
                                     file,
