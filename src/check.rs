@@ -131,6 +131,9 @@ struct Names<'a> {
     let_index: HashMap<Arc<str>, usize>,
     /// Names declared by items that did not parse.
     unparsed: HashSet<Arc<str>>,
+    /// The declared outputs (written, never read by an expression), with
+    /// where each is first declared.
+    outputs: HashMap<Arc<str>, Span>,
     /// Computed values being checked, outermost first (for cycles).
     let_stack: Vec<usize>,
 }
@@ -224,6 +227,7 @@ impl<'a> Checker<'a> {
                 lets: Vec::new(),
                 let_index: HashMap::default(),
                 unparsed: HashSet::default(),
+                outputs: HashMap::default(),
                 let_stack: Vec::new(),
             },
             nesting: Nesting {

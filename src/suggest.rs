@@ -17,6 +17,37 @@ pub fn suggest<'a>(name: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, c)| c.to_string())
 }
 
+/// The candidates near `name`, nearest first, at most `max`: those within
+/// a likely typo of it, and those that hold its letters in order (`rnd` in
+/// `round`, `len` in `length`: a shortened name).
+pub(crate) fn nearest<'a>(
+    name: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+    max: usize,
+) -> Vec<&'a str> {
+    let lower = name.to_lowercase();
+    let limit = (name.chars().count() / 3).clamp(1, 3);
+    let mut near: Vec<(usize, &str)> = candidates
+        .into_iter()
+        .filter(|c| *c != name)
+        .filter_map(|c| {
+            let d = distance(&lower, &c.to_lowercase());
+            (d <= limit || (lower.chars().count() >= 2 && shortens(&lower, c))).then_some((d, c))
+        })
+        .collect();
+    near.sort_by_key(|(d, c)| (*d, c.len()));
+    near.into_iter().take(max).map(|(_, c)| c).collect()
+}
+
+/// Whether `short` is `long` with letters left out, its first one kept.
+fn shortens(short: &str, long: &str) -> bool {
+    let mut rest = long.chars();
+    short.chars().next() == long.chars().next()
+        && short
+            .chars()
+            .all(|c| rest.any(|l| l.eq_ignore_ascii_case(&c)))
+}
+
 /// Damerau-Levenshtein distance (optimal string alignment), in characters.
 fn distance(a: &str, b: &str) -> usize {
     let a: Vec<char> = a.chars().collect();
@@ -71,5 +102,14 @@ mod tests {
             Some("shipped_at")
         );
         assert_eq!(suggest("x", ["shipped_at"]), None);
+    }
+
+    #[test]
+    fn a_shortened_name_finds_the_whole_one() {
+        let names = ["min", "max", "round", "abs", "length", "weekday", "day"];
+        assert_eq!(nearest("rnd", names, 3), ["round"]);
+        assert_eq!(nearest("len", names, 3), ["length"]);
+        assert_eq!(nearest("mx", names, 3), ["max"]);
+        assert!(nearest("zzz", names, 3).is_empty());
     }
 }

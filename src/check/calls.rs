@@ -6,6 +6,7 @@ use crate::builtins::{self, Builtin};
 use crate::diag::codes;
 use crate::ir::{self, ExprKind as K};
 use crate::source::Span;
+use crate::suggest::nearest;
 use crate::syntax::ast;
 use crate::types::Ty;
 use crate::value::Value;
@@ -61,10 +62,17 @@ impl<'a> Checker<'a> {
     /// Reports a call of a function that does not exist (its arguments are
     /// still checked).
     fn unknown_function(&mut self, name: &ast::Ident, args: &[ast::Expr], env: &Env) {
-        let help = self.did_you_mean(
-            &name.node,
-            builtins::ALL.iter().map(|(n, _, _)| *n).collect(),
-        );
+        let names = || builtins::ALL.iter().map(|(n, _, _)| *n);
+        let quoted =
+            |list: &[&str]| -> Vec<String> { list.iter().map(|n| format!("`{n}`")).collect() };
+        let help = match nearest(&name.node, names(), 3).as_slice() {
+            [] => format!(
+                "the functions are {}",
+                quoted(&names().collect::<Vec<_>>()).join(", ")
+            ),
+            [one] => format!("did you mean `{one}`?"),
+            several => format!("did you mean one of {}?", quoted(several).join(", ")),
+        };
         let d = self
             .diag(
                 codes::CHECK_UNKNOWN_FUNCTION,

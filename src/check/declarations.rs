@@ -23,6 +23,11 @@ impl<'a> Checker<'a> {
             .iter()
             .flat_map(|f| f.unparsed_names.iter().cloned())
             .collect();
+        for item in &items {
+            if let Item::Output(n, _) = item {
+                self.names.outputs.entry(n.node.clone()).or_insert(n.span);
+            }
+        }
         let name = self.package_name(&items);
         self.declare_types(&items);
         self.declare_schema(&items);

@@ -273,6 +273,21 @@ impl<'a> Checker<'a> {
             // Declared by an item with a syntax error, already reported.
             return (K::Const(Value::Absent), Ty::Any);
         }
+        if let Some(&declared) = self.names.outputs.get(n) {
+            let d = self
+                .diag(
+                    codes::CHECK_UNKNOWN_NAME,
+                    format!("`{n}` is an output, and an output cannot be read"),
+                    span,
+                    "an output, not a value",
+                )
+                .label(self.report.sources, declared, "declared as an output here")
+                .help(format!(
+                    "compute the value once with `let`, for example `let {n}_value = …`, read `{n}_value` here and write `output {n} = {n}_value`"
+                ));
+            self.error(d);
+            return (K::Const(Value::Absent), Ty::Any);
+        }
         let names = self.visible_names(env);
         let help = self.did_you_mean(n, names.iter().map(String::as_str).collect());
         let d = self

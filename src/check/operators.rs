@@ -4,6 +4,7 @@
 use super::{Checker, Env};
 use crate::diag::codes;
 use crate::ir::{Arith, Cmp, ExprKind as K};
+use crate::source::Span;
 use crate::syntax::ast::{self, BinOp, ExprKind};
 use crate::types::Ty;
 
@@ -46,6 +47,22 @@ impl<'a> Checker<'a> {
         (kind, Ty::Bool)
     }
 
+    /// The help for an `otherwise` that has no effect: when its left side
+    /// is an operation (`a - x otherwise 0`), the default was most likely
+    /// meant for the last operand, which needs brackets.
+    fn otherwise_help(&self, a: &ast::Expr, b: &ast::Expr) -> String {
+        if let ExprKind::Binary(_, l, r) = &a.kind {
+            let between = Span::new(l.span.file, l.span.end as usize, r.span.start as usize);
+            let op = self.src(between).trim();
+            let (l, r, b) = (self.src(l.span), self.src(r.span), self.src(b.span));
+            return format!(
+                "`otherwise` applies to all of `{}`: to give `{r}` a default, write `{l} {op} ({r} otherwise {b})`",
+                self.src(a.span)
+            );
+        }
+        "remove `otherwise …`, or apply it to an optional value".into()
+    }
+
     /// `a otherwise b`: a default for an optional value.
     fn otherwise(&mut self, a: &ast::Expr, b: &ast::Expr, env: &Env) -> (K, Ty) {
         let (ax, at) = self.expr(a, env);
@@ -59,7 +76,7 @@ impl<'a> Checker<'a> {
                     a.span,
                     format!("{at}"),
                 )
-                .help("remove `otherwise …`, or apply it to an optional value");
+                .help(self.otherwise_help(a, b));
             self.error(d);
         }
         let ty = match at.required().unify(&bt) {

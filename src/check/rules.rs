@@ -20,11 +20,12 @@ impl<'a> Checker<'a> {
         let mut code_rules: HashMap<Arc<str>, (Arc<str>, Span)> = HashMap::default();
         for item in items {
             if let Item::Rule(r) = item {
-                if let Some(first) = rule_spans.get(&r.name.node).copied() {
+                let duplicate = rule_spans.get(&r.name.node).copied();
+                if let Some(first) = duplicate {
                     self.duplicate("rule", &r.name, first);
-                    continue;
+                } else {
+                    rule_spans.insert(r.name.node.clone(), r.name.span);
                 }
-                rule_spans.insert(r.name.node.clone(), r.name.span);
                 if let Some((_, code)) = &r.effect {
                     if let Some((other, first)) = code_rules.get(&code.node).cloned() {
                         let d = self
@@ -36,7 +37,10 @@ impl<'a> Checker<'a> {
                         code_rules.insert(code.node.clone(), (r.name.node.clone(), code.span));
                     }
                 }
-                if let Some((effect, rule)) = self.rule(r) {
+                // The second declaration is checked too (its errors are
+                // its own), but only the first one is compiled.
+                let compiled = self.rule(r);
+                if let (Some((effect, rule)), None) = (compiled, duplicate) {
                     match effect {
                         Effect::Deny => rules.denies.push(rule),
                         Effect::Note => rules.notes.push(rule),
@@ -84,9 +88,10 @@ impl<'a> Checker<'a> {
         r: &'r ast::Rule,
     ) -> Option<(&'r Spanned<Effect>, &'r ast::Ident, &'r ast::Template)> {
         for s in &r.repeated {
+            let (message, label, help) = self.repeated_clause(r, *s);
             let d = self
-                .diag(codes::CHECK_RULE_SHAPE, format!("rule `{}` has this clause twice", r.name.node), *s, "repeated clause")
-                .help("a rule has one `deny`/`note`, one `when`, one `message` and one `help`; join the conditions with `and`");
+                .diag(codes::CHECK_RULE_SHAPE, message, *s, label)
+                .help(help);
             self.error(d);
         }
         let Some((effect, code)) = &r.effect else {
@@ -134,6 +139,62 @@ impl<'a> Checker<'a> {
             return None;
         };
         Some((effect, code, message))
+    }
+
+    /// The message, label and help for a clause that rule `r` repeats (at
+    /// `clause`): what to do depends on the clause.
+    fn repeated_clause(&self, r: &ast::Rule, clause: Span) -> (String, &'static str, &'static str) {
+        let name = &r.name.node;
+        let keyword = self
+            .report
+            .sources
+            .slice(clause)
+            .split(|c: char| !c.is_ascii_alphabetic())
+            .next()
+            .unwrap_or("");
+        let first_effect = r.effect.as_ref().map(|(e, _)| e.node);
+        match keyword {
+            "deny" | "note" => {
+                let again = if keyword == "deny" {
+                    Effect::Deny
+                } else {
+                    Effect::Note
+                };
+                if first_effect.is_some_and(|first| first != again) {
+                    (
+                        format!("rule `{name}` both denies and notes"),
+                        "second effect",
+                        "a rule either denies (`deny CODE`) or notes (`note CODE`): make two rules, one for each",
+                    )
+                } else {
+                    (
+                        format!("rule `{name}` has two `{keyword}` clauses"),
+                        "second code",
+                        "a rule gives one code: keep one, or make one rule for each code",
+                    )
+                }
+            }
+            "when" => (
+                format!("rule `{name}` has two `when` clauses"),
+                "second condition",
+                "a rule has one `when`: join the conditions with `and` (or `or`)",
+            ),
+            "message" => (
+                format!("rule `{name}` has two `message` clauses"),
+                "second message",
+                "a rule has one `message`: put all of the text in one (`{…}` shows a value in it)",
+            ),
+            "help" => (
+                format!("rule `{name}` has two `help` clauses"),
+                "second help",
+                "a rule has one `help`: put all of the advice in one text",
+            ),
+            _ => (
+                format!("rule `{name}` has this clause twice"),
+                "repeated clause",
+                "a rule has one `deny`/`note`, one `when`, one `message` and one `help`",
+            ),
+        }
     }
 
     /// Checks and compiles a rule's conditions, its `when` blocks' first;

@@ -4,9 +4,10 @@
 use pest::error::ErrorVariant;
 
 use super::grammar::Rule;
-use super::lexicon::{self, is_keyword, top_level_only};
+use super::lexicon::{self, is_keyword, top_level_only, ITEM_STARTS};
 use crate::diag::{codes, Diagnostic};
 use crate::source::{Sources, Span};
+use crate::suggest::suggest;
 
 /// A syntax error in words an author knows.
 pub(super) fn syntax_error(
@@ -16,6 +17,20 @@ pub(super) fn syntax_error(
     at: usize,
     e: &pest::error::Error<Rule>,
 ) -> Diagnostic {
+    if let Some((start, end)) = number_without_decimals(text, at) {
+        let number = text.get(start..end).unwrap_or("");
+        let digits = number.trim_end_matches('.');
+        return Diagnostic::new(
+            codes::PARSE_SYNTAX,
+            format!("`{number}` is not a number: a decimal point needs digits after it"),
+        )
+        .at(
+            sources,
+            Span::new(file, start, end),
+            "no digits after the point",
+        )
+        .help(format!("write `{digits}` or `{digits}.0`"));
+    }
     let found = describe_found(text, at);
     let mut expected: Vec<&'static str> = Vec::new();
     if let ErrorVariant::ParsingError { positives, .. } = &e.variant {
@@ -49,11 +64,69 @@ pub(super) fn syntax_error(
         .help(help)
 }
 
+/// A number written with a point and no digits after it (`100.`), on the
+/// line of the error at `at` or the line before, outside texts: read as a
+/// field of the number, it makes the error land further on. Its range.
+fn number_without_decimals(text: &str, at: usize) -> Option<(usize, usize)> {
+    let before = text.get(..at)?;
+    let line = before.rfind('\n').unwrap_or(0);
+    let from = before.get(..line)?.rfind('\n').map_or(0, |i| i + 1);
+    let bytes = text.as_bytes();
+    let mut in_string = false;
+    let mut i = from;
+    while i < at {
+        let b = *bytes.get(i)?;
+        match b {
+            b'"' => in_string = !in_string,
+            b'\n' => in_string = false,
+            b'\\' if in_string => i += 1,
+            b'0'..=b'9' if !in_string => {
+                let word_start = i == 0
+                    || !bytes
+                        .get(i - 1)
+                        .is_some_and(|c| c.is_ascii_alphanumeric() || *c == b'_' || *c == b'.');
+                let digits = bytes
+                    .get(i..)?
+                    .iter()
+                    .take_while(|c| c.is_ascii_digit())
+                    .count();
+                let end = i + digits;
+                if word_start
+                    && bytes.get(end) == Some(&b'.')
+                    && !bytes.get(end + 1).is_some_and(u8::is_ascii_digit)
+                {
+                    return Some((i, end + 1));
+                }
+                i = end;
+                continue;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// How a rule reads, for the help of a mistake inside one.
+const RULE_SHAPE: &str =
+    "a rule reads `rule name { deny CODE when condition message \"…\" help \"…\" }`";
+
+/// What goes inside a `when` block.
+const IN_BLOCK_HELP: &str =
+    "inside a `when` block go rules (`rule name { … }`) and other `when` blocks, then `}`";
+
+/// What starts a top-level item.
+fn top_level_help() -> String {
+    "top-level items start with `package`, `requests are identified by`, `schema`, `type`, `let`, `output`, `rule` or `when`".into()
+}
+
 /// One phrase for what was expected, a label and a help line.
 fn summarize(expected: &[&str], text: &str, at: usize) -> (String, String, String) {
     let (message, help) = phrase(expected, text, at);
     let label = match message.split_once(", found") {
         Some((m, _)) => m.to_string(),
+        // A question ends the label as it is.
+        None if message.ends_with("?.") => message.trim_end_matches('.').to_string(),
         None => message.clone(),
     };
     (message, label, help)
@@ -68,6 +141,34 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
         .chars()
         .take_while(|c| c.is_alphanumeric() || *c == '_')
         .collect();
+    if let Some(c) = here.chars().next().filter(|c| !c.is_ascii()) {
+        if c.is_alphanumeric() {
+            return (
+                format!("`{c}` ({}) cannot be part of a name.", code_point(c)),
+                format!("names are written in ASCII letters, digits and `_`: replace `{c}`"),
+            );
+        }
+    }
+    if let Some(c) = here.chars().next().filter(|c| is_invisible(*c)) {
+        return (
+            format!("unexpected invisible character {}.", code_point(c)),
+            "delete it: only spaces, tabs and line breaks may separate words".into(),
+        );
+    }
+    let before = text.get(..at).unwrap_or("").trim_end();
+    let mut declared = before
+        .strip_suffix('=')
+        .unwrap_or("")
+        .split_whitespace()
+        .rev();
+    if let (true, Some(name), Some("let" | "output")) =
+        (here.starts_with('='), declared.next(), declared.next())
+    {
+        return (
+            "`==` compares two values; a `let` or an `output` is named with one `=`.".into(),
+            format!("write `{name} = …` with a single `=`"),
+        );
+    }
     if here.starts_with('=') && !here.starts_with("==") {
         return (
             "`=` is not a comparison.".into(),
@@ -103,6 +204,44 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
             format!("choose another name, such as `{word}_value`"),
         );
     }
+    // Inside a `when` block, a declaration is a rule or a block, or the
+    // block's `}` comes.
+    let in_block = has("a declaration") && has("`}`");
+    const CLAUSES: &[&str] = &["deny", "note", "when", "message", "help"];
+    const IN_BLOCK: &[&str] = &["rule", "when"];
+    let (valid, help): (&[&str], String) = if has("`deny`") && has("`message`") {
+        (CLAUSES, RULE_SHAPE.into())
+    } else if in_block {
+        (IN_BLOCK, IN_BLOCK_HELP.into())
+    } else if has("a declaration") {
+        (ITEM_STARTS, top_level_help())
+    } else {
+        (&[], String::new())
+    };
+    // And any keyword pest expected here (`identified`, `then`, …).
+    let expected_words = expected.iter().filter_map(|e| {
+        e.strip_prefix('`')
+            .and_then(|e| e.strip_suffix('`'))
+            .filter(|w| w.chars().all(|c| c.is_ascii_alphabetic()))
+    });
+    if !word.is_empty() && !is_keyword(&word) {
+        if let Some(keyword) = suggest(&word, valid.iter().copied().chain(expected_words)) {
+            return (
+                format!("`{word}` is not a keyword; did you mean `{keyword}`?."),
+                if help.is_empty() {
+                    format!("write `{keyword}`")
+                } else {
+                    format!("write `{keyword}`; {help}")
+                },
+            );
+        }
+    }
+    if in_block {
+        return (
+            "expected a rule, a `when` block or `}` to close the block".into(),
+            IN_BLOCK_HELP.into(),
+        );
+    }
     if has("`else`") {
         return (
             "`if … then …` needs an `else` branch".into(),
@@ -135,12 +274,11 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
             "separate list elements with `,` and close the list with `]`".into(),
         );
     }
-    let before = text.get(..at).unwrap_or("").trim_end();
     if has("`deny`") && has("`message`") {
         return (
             "expected a rule clause (`deny`, `note`, `when`, `message`, `help`) or `}` to close the rule"
                 .into(),
-            "a rule reads `rule name { deny CODE when condition message \"…\" help \"…\" }`".into(),
+            RULE_SHAPE.into(),
         );
     }
     if before.ends_with("rule")
@@ -181,10 +319,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
         );
     }
     if has("a declaration") {
-        return (
-            "expected a declaration".into(),
-            "top-level items start with `package`, `requests are identified by`, `schema`, `type`, `let`, `output`, `rule` or `when`".into(),
-        );
+        return ("expected a declaration".into(), top_level_help());
     }
     if has("a code") {
         return (
@@ -228,12 +363,30 @@ fn short(items: &[&str]) -> String {
     }
 }
 
+/// `U+000C`: how a character that cannot be shown (or told apart from a
+/// letter of another script) is named.
+fn code_point(c: char) -> String {
+    format!("U+{:04X}", u32::from(c))
+}
+
+/// Whether `c` shows as nothing (or as a space) where the grammar expects
+/// something: a control or format character, or a space other than ` ` and
+/// the tab.
+fn is_invisible(c: char) -> bool {
+    !matches!(c, ' ' | '\t' | '\n' | '\r')
+        && (c.is_whitespace()
+            || c.is_control()
+            || matches!(c, '\u{200B}'..='\u{200F}' | '\u{2060}'..='\u{2064}' | '\u{FEFF}' | '\u{00AD}'))
+}
+
 /// What stands at `at`, for "found …".
 fn describe_found(text: &str, at: usize) -> String {
     let rest = text.get(at..).unwrap_or("");
     match rest.chars().next() {
         None => "the end of the file".into(),
         Some('\n') | Some('\r') => "the end of the line".into(),
+        Some(c) if is_invisible(c) => format!("the invisible character {}", code_point(c)),
+        Some(c) if !c.is_ascii() => format!("`{c}` ({})", code_point(c)),
         Some(c) if c.is_alphanumeric() || c == '_' => {
             let word: String = rest
                 .chars()
@@ -250,6 +403,7 @@ fn found_len(text: &str, at: usize) -> usize {
     let rest = text.get(at..).unwrap_or("");
     match rest.chars().next() {
         None | Some('\n') => 0,
+        Some(c) if !c.is_ascii() => c.len_utf8(),
         Some(c) if c.is_alphanumeric() || c == '_' => rest
             .char_indices()
             .find(|(_, c)| !(c.is_alphanumeric() || *c == '_'))

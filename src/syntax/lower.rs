@@ -408,6 +408,12 @@ impl Lower {
         Template { parts, span }
     }
 
+    /// The condition of a `when` block whose block did not parse (its
+    /// rules recovered one by one keep it as their guard).
+    pub(crate) fn condition(&self, pair: Pair<'_, Rule>) -> Expr {
+        self.expr(pair)
+    }
+
     fn expr(&self, pair: Pair<'_, Rule>) -> Expr {
         let span = self.span(&pair);
         let pieces: Vec<Pair<'_, Rule>> = children(pair).collect();

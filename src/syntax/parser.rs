@@ -7,7 +7,7 @@ use pest::Parser as _;
 use super::ast;
 use super::errors::syntax_error;
 use super::grammar::{PactumParser, Rule};
-use super::lexicon::ITEM_STARTS;
+use super::lexicon::{top_level_only, ITEM_STARTS};
 use super::lower::Lower;
 use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::limits::Limits;
@@ -22,7 +22,13 @@ pub(crate) const MAX_NESTING: usize = 64;
 const MAX_SYNTAX_ERRORS: usize = 100;
 
 /// Whether `text` holds only whitespace and comments (the grammar's trivia).
-fn only_trivia(mut text: &str) -> bool {
+fn only_trivia(text: &str) -> bool {
+    skip_trivia(text).is_empty()
+}
+
+/// `text` from its first character that is not whitespace or a comment
+/// (the grammar's trivia).
+fn skip_trivia(mut text: &str) -> &str {
     loop {
         text = text.trim_start_matches([' ', '\t', '\r', '\n']);
         match text.strip_prefix('#') {
@@ -31,9 +37,214 @@ fn only_trivia(mut text: &str) -> bool {
                     .find('\n')
                     .map_or("", |i| comment.get(i..).unwrap_or(""))
             }
-            None => return text.is_empty(),
+            None => return text,
         }
     }
+}
+
+/// The guards of an item parsed after an error inside `when` blocks: the
+/// conditions of the blocks, or `Unknown` when one did not parse.
+enum Guards {
+    Known(Vec<ast::Expr>),
+    Unknown,
+}
+
+impl Guards {
+    fn of(open: &[Option<ast::Expr>]) -> Guards {
+        open.iter()
+            .cloned()
+            .collect::<Option<Vec<_>>>()
+            .map_or(Guards::Unknown, Guards::Known)
+    }
+}
+
+/// The condition of the `when` block whose keyword is at `keyword`, when
+/// it parses. Run only after an error.
+fn block_condition(file: u32, text: &str, keyword: usize, limits: &Limits) -> Option<ast::Expr> {
+    let after = keyword + "when".len();
+    let input = text.get(after..)?;
+    let pair = PactumParser::parse(Rule::expr, input).ok()?.next()?;
+    // All of the condition: up to the block's `{`.
+    if !skip_trivia(input.get(pair.as_span().end()..)?).starts_with('{') {
+        return None;
+    }
+    let lower = Lower::new(file, after, input, limits.expr_depth());
+    let condition = lower.condition(pair);
+    lower.too_deep().is_none().then_some(condition)
+}
+
+/// Lowers one parsed item (`item_at` or `item_head`) into `items`, or
+/// reports it as nested too deeply and leaves it out. Inside a `when` block
+/// whose condition did not parse, its rules are left out (their names kept
+/// as unparsed), so that no rule is checked without its guard.
+#[allow(clippy::too_many_arguments)]
+fn lower_item(
+    sources: &Sources,
+    file: u32,
+    pos: usize,
+    rest: &str,
+    limits: &Limits,
+    pair: pest::iterators::Pair<'_, Rule>,
+    guards: Guards,
+    items: &mut Vec<ast::Item>,
+    unparsed_names: &mut Vec<std::sync::Arc<str>>,
+    diags: &mut Diagnostics,
+) {
+    let lower = Lower::new(file, pos, rest, limits.expr_depth());
+    let before = items.len();
+    match &guards {
+        Guards::Known(guards) => lower.items(pair, items, guards),
+        Guards::Unknown => {
+            lower.items(pair, items, &[]);
+            for item in items.drain(before..) {
+                if let ast::Item::Rule(r) = item {
+                    unparsed_names.push(r.name.node);
+                }
+            }
+        }
+    }
+    if let Some(span) = lower.too_deep() {
+        // Leave the item out: its expressions were cut short.
+        items.truncate(before);
+        diags.push(
+            Diagnostic::new(
+                codes::LIMIT_DEPTH,
+                format!(
+                    "this expression nests more than {} operators, fields or calls deep",
+                    limits.expr_depth()
+                ),
+            )
+            .at(sources, span, "nested too deeply")
+            .help("split the expression into several `let` values"),
+        );
+    }
+}
+
+/// The item at the start of `rest` when it is complete and only what
+/// follows it is wrong (the error at `at` is the first character after
+/// it, on a later line): its pair and its length. Run only after an error.
+fn complete_item_before(rest: &str, at: usize) -> Option<(pest::iterators::Pair<'_, Rule>, usize)> {
+    let head = PactumParser::parse(Rule::item_head, rest).ok()?.next()?;
+    let end = head.as_span().end();
+    let after = rest.get(end..)?;
+    let gap = after.get(..after.len() - skip_trivia(after).len())?;
+    // On a line of its own, or after an item's closing `}`: a word after
+    // an expression on the same line (`any x in xs x.ok`) is more likely a
+    // slip inside the item.
+    let closed = rest.get(..end).is_some_and(|item| item.ends_with('}'));
+    (end + gap.len() == at && (closed || gap.contains('\n'))).then_some((head, end))
+}
+
+/// What opened a bracket, for [`open_braces`].
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Opener {
+    /// The `{` of a `when` block, with the offset of its `when`.
+    When(usize),
+    /// The `{` of a rule.
+    Rule,
+    /// Any other bracket.
+    Other,
+}
+
+/// The brackets of `text` left open at its end (outside strings and
+/// comments), the outermost first: each one's offset and what opened it.
+fn open_braces(text: &str) -> Vec<(usize, Opener)> {
+    let mut open = Vec::new();
+    let mut last_keyword = Opener::Other;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut prev_word = false;
+    let mut chars = text.char_indices().peekable();
+    while let Some((i, c)) = chars.next() {
+        if in_string {
+            match c {
+                _ if escaped => escaped = false,
+                '\\' => escaped = true,
+                // A text cannot span lines.
+                '"' | '\n' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match c {
+            '"' => in_string = true,
+            '#' => while chars.next_if(|&(_, c)| c != '\n').is_some() {},
+            '{' => {
+                open.push((i, last_keyword));
+                last_keyword = Opener::Other;
+            }
+            '(' | '[' => open.push((i, Opener::Other)),
+            '}' | ')' | ']' => {
+                open.pop();
+            }
+            _ if !prev_word && c.is_ascii_alphabetic() => {
+                let here = text.get(i..).unwrap_or("");
+                let word_len = here
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(here.len());
+                match here.get(..word_len) {
+                    Some("when") => last_keyword = Opener::When(i),
+                    Some("rule") => last_keyword = Opener::Rule,
+                    Some(_) if ITEM_STARTS.contains(&here.get(..word_len).unwrap_or("")) => {
+                        last_keyword = Opener::Other
+                    }
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+        prev_word = c.is_alphanumeric() || c == '_' || c == '.';
+    }
+    open
+}
+
+/// The error of an item that reaches the end of the file inside a rule or
+/// a `when` block: that block is not closed, said at its opening brace.
+fn unclosed_block(
+    sources: &Sources,
+    file: u32,
+    text: &str,
+    start: usize,
+    at: usize,
+) -> Option<Diagnostic> {
+    let at_end = only_trivia(text.get(at..)?);
+    // A top-level word at the start of a line where the block's content
+    // was expected: the block ended without its `}`.
+    let here = text.get(at..)?;
+    let at_line_start = at == 0 || text.get(..at)?.ends_with('\n');
+    let next_item = |words: fn(&str) -> bool| {
+        at_line_start
+            && ITEM_STARTS
+                .iter()
+                .any(|kw| starts_word(here, kw) && words(kw))
+    };
+    let (offset, kind) = *open_braces(text.get(start..at)?).last()?;
+    let what = match kind {
+        Opener::When(_) if at_end || next_item(top_level_only) => "`when` block",
+        Opener::Rule if at_end || next_item(|_| true) => "rule",
+        _ => return None,
+    };
+    let brace = start + offset;
+    let source = sources.get(file)?;
+    let (line, col) = source.line_col(brace);
+    let ends = if at_end {
+        "the file ends inside it".to_string()
+    } else {
+        let (line, _) = source.line_col(at);
+        format!("line {line} starts a new item")
+    };
+    Some(
+        Diagnostic::new(
+            codes::PARSE_SYNTAX,
+            format!("this {what} at {line}:{col} is not closed"),
+        )
+        .at(
+            sources,
+            Span::new(file, brace, brace + 1),
+            format!("this {what} is opened here and never closed"),
+        )
+        .help(format!("add `}}` where the {what} ends; {ends}")),
+    )
 }
 
 /// Parses file number `file` of `sources`. Syntax errors go to `diags`; the
@@ -85,6 +296,12 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
     let mut unparsed_names = Vec::new();
     let mut pos = 0usize;
     let mut recovering = false;
+    // `when` blocks whose opening was skipped after an error and whose `}`
+    // is still to come, each with its condition (the guard of the rules
+    // recovered inside it; `None` when the condition did not parse).
+    let mut open_blocks: Vec<Option<ast::Expr>> = Vec::new();
+    // Where the last syntax error was reported: never twice at one place.
+    let mut reported_at = None;
     let mut errors = 0usize;
     while pos < text.len() {
         let rest = text.get(pos..).unwrap_or("");
@@ -98,10 +315,12 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
             // Each error costs a scan of the rest of the file: stop here.
             break;
         }
-        if recovering && rest.trim_start().starts_with('}') {
+        if recovering && skip_trivia(rest).starts_with('}') {
             // The closing brace of a block whose start was skipped.
-            let skip = rest.len() - rest.trim_start().len() + 1;
+            let skip = rest.len() - skip_trivia(rest).len() + 1;
             pos += skip;
+            open_blocks.pop();
+            recovering = !open_blocks.is_empty();
             continue;
         }
         if let Some((offset, depth, keywords)) = nesting_checked(rest) {
@@ -145,26 +364,21 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
             Ok(mut pairs) => {
                 let Some(item_at) = pairs.next() else { break };
                 let consumed = item_at.as_span().end();
-                let lower = Lower::new(file, pos, rest, limits.expr_depth());
-                let before = items.len();
-                lower.items(item_at, &mut items, &[]);
-                if let Some(span) = lower.too_deep() {
-                    // Leave the item out: its expressions were cut short.
-                    items.truncate(before);
-                    diags.push(
-                        Diagnostic::new(
-                            codes::LIMIT_DEPTH,
-                            format!(
-                                "this expression nests more than {} operators, fields or calls deep",
-                                limits.expr_depth()
-                            ),
-                        )
-                        .at(sources, span, "nested too deeply")
-                        .help("split the expression into several `let` values"),
-                    );
-                }
+                let guards = Guards::of(&open_blocks);
+                lower_item(
+                    sources,
+                    file,
+                    pos,
+                    rest,
+                    limits,
+                    item_at,
+                    guards,
+                    &mut items,
+                    &mut unparsed_names,
+                    diags,
+                );
                 pos += consumed.max(1);
-                recovering = false;
+                recovering = !open_blocks.is_empty();
             }
             Err(e) => {
                 let reported = match e.location {
@@ -184,13 +398,59 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
                     } else {
                         reported
                     };
-                diags.push(syntax_error(sources, file, &text, at, &e));
+                // A complete item followed by the mistake: keep the item
+                // and report the mistake where it is, on the next round.
+                if let Some((head, consumed)) = complete_item_before(rest, at - pos) {
+                    let guards = Guards::of(&open_blocks);
+                    lower_item(
+                        sources,
+                        file,
+                        pos,
+                        rest,
+                        limits,
+                        head,
+                        guards,
+                        &mut items,
+                        &mut unparsed_names,
+                        diags,
+                    );
+                    pos += consumed.max(1);
+                    recovering = !open_blocks.is_empty();
+                    continue;
+                }
+                let start = pos + (rest.len() - skip_trivia(rest).len());
+                let unclosed = unclosed_block(sources, file, &text, start, at);
+                // A block reported unclosed ends where the next item starts.
+                let ended = unclosed.is_some();
+                if reported_at != Some(at) {
+                    diags.push(
+                        unclosed.unwrap_or_else(|| syntax_error(sources, file, &text, at, &e)),
+                    );
+                    reported_at = Some(at);
+                }
                 errors += 1;
                 if let Some(n) = declared_name(rest) {
                     unparsed_names.push(n);
                 }
-                match resume_point(&text, pos, at) {
+                match resume_point(&text, start, at) {
                     Some(next) => {
+                        // The `when` blocks left open by the skipped text
+                        // close at a `}` of their own, not an error.
+                        let skipped = if ended {
+                            ""
+                        } else {
+                            text.get(start..next).unwrap_or("")
+                        };
+                        for (_, kind) in open_braces(skipped) {
+                            if let Opener::When(keyword) = kind {
+                                open_blocks.push(block_condition(
+                                    file,
+                                    &text,
+                                    start + keyword,
+                                    limits,
+                                ));
+                            }
+                        }
                         pos = next;
                         recovering = true;
                     }
@@ -386,7 +646,9 @@ fn resume_point(text: &str, item: usize, at: usize) -> Option<usize> {
     };
     while offset < text.len() {
         let line = text.get(offset..).unwrap_or("");
-        let trimmed = line.trim_start();
+        // The grammar's whitespace only: a line that starts with another
+        // invisible character is not an item.
+        let trimmed = line.trim_start_matches([' ', '\t', '\r']);
         let indented = trimmed.len() != line.len();
         let starts = |kw: &str| {
             trimmed.starts_with(kw)
