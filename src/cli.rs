@@ -267,7 +267,7 @@ enum Command {
     Explain(ExplainArgs),
     /// Rewrite .policy files in the canonical layout (comments kept)
     #[command(
-        after_help = "Examples:\n  pactum fmt policies/\n  pactum fmt --check policies/my-package\n  pactum fmt --check --diff policies/my-package\n  pactum fmt - < refunds.policy > formatted.policy"
+        after_help = "Examples:\n  pactum fmt policies/\n  pactum fmt --check policies/my-package\n  pactum fmt --check --diff policies/my-package\n  pactum fmt - < rules.policy > formatted.policy"
     )]
     Fmt {
         /// Files or directories (searched for *.policy); `-` reads standard
@@ -283,7 +283,7 @@ enum Command {
     },
     /// Run the policy tests (*.test.yaml) that live beside a package
     #[command(
-        after_help = "Examples:\n  pactum test policies/my-package\n  pactum test --coverage --threshold 90 policies/my-package\n  pactum test --filter refund policies/my-package\n\nA test file holds one test or a list: `name`, `facts` (inline) or `facts_file`\n(relative to the test file), and `expect` with any of `decision`, `reasons`\n(exact codes), `reasons_in_order`, `reasons_include`, `notes`, `notes_include`,\n`outputs` (only the outputs listed are compared, as the JSON decision writes them:\na decimal quoted with its scale, \"0.00\"; a text never read as a number)."
+        after_help = "Examples:\n  pactum test policies/my-package\n  pactum test --coverage --threshold 90 policies/my-package\n  pactum test --filter allowed policies/my-package\n\nA test file holds one test or a list: `name`, `facts` (inline) or `facts_file`\n(relative to the test file), and `expect` with any of `decision`, `reasons`\n(exact codes), `reasons_in_order`, `reasons_include`, `notes`, `notes_include`,\n`outputs` (only the outputs listed are compared, as the JSON decision writes them:\na decimal quoted with its scale, \"0.00\"; a text never read as a number)."
     )]
     Test {
         /// The package directory

@@ -289,7 +289,7 @@ pub fn run(dir: &Path, options: &Options, messages: MessageFormat, limits: pactu
                     "error: no test found: no *.test.yaml (or *.test.yml) file under {}",
                     dir.display()
                 );
-                errln!("  help: write tests beside the package, such as `tests/refunds.test.yaml` (docs/tutorial.md)");
+                errln!("  help: write tests beside the package, such as `tests/basics.test.yaml` (docs/tutorial.md)");
             }
         }
         return Exit::Failure;
