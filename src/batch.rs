@@ -479,12 +479,14 @@ enum Event<T> {
 /// let e = std::io::Error::new(std::io::ErrorKind::NotFound, "not found");
 /// let d = pactum::batch::unreadable("in.yaml", &e);
 /// assert_eq!(d.code_id(), "pactum::facts::io");
+/// assert_eq!(d.file_name(), Some("in.yaml"));
 /// ```
 pub fn unreadable(name: &str, error: &dyn std::fmt::Display) -> crate::Diagnostic {
     crate::Diagnostic::new(
         crate::diag::codes::FACTS_IO,
         format!("cannot read the facts file {name}: {error}"),
     )
+    .about_path(std::path::Path::new(name))
     .help("give the path of a YAML, JSON or JSON Lines file saved as UTF-8, or `-` for standard input")
 }
 

@@ -285,6 +285,9 @@ struct Inner {
     notes: Vec<String>,
     /// Where in the facts a facts error is (`order.items[0].sku`).
     facts_path: Option<Box<str>>,
+    /// The file a diagnostic is about when it has no source text to point
+    /// into (a file that cannot be read, or is too large to read).
+    path: Option<Box<str>>,
 }
 
 impl Diagnostic {
@@ -298,7 +301,15 @@ impl Diagnostic {
             labels: Vec::new(),
             notes: Vec::new(),
             facts_path: None,
+            path: None,
         }))
+    }
+
+    /// Names the file the diagnostic is about, when there is no source text
+    /// to point into: machine-readable output then still says which file.
+    pub(crate) fn about_path(mut self, path: &std::path::Path) -> Self {
+        self.0.path = Some(path.display().to_string().into_boxed_str());
+        self
     }
 
     /// Records where in the facts the error is (see
@@ -544,7 +555,11 @@ impl Diagnostic {
 
     /// The file the diagnostic points into, if any.
     pub fn file_name(&self) -> Option<&str> {
-        self.0.source.as_deref().map(SourceFile::name)
+        self.0
+            .source
+            .as_deref()
+            .map(SourceFile::name)
+            .or(self.0.path.as_deref())
     }
 
     /// One-based line and column of the primary label, if located.

@@ -22,6 +22,7 @@ fn unreadable(path: &Path, why: &str) -> Diagnostic {
         codes::LOAD_IO,
         format!("cannot read {}: {why}", path.display()),
     )
+    .about_path(path)
     .help("make the path a readable regular file of UTF-8 text (repair or remove a broken link), or move it out of the directory")
 }
 
@@ -121,7 +122,8 @@ pub fn read_text_within(
                 path.display()
             ),
         )
-        .help("split the file, or raise the limit (`--max-policy-bytes`, `--max-facts-bytes`) for a file you trust")
+        .about_path(path)
+        .help(limit_help(code))
     };
     if usize::try_from(meta.len()).map_or(true, |n| n > max_bytes) {
         return Err(too_large(meta.len().to_string()));
@@ -147,8 +149,21 @@ pub fn read_text_within(
                 e.utf8_error().valid_up_to()
             ),
         )
+        .about_path(path)
         .help("save the file as UTF-8 text")
     })
+}
+
+/// How to get past the size limit that `code` reports: the flag that raises
+/// it.
+fn limit_help(code: crate::diag::Code) -> &'static str {
+    if code == codes::LIMIT_FACTS_SIZE {
+        "split the file, or raise the limit (`--max-facts-bytes`) for a file you trust"
+    } else if code == codes::LIMIT_POLICY_SIZE {
+        "split the file, or raise the limit (`--max-policy-bytes`) for a file you trust"
+    } else {
+        "split the file"
+    }
 }
 
 /// A `pactum::load::io` diagnostic for a file that cannot be written.
@@ -157,6 +172,7 @@ pub fn unwritable(path: &Path, e: &std::io::Error) -> Diagnostic {
         codes::LOAD_IO,
         format!("cannot write {}: {e}", path.display()),
     )
+    .about_path(path)
     .help("check that the file and its directory are writable")
 }
 
@@ -175,6 +191,7 @@ pub fn package_files(dir: &Path) -> Result<Vec<PathBuf>, Diagnostics> {
                     codes::LOAD_IO,
                     format!("cannot read the directory {}: {e}", dir.display()),
                 )
+                .about_path(dir)
                 .help("give the path of a package directory holding .policy files"),
             );
             return Err(diags);
@@ -222,6 +239,7 @@ fn entry_error(dir: &Path, e: &std::io::Error) -> Diagnostic {
             dir.display()
         ),
     )
+    .about_path(dir)
     .help("check the directory's permissions and the disk")
 }
 

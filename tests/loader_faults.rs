@@ -195,6 +195,14 @@ fn a_file_that_vanishes_between_listing_and_reading_is_an_error() {
     assert_eq!(d.code_id(), "pactum::load::io");
     assert!(d.message().contains("deny.policy"), "{}", d.message());
     assert!(d.message().contains("No such file"), "{}", d.message());
+    assert_eq!(
+        d.file_name(),
+        Some(dir.join("deny.policy").to_str().unwrap())
+    );
+    assert_eq!(
+        d.to_json()["file"],
+        dir.join("deny.policy").to_str().unwrap()
+    );
 }
 
 #[test]
@@ -304,12 +312,21 @@ fn a_huge_policy_file_is_refused_before_it_is_read() {
     let diags = load(&dir).map(|_| ()).expect_err("must not load");
     let codes: Vec<&str> = diags.iter().map(|d| d.code_id()).collect();
     assert_eq!(codes, ["pactum::limit::policy_size"], "{codes:?}");
-    assert!(diags
-        .iter()
-        .next()
-        .unwrap()
-        .message()
-        .contains("huge.policy"));
+    let d = diags.iter().next().unwrap();
+    assert!(d.message().contains("huge.policy"));
+    // The file is named as data too, and the help names the one flag that
+    // raises this limit.
+    assert!(
+        d.file_name().is_some_and(|f| f.ends_with("huge.policy")),
+        "{:?}",
+        d.file_name()
+    );
+    assert!(
+        d.help_text()
+            .is_some_and(|h| h.contains("--max-policy-bytes") && !h.contains("--max-facts-bytes")),
+        "{:?}",
+        d.help_text()
+    );
     // Through the binary too, and with a raised limit still bounded.
     let out = pactum(&["validate", dir.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
