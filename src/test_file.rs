@@ -22,7 +22,6 @@
 //! `pactum::test::malformed` diagnostic at the place of the mistake.
 
 use std::cell::RefCell;
-use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
 use std::sync::Arc;
@@ -36,6 +35,11 @@ use crate::package::{Facts, Policy};
 use crate::source::{Origin, SourceFile};
 use crate::suggest::suggest;
 
+mod expect;
+
+pub use expect::Expect;
+use expect::{malformed, ExpectSeed};
+
 /// One test of a test file, its facts read.
 #[derive(Debug)]
 pub struct TestCase {
@@ -47,29 +51,6 @@ pub struct TestCase {
     pub facts: Result<Facts, Diagnostic>,
     /// What the decision must be.
     pub expect: Expect,
-}
-
-/// What a test expects of the decision. Each part left out is not checked.
-#[derive(Debug, Default, Clone, serde::Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct Expect {
-    /// `allow` or `deny`.
-    pub decision: Option<String>,
-    /// Exactly these deny codes.
-    pub reasons: Option<Vec<String>>,
-    /// At least these deny codes.
-    pub reasons_include: Option<Vec<String>>,
-    /// Exactly these deny codes, in this order (the order of the rules).
-    pub reasons_in_order: Option<Vec<String>>,
-    /// Exactly these note codes.
-    pub notes: Option<Vec<String>>,
-    /// At least these note codes.
-    pub notes_include: Option<Vec<String>>,
-    /// These outputs have these values (the others are not compared). A
-    /// value written as a string compares as text, so a decimal's scale
-    /// counts (`"0.00"` is not `"0"`); a number written unquoted compares
-    /// by value (`0` matches `0.00`).
-    pub outputs: Option<BTreeMap<String, serde_json::Value>>,
 }
 
 /// The help of a test file that cannot be read as one.
@@ -325,17 +306,24 @@ impl<'de> Visitor<'de> for CaseSeed<'_> {
                 *g = true;
             }
             match key {
-                0 => name = Some(map.next_value::<String>()?),
+                0 => {
+                    name = Some(map.next_value_seed(NameSeed {
+                        reader,
+                        key: "name",
+                    })?)
+                }
                 1 => {
                     facts = Some(RawFacts::Inline(
                         map.next_value_seed(reader.embedded.seed())?,
                     ))
                 }
-                2 => facts = Some(RawFacts::File(map.next_value::<String>()?)),
-                _ => {
-                    let value = map.next_value::<serde_json::Value>()?;
-                    expect = Some(checked_expect(value).map_err(|p| reader.fail(p))?);
+                2 => {
+                    facts = Some(RawFacts::File(map.next_value_seed(NameSeed {
+                        reader,
+                        key: "facts_file",
+                    })?))
                 }
+                _ => expect = Some(map.next_value_seed(ExpectSeed(reader))?),
             }
         }
         let Some(name) = name else {
@@ -367,83 +355,103 @@ impl<'de> Visitor<'de> for CaseSeed<'_> {
     }
 }
 
-/// The keys of `expect`.
-const EXPECT_KEYS: [&str; 7] = [
-    "decision",
-    "reasons",
-    "reasons_in_order",
-    "reasons_include",
-    "notes",
-    "notes_include",
-    "outputs",
-];
+/// Reads a text that names something (`name`, `facts_file`): a
+/// non-empty text; for a facts file, not `-` (a test reads no standard
+/// input).
+struct NameSeed<'a> {
+    reader: &'a Reader<'a>,
+    key: &'static str,
+}
 
-/// An `expect` as written, refused when it would check nothing or could
-/// never be met: empty, a key without a value (`reasons:` alone), a
-/// decision other than `allow` or `deny`, an unknown key.
-// One problem, read once a test: its size does not matter.
-#[allow(clippy::result_large_err)]
-fn checked_expect(value: serde_json::Value) -> Result<Expect, Problem> {
-    let malformed = |message: String, label: &str, help: String| Problem {
-        code: codes::TEST_MALFORMED,
-        message,
-        label: label.to_string(),
-        help,
-        hint: None,
-    };
-    let serde_json::Value::Object(fields) = &value else {
-        return Err(malformed(
-            "`expect` is not a mapping of what the decision must be".into(),
-            "not a mapping",
-            "write `expect:` with at least one of `decision`, `reasons`, `reasons_in_order`, `reasons_include`, `notes`, `notes_include`, `outputs`, such as `expect: { decision: allow }`".into(),
-        ));
-    };
-    if fields.is_empty() {
-        return Err(malformed(
-            "`expect` is empty: the test would check nothing".into(),
-            "nothing expected",
-            "say what the decision must be, such as `expect: { decision: allow }`".into(),
-        ));
+impl NameSeed<'_> {
+    fn refuse<E: de::Error>(&self, message: &str, label: &str, hint: Option<String>) -> E {
+        let key = self.key;
+        let help = if key == "facts_file" {
+            "give the path of a facts file, relative to the test file, such as `facts_file: examples/request.yaml`, or the facts inline with `facts:`"
+        } else {
+            "give the test a name that says what it shows, such as `name: a large order is refused`"
+        };
+        self.reader.fail(malformed(
+            format!("`{key}` {message}"),
+            label,
+            help.into(),
+            hint,
+        ))
     }
-    for (key, v) in fields {
-        if !EXPECT_KEYS.contains(&key.as_str()) {
-            let help = match suggest(key, EXPECT_KEYS) {
-                Some(near) => format!(
-                    "did you mean `{near}`? `expect` takes {}",
-                    EXPECT_KEYS.join(", ")
-                ),
-                None => format!("`expect` takes {}", EXPECT_KEYS.join(", ")),
-            };
-            return Err(malformed(
-                format!("unknown key `{key}` in `expect`"),
-                "unknown key",
-                help,
+}
+
+impl NameSeed<'_> {
+    /// A plain scalar that YAML reads as a number or a boolean: a test's
+    /// name as written; a path must be quoted, so that no file is looked up
+    /// under a name the author did not write.
+    fn plain<E: de::Error>(&self, text: String) -> Result<String, E> {
+        if self.key == "name" {
+            return Ok(text);
+        }
+        Err(self.refuse("is not a text: quote it", "not a text", Some(text)))
+    }
+}
+
+impl<'de> DeserializeSeed<'de> for NameSeed<'_> {
+    type Value = String;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<String, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for NameSeed<'_> {
+    type Value = String;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a text")
+    }
+
+    fn visit_str<E: de::Error>(self, v: &str) -> Result<String, E> {
+        if v.trim().is_empty() {
+            return Err(self.refuse("is empty", "empty", Some(v.to_string())));
+        }
+        if self.key == "facts_file" && v == "-" {
+            return Err(self.refuse(
+                "is `-`: a test reads no standard input",
+                "not a file",
+                Some(v.to_string()),
             ));
         }
-        if v.is_null() {
-            return Err(malformed(
-                format!("`expect.{key}` has no value: the test would not check it"),
-                "no value",
-                format!("give `{key}` a value (`[]` for no codes), or remove the line"),
-            ));
-        }
+        Ok(v.to_string())
     }
-    if let Some(d) = fields.get("decision") {
-        if !matches!(d.as_str(), Some("allow" | "deny")) {
-            return Err(malformed(
-                format!("`expect.decision` is {d}: a decision is `allow` or `deny`"),
-                "not a decision",
-                "write `decision: allow` or `decision: deny`".into(),
-            ));
-        }
+
+    fn visit_unit<E: de::Error>(self) -> Result<String, E> {
+        Err(self.refuse("has no value", "no value", None))
     }
-    serde_json::from_value(value).map_err(|e| {
-        malformed(
-            format!("`expect` cannot be read: {e}"),
-            "here",
-            "`decision` is `allow` or `deny`; `reasons`, `reasons_in_order`, `reasons_include`, `notes`, `notes_include` are lists of codes; `outputs` maps output names to values".into(),
-        )
-    })
+
+    fn visit_none<E: de::Error>(self) -> Result<String, E> {
+        self.visit_unit()
+    }
+
+    fn visit_bool<E: de::Error>(self, v: bool) -> Result<String, E> {
+        self.plain(v.to_string())
+    }
+
+    fn visit_i64<E: de::Error>(self, v: i64) -> Result<String, E> {
+        self.plain(v.to_string())
+    }
+
+    fn visit_u64<E: de::Error>(self, v: u64) -> Result<String, E> {
+        self.plain(v.to_string())
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<String, E> {
+        Err(self.refuse("is not a text: quote it", "not a text", None))
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, _: A) -> Result<String, A::Error> {
+        Err(self.refuse("is a list, not a text", "not a text", None))
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, _: A) -> Result<String, A::Error> {
+        Err(self.refuse("is a mapping, not a text", "not a text", None))
+    }
 }
 
 /// A test without one of its keys.

@@ -86,6 +86,58 @@ fn outputs_are_compared_as_written() {
     }
 }
 
+/// Each mistake in a test's shape is reported at the key or value that
+/// is wrong (line and column), with the text under the label, not at the
+/// start of the test; a facts file that names no file (`""`, `-`, no value,
+/// a number) is malformed, not looked up.
+#[test]
+fn a_malformed_test_is_reported_where_the_mistake_is() {
+    let policy = pactum::Package::from_sources([("t.policy", POLICY)])
+        .check()
+        .unwrap();
+    let facts = "facts: { o: { id: a, amount: \"1\", n: 1 } }\n";
+    let cases: &[(&str, (usize, usize), &str)] = &[
+        ("expect: { decision: maybe }", (3, 21), "maybe"),
+        ("expect: { decision: true }", (3, 21), "true"),
+        ("expect: { reasons: 5 }", (3, 20), "5"),
+        ("expect: { reasons: [A, {b: 1}] }", (3, 20), "[A, {b: 1}]"),
+        ("expect: { outputs: [1] }", (3, 20), "[1]"),
+        ("expect: { decison: allow }", (3, 11), "decison"),
+        (
+            "expect: { decision: allow, decision: deny }",
+            (3, 28),
+            "decision",
+        ),
+        ("expect: []", (3, 9), "[]"),
+        ("expect: {}", (3, 9), "{}"),
+        ("expect:\n  notes: []\n  reasons:\n", (5, 11), ""),
+    ];
+    for (expect, at, under) in cases {
+        let text = format!("name: x\n{facts}{expect}\n");
+        let d = pactum::test_file::read(&policy, "a.test.yaml".as_ref(), &text).unwrap_err();
+        assert_eq!(d.code_id(), "pactum::test::malformed", "{text}");
+        assert_eq!(d.line_col(), Some(*at), "{text}\n{}", d.message());
+        assert_eq!(d.underlined().unwrap_or(""), *under, "{text}");
+    }
+    for (file, at) in [
+        ("\"\"", (2, 13)),
+        ("\"-\"", (2, 13)),
+        ("", (2, 12)),
+        ("12", (2, 13)),
+        ("[a]", (2, 13)),
+    ] {
+        let text = format!("name: x\nfacts_file: {file}\nexpect: {{ decision: allow }}\n");
+        let d = pactum::test_file::read(&policy, "a.test.yaml".as_ref(), &text).unwrap_err();
+        assert_eq!(d.code_id(), "pactum::test::malformed", "{text}");
+        assert!(d.message().starts_with("`facts_file`"), "{}", d.message());
+        assert_eq!(d.line_col(), Some(at), "{text}\n{}", d.message());
+    }
+    // A name YAML reads as a number is the name as written.
+    let text = format!("name: 42\n{facts}expect: {{ decision: allow }}\n");
+    let tests = pactum::test_file::read(&policy, "a.test.yaml".as_ref(), &text).unwrap();
+    assert_eq!(tests[0].name, "42");
+}
+
 #[test]
 fn an_expectation_that_checks_nothing_is_malformed() {
     let facts = "  facts: { o: { id: a, amount: \"1\", n: 1 } }\n";
