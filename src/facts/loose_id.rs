@@ -8,6 +8,7 @@ use serde::de::{
     self, Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
 };
 
+use super::merge::MERGE_KEY;
 use super::scan::{flow_too_deep, MAX_FLOW_DEPTH};
 use crate::limits::Limits;
 use crate::value::Value;
@@ -18,22 +19,29 @@ use crate::value::Value;
 ///
 /// Only the mappings along `path` are visited: everything else is skipped
 /// without expanding YAML aliases, so that a document refused as an alias
-/// bomb or for its size costs nothing more here.
-pub(crate) fn loose_id(doc: &str, path: &[Arc<str>], limits: &Limits) -> Value {
+/// bomb or for its size costs nothing more here. In YAML (`merges`), a
+/// field along the path may come from a merge key (`<<: *base`), as the
+/// facts reader reads it: a field written in the mapping wins, then the
+/// merged mappings in order.
+pub(crate) fn loose_id(doc: &str, path: &[Arc<str>], limits: &Limits, merges: bool) -> Value {
     if path.is_empty() || doc.len() > limits.max_facts_bytes {
         return Value::Absent;
     }
     if flow_too_deep(doc, MAX_FLOW_DEPTH).is_some() {
         return Value::Absent;
     }
-    PathSeed(path)
+    PathSeed { path, merges }
         .deserialize(serde_yaml::Deserializer::from_str(doc))
         .unwrap_or(Value::Absent)
 }
 
 /// Follows a path of mapping keys down to a scalar.
 #[derive(Clone, Copy)]
-struct PathSeed<'a>(&'a [Arc<str>]);
+struct PathSeed<'a> {
+    path: &'a [Arc<str>],
+    /// Whether `<<` is a merge key (YAML), not a field name (JSON).
+    merges: bool,
+}
 
 impl<'de> DeserializeSeed<'de> for PathSeed<'_> {
     type Value = Value;
@@ -51,7 +59,7 @@ impl<'de> Visitor<'de> for PathSeed<'_> {
     }
 
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
-        Ok(if self.0.is_empty() {
+        Ok(if self.path.is_empty() {
             Value::Bool(v)
         } else {
             Value::Absent
@@ -71,7 +79,7 @@ impl<'de> Visitor<'de> for PathSeed<'_> {
     }
 
     fn visit_str<E: de::Error>(self, v: &str) -> Result<Value, E> {
-        Ok(if self.0.is_empty() {
+        Ok(if self.path.is_empty() {
             Value::Str(Arc::from(v))
         } else {
             Value::Absent
@@ -89,17 +97,84 @@ impl<'de> Visitor<'de> for PathSeed<'_> {
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Value, A::Error> {
         let mut found = Value::Absent;
+        let mut merged = Value::Absent;
         while let Some(key) = map.next_key::<KeyText>()? {
-            match (self.0.split_first(), key.0) {
+            match (self.path.split_first(), key.0) {
                 (Some((first, rest)), Some(k)) if *k == **first && found == Value::Absent => {
-                    found = map.next_value_seed(PathSeed(rest))?;
+                    found = map.next_value_seed(PathSeed { path: rest, ..self })?;
+                }
+                (Some(_), Some(k)) if self.merges && k == MERGE_KEY && merged == Value::Absent => {
+                    merged = map.next_value_seed(MergeSeed(self))?;
                 }
                 _ => {
                     map.next_value::<IgnoredAny>()?;
                 }
             }
         }
+        Ok(if found == Value::Absent {
+            merged
+        } else {
+            found
+        })
+    }
+}
+
+/// The value of a merge key: a mapping, or a list of mappings of which
+/// the first that gives the path wins; the path is followed in it as in the
+/// mapping it is merged into.
+struct MergeSeed<'a>(PathSeed<'a>);
+
+impl<'de> DeserializeSeed<'de> for MergeSeed<'_> {
+    type Value = Value;
+
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        d.deserialize_any(self)
+    }
+}
+
+impl<'de> Visitor<'de> for MergeSeed<'_> {
+    type Value = Value;
+
+    fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str("a mapping or a list of mappings")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Value, A::Error> {
+        self.0.visit_map(map)
+    }
+
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
+        let mut found = Value::Absent;
+        while let Some(v) = seq.next_element_seed(MergeSeed(self.0))? {
+            if found == Value::Absent {
+                found = v;
+            }
+        }
         Ok(found)
+    }
+
+    fn visit_bool<E: de::Error>(self, _: bool) -> Result<Value, E> {
+        Ok(Value::Absent)
+    }
+
+    fn visit_i64<E: de::Error>(self, _: i64) -> Result<Value, E> {
+        Ok(Value::Absent)
+    }
+
+    fn visit_u64<E: de::Error>(self, _: u64) -> Result<Value, E> {
+        Ok(Value::Absent)
+    }
+
+    fn visit_f64<E: de::Error>(self, _: f64) -> Result<Value, E> {
+        Ok(Value::Absent)
+    }
+
+    fn visit_str<E: de::Error>(self, _: &str) -> Result<Value, E> {
+        Ok(Value::Absent)
+    }
+
+    fn visit_unit<E: de::Error>(self) -> Result<Value, E> {
+        Ok(Value::Absent)
     }
 }
 
@@ -142,5 +217,51 @@ impl<'de> Deserialize<'de> for KeyText {
             }
         }
         d.deserialize_any(V)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+    use super::*;
+
+    fn id(doc: &str, merges: bool) -> Value {
+        let path: Vec<Arc<str>> = vec![Arc::from("s"), Arc::from("id")];
+        loose_id(doc, &path, &Limits::default(), merges)
+    }
+
+    fn text(v: &str) -> Value {
+        Value::Str(Arc::from(v))
+    }
+
+    #[test]
+    fn the_identifier_is_found_where_the_facts_reader_finds_it() {
+        assert_eq!(id("s: { id: a, n: x }", true), text("a"));
+        // From a merge, the mapping's own field winning whatever the order.
+        assert_eq!(id("s: { <<: { id: m }, n: x }", true), text("m"));
+        assert_eq!(id("s: { <<: { id: m }, id: own }", true), text("own"));
+        assert_eq!(id("s: { id: own, <<: { id: m } }", true), text("own"));
+        // Through an alias, and the first of a merge list that gives it.
+        assert_eq!(
+            id("s: { <<: [{ n: 1 }, { id: one }, { id: two }] }", true),
+            text("one")
+        );
+        assert_eq!(id("s: { <<: [*a] }", true), Value::Absent);
+        // Merged mappings nest: the path is followed in each.
+        let path: Vec<Arc<str>> = vec![Arc::from("s"), Arc::from("k"), Arc::from("id")];
+        assert_eq!(
+            loose_id(
+                "s: { <<: { k: { <<: { id: deep } } } }",
+                &path,
+                &Limits::default(),
+                true
+            ),
+            text("deep")
+        );
+        // JSON has no merge keys.
+        assert_eq!(id(r#"{"s": {"<<": {"id": "j"}}}"#, false), Value::Absent);
+        // Not a scalar, or not there.
+        assert_eq!(id("s: { id: [a] }", true), Value::Absent);
+        assert_eq!(id("s: { <<: 3 }", true), Value::Absent);
     }
 }

@@ -726,7 +726,7 @@ impl Policy {
                         }
                         let mut diagnostics = Diagnostics::default();
                         diagnostics.push(d.windowed(counted));
-                        Err((self.loose_id(doc), diagnostics))
+                        Err((self.loose_id(doc, format), diagnostics))
                     }
                 }
             })
@@ -778,10 +778,15 @@ impl Policy {
 
     /// The identifier of a document that does not fit the schema, read
     /// loosely, when it can be found at all.
-    fn loose_id(&self, doc: &str) -> Value {
+    fn loose_id(&self, doc: &str, format: Format) -> Value {
         // Walks the identifier's path only, skipping everything else
         // without expanding YAML aliases: an alias bomb costs nothing here.
-        facts::loose_id(doc, &self.program.identifier_path, &self.program.limits)
+        facts::loose_id(
+            doc,
+            &self.program.identifier_path,
+            &self.program.limits,
+            format == Format::Yaml,
+        )
     }
 }
 
