@@ -138,6 +138,35 @@ fn a_malformed_test_is_reported_where_the_mistake_is() {
     assert_eq!(tests[0].name, "42");
 }
 
+/// Inline facts are bounded as facts files are: a test file is read whole,
+/// so it is refused beyond `--max-facts-bytes`, and read within it.
+#[test]
+fn a_test_file_is_bounded_by_the_facts_limit() {
+    let text = format!(
+        "name: long\nfacts: {{ o: {{ id: \"{}\", amount: \"1\", n: 1 }} }}\nexpect: {{ decision: allow }}\n",
+        "a".repeat(5000)
+    );
+    let dir = package("bounded", &[("a.test.yaml", &text)]);
+    let run = |limit: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_pactum"))
+            .args(["test", "--max-facts-bytes", limit, dir.to_str().unwrap()])
+            .output()
+            .unwrap();
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+        (o.status.code(), all)
+    };
+    let (code, out) = run("1000");
+    assert_eq!(code, Some(1), "{out}");
+    assert!(out.contains("pactum::limit::facts_size"), "{out}");
+    assert!(out.contains("0 passed, 1 failed"), "{out}");
+    let (code, out) = run("10000");
+    assert_eq!(code, Some(0), "{out}");
+}
+
 #[test]
 fn an_expectation_that_checks_nothing_is_malformed() {
     let facts = "  facts: { o: { id: a, amount: \"1\", n: 1 } }\n";

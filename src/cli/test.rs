@@ -164,7 +164,13 @@ pub fn run(dir: &Path, options: &Options, messages: MessageFormat, limits: pactu
     let mut filtered = 0usize;
     for file in &files {
         let shown = file.display().to_string();
-        let text = match pactum::files::read_text(file) {
+        // A test file is read whole, its inline facts with it: it is
+        // bounded as a facts file is.
+        let text = match pactum::files::read_text_within(
+            file,
+            policy.limits().max_facts_bytes,
+            pactum::diag::codes::LIMIT_FACTS_SIZE,
+        ) {
             Ok(t) => t,
             Err(d) => {
                 render::diagnostics([&d], messages, false);
