@@ -122,19 +122,25 @@ fn top_level_help() -> String {
 
 /// One phrase for what was expected, a label and a help line.
 fn summarize(expected: &[&str], text: &str, at: usize) -> (String, String, String) {
-    let (message, help) = phrase(expected, text, at);
-    let label = match message.split_once(", found") {
-        Some((m, _)) => m.to_string(),
-        // A question ends the label as it is.
-        None if message.ends_with("?.") => message.trim_end_matches('.').to_string(),
-        None => message.clone(),
+    let (message, label, help) = phrase(expected, text, at);
+    let label = match (label, message.split_once(", found")) {
+        // A message that says what is wrong has a short label of its own.
+        (Some(label), _) => label.to_string(),
+        (None, Some((m, _))) => m.to_string(),
+        // A question ends the label as it is (`did you mean …?`).
+        (None, None) => match message.split_once("; ") {
+            Some((_, question)) if message.ends_with("?.") => {
+                question.trim_end_matches('.').to_string()
+            }
+            _ => message.clone(),
+        },
     };
     (message, label, help)
 }
 
 /// What an author calls a message that ends in `.`: complete, not followed
 /// by ", found …".
-fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
+fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static str>, String) {
     let here = text.get(at..).unwrap_or("");
     let has = |s: &str| expected.contains(&s);
     let word: String = here
@@ -145,6 +151,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
         if c.is_alphanumeric() {
             return (
                 format!("`{c}` ({}) cannot be part of a name.", code_point(c)),
+                Some("not allowed in a name"),
                 format!("names are written in ASCII letters, digits and `_`: replace `{c}`"),
             );
         }
@@ -152,6 +159,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
     if let Some(c) = here.chars().next().filter(|c| is_invisible(*c)) {
         return (
             format!("unexpected invisible character {}.", code_point(c)),
+            Some("invisible character"),
             "delete it: only spaces, tabs and line breaks may separate words".into(),
         );
     }
@@ -166,18 +174,21 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
     {
         return (
             "`==` compares two values; a `let` or an `output` is named with one `=`.".into(),
+            Some("one `=` here"),
             format!("write `{name} = …` with a single `=`"),
         );
     }
     if here.starts_with('=') && !here.starts_with("==") {
         return (
             "`=` is not a comparison.".into(),
+            Some("not a comparison"),
             "write `==` to compare two values (`=` only names a `let` or an `output`)".into(),
         );
     }
     if has("the rest of the string") && here.starts_with('}') {
         return (
             "a lone `}` in a text must be written `}}`.".into(),
+            Some("write `}}`"),
             "write `}}` for a brace in the text; `{expr}` puts a value in it".into(),
         );
     }
@@ -186,6 +197,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
     {
         return (
             "this text is not closed before the end of the line.".into(),
+            Some("the text ends here without `\"`"),
             "add `\"` where the text ends; a text cannot span lines (write `\\n` for a line break)"
                 .into(),
         );
@@ -193,6 +205,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
     if top_level_only(&word) && has("a declaration") && !has("the end of the file") {
         return (
             format!("`{word}` cannot go inside a `when` block."),
+            Some("not inside a `when` block"),
             format!(
                 "move the `{word}` above the block; only rules and `when` blocks go inside one"
             ),
@@ -201,6 +214,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
     if has("a name") && !word.is_empty() && is_keyword(&word) {
         return (
             format!("`{word}` is a reserved word and cannot be used as a name."),
+            Some("a reserved word"),
             format!("choose another name, such as `{word}_value`"),
         );
     }
@@ -228,6 +242,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
         if let Some(keyword) = suggest(&word, valid.iter().copied().chain(expected_words)) {
             return (
                 format!("`{word}` is not a keyword; did you mean `{keyword}`?."),
+                None,
                 if help.is_empty() {
                     format!("write `{keyword}`")
                 } else {
@@ -239,12 +254,14 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
     if in_block {
         return (
             "expected a rule, a `when` block or `}` to close the block".into(),
+            None,
             IN_BLOCK_HELP.into(),
         );
     }
     if has("`else`") {
         return (
             "`if … then …` needs an `else` branch".into(),
+            None,
             "add `else …`: an `if` gives a value on both branches (use `else none` for no value)"
                 .into(),
         );
@@ -252,12 +269,14 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
     if has("`then`") {
         return (
             "expected `then` after the condition of `if`".into(),
+            None,
             "write `if condition then value else other_value`".into(),
         );
     }
     if has("`where`") {
         return (
             "expected `where` and a condition after the list".into(),
+            None,
             "write `any x in list where condition` (or `all`, `count`); `sum x in list of value`"
                 .into(),
         );
@@ -265,19 +284,21 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
     if has("`:`") && !has("a value") {
         return (
             "expected `:` after the field name".into(),
+            None,
             "write each field as `name: type`".into(),
         );
     }
     if has("`,`") && has("`]`") && !has("an operator") {
         return (
             "expected `,` or `]` in the list".into(),
+            None,
             "separate list elements with `,` and close the list with `]`".into(),
         );
     }
     if has("`deny`") && has("`message`") {
         return (
             "expected a rule clause (`deny`, `note`, `when`, `message`, `help`) or `}` to close the rule"
-                .into(),
+                .into(), None,
             RULE_SHAPE.into(),
         );
     }
@@ -286,6 +307,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
     {
         return (
             "expected a rule body `{ … }` after the rule name".into(),
+            None,
             "write `rule name {`, then the rule's clauses, then `}`".into(),
         );
     }
@@ -306,12 +328,13 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
         };
         return (
             message,
+            None,
             "complete the expression, for example `basket.total > 0`".into(),
         );
     }
     if has("a type") {
         return (
-            "expected a type".into(),
+            "expected a type".into(), None,
             format!(
                 "types are {}, `one of a, b`, `list of T`, `optional T`, `{{ field: T }}` or a declared type's name",
                 lexicon::prim_list()
@@ -319,28 +342,32 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, String) {
         );
     }
     if has("a declaration") {
-        return ("expected a declaration".into(), top_level_help());
+        return ("expected a declaration".into(), None, top_level_help());
     }
     if has("a code") {
         return (
             "expected a code after `deny` or `note`".into(),
+            None,
             "codes are names such as `ORDER_TOO_LARGE`".into(),
         );
     }
     if has("a quoted string") {
         return (
             "expected a quoted string".into(),
+            None,
             "write the text between double quotes: \"…\"".into(),
         );
     }
     if expected.is_empty() {
         return (
             "unexpected text".into(),
+            None,
             "check the brackets and quotes just before this point".into(),
         );
     }
     (
         format!("expected {}", join(expected)),
+        None,
         format!("insert {} here, or check the line above", short(expected)),
     )
 }
