@@ -59,9 +59,51 @@ pub(super) fn syntax_error(
     } else {
         format!("{message}, found {found}")
     };
-    Diagnostic::new(codes::PARSE_SYNTAX, message)
+    let d = Diagnostic::new(codes::PARSE_SYNTAX, message)
         .at(sources, Span::new(file, at, at + len), label)
-        .help(help)
+        .help(help);
+    match unclosed_text_start(expected.as_slice(), text, at) {
+        Some(open) => d.label(
+            sources,
+            Span::new(file, open, open + 1),
+            "the text opens here",
+        ),
+        None => d,
+    }
+}
+
+/// Where the text that is still open at `at` (the end of a line) opens,
+/// when pest stopped there inside a text.
+fn unclosed_text_start(expected: &[&str], text: &str, at: usize) -> Option<usize> {
+    if !expected.contains(&"the rest of the string") {
+        return None;
+    }
+    open_quote_before(text, at)
+}
+
+/// The quote that opens a text still open at `at`, the end of a line:
+/// the last quote before `at` on its line that opens a text (not escaped,
+/// not in a comment).
+pub(super) fn open_quote_before(text: &str, at: usize) -> Option<usize> {
+    let rest = text.get(at..)?;
+    if !(rest.is_empty() || rest.starts_with('\n') || rest.starts_with('\r')) {
+        return None;
+    }
+    let line = text.get(..at)?;
+    let from = line.rfind('\n').map_or(0, |i| i + 1);
+    let bytes = line.as_bytes();
+    let mut open = None;
+    let mut i = from;
+    while i < at {
+        match bytes.get(i)? {
+            b'\\' if open.is_some() => i += 1,
+            b'"' => open = if open.is_some() { None } else { Some(i) },
+            b'#' if open.is_none() => return None,
+            _ => {}
+        }
+        i += 1;
+    }
+    open
 }
 
 /// A number written with a point and no digits after it (`100.`), on the

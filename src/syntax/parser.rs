@@ -207,6 +207,11 @@ fn unclosed_block(
     start: usize,
     at: usize,
 ) -> Option<Diagnostic> {
+    // A text still open at the end of its line is the first mistake: its
+    // error says so (and where the text opens).
+    if super::errors::open_quote_before(text, at).is_some() {
+        return None;
+    }
     let at_end = only_trivia(text.get(at..)?);
     // A top-level word at the start of a line where the block's content
     // was expected: the block ended without its `}`.
