@@ -687,12 +687,19 @@ impl miette::SourceCode for SourceFile {
         let inner = self
             .text()
             .read_span(span, context_lines_before, context_lines_after)?;
+        // Columns count characters, as `line_col` and the JSON output do
+        // (miette counts bytes).
+        let text = self.text();
+        let data_start = inner.span().offset().min(text.len());
+        let before = text.get(..data_start).unwrap_or("");
+        let line_start = memchr::memrchr(b'\n', before.as_bytes()).map_or(0, |i| i + 1);
+        let chars = before.get(line_start..).map_or(0, |l| l.chars().count());
         // Lines and columns of the whole file, when this is a piece of it.
         let origin = self.origin();
         let column = if inner.line() == 0 {
-            inner.column() + origin.columns
+            chars + origin.columns
         } else {
-            inner.column()
+            chars
         };
         Ok(Box::new(miette::MietteSpanContents::new_named(
             self.name().to_string(),
