@@ -12,16 +12,25 @@
 //! - A fenced block whose first line is `$ pactum ARGS` runs `pactum ARGS`
 //!   in the scenario's directory; the rest of the block is what it prints
 //!   (standard output and standard error as a terminal shows them, no
-//!   colour). The directory
-//!   also holds `policies/`, the repository's own. A block right after
-//!   `<!-- run: pactum ARGS -->` is the whole output of that command.
+//!   colour). The directory also holds `policies/`, the repository's own.
+//!   A block right after `<!-- run: pactum ARGS -->` is the whole output of
+//!   that command.
+//!
+//! Reading the page and running its commands is `common/markdown.rs`,
+//! shared with `tests/tutorial.rs`.
 //!
 //! `PACTUM_BLESS=1 cargo test --test error_pages` rewrites the output shown
 //! with what the binary prints.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+#[path = "common/markdown.rs"]
+mod markdown;
+#[path = "common/run.rs"]
+mod run;
+
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use markdown::{normalise, Item};
 
 #[derive(Debug, Default, Clone)]
 struct Scenario {
@@ -50,43 +59,30 @@ fn read_page(text: &str) -> Page {
     let mut page = Page::default();
     let mut section = "";
     let mut marker: Option<String> = None;
-    let mut lines = text.lines().enumerate();
-    while let Some((_, line)) = lines.next() {
-        if let Some(title) = line.strip_prefix("# ") {
-            page.code = title.trim().trim_matches('`').to_string();
-            continue;
-        }
-        if let Some(h) = line.strip_prefix("## ") {
-            section = match h.trim() {
-                "Wrong" => "wrong",
-                "Right" => "right",
-                _ => "",
-            };
-            continue;
-        }
-        let t = line.trim();
-        if let Some(m) = t.strip_prefix("<!--").and_then(|m| m.strip_suffix("-->")) {
-            marker = Some(m.trim().to_string());
-            continue;
-        }
-        if !t.starts_with("```") {
-            if !t.is_empty() {
+    for item in markdown::items(text) {
+        let block = match item {
+            Item::Heading { level: 1, text } => {
+                page.code = text.trim_matches('`').to_string();
+                continue;
+            }
+            Item::Heading { level: 2, text } => {
+                section = match text.as_str() {
+                    "Wrong" => "wrong",
+                    "Right" => "right",
+                    _ => "",
+                };
+                continue;
+            }
+            Item::Marker { text, .. } => {
+                marker = Some(text);
+                continue;
+            }
+            Item::Heading { .. } | Item::Prose { .. } => {
                 marker = None;
+                continue;
             }
-            continue;
-        }
-        let mut body = String::new();
-        let (mut start, mut end) = (None, 0);
-        for (n, l) in lines.by_ref() {
-            end = n;
-            if l.trim() == "```" {
-                break;
-            }
-            start.get_or_insert(n);
-            body.push_str(l);
-            body.push('\n');
-        }
-        let start = start.unwrap_or(end);
+            Item::Block(block) => block,
+        };
         let scenario = match section {
             "wrong" => &mut page.wrong,
             "right" => &mut page.right,
@@ -95,6 +91,7 @@ fn read_page(text: &str) -> Page {
                 continue;
             }
         };
+        let body = block.body;
         let first = body.lines().next().unwrap_or("");
         match marker.take() {
             Some(m) if m.starts_with("file:") => {
@@ -105,12 +102,12 @@ fn read_page(text: &str) -> Page {
             Some(m) if m.starts_with("run:") => scenario.runs.push(Run {
                 command: m["run:".len()..].trim().to_string(),
                 shown: body,
-                lines: start..end,
+                lines: block.lines,
             }),
             _ if first.starts_with("$ pactum") => scenario.runs.push(Run {
                 command: first["$ ".len()..].to_string(),
                 shown: body.split_once('\n').map_or("", |(_, r)| r).to_string(),
-                lines: start + 1..end,
+                lines: block.lines.start + 1..block.lines.end,
             }),
             _ if first.starts_with("package ") => {
                 let name = first["package ".len()..].trim();
@@ -133,29 +130,6 @@ fn pages() -> Vec<PathBuf> {
         .collect();
     pages.sort();
     pages
-}
-
-/// Trailing spaces dropped, trailing blank lines dropped.
-fn normalise(text: &str) -> String {
-    let lines: Vec<&str> = text.lines().map(str::trim_end).collect();
-    lines.join("\n").trim_end().to_string()
-}
-
-/// Runs `command` (`pactum ARGS`) in `dir`; what it prints, standard
-/// output and standard error into one pipe, as a terminal shows them.
-fn run(dir: &Path, command: &str) -> String {
-    let args: Vec<&str> = command.split_whitespace().skip(1).collect();
-    let o = Command::new("sh")
-        .arg("-c")
-        .arg("exec \"$0\" \"$@\" 2>&1")
-        .arg(env!("CARGO_BIN_EXE_pactum"))
-        .args(&args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .env_remove("COLUMNS")
-        .output()
-        .unwrap();
-    String::from_utf8_lossy(&o.stdout).into_owned()
 }
 
 /// Writes a scenario's files in `dir`, beside `policies`, the repository's
@@ -184,7 +158,13 @@ fn check_scenario(
     write_files(dir, &scenario.files);
     let mut problems = Vec::new();
     for r in &scenario.runs {
-        let got = normalise(&run(dir, &r.command));
+        let got = match markdown::run(dir, &r.command) {
+            Ok(ran) => normalise(&ran.output),
+            Err(e) => {
+                problems.push(format!("{name}: {e}"));
+                continue;
+            }
+        };
         if got != normalise(&r.shown) {
             problems.push(format!(
                 "{name}: `{}` prints\n{got}\n--- but the page shows ---\n{}\n",
@@ -195,16 +175,6 @@ fn check_scenario(
         }
     }
     problems
-}
-
-/// Rewrites the page at `path` with the output its runs print.
-fn bless_page(path: &Path, text: &str, mut fixes: Vec<(std::ops::Range<usize>, String)>) {
-    let mut lines: Vec<String> = text.lines().map(str::to_string).collect();
-    fixes.sort_by_key(|(r, _)| std::cmp::Reverse(r.start));
-    for (range, got) in fixes {
-        lines.splice(range, got.lines().map(str::to_string));
-    }
-    std::fs::write(path, lines.join("\n") + "\n").unwrap();
 }
 
 #[test]
@@ -256,7 +226,7 @@ fn every_explanation_page_shows_what_the_binary_prints() {
             &mut fixes,
         ));
         if bless && !fixes.is_empty() {
-            bless_page(path, &text, fixes);
+            std::fs::write(path, markdown::splice_lines(&text, fixes)).unwrap();
         }
     }
     let _ = std::fs::remove_dir_all(&tmp);
