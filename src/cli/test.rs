@@ -114,12 +114,18 @@ fn codes(
         if &want != got {
             let missing: BTreeSet<String> = want.difference(got).cloned().collect();
             let extra: BTreeSet<String> = got.difference(&want).cloned().collect();
+            let mut why = Vec::new();
+            if !missing.is_empty() {
+                why.push(format!("missing {}", show(&missing)));
+            }
+            if !extra.is_empty() {
+                why.push(format!("unexpected {}", show(&extra)));
+            }
             diffs.push(format!(
-                "{what}: expected {}, got {} (missing {}, unexpected {})",
+                "{what}: expected {}, got {} ({})",
                 show(&want),
                 show(got),
-                show(&missing),
-                show(&extra)
+                why.join(", ")
             ));
         }
     }
