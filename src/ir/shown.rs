@@ -141,37 +141,54 @@ impl Shown {
     }
 }
 
-/// The text of an expression as written, its white space folded to single
-/// spaces (borrowed as it is when there is nothing to fold).
-/// Comments (`#` to the end of a line, outside texts) are left out.
+/// The text of an expression as written, on one line: white space outside
+/// texts folded to single spaces (none just inside brackets or before a
+/// comma), a comma before a closing bracket left out, comments (`#` to the
+/// end of a line, outside texts) left out; texts kept as written. Borrowed
+/// as it is when there is nothing to fold.
 pub(crate) fn fold(text: &str) -> std::borrow::Cow<'_, str> {
     let plain = !text.contains(['\n', '\r', '\t', '#']) && !text.contains("  ");
-    if plain && text.trim().len() == text.len() {
+    if plain
+        && text.trim().len() == text.len()
+        && !text.contains("( ")
+        && !text.contains("[ ")
+        && !text.contains(" )")
+        && !text.contains(" ]")
+    {
         return std::borrow::Cow::Borrowed(text);
     }
-    // The text without its comments.
-    let mut code = String::with_capacity(text.len());
-    let (mut in_text, mut escaped, mut in_comment) = (false, false, false);
+    let mut out = String::with_capacity(text.len());
+    let (mut in_text, mut escaped, mut in_comment, mut space) = (false, false, false, false);
     for c in text.chars() {
+        if in_comment {
+            in_comment = c != '\n';
+            space |= !in_comment;
+            continue;
+        }
+        if in_text {
+            out.push(c);
+            in_text = escaped || c != '"';
+            escaped = !escaped && c == '\\';
+            continue;
+        }
         match c {
-            '\n' if in_comment => {
-                in_comment = false;
-                code.push(' ');
-            }
-            _ if in_comment => {}
-            '#' if !in_text => in_comment = true,
+            '#' => in_comment = true,
+            _ if c.is_whitespace() => space = true,
             _ => {
-                if in_text && !escaped && c == '"' {
-                    in_text = false;
-                } else if !in_text && c == '"' {
-                    in_text = true;
+                if matches!(c, ')' | ']') && out.ends_with(',') {
+                    out.pop();
                 }
-                escaped = in_text && !escaped && c == '\\';
-                code.push(c);
+                let glued = matches!(c, ')' | ']' | ',') || out.ends_with(['(', '[']);
+                if space && !glued && !out.is_empty() {
+                    out.push(' ');
+                }
+                space = false;
+                in_text = c == '"';
+                out.push(c);
             }
         }
     }
-    std::borrow::Cow::Owned(code.split_whitespace().collect::<Vec<_>>().join(" "))
+    std::borrow::Cow::Owned(out)
 }
 
 /// Whether `value` displays as exactly `text`.
@@ -191,4 +208,32 @@ fn shows_as(value: &Value, text: &str) -> bool {
     }
     let mut same = Same(text);
     std::fmt::write(&mut same, format_args!("{value}")).is_ok() && same.0.is_empty()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fold;
+
+    #[test]
+    fn fold_puts_an_expression_on_one_line_as_written() {
+        let cases = [
+            ("a + b", "a + b"),
+            (
+                "round(\n    if x then 1 else 2,\n    2,\n)",
+                "round(if x then 1 else 2, 2)",
+            ),
+            ("[ a , b ]", "[a, b]"),
+            ("f( a )  # why\n  + 1", "f(a) + 1"),
+            (
+                "x == \"two  spaces # not a comment\"",
+                "x == \"two  spaces # not a comment\"",
+            ),
+            ("\"a \\\" ( b\" + c", "\"a \\\" ( b\" + c"),
+            ("  padded  ", "padded"),
+        ];
+        for (written, shown) in cases {
+            assert_eq!(fold(written), shown, "{written:?}");
+        }
+        assert!(matches!(fold("a + b"), std::borrow::Cow::Borrowed(_)));
+    }
 }
