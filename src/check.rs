@@ -131,6 +131,11 @@ struct Names<'a> {
     let_index: HashMap<Arc<str>, usize>,
     /// Names declared by items that did not parse.
     unparsed: HashSet<Arc<str>>,
+    /// Whether an item that did not parse may have named the package.
+    unparsed_package: bool,
+    /// Rules followed by a clause that did not parse: the clauses they
+    /// seem to lack are not reported.
+    incomplete_rules: HashSet<Arc<str>>,
     /// The declared outputs (written, never read by an expression), with
     /// where each is first declared.
     outputs: HashMap<Arc<str>, Span>,
@@ -227,6 +232,8 @@ impl<'a> Checker<'a> {
                 lets: Vec::new(),
                 let_index: HashMap::default(),
                 unparsed: HashSet::default(),
+                unparsed_package: false,
+                incomplete_rules: HashSet::default(),
                 outputs: HashMap::default(),
                 let_stack: Vec::new(),
             },

@@ -23,6 +23,11 @@ impl<'a> Checker<'a> {
             .iter()
             .flat_map(|f| f.unparsed_names.iter().cloned())
             .collect();
+        self.names.unparsed_package = files.iter().any(|f| f.unparsed_package);
+        self.names.incomplete_rules = files
+            .iter()
+            .flat_map(|f| f.incomplete_rules.iter().cloned())
+            .collect();
         for item in &items {
             if let Item::Output(n, _) = item {
                 self.names.outputs.entry(n.node.clone()).or_insert(n.span);
@@ -73,7 +78,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        if package.is_none() {
+        if package.is_none() && !self.names.unparsed_package {
             let d = self
                 .diag(
                     codes::CHECK_PACKAGE_NAME,
@@ -349,6 +354,10 @@ impl<'a> Checker<'a> {
 
     pub(super) fn identifier(&mut self, parts: &[ast::Ident], span: Span) -> Option<ir::Expr> {
         let (first, rest) = parts.split_first()?;
+        if self.names.unparsed.contains(&first.node) {
+            // Declared by an item with a syntax error, already reported.
+            return None;
+        }
         let Some((idx, root)) = self.names.roots.field(&first.node) else {
             let help = self.did_you_mean(
                 &first.node,

@@ -5,15 +5,18 @@ use pest::error::ErrorVariant;
 
 use super::grammar::Rule;
 use super::lexicon::{self, is_keyword, top_level_only, ITEM_STARTS};
+use super::slips::{slip, Site, RULE_SHAPE};
 use crate::diag::{codes, Diagnostic};
 use crate::source::{Sources, Span};
 use crate::suggest::suggest;
 
-/// A syntax error in words an author knows.
+/// A syntax error in words an author knows: pest stopped at `at` in the
+/// item that starts at `start`.
 pub(super) fn syntax_error(
     sources: &Sources,
     file: u32,
     text: &str,
+    start: usize,
     at: usize,
     e: &pest::error::Error<Rule>,
 ) -> Diagnostic {
@@ -50,6 +53,21 @@ pub(super) fn syntax_error(
                 }
             }
         }
+    }
+    let site = Site {
+        text,
+        start,
+        at,
+        expected: &expected,
+    };
+    if let Some(w) = slip(&site) {
+        let span = |(from, to): (usize, usize)| Span::new(file, from, to);
+        return w.also.iter().fold(
+            Diagnostic::new(codes::PARSE_SYNTAX, w.message)
+                .at(sources, span(w.span), w.label)
+                .help(w.help),
+            |d, (at, label)| d.label(sources, span(*at), label.clone()),
+        );
     }
     let (message, label, help) = summarize(&expected, text, at);
     let len = found_len(text, at);
@@ -148,10 +166,6 @@ fn number_without_decimals(text: &str, at: usize) -> Option<(usize, usize)> {
     }
     None
 }
-
-/// How a rule reads, for the help of a mistake inside one.
-const RULE_SHAPE: &str =
-    "a rule reads `rule name { deny CODE when condition message \"…\" help \"…\" }`";
 
 /// What goes inside a `when` block.
 const IN_BLOCK_HELP: &str =
@@ -344,6 +358,13 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static 
             RULE_SHAPE.into(),
         );
     }
+    if has("a name") && before.split_whitespace().next_back() == Some("rule") {
+        return (
+            "expected a rule name after `rule`".into(),
+            Some("no name"),
+            "name the rule: `rule basket_too_large {`, then its clauses, then `}`".into(),
+        );
+    }
     if before.ends_with("rule")
         || (has("`{`") && before.split_whitespace().rev().nth(1) == Some("rule"))
     {
@@ -362,6 +383,20 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static 
             .into_iter()
             .rev()
             .collect::<String>();
+        if matches!(prev.as_str(), "when" | "if" | "where") {
+            let example = if here.starts_with('{') {
+                format!("`{prev} basket.total > 100 {{`")
+            } else {
+                format!("`{prev} basket.total > 100`")
+            };
+            return (
+                format!("expected a condition after `{prev}`"),
+                Some("no condition"),
+                format!(
+                    "write the condition, true or false, after `{prev}`: for example {example}"
+                ),
+            );
+        }
         let what = "a value (a name, a number, a string, `true`, `false`, …)";
         let message = if prev.is_empty() {
             format!("expected {what}")
