@@ -54,7 +54,11 @@ impl<'a> Checker<'a> {
     /// Checks and compiles one rule; `None` when it lacks an effect or a
     /// message.
     fn rule(&mut self, r: &ast::Rule) -> Option<(Effect, ir::Rule)> {
-        let (effect, code, message) = self.rule_shape(r)?;
+        let Some((effect, code, message)) = self.rule_shape(r) else {
+            // Its conditions and texts are not checked.
+            self.echoes.unchecked = true;
+            return None;
+        };
         self.reads.flags = Flags::default();
         let (conditions, guard_slots, env) = self.rule_conditions(r);
         let cond_flags = self.reads.flags;

@@ -229,6 +229,22 @@ pub(crate) const FOREIGN_OPERATORS: &[Foreign] = &[
     },
 ];
 
+/// Values from other languages, which read as (unknown) names here, and
+/// the value this language writes.
+pub(crate) const FOREIGN_VALUES: &[(&str, &str)] = &[
+    ("True", "true"),
+    ("TRUE", "true"),
+    ("False", "false"),
+    ("FALSE", "false"),
+    ("null", "none"),
+    ("NULL", "none"),
+    ("Null", "none"),
+    ("nil", "none"),
+    ("None", "none"),
+    ("NONE", "none"),
+    ("undefined", "none"),
+];
+
 /// Binding powers, loosest first: an operator binds its operands tighter
 /// than every operator of a lower power.
 pub(crate) mod power {
