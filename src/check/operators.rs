@@ -192,7 +192,7 @@ impl<'a> Checker<'a> {
         (K::Cmp(cmp, Box::new(ax), Box::new(bx)), Ty::Bool)
     }
 
-    /// `pay_as_you_go == order.billing`: a variant of the right side's
+    /// `wholesale == basket.kind`: a variant of the right side's
     /// enum written on the left, where it reads as an unknown name.
     /// Reported, then checked as meant; `None` for any other comparison.
     fn variant_on_the_left(

@@ -98,8 +98,8 @@ fn rewritten_line(text: &str, from: usize, to: usize, instead: &str) -> Option<S
     (line.chars().count() <= SHOWN_LINE && !line.contains('`')).then(|| line.to_string())
 }
 
-/// `"Order {order.id is late."`: a `{` that puts a value in a text, still
-/// open where pest stopped (reading `order.id is late` as the value), with
+/// `"Basket {basket.id is late."`: a `{` that puts a value in a text, still
+/// open where pest stopped (reading `basket.id is late` as the value), with
 /// no `}` after it on the line.
 fn unclosed_value_in_text(site: &Site<'_>) -> Option<Wording> {
     let (line, end) = line_bounds(site.text, site.at);
@@ -331,7 +331,7 @@ fn declared_before(before: &str) -> Option<&str> {
     matches!(words.next(), Some("let" | "output")).then_some(name)
 }
 
-/// `message order.id`, `message "Order " + order.id`: the text of a
+/// `message basket.id`, `message "Basket " + basket.id`: the text of a
 /// `message` or a `help` that is not one text.
 fn text_clause(site: &Site<'_>) -> Option<Wording> {
     let (line, end) = line_bounds(site.text, site.at);
@@ -373,7 +373,7 @@ fn text_clause(site: &Site<'_>) -> Option<Wording> {
     None
 }
 
-/// `"Order " + order.id + " is late."` as one text: `Order {order.id} is
+/// `"Basket " + basket.id + " is late."` as one text: `Basket {basket.id} is
 /// late.` (without its quotes).
 fn joined_text(pieces: &str) -> Option<String> {
     let mut parts = Vec::new();
