@@ -345,20 +345,30 @@ fn text_clause(site: &Site<'_>) -> Option<Wording> {
     let arg = kw_end + (after.len() - after.trim_start().len());
     let here = site.here();
     if site.at == arg && !here.is_empty() && !here.starts_with(['"', '\'', '}', '#']) {
-        let value = site.text.get(arg..end)?;
-        let value = value.split(" #").next().unwrap_or(value).trim_end();
+        let written = site.text.get(arg..end)?;
+        let written = written.split(" #").next().unwrap_or(written).trim_end();
+        let value = written.trim_start_matches('{').trim_end_matches('}');
+        // A name or a field (`basket.id`) is shown in a text with `{…}`;
+        // anything else was meant as the text itself.
+        let path = value
+            .split('.')
+            .all(|part| !part.is_empty() && word_len(part) == part.len());
         let len = match word_len(here) {
-            0 => value.len(),
-            _ => here
+            n if n > 0 && path => here
                 .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
                 .unwrap_or(here.len()),
+            _ => written.len(),
         };
-        let value = value.trim_start_matches('{').trim_end_matches('}');
+        let help = if path {
+            format!("to show the value, put it in the text: `{kw} \"{{{value}}}\"`")
+        } else {
+            format!("write `{kw} \"{}\"`", value.replace('"', "\\\""))
+        };
         return Some(Wording::new(
             (site.at, site.at + len),
             format!("a `{kw}` is a text in double quotes"),
             "not a text",
-            format!("to show the value, put it in the text: `{kw} \"{{{value}}}\"`"),
+            help,
         ));
     }
     if site.at > arg && here.starts_with('+') && site.text.get(arg..)?.starts_with('"') {
