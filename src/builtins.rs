@@ -287,9 +287,12 @@ pub(crate) fn call(b: Builtin, args: &[Value]) -> Result<Value, Fault> {
         Builtin::Date => {
             let s = string(arg(0))?;
             // Read as facts read dates: exactly `YYYY-MM-DD`.
-            crate::literal::date(s)
-                .map(Value::Date)
-                .ok_or_else(|| invalid(format!("\"{s}\" is not a date in the form YYYY-MM-DD")))
+            crate::literal::date(s).map(Value::Date).ok_or_else(|| {
+                invalid(match crate::literal::no_such_day(s) {
+                    Some(why) => format!("\"{s}\" is not a real day: {why}"),
+                    None => format!("\"{s}\" is not a date in the form YYYY-MM-DD"),
+                })
+            })
         }
         Builtin::DateTime => {
             let s = string(arg(0))?;

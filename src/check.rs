@@ -51,6 +51,7 @@ pub(crate) fn check(
 ) -> Checked {
     let mut c = Checker::new(&sources);
     c.nesting.max = limits.expr_depth();
+    c.echoes.earlier_errors = earlier_errors;
     let lowered = c.run(files);
     let had_errors = c.report.diags.has_errors() || earlier_errors;
     let guard_count = c.guard_slots.len();
@@ -131,6 +132,11 @@ struct Names<'a> {
     let_index: HashMap<Arc<str>, usize>,
     /// Names declared by items that did not parse.
     unparsed: HashSet<Arc<str>>,
+    /// Whether an item that did not parse may have named the package.
+    unparsed_package: bool,
+    /// Rules followed by a clause that did not parse: the clauses they
+    /// seem to lack are not reported.
+    incomplete_rules: HashSet<Arc<str>>,
     /// The declared outputs (written, never read by an expression), with
     /// where each is first declared.
     outputs: HashMap<Arc<str>, Span>,
@@ -178,6 +184,48 @@ struct Checker<'a> {
     guard_slots: HashMap<Span, usize>,
     /// How many compiled expressions were made (each is numbered).
     exprs: ExprCount,
+    /// Presence tests written another way (`x != none`, `x is not none`),
+    /// by span: reported, then read as the test they meant, so that what
+    /// they prove present raises no error of its own.
+    presence_slips: HashSet<Span>,
+    /// The body of the `count` being checked when it is a comparison
+    /// (`count i in xs where i.gift > 3`), with the count's span, and
+    /// whether that comparison was reported as taking in what was meant
+    /// for the count.
+    count_body: Option<(Span, Span)>,
+    took_in: bool,
+    /// What an unread value or field may be the echo of.
+    echoes: Echoes,
+}
+
+/// What a warning about an unread computed value may echo: an error that
+/// left something unread. Such a warning is left out, to be reported once
+/// the errors are fixed; any other is reported with the errors.
+#[derive(Default)]
+struct Echoes {
+    /// An earlier stage failed: items that did not parse may read anything.
+    earlier_errors: bool,
+    /// An error left expressions unchecked (a rule without its message, a
+    /// call with the wrong number of arguments, a duplicate), so that what
+    /// they read is not known.
+    unchecked: bool,
+    /// The unknown names and fields reported (and names refused where
+    /// they are declared): each may be a misspelling of a value that then
+    /// looks unread.
+    unknown: Vec<Arc<str>>,
+}
+
+impl Echoes {
+    /// Whether a warning that the value `name` is never read may echo an
+    /// error.
+    fn may_echo(&self, name: &str) -> bool {
+        self.earlier_errors
+            || self.unchecked
+            || self
+                .unknown
+                .iter()
+                .any(|u| **u == *name || suggest(u, [name]).is_some())
+    }
 }
 
 /// Numbers the compiled expressions of a package: 0, 1, 2, …
@@ -227,6 +275,8 @@ impl<'a> Checker<'a> {
                 lets: Vec::new(),
                 let_index: HashMap::default(),
                 unparsed: HashSet::default(),
+                unparsed_package: false,
+                incomplete_rules: HashSet::default(),
                 outputs: HashMap::default(),
                 let_stack: Vec::new(),
             },
@@ -241,6 +291,10 @@ impl<'a> Checker<'a> {
             reads: Reads::default(),
             guard_slots: HashMap::default(),
             exprs: ExprCount::default(),
+            presence_slips: HashSet::default(),
+            count_body: None,
+            took_in: false,
+            echoes: Echoes::default(),
         }
     }
 
@@ -263,6 +317,9 @@ impl<'a> Checker<'a> {
     }
 
     fn duplicate(&mut self, what: &str, name: &ast::Ident, first: Span) {
+        // The second one is not checked (a rule's is, a field or a
+        // variant reads nothing).
+        self.echoes.unchecked |= matches!(what, "computed value" | "output" | "schema" | "type");
         let d = self
             .diag(
                 codes::CHECK_DUPLICATE,
@@ -281,6 +338,8 @@ impl<'a> Checker<'a> {
     /// Reports a declaration named `allowed`, which is built in.
     fn reserved(&mut self, n: &ast::Ident) {
         if &*n.node == "allowed" {
+            // Its uses read the built-in `allowed`, not it.
+            self.echoes.unknown.push(n.node.clone());
             let d = self
                 .diag(
                     codes::CHECK_DUPLICATE,
@@ -320,6 +379,7 @@ impl<'a> Checker<'a> {
 
     /// Reports the depth limit (once a package) at `span`.
     fn depth_exceeded(&mut self, span: Span) {
+        self.echoes.unchecked = true;
         if !self.nesting.too_deep {
             self.nesting.too_deep = true;
             let d = self

@@ -214,15 +214,7 @@ pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
 pub(crate) fn date(s: &str) -> Option<NaiveDate> {
     let s = s.trim();
     let b = s.as_bytes();
-    let shape = b.len() == 10
-        && b.iter().enumerate().all(|(i, c)| {
-            if i == 4 || i == 7 {
-                *c == b'-'
-            } else {
-                c.is_ascii_digit()
-            }
-        });
-    if !shape {
+    if !date_shaped(s) {
         return None;
     }
     // The shape is checked: read the digits directly (chrono's
@@ -235,6 +227,45 @@ pub(crate) fn date(s: &str) -> Option<NaiveDate> {
     };
     let year = i32::try_from(num(0..4)).ok()?;
     NaiveDate::from_ymd_opt(year, num(5..7), num(8..10))
+}
+
+/// Whether `s` (spaces around ignored) has the form `YYYY-MM-DD`, a real
+/// day or not.
+pub(crate) fn date_shaped(s: &str) -> bool {
+    let b = s.trim().as_bytes();
+    b.len() == 10
+        && b.iter().enumerate().all(|(i, c)| {
+            if i == 4 || i == 7 {
+                *c == b'-'
+            } else {
+                c.is_ascii_digit()
+            }
+        })
+}
+
+/// Why `s`, in the form `YYYY-MM-DD`, is no day: its month is not 01 to
+/// 12, or its month has fewer days. `None` when it is a day, or not in that
+/// form.
+pub(crate) fn no_such_day(s: &str) -> Option<String> {
+    let s = s.trim();
+    if !date_shaped(s) || date(s).is_some() {
+        return None;
+    }
+    let (year, month) = (
+        s.get(0..4)?.parse::<i32>().ok()?,
+        s.get(5..7)?.parse::<u32>().ok()?,
+    );
+    if !(1..=12).contains(&month) {
+        return Some("a month is 01 to 12".to_string());
+    }
+    let next = if month == 12 {
+        NaiveDate::from_ymd_opt(year + 1, 1, 1)
+    } else {
+        NaiveDate::from_ymd_opt(year, month + 1, 1)
+    }?;
+    let last = next.pred_opt()?;
+    use chrono::Datelike;
+    Some(format!("{year:04}-{month:02} has {} days", last.day()))
 }
 
 /// Whether `d` is a day a date may be: one [`date`] can read back.

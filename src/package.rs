@@ -193,7 +193,7 @@ impl Package {
     /// ```
     /// let package = pactum::Package::from_sources([(
     ///     "shop.policy",
-    ///     "package shop\nschema basket { items: int }\nlet n = basket.itemz",
+    ///     "package shop\nschema basket { items: int }\nlet n = basket.itemz\noutput count = n",
     /// )]);
     /// let errors = package.check().unwrap_err();
     /// let first = errors.iter().next().unwrap();

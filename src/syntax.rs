@@ -7,8 +7,9 @@
 //! `grammar/pactum.pest` is the one definition of the syntax, read by pest
 //! ([`grammar`]); the words and operators it spells are listed once for the
 //! Rust side in [`lexicon`]. Modules depend one way only: `parser` →
-//! `lower`, `errors` → `grammar`, `ast` → `lexicon` (which imports
-//! nothing: the operators and scalar type names are defined there).
+//! `lower`, `parser` → `errors` → `slips` → `scan`, `errors` → `grammar`,
+//! `ast` → `lexicon` (which imports nothing: the operators and scalar type
+//! names are defined there).
 
 pub mod ast;
 /// Syntax errors in an author's words.
@@ -21,6 +22,10 @@ pub(crate) mod lexicon;
 mod lower;
 /// The parser: pest one item at a time, with error recovery.
 mod parser;
+/// Reading the raw text around a syntax error: brackets, lines, words.
+mod scan;
+/// Slips recognised by their shape, each worded with its own fix.
+mod slips;
 
 pub(crate) use parser::{parse, Parsed};
 

@@ -258,6 +258,8 @@ pub fn one_item_per_file(files: &[(String, String)], seed: u64) -> Option<Files>
                 file: file.file,
                 items: vec![Item::Package(package.clone()), item.clone()],
                 unparsed_names: Vec::new(),
+                unparsed_package: false,
+                incomplete_rules: Vec::new(),
             };
             out.push((String::new(), format::print(&single)));
         }

@@ -24,6 +24,8 @@ impl<'a> Checker<'a> {
             return (K::Const(Value::Absent), Ty::Any);
         };
         if !self.arity(b, name, args.len(), span) {
+            // The arguments are not checked.
+            self.echoes.unchecked = true;
             return (K::Const(Value::Absent), Ty::Any);
         }
         let mut xs = Vec::new();
@@ -166,6 +168,14 @@ impl<'a> Checker<'a> {
         match builtins::call(b, &values) {
             Ok(v) => (K::Const(v), ty),
             Err(f) => {
+                // `date("2026-02-30")`: the form is right, the day is not.
+                let no_such_day = b == Builtin::Date
+                    && matches!(values.first(), Some(Value::Str(s)) if crate::literal::no_such_day(s).is_some());
+                let help = if no_such_day {
+                    "the form is right: write a day that exists".to_string()
+                } else {
+                    format!("usage: {}", b.signature())
+                };
                 let d = self
                     .diag(
                         codes::PARSE_BAD_LITERAL,
@@ -173,7 +183,7 @@ impl<'a> Checker<'a> {
                         span,
                         "cannot be computed",
                     )
-                    .help(format!("usage: {}", b.signature()));
+                    .help(help);
                 self.error(d);
                 (K::Const(Value::Absent), Ty::Any)
             }

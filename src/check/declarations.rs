@@ -23,6 +23,11 @@ impl<'a> Checker<'a> {
             .iter()
             .flat_map(|f| f.unparsed_names.iter().cloned())
             .collect();
+        self.names.unparsed_package = files.iter().any(|f| f.unparsed_package);
+        self.names.incomplete_rules = files
+            .iter()
+            .flat_map(|f| f.incomplete_rules.iter().cloned())
+            .collect();
         for item in &items {
             if let Item::Output(n, _) = item {
                 self.names.outputs.entry(n.node.clone()).or_insert(n.span);
@@ -73,7 +78,7 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        if package.is_none() {
+        if package.is_none() && !self.names.unparsed_package {
             let d = self
                 .diag(
                     codes::CHECK_PACKAGE_NAME,
@@ -166,6 +171,7 @@ impl<'a> Checker<'a> {
                         .label(self.report.sources, first, "the schema")
                         .help("give the computed value another name");
                     self.error(d);
+                    self.echoes.unchecked = true;
                     continue;
                 }
                 self.names
@@ -224,6 +230,7 @@ impl<'a> Checker<'a> {
                         .label(self.report.sources, first, "first declared here")
                         .help("keep one `requests are identified by …` line");
                     self.error(d);
+                    self.echoes.unchecked = true;
                     continue;
                 }
                 seen_identify = Some(*span);
@@ -349,7 +356,12 @@ impl<'a> Checker<'a> {
 
     pub(super) fn identifier(&mut self, parts: &[ast::Ident], span: Span) -> Option<ir::Expr> {
         let (first, rest) = parts.split_first()?;
+        if self.names.unparsed.contains(&first.node) {
+            // Declared by an item with a syntax error, already reported.
+            return None;
+        }
         let Some((idx, root)) = self.names.roots.field(&first.node) else {
+            self.echoes.unknown.push(first.node.clone());
             let help = self.did_you_mean(
                 &first.node,
                 self.names.roots.fields.iter().map(|f| &*f.name).collect(),
@@ -374,6 +386,7 @@ impl<'a> Checker<'a> {
                 break;
             };
             let Some((fi, field)) = r.field(&f.node) else {
+                self.echoes.unknown.push(f.node.clone());
                 let help = self.did_you_mean(&f.node, r.fields.iter().map(|f| &*f.name).collect());
                 let d = self
                     .diag(
@@ -406,12 +419,59 @@ impl<'a> Checker<'a> {
                 .ir(K::Field(Box::new(x), fi), first.span.to(f.span));
         }
         if ty.is_optional() || matches!(ty, Ty::List(_) | Ty::Record(_)) {
+            let help = match self.identifier_example() {
+                Some(example) => format!("identify requests by a required string, number or date field, such as `{example}`"),
+                None => "identify requests by a required string, number or date field: add one, such as `id: string`, to a schema".to_string(),
+            };
             let d = self
-                .diag(codes::CHECK_BAD_IDENTIFIER, format!("requests cannot be identified by {ty:#}"), span, "not a plain required value")
-                .help("identify requests by a required string, number or date field, such as `basket.id`");
+                .diag(
+                    codes::CHECK_BAD_IDENTIFIER,
+                    format!("requests cannot be identified by {ty:#}"),
+                    span,
+                    "not a plain required value",
+                )
+                .help(help);
             self.error(d);
             return None;
         }
         Some(x)
+    }
+
+    /// A field of the schema that could identify requests (required all
+    /// the way, a string, number or date): one called `id` first, then
+    /// one ending in `_id`, then the first; the shallowest of those.
+    fn identifier_example(&self) -> Option<String> {
+        fn walk(
+            record: &RecordTy,
+            prefix: &str,
+            depth: usize,
+            found: &mut Vec<(u8, usize, String)>,
+        ) {
+            for f in &record.fields {
+                let path = if prefix.is_empty() {
+                    f.name.to_string()
+                } else {
+                    format!("{prefix}.{}", f.name)
+                };
+                match &f.ty {
+                    Ty::Str | Ty::Int | Ty::Decimal | Ty::Date if depth > 0 => {
+                        let rank = if &*f.name == "id" {
+                            0
+                        } else if f.name.ends_with("_id") {
+                            1
+                        } else {
+                            2
+                        };
+                        found.push((rank, depth, path));
+                    }
+                    Ty::Record(r) if depth < 4 => walk(r, &path, depth + 1, found),
+                    _ => {}
+                }
+            }
+        }
+        let mut found = Vec::new();
+        walk(&self.names.roots, "", 0, &mut found);
+        found.sort_by_key(|(rank, depth, _)| (*rank, *depth));
+        found.into_iter().next().map(|(_, _, path)| path)
     }
 }

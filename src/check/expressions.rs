@@ -7,7 +7,18 @@ use super::{ir, path, Checker, Env};
 use crate::diag::codes;
 use crate::ir::ExprKind as K;
 use crate::source::Span;
+use crate::suggest::suggest;
 use crate::syntax::ast::{self, BinOp, ExprKind, IsTest, UnOp};
+use crate::syntax::lexicon;
+
+/// Whether a word after `is` (or a name) stands for the missing value:
+/// `none`, or `null` and its kin from other languages.
+pub(super) fn stands_for_none(word: &str) -> bool {
+    word == "none"
+        || lexicon::FOREIGN_VALUES
+            .iter()
+            .any(|(w, v)| *w == word && *v == "none")
+}
 use crate::types::Ty;
 use crate::value::Value;
 
@@ -39,6 +50,24 @@ impl<'a> Checker<'a> {
                 negated: false,
                 test: IsTest::Variant(_),
             } if when => path(subject).into_iter().collect(),
+            // `x is not none`, `x != none`: reported, read as meant.
+            ExprKind::Is {
+                subject,
+                negated,
+                test: IsTest::Variant(_),
+            } if self.presence_slips.contains(&e.span) && when == *negated => {
+                path(subject).into_iter().collect()
+            }
+            ExprKind::Binary(op @ (BinOp::Eq | BinOp::Ne), a, b)
+                if self.presence_slips.contains(&e.span) && when == (*op == BinOp::Ne) =>
+            {
+                let value = if matches!(a.kind, ExprKind::None) {
+                    b
+                } else {
+                    a
+                };
+                path(value).into_iter().collect()
+            }
             ExprKind::Unary(UnOp::Not, inner) => self.presence_at(inner, !when, depth + 1),
             ExprKind::Binary(BinOp::And, a, b) if when => {
                 let mut v = self.presence_at(a, true, depth + 1);
@@ -122,14 +151,14 @@ impl<'a> Checker<'a> {
                 subject,
                 negated,
                 test,
-            } => self.is(subject, *negated, test, env),
+            } => self.is(subject, *negated, test, span, env),
             ExprKind::If(c, t, f) => self.if_else(c, t, f, env),
             ExprKind::Quant {
                 kind,
                 var,
                 list,
                 body,
-            } => self.quant(*kind, var, list, body.as_deref(), env),
+            } => self.quant(*kind, var, list, body.as_deref(), span, env),
         };
         (self.exprs.ir(kind, span), ty)
     }
@@ -288,8 +317,13 @@ impl<'a> Checker<'a> {
             self.error(d);
             return (K::Const(Value::Absent), Ty::Any);
         }
+        self.echoes.unknown.push(n.clone());
         let names = self.visible_names(env);
-        let help = self.did_you_mean(n, names.iter().map(String::as_str).collect());
+        let help = match lexicon::FOREIGN_VALUES.iter().find(|(w, _)| **w == **n) {
+            Some((_, "none")) => "did you mean `none`? It is the missing value; to test for it, write `x is absent` (or `x is present`)".to_string(),
+            Some((_, value)) => format!("did you mean `{value}`?"),
+            None => self.did_you_mean(n, names.iter().map(String::as_str).collect()),
+        };
         let d = self
             .diag(
                 codes::CHECK_UNKNOWN_NAME,
@@ -323,6 +357,7 @@ impl<'a> Checker<'a> {
                     return (K::Field(Box::new(x), i), self.narrow(t, whole, env));
                 }
                 None => {
+                    self.echoes.unknown.push(f.node.clone());
                     let help =
                         self.did_you_mean(&f.node, r.fields.iter().map(|f| &*f.name).collect());
                     let owner = self.src(inner.span).to_string();
@@ -381,6 +416,7 @@ impl<'a> Checker<'a> {
         subject: &ast::Expr,
         negated: bool,
         test: &IsTest,
+        span: Span,
         env: &Env,
     ) -> (K, Ty) {
         let (x, ty) = self.expr(subject, env);
@@ -392,16 +428,43 @@ impl<'a> Checker<'a> {
             IsTest::Variant(v) => {
                 // An optional enum may be tested directly: absent is no variant.
                 let t = ty.required().clone();
-                let value = match &t {
-                    Ty::Enum(_) => self.variant(&t, v),
-                    Ty::Any => None,
-                    other => {
+                let variants: &[Arc<str>] = match &t {
+                    Ty::Enum(en) => &en.variants,
+                    _ => &[],
+                };
+                let known = variants.iter().any(|x| **x == *v.node);
+                if !known && stands_for_none(&v.node) && !matches!(t, Ty::Any) {
+                    let written = format!("is {}{}", if negated { "not " } else { "" }, v.node);
+                    self.presence_slip(subject, span, negated, &written);
+                    return (K::IsPresent(Box::new(x), negated), Ty::Bool);
+                }
+                let test_word = suggest(&v.node, ["present", "absent"]).filter(|_| {
+                    !known && suggest(&v.node, variants.iter().map(|x| &**x)).is_none()
+                });
+                let value = match (&t, test_word) {
+                    (Ty::Any, _) => None,
+                    (_, Some(word)) => {
+                        let d = self
+                            .diag(
+                                codes::CHECK_UNKNOWN_NAME,
+                                format!("`is` cannot test `{}`", v.node),
+                                v.span,
+                                "unknown test",
+                            )
+                            .help(format!(
+                                "did you mean `is {word}`? `is` tests `present`, `absent` or a variant of an enum"
+                            ));
+                        self.error(d);
+                        None
+                    }
+                    (Ty::Enum(_), None) => self.variant(&t, v),
+                    (other, None) => {
                         let src = self.src(subject.span).to_string();
                         self.mismatch(
                             format!("`is {}` tests an enum, but `{src}` is {other:#}", v.node),
                             subject.span,
                             format!("{other}"),
-                            "use `==` to compare other values",
+                            "`is` tests `present`, `absent` or a variant of an enum; use `==` to compare other values",
                         );
                         None
                     }
@@ -412,6 +475,34 @@ impl<'a> Checker<'a> {
                 )
             }
         }
+    }
+
+    /// Reports a presence test written with `none` (`written`: `!= none`,
+    /// `is not none`, …) on `subject`, over `span`: `present` says whether
+    /// it meant `is present`. It is then read as that test.
+    pub(super) fn presence_slip(
+        &mut self,
+        subject: &ast::Expr,
+        span: Span,
+        present: bool,
+        written: &str,
+    ) {
+        let src = self.src(subject.span).to_string();
+        let (test, what) = if present {
+            ("is present", "that a value is there")
+        } else {
+            ("is absent", "that a value is missing")
+        };
+        let d = self
+            .diag(
+                codes::CHECK_OPTIONAL_UNCHECKED,
+                format!("`{written}` does not test {what}: `none` is not a value"),
+                span,
+                "not a presence test",
+            )
+            .help(format!("write `{src} {test}`"));
+        self.error(d);
+        self.presence_slips.insert(span);
     }
 
     /// Whether a bare name resolves to something other than an enum variant.
@@ -433,8 +524,65 @@ impl<'a> Checker<'a> {
             }
         }
         if let (ExprKind::List(items), Ty::Enum(_)) = (&e.kind, want) {
+            // Variants written as texts, reported once for the list and
+            // then read as the variants they name.
+            let quoted: Vec<(&ast::Expr, &str)> = items
+                .iter()
+                .filter_map(|item| Some((item, super::literals::plain_text(item)?)))
+                .filter(|(_, t)| {
+                    t.chars()
+                        .next()
+                        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_')
+                        && t.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+                })
+                .collect();
+            if let (Some(((first, _), rest)), Ty::Enum(en)) = (quoted.split_first(), want) {
+                let is_variant = |t: &str| en.variants.iter().any(|v| **v == *t);
+                let mut strays: Vec<String> = Vec::new();
+                let written: Vec<String> = items
+                    .iter()
+                    .filter_map(|item| {
+                        let Some((_, t)) = quoted.iter().find(|(q, _)| std::ptr::eq(*q, item))
+                        else {
+                            return Some(self.src(item.span).to_string());
+                        };
+                        if is_variant(t) {
+                            return Some(t.to_string());
+                        }
+                        match suggest(t, en.variants.iter().map(|v| &**v)) {
+                            Some(near) => {
+                                strays.push(format!("`{near}` for `{t}`"));
+                                Some(near)
+                            }
+                            None => {
+                                strays.push(format!("no `{t}`: it is not a variant"));
+                                None
+                            }
+                        }
+                    })
+                    .collect();
+                let d = rest.iter().fold(
+                    self.diag(
+                        codes::CHECK_TYPE_MISMATCH,
+                        format!("the variants of `{want}` are written without quotes"),
+                        first.span,
+                        "a text, not a variant",
+                    ),
+                    |d, (q, _)| d.label(self.report.sources, q.span, "a text"),
+                );
+                let mut help = format!("write `[{}]`", written.join(", "));
+                if !strays.is_empty() {
+                    help.push_str(&format!(" ({})", strays.join("; ")));
+                }
+                self.error(d.help(help));
+            }
             let mut xs = Vec::new();
             for item in items {
+                if quoted.iter().any(|(q, _)| std::ptr::eq(*q, item)) {
+                    // Reported above.
+                    xs.push(self.exprs.ir(K::Const(Value::Absent), item.span));
+                    continue;
+                }
                 let (x, t) = self.expr_expecting(item, want, env);
                 let t = self.need(&t, item);
                 if t.unify(want).is_none() {

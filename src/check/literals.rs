@@ -2,7 +2,8 @@
 //! for text that is no valid number. The two readers, [`read_int`] and
 //! [`read_decimal`], are the only places the checker turns literal text
 //! into a number; decimals go through [`crate::literal`], the reader of
-//! facts too.
+//! facts too. Also [`Checker::literal_hint`]: a literal written in the
+//! form of another type (`"12.50"`, `2026-01-01`) and how to write it.
 
 use rust_decimal::Decimal;
 
@@ -10,8 +11,21 @@ use super::Checker;
 use crate::diag::codes;
 use crate::ir::ExprKind as K;
 use crate::source::Span;
+use crate::syntax::ast::{self, BinOp, ExprKind};
 use crate::types::Ty;
 use crate::value::Value;
+
+/// The text of a string literal without values in it (`"12.50"`).
+pub(super) fn plain_text(e: &ast::Expr) -> Option<&str> {
+    match &e.kind {
+        ExprKind::Str(t) => match t.parts.as_slice() {
+            [ast::TemplatePart::Text(s)] => Some(s),
+            [] => Some(""),
+            _ => None,
+        },
+        _ => None,
+    }
+}
 
 /// The whole number a literal's text spells, if it fits an `int`.
 fn read_int(text: &str) -> Option<i64> {
@@ -29,6 +43,48 @@ fn read_decimal(text: &str) -> Option<Decimal> {
 }
 
 impl<'a> Checker<'a> {
+    /// How to write `e` as a value of type `want`, when it is a literal
+    /// written in another form: a quoted number, bool, date or variant, or
+    /// a date written bare (`2026-01-01`, read as two subtractions).
+    pub(super) fn literal_hint(&self, e: &ast::Expr, want: &Ty) -> Option<String> {
+        if let Some(text) = plain_text(e) {
+            let quoted = format!("\"{text}\"");
+            return match want.required() {
+                Ty::Date if crate::literal::date(text).is_some() => {
+                    Some(format!("a date is not a text: write `date({quoted})`"))
+                }
+                Ty::DateTime if crate::literal::datetime(text).is_ok() => Some(format!(
+                    "a datetime is not a text: write `datetime({quoted})`"
+                )),
+                Ty::Int if read_int(text).is_some() => Some(format!(
+                    "a number is not a text: remove the quotes, `{text}`"
+                )),
+                Ty::Decimal if read_decimal(text).is_some() || read_int(text).is_some() => Some(
+                    format!("a number is not a text: remove the quotes, `{text}`"),
+                ),
+                Ty::Bool if matches!(text, "true" | "false") => {
+                    Some(format!("`{text}` is not a text: remove the quotes"))
+                }
+                Ty::Enum(en) if en.variants.iter().any(|v| **v == *text) => {
+                    Some(format!("variants are written without quotes: `{text}`"))
+                }
+                _ => None,
+            };
+        }
+        // `2026-01-01`: `2026 - 01 - 01`, a whole number.
+        if let ExprKind::Binary(BinOp::Sub, a, _) = &e.kind {
+            let dashed = matches!(&a.kind, ExprKind::Binary(BinOp::Sub, x, _) if matches!(x.kind, ExprKind::Int(_)));
+            let text = self.src(e.span);
+            if dashed && matches!(want.required(), Ty::Date) && crate::literal::date(text).is_some()
+            {
+                return Some(format!(
+                    "`{text}` is read as two subtractions; a date is written `date(\"{text}\")`"
+                ));
+            }
+        }
+        None
+    }
+
     /// A whole-number literal, or an error when it is too large.
     pub(super) fn int_literal(&mut self, text: &str, span: Span) -> (K, Ty) {
         if let Some(i) = read_int(text) {

@@ -1,12 +1,13 @@
 //! Binary operators: `and`/`or`, `otherwise`, arithmetic, comparison and
 //! `in`.
 
-use super::{Checker, Env};
+use super::{ir, Checker, Env};
 use crate::diag::codes;
 use crate::ir::{Arith, Cmp, ExprKind as K};
 use crate::source::Span;
 use crate::syntax::ast::{self, BinOp, ExprKind};
 use crate::types::Ty;
+use crate::value::Value;
 
 impl<'a> Checker<'a> {
     pub(super) fn binary(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, env: &Env) -> (K, Ty) {
@@ -146,10 +147,31 @@ impl<'a> Checker<'a> {
 
     /// `==`, `!=`, `<`, `<=`, `>`, `>=`.
     fn compare(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, env: &Env) -> (K, Ty) {
-        let (ax, at) = self.expr(a, env);
-        let at = self.need(&at, a);
-        let (bx, bt) = self.expr_expecting(b, &at, env);
-        let bt = self.need(&bt, b);
+        // `x != none`: a presence test written as a comparison.
+        if matches!(op, BinOp::Eq | BinOp::Ne) {
+            let value = match (&a.kind, &b.kind) {
+                (_, ExprKind::None) => Some(a),
+                (ExprKind::None, _) => Some(b),
+                _ => None,
+            };
+            if let Some(value) = value {
+                let (x, _) = self.expr(value, env);
+                let present = op == BinOp::Ne;
+                let written = format!("{} none", op.symbol());
+                self.presence_slip(value, a.span.to(b.span), present, &written);
+                return (K::IsPresent(Box::new(x), present), Ty::Bool);
+            }
+        }
+        let (ax, at, bx, bt) = match self.variant_on_the_left(op, a, b, env) {
+            Some(checked) => checked,
+            None => {
+                let (ax, at) = self.expr(a, env);
+                let at = self.need(&at, a);
+                let (bx, bt) = self.expr_expecting(b, &at, env);
+                let bt = self.need(&bt, b);
+                (ax, at, bx, bt)
+            }
+        };
         let ordered =
             |t: &Ty| t.is_number() || matches!(t, Ty::Date | Ty::DateTime | Ty::Str | Ty::Any);
         let ok = match at.unify(&bt) {
@@ -170,8 +192,69 @@ impl<'a> Checker<'a> {
         (K::Cmp(cmp, Box::new(ax), Box::new(bx)), Ty::Bool)
     }
 
+    /// `wholesale == basket.kind`: a variant of the right side's
+    /// enum written on the left, where it reads as an unknown name.
+    /// Reported, then checked as meant; `None` for any other comparison.
+    fn variant_on_the_left(
+        &mut self,
+        op: BinOp,
+        a: &ast::Expr,
+        b: &ast::Expr,
+        env: &Env,
+    ) -> Option<(ir::Expr, Ty, ir::Expr, Ty)> {
+        let ExprKind::Name(n) = &a.kind else {
+            return None;
+        };
+        let unknown = !self.resolves(n, env)
+            && !self.names.unparsed.contains(n)
+            && !self.names.outputs.contains_key(n);
+        if !unknown {
+            return None;
+        }
+        let (bx, bt) = self.expr(b, env);
+        let variant = match bt.required() {
+            Ty::Enum(en) => en.variants.iter().find(|v| ***v == **n).cloned(),
+            _ => None,
+        };
+        let Some(variant) = variant else {
+            let (ax, at) = self.expr(a, env);
+            let at = self.need(&at, a);
+            let bt = self.need(&bt, b);
+            return Some((ax, at, bx, bt));
+        };
+        let value = self.src(b.span).to_string();
+        let test = match op {
+            BinOp::Eq => format!(" (or `{value} is {n}`)"),
+            BinOp::Ne => format!(" (or `{value} is not {n}`)"),
+            _ => String::new(),
+        };
+        let d = self
+            .diag(
+                codes::CHECK_UNKNOWN_NAME,
+                format!("`{n}` is a variant of `{value}`, not a name"),
+                a.span,
+                "a variant on the left",
+            )
+            .help(format!(
+                "put the value on the left and the variant on the right: `{value} {} {n}`{test}",
+                op.symbol()
+            ));
+        self.error(d);
+        let at = bt.required().clone();
+        let ax = self.exprs.ir(K::Const(Value::Enum(variant)), a.span);
+        Some((ax, at.clone(), bx, at))
+    }
+
     /// Reports two values `op` cannot compare, with the likely fix.
     fn compare_mismatch(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, at: &Ty, bt: &Ty) {
+        // `count i in xs where i.gift > 3`: the count was to be compared.
+        if let Some((body, quantifier)) = self.count_body {
+            if body == a.span.to(b.span) && matches!(at, Ty::Bool) && bt.is_number() {
+                let so = format!("it compares {at:#} with {bt:#}");
+                self.took_in(quantifier, a, op, b, "where", &so);
+                return;
+            }
+        }
         let chained = matches!(
             &a.kind,
             ExprKind::Binary(
@@ -181,7 +264,11 @@ impl<'a> Checker<'a> {
             )
         );
         let same_enum = matches!((at, bt), (Ty::Enum(_), Ty::Enum(_))) && at.unify(bt).is_some();
-        let help = match (at, bt) {
+        let hint = self
+            .literal_hint(b, at)
+            .or_else(|| self.literal_hint(a, bt));
+        let help = match (at, bt, hint) {
+            (_, _, Some(hint)) => hint,
             _ if chained => {
                 let middle = match &a.kind {
                     ExprKind::Binary(_, _, m) => self.src(m.span).to_string(),
@@ -199,7 +286,7 @@ impl<'a> Checker<'a> {
                 self.src(a.span),
                 self.src(a.span)
             ),
-            (Ty::Enum(en), _) => format!(
+            (Ty::Enum(en), _, _) => format!(
                 "compare it with one of its variants: {}",
                 en.variants
                     .iter()

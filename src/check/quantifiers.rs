@@ -4,8 +4,22 @@
 use super::{Checker, Env};
 use crate::diag::codes;
 use crate::ir::ExprKind as K;
-use crate::syntax::ast::{self, Quant};
+use crate::source::Span;
+use crate::syntax::ast::{self, BinOp, ExprKind, Quant};
 use crate::types::Ty;
+use crate::value::Value;
+
+/// The comparison `e` is (`i.gift > 3`): its operator and sides.
+fn compared(e: &ast::Expr) -> Option<(BinOp, &ast::Expr, &ast::Expr)> {
+    match &e.kind {
+        ExprKind::Binary(
+            op @ (BinOp::Eq | BinOp::Ne | BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge),
+            l,
+            r,
+        ) => Some((*op, l, r)),
+        _ => None,
+    }
+}
 
 impl<'a> Checker<'a> {
     pub(super) fn quant(
@@ -14,6 +28,7 @@ impl<'a> Checker<'a> {
         var: &ast::Ident,
         list: &ast::Expr,
         body: Option<&ast::Expr>,
+        span: Span,
         env: &Env,
     ) -> (K, Ty) {
         let (lx, lt) = self.expr(list, env);
@@ -48,6 +63,16 @@ impl<'a> Checker<'a> {
         let slot = env.locals.len();
         let mut inner = env.clone();
         inner.locals.push((var.node.clone(), elem.clone()));
+        // A comparison as the body of a `count` may have taken in what was
+        // meant for the count: `compare_mismatch` tells.
+        let comparison = body.and_then(|b| compared(b).map(|_| b.span));
+        let saved = std::mem::replace(
+            &mut self.count_body,
+            comparison
+                .filter(|_| kind == Quant::Count)
+                .map(|body| (body, span)),
+        );
+        let took_in = std::mem::replace(&mut self.took_in, false);
         let (bx, bt) = match body {
             Some(b) => {
                 let (x, t) = self.expr(b, &inner);
@@ -55,6 +80,10 @@ impl<'a> Checker<'a> {
             }
             None => (None, elem.clone()),
         };
+        self.count_body = saved;
+        if std::mem::replace(&mut self.took_in, took_in) {
+            return (K::Const(Value::Absent), Ty::Any);
+        }
         let ty = match kind {
             Quant::Any | Quant::All | Quant::Count => {
                 let counts_all = kind == Quant::Count && body.is_none();
@@ -76,6 +105,10 @@ impl<'a> Checker<'a> {
                 }
             }
             Quant::Sum => {
+                if let (Some((cmp, l, r)), Ty::Bool) = (body.and_then(compared), &bt) {
+                    self.took_in(span, l, cmp, r, "of", "`sum` would add true or false");
+                    return (K::Const(Value::Absent), Ty::Any);
+                }
                 if !bt.is_number() {
                     let at = body.map_or(list.span, |b| b.span);
                     self.mismatch(
@@ -106,5 +139,44 @@ impl<'a> Checker<'a> {
             },
             ty,
         )
+    }
+
+    /// Reports the body of the quantifier at `quantifier` (`where` or `of`
+    /// its keyword) as a comparison `l cmp r` that takes in what was meant
+    /// for the count or the sum: `count i in xs where i.gift > 3`.
+    pub(super) fn took_in(
+        &mut self,
+        quantifier: Span,
+        l: &ast::Expr,
+        cmp: BinOp,
+        r: &ast::Expr,
+        keyword: &str,
+        so: &str,
+    ) {
+        let head = Span::new(
+            quantifier.file,
+            quantifier.start as usize,
+            l.span.end as usize,
+        );
+        let taken = format!("{} {}", cmp.symbol(), self.src(r.span));
+        let whole = l.span.to(r.span);
+        let what = if keyword == "of" {
+            "value"
+        } else {
+            "condition"
+        };
+        let d = self
+            .diag(
+                codes::CHECK_TYPE_MISMATCH,
+                format!("the `{keyword}` {what} takes in `{taken}`, so {so}"),
+                whole,
+                format!("read as the `{keyword}` {what}"),
+            )
+            .help(format!(
+                "to compare the result, put the quantifier in brackets: `({}) {taken}`",
+                self.src(head)
+            ));
+        self.error(d);
+        self.took_in = true;
     }
 }

@@ -54,7 +54,11 @@ impl<'a> Checker<'a> {
     /// Checks and compiles one rule; `None` when it lacks an effect or a
     /// message.
     fn rule(&mut self, r: &ast::Rule) -> Option<(Effect, ir::Rule)> {
-        let (effect, code, message) = self.rule_shape(r)?;
+        let Some((effect, code, message)) = self.rule_shape(r) else {
+            // Its conditions and texts are not checked.
+            self.echoes.unchecked = true;
+            return None;
+        };
         self.reads.flags = Flags::default();
         let (conditions, guard_slots, env) = self.rule_conditions(r);
         let cond_flags = self.reads.flags;
@@ -87,6 +91,9 @@ impl<'a> Checker<'a> {
         &mut self,
         r: &'r ast::Rule,
     ) -> Option<(&'r Spanned<Effect>, &'r ast::Ident, &'r ast::Template)> {
+        // A clause written after the rule's `}` was reported there: the
+        // rule is not reported again for lacking it.
+        let incomplete = self.names.incomplete_rules.contains(&r.name.node);
         for s in &r.repeated {
             let (message, label, help) = self.repeated_clause(r, *s);
             let d = self
@@ -95,6 +102,9 @@ impl<'a> Checker<'a> {
             self.error(d);
         }
         let Some((effect, code)) = &r.effect else {
+            if incomplete {
+                return None;
+            }
             let d = self
                 .diag(
                     codes::CHECK_RULE_SHAPE,
@@ -120,13 +130,16 @@ impl<'a> Checker<'a> {
                 .help("put the text in the note's `message`, or make the rule a `deny`");
             self.error(d);
         }
-        if r.when.is_none() && r.guards.is_empty() {
+        if r.when.is_none() && r.guards.is_empty() && !incomplete {
             let d = self
                 .diag(codes::CHECK_RULE_SHAPE, format!("rule `{}` never says when it applies", r.name.node), r.name.span, "no `when`")
                 .help("add `when condition` to the rule, or put the rule inside a `when condition { … }` block");
             self.error(d);
         }
         let Some(message) = &r.message else {
+            if incomplete {
+                return None;
+            }
             let d = self
                 .diag(
                     codes::CHECK_RULE_SHAPE,
@@ -227,7 +240,7 @@ impl<'a> Checker<'a> {
                 .help("`allowed` is known only after every deny rule has run; use it in notes and outputs only");
             self.error(d);
         }
-        if r.help.is_none() {
+        if r.help.is_none() && !self.names.incomplete_rules.contains(&r.name.node) {
             self.deny_without_help(r);
         }
     }

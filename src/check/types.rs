@@ -15,6 +15,10 @@ impl<'a> Checker<'a> {
             return t.clone();
         }
         let Some(decl) = self.types.decls.get(&n.node).copied() else {
+            if self.names.unparsed.contains(&n.node) {
+                // Declared by an item with a syntax error, already reported.
+                return Ty::Any;
+            }
             let mut candidates: Vec<&str> = self.types.decls.keys().map(|k| &**k).collect();
             candidates.extend(lexicon::PRIM_TYPES.iter().map(|(w, _)| *w));
             let help = match suggest(&n.node, candidates) {

@@ -15,7 +15,7 @@ impl<'a> Checker<'a> {
             let Some(l) = self.names.lets.get(i) else {
                 continue;
             };
-            if !l.used {
+            if !l.used && !self.echo(&l.name.node) {
                 let (name, span) = (l.name.node.clone(), l.name.span);
                 let d = self
                     .diag(
@@ -30,6 +30,12 @@ impl<'a> Checker<'a> {
         }
         let roots = self.names.roots.clone();
         self.unused_fields(&roots, "");
+    }
+
+    /// Whether a warning that `name` is never read may echo an error
+    /// reported before it (see [`super::Echoes`]).
+    fn echo(&self, name: &str) -> bool {
+        (self.report.diags.has_errors() || self.echoes.earlier_errors) && self.echoes.may_echo(name)
     }
 
     pub(super) fn unused_fields(&mut self, record: &Arc<RecordTy>, prefix: &str) {
@@ -153,13 +159,15 @@ impl<'a> Checker<'a> {
     }
 }
 
-/// Leaves out the warnings that usually echo an error: unread values and
-/// constant conditions (a misspelled name); they are reported once the
-/// errors are fixed.
+/// Leaves out the warnings that usually echo an error: unread fields and
+/// constant conditions (a misspelled name reads nothing); they are
+/// reported once the errors are fixed. An unread computed value is left
+/// out only when it may echo an error ([`Checker::unused_warnings`]): a
+/// package declares few of them, each for a reason, and one that is unread
+/// beside an unrelated error is worth saying at once.
 pub(super) fn drop_echoes(diags: &mut Diagnostics) {
     diags.retain(|d| {
         ![
-            codes::WARN_UNUSED_LET.id,
             codes::WARN_UNUSED_FIELD.id,
             codes::WARN_CONSTANT_CONDITION.id,
         ]

@@ -19,6 +19,12 @@ pub struct File {
     /// Names declared by items that did not parse (`let x = (`), so that
     /// their uses are not reported again as unknown.
     pub unparsed_names: Vec<Arc<str>>,
+    /// Whether an item that did not parse may have named the package
+    /// (`pakage shop`), so that the name is not reported missing as well.
+    pub unparsed_package: bool,
+    /// Rules followed by a clause that did not parse (`help "…"` after the
+    /// rule's `}`), so that the clause is not reported missing as well.
+    pub incomplete_rules: Vec<Arc<str>>,
 }
 
 /// A top-level item.

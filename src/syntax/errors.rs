@@ -5,15 +5,18 @@ use pest::error::ErrorVariant;
 
 use super::grammar::Rule;
 use super::lexicon::{self, is_keyword, top_level_only, ITEM_STARTS};
+use super::slips::{slip, Site, RULE_SHAPE};
 use crate::diag::{codes, Diagnostic};
 use crate::source::{Sources, Span};
 use crate::suggest::suggest;
 
-/// A syntax error in words an author knows.
+/// A syntax error in words an author knows: pest stopped at `at` in the
+/// item that starts at `start`.
 pub(super) fn syntax_error(
     sources: &Sources,
     file: u32,
     text: &str,
+    start: usize,
     at: usize,
     e: &pest::error::Error<Rule>,
 ) -> Diagnostic {
@@ -51,7 +54,22 @@ pub(super) fn syntax_error(
             }
         }
     }
-    let (message, label, help) = summarize(&expected, text, at);
+    let site = Site {
+        text,
+        start,
+        at,
+        expected: &expected,
+    };
+    if let Some(w) = slip(&site) {
+        let span = |(from, to): (usize, usize)| Span::new(file, from, to);
+        return w.also.iter().fold(
+            Diagnostic::new(codes::PARSE_SYNTAX, w.message)
+                .at(sources, span(w.span), w.label)
+                .help(w.help),
+            |d, (at, label)| d.label(sources, span(*at), label.clone()),
+        );
+    }
+    let (message, label, help) = phrase(&expected, text, at);
     let len = found_len(text, at);
     // Messages that already say what is wrong do not repeat what was found.
     let message = if message.ends_with('.') {
@@ -149,10 +167,6 @@ fn number_without_decimals(text: &str, at: usize) -> Option<(usize, usize)> {
     None
 }
 
-/// How a rule reads, for the help of a mistake inside one.
-const RULE_SHAPE: &str =
-    "a rule reads `rule name { deny CODE when condition message \"…\" help \"…\" }`";
-
 /// What goes inside a `when` block.
 const IN_BLOCK_HELP: &str =
     "inside a `when` block go rules (`rule name { … }`) and other `when` blocks, then `}`";
@@ -162,27 +176,9 @@ fn top_level_help() -> String {
     "top-level items start with `package`, `requests are identified by`, `schema`, `type`, `let`, `output`, `rule` or `when`".into()
 }
 
-/// One phrase for what was expected, a label and a help line.
-fn summarize(expected: &[&str], text: &str, at: usize) -> (String, String, String) {
-    let (message, label, help) = phrase(expected, text, at);
-    let label = match (label, message.split_once(", found")) {
-        // A message that says what is wrong has a short label of its own.
-        (Some(label), _) => label.to_string(),
-        (None, Some((m, _))) => m.to_string(),
-        // A question ends the label as it is (`did you mean …?`).
-        (None, None) => match message.split_once("; ") {
-            Some((_, question)) if message.ends_with("?.") => {
-                question.trim_end_matches('.').to_string()
-            }
-            _ => message.clone(),
-        },
-    };
-    (message, label, help)
-}
-
-/// What an author calls a message that ends in `.`: complete, not followed
-/// by ", found …".
-fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static str>, String) {
+/// One phrase for what was expected, a short label and a help line. A
+/// message that ends in `.` is complete, not followed by ", found …".
+fn phrase(expected: &[&str], text: &str, at: usize) -> (String, &'static str, String) {
     let here = text.get(at..).unwrap_or("");
     let has = |s: &str| expected.contains(&s);
     let word: String = here
@@ -193,7 +189,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static 
         if c.is_alphanumeric() {
             return (
                 format!("`{c}` ({}) cannot be part of a name.", code_point(c)),
-                Some("not allowed in a name"),
+                "not allowed in a name",
                 format!("names are written in ASCII letters, digits and `_`: replace `{c}`"),
             );
         }
@@ -201,7 +197,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static 
     if let Some(c) = here.chars().next().filter(|c| is_invisible(*c)) {
         return (
             format!("unexpected invisible character {}.", code_point(c)),
-            Some("invisible character"),
+            "invisible character",
             "delete it: only spaces, tabs and line breaks may separate words".into(),
         );
     }
@@ -216,21 +212,21 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static 
     {
         return (
             "`==` compares two values; a `let` or an `output` is named with one `=`.".into(),
-            Some("one `=` here"),
+            "one `=` here",
             format!("write `{name} = …` with a single `=`"),
         );
     }
     if here.starts_with('=') && !here.starts_with("==") {
         return (
             "`=` is not a comparison.".into(),
-            Some("not a comparison"),
+            "not a comparison",
             "write `==` to compare two values (`=` only names a `let` or an `output`)".into(),
         );
     }
     if has("the rest of the string") && here.starts_with('}') {
         return (
             "a lone `}` in a text must be written `}}`.".into(),
-            Some("write `}}`"),
+            "write `}}`",
             "write `}}` for a brace in the text; `{expr}` puts a value in it".into(),
         );
     }
@@ -239,7 +235,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static 
     {
         return (
             "this text is not closed before the end of the line.".into(),
-            Some("the text ends here without `\"`"),
+            "the text ends here without `\"`",
             "add `\"` where the text ends; a text cannot span lines (write `\\n` for a line break)"
                 .into(),
         );
@@ -247,7 +243,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static 
     if top_level_only(&word) && has("a declaration") && !has("the end of the file") {
         return (
             format!("`{word}` cannot go inside a `when` block."),
-            Some("not inside a `when` block"),
+            "not inside a `when` block",
             format!(
                 "move the `{word}` above the block; only rules and `when` blocks go inside one"
             ),
@@ -256,7 +252,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static 
     if has("a name") && !word.is_empty() && is_keyword(&word) {
         return (
             format!("`{word}` is a reserved word and cannot be used as a name."),
-            Some("a reserved word"),
+            "a reserved word",
             format!("choose another name, such as `{word}_value`"),
         );
     }
@@ -284,7 +280,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static 
         if let Some(keyword) = suggest(&word, valid.iter().copied().chain(expected_words)) {
             return (
                 format!("`{word}` is not a keyword; did you mean `{keyword}`?."),
-                None,
+                "not a keyword",
                 if help.is_empty() {
                     format!("write `{keyword}`")
                 } else {
@@ -296,14 +292,14 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static 
     if in_block {
         return (
             "expected a rule, a `when` block or `}` to close the block".into(),
-            None,
+            "not a rule or a block",
             IN_BLOCK_HELP.into(),
         );
     }
     if has("`else`") {
         return (
             "`if … then …` needs an `else` branch".into(),
-            None,
+            "no `else`",
             "add `else …`: an `if` gives a value on both branches (use `else none` for no value)"
                 .into(),
         );
@@ -311,14 +307,14 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static 
     if has("`then`") {
         return (
             "expected `then` after the condition of `if`".into(),
-            None,
+            "no `then`",
             "write `if condition then value else other_value`".into(),
         );
     }
     if has("`where`") {
         return (
             "expected `where` and a condition after the list".into(),
-            None,
+            "no `where`",
             "write `any x in list where condition` (or `all`, `count`); `sum x in list of value`"
                 .into(),
         );
@@ -326,22 +322,29 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static 
     if has("`:`") && !has("a value") {
         return (
             "expected `:` after the field name".into(),
-            None,
+            "no `:` before this",
             "write each field as `name: type`".into(),
         );
     }
     if has("`,`") && has("`]`") && !has("an operator") {
         return (
             "expected `,` or `]` in the list".into(),
-            None,
+            "no `,` before this",
             "separate list elements with `,` and close the list with `]`".into(),
         );
     }
     if has("`deny`") && has("`message`") {
         return (
             "expected a rule clause (`deny`, `note`, `when`, `message`, `help`) or `}` to close the rule"
-                .into(), None,
+                .into(), "not a rule clause",
             RULE_SHAPE.into(),
+        );
+    }
+    if has("a name") && before.split_whitespace().next_back() == Some("rule") {
+        return (
+            "expected a rule name after `rule`".into(),
+            "no name",
+            "name the rule: `rule basket_too_large {`, then its clauses, then `}`".into(),
         );
     }
     if before.ends_with("rule")
@@ -349,7 +352,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static 
     {
         return (
             "expected a rule body `{ … }` after the rule name".into(),
-            None,
+            "no `{` before this",
             "write `rule name {`, then the rule's clauses, then `}`".into(),
         );
     }
@@ -362,6 +365,20 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static 
             .into_iter()
             .rev()
             .collect::<String>();
+        if matches!(prev.as_str(), "when" | "if" | "where") {
+            let example = if here.starts_with('{') {
+                format!("`{prev} basket.total > 100 {{`")
+            } else {
+                format!("`{prev} basket.total > 100`")
+            };
+            return (
+                format!("expected a condition after `{prev}`"),
+                "no condition",
+                format!(
+                    "write the condition, true or false, after `{prev}`: for example {example}"
+                ),
+            );
+        }
         let what = "a value (a name, a number, a string, `true`, `false`, …)";
         let message = if prev.is_empty() {
             format!("expected {what}")
@@ -370,13 +387,13 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static 
         };
         return (
             message,
-            None,
+            "no value",
             "complete the expression, for example `basket.total > 0`".into(),
         );
     }
     if has("a type") {
         return (
-            "expected a type".into(), None,
+            "expected a type".into(), "not a type",
             format!(
                 "types are {}, `one of a, b`, `list of T`, `optional T`, `{{ field: T }}` or a declared type's name",
                 lexicon::prim_list()
@@ -384,32 +401,36 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, Option<&'static 
         );
     }
     if has("a declaration") {
-        return ("expected a declaration".into(), None, top_level_help());
+        return (
+            "expected a declaration".into(),
+            "not a declaration",
+            top_level_help(),
+        );
     }
     if has("a code") {
         return (
             "expected a code after `deny` or `note`".into(),
-            None,
-            "codes are names such as `ORDER_TOO_LARGE`".into(),
+            "no code",
+            "codes are names such as `BASKET_TOO_LARGE`".into(),
         );
     }
     if has("a quoted string") {
         return (
             "expected a quoted string".into(),
-            None,
+            "not a text",
             "write the text between double quotes: \"…\"".into(),
         );
     }
     if expected.is_empty() {
         return (
             "unexpected text".into(),
-            None,
+            "unexpected",
             "check the brackets and quotes just before this point".into(),
         );
     }
     (
         format!("expected {}", join(expected)),
-        None,
+        "unexpected here",
         format!("insert {} here, or check the line above", short(expected)),
     )
 }

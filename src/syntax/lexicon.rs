@@ -151,6 +151,100 @@ pub(crate) fn prim_name(prim: Prim) -> &'static str {
         .map_or("", |&(w, _)| w)
 }
 
+/// An operator (or other punctuation) that authors bring from another
+/// language, and what this one writes instead.
+pub(crate) struct Foreign {
+    /// As it is written by mistake.
+    pub(crate) written: &'static str,
+    /// What to write instead (empty: nothing, remove it).
+    pub(crate) instead: &'static str,
+    /// What the message says about it.
+    pub(crate) says: &'static str,
+}
+
+/// The operators from other languages, longest first where one starts
+/// another. The syntax errors consult it where an operator, a value or a
+/// declaration was expected (`a && b`, `x <> 0`, a `;` at the end of a
+/// line, a `//` comment).
+pub(crate) const FOREIGN_OPERATORS: &[Foreign] = &[
+    Foreign {
+        written: "&&",
+        instead: "and",
+        says: "conditions are joined with `and`",
+    },
+    Foreign {
+        written: "||",
+        instead: "or",
+        says: "either of two conditions is written with `or`",
+    },
+    Foreign {
+        written: "===",
+        instead: "==",
+        says: "two values are compared with `==`",
+    },
+    Foreign {
+        written: "!==",
+        instead: "!=",
+        says: "`!=` tests that two values differ",
+    },
+    Foreign {
+        written: "<>",
+        instead: "!=",
+        says: "`!=` tests that two values differ",
+    },
+    Foreign {
+        written: "=>",
+        instead: ">=",
+        says: "greater than or equal is written `>=`",
+    },
+    Foreign {
+        written: "=<",
+        instead: "<=",
+        says: "less than or equal is written `<=`",
+    },
+    Foreign {
+        written: ":=",
+        instead: "=",
+        says: "a `let` or an `output` is named with one `=`",
+    },
+    Foreign {
+        written: "!",
+        instead: "not ",
+        says: "a condition is negated with `not`",
+    },
+    Foreign {
+        written: "//",
+        instead: "#",
+        says: "comments start with `#`",
+    },
+    Foreign {
+        written: "/*",
+        instead: "#",
+        says: "comments start with `#` and end with the line",
+    },
+    Foreign {
+        written: ";",
+        instead: "",
+        says: "declarations and clauses need no end mark",
+    },
+];
+
+/// Values from other languages, which read as (unknown) names here, and
+/// the value this language writes.
+pub(crate) const FOREIGN_VALUES: &[(&str, &str)] = &[
+    ("True", "true"),
+    ("TRUE", "true"),
+    ("False", "false"),
+    ("FALSE", "false"),
+    ("null", "none"),
+    ("NULL", "none"),
+    ("Null", "none"),
+    ("nil", "none"),
+    ("None", "none"),
+    ("NONE", "none"),
+    ("undefined", "none"),
+];
+
 /// Binding powers, loosest first: an operator binds its operands tighter
 /// than every operator of a lower power.
 pub(crate) mod power {

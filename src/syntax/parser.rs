@@ -7,8 +7,10 @@ use pest::Parser as _;
 use super::ast;
 use super::errors::syntax_error;
 use super::grammar::{PactumParser, Rule};
-use super::lexicon::{top_level_only, ITEM_STARTS};
+use super::lexicon::{is_keyword, top_level_only, ITEM_STARTS};
 use super::lower::Lower;
+use super::scan::{self, braces, line_col, starts_word, Opener};
+use super::slips;
 use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::limits::Limits;
 use crate::source::{Sources, Span};
@@ -59,13 +61,24 @@ impl Guards {
 }
 
 /// The condition of the `when` block whose keyword is at `keyword`, when
-/// it parses. Run only after an error.
-fn block_condition(file: u32, text: &str, keyword: usize, limits: &Limits) -> Option<ast::Expr> {
+/// it parses: all of the text up to the block's `{`, or up to `end` (a
+/// block written without its `{`). Run only after an error.
+fn block_condition(
+    file: u32,
+    text: &str,
+    keyword: usize,
+    end: Option<usize>,
+    limits: &Limits,
+) -> Option<ast::Expr> {
     let after = keyword + "when".len();
-    let input = text.get(after..)?;
+    let input = text.get(after..end.unwrap_or(text.len()))?;
     let pair = PactumParser::parse(Rule::expr, input).ok()?.next()?;
-    // All of the condition: up to the block's `{`.
-    if !skip_trivia(input.get(pair.as_span().end()..)?).starts_with('{') {
+    let follows = skip_trivia(input.get(pair.as_span().end()..)?);
+    let whole = match end {
+        Some(_) => follows.is_empty(),
+        None => follows.starts_with('{'),
+    };
+    if !whole {
         return None;
     }
     let lower = Lower::new(file, after, input, limits.expr_depth());
@@ -135,71 +148,9 @@ fn complete_item_before(rest: &str, at: usize) -> Option<(pest::iterators::Pair<
     (end + gap.len() == at && (closed || gap.contains('\n'))).then_some((head, end))
 }
 
-/// What opened a bracket, for [`open_braces`].
-#[derive(Clone, Copy, PartialEq, Eq, Debug)]
-enum Opener {
-    /// The `{` of a `when` block, with the offset of its `when`.
-    When(usize),
-    /// The `{` of a rule.
-    Rule,
-    /// Any other bracket.
-    Other,
-}
-
-/// The brackets of `text` left open at its end (outside strings and
-/// comments), the outermost first: each one's offset and what opened it.
-fn open_braces(text: &str) -> Vec<(usize, Opener)> {
-    let mut open = Vec::new();
-    let mut last_keyword = Opener::Other;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut prev_word = false;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
-        if in_string {
-            match c {
-                _ if escaped => escaped = false,
-                '\\' => escaped = true,
-                // A text cannot span lines.
-                '"' | '\n' => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
-        match c {
-            '"' => in_string = true,
-            '#' => while chars.next_if(|&(_, c)| c != '\n').is_some() {},
-            '{' => {
-                open.push((i, last_keyword));
-                last_keyword = Opener::Other;
-            }
-            '(' | '[' => open.push((i, Opener::Other)),
-            '}' | ')' | ']' => {
-                open.pop();
-            }
-            _ if !prev_word && c.is_ascii_alphabetic() => {
-                let here = text.get(i..).unwrap_or("");
-                let word_len = here
-                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-                    .unwrap_or(here.len());
-                match here.get(..word_len) {
-                    Some("when") => last_keyword = Opener::When(i),
-                    Some("rule") => last_keyword = Opener::Rule,
-                    Some(_) if ITEM_STARTS.contains(&here.get(..word_len).unwrap_or("")) => {
-                        last_keyword = Opener::Other
-                    }
-                    _ => {}
-                }
-            }
-            _ => {}
-        }
-        prev_word = c.is_alphanumeric() || c == '_' || c == '.';
-    }
-    open
-}
-
-/// The error of an item that reaches the end of the file inside a rule or
-/// a `when` block: that block is not closed, said at its opening brace.
+/// The error of an item that reaches the end of the file (or the next
+/// item) inside a rule, a `when` block, a schema, a type or a bracket:
+/// that one is not closed, said where it opens.
 fn unclosed_block(
     sources: &Sources,
     file: u32,
@@ -223,32 +174,58 @@ fn unclosed_block(
                 .iter()
                 .any(|kw| starts_word(here, kw) && words(kw))
     };
-    let (offset, kind) = *open_braces(text.get(start..at)?).last()?;
-    let what = match kind {
-        Opener::When(_) if at_end || next_item(top_level_only) => "`when` block",
-        Opener::Rule if at_end || next_item(|_| true) => "rule",
+    // The mistake is on a line that starts a new item (`schema request {`
+    // read as the next field of a schema left open).
+    let on_item_line = scan::line_starts_item(text, at).is_some();
+    // A `when` block opening inside a rule: the rule ended before it.
+    let block_in_rule = here.starts_with('{') && scan::line_starts_item(text, at) == Some("when");
+    // A rule clause on a line of its own inside brackets: they were left
+    // open on an earlier line.
+    let clause_line =
+        scan::first_on_line(text, at) && slips::CLAUSES_ONLY.iter().any(|kw| starts_word(here, kw));
+    let (offset, kind) = *braces(text.get(start..at)?).open.last()?;
+    // … on a line after the one the bracket opens on.
+    let on_item_line = on_item_line && text.get(start + offset..at)?.contains('\n');
+    let (what, close) = match kind {
+        Opener::When(_) if at_end || next_item(top_level_only) => ("`when` block", '}'),
+        Opener::Rule(_) if at_end || next_item(|_| true) || block_in_rule => ("rule", '}'),
+        Opener::Schema if at_end || on_item_line => ("schema", '}'),
+        Opener::Type if at_end || on_item_line => ("type", '}'),
+        Opener::Bracket('(') if at_end || next_item(|_| true) || clause_line => ("`(`", ')'),
+        Opener::Bracket('[') if at_end || next_item(|_| true) || clause_line => ("`[`", ']'),
         _ => return None,
     };
     let brace = start + offset;
-    let source = sources.get(file)?;
-    let (line, col) = source.line_col(brace);
+    let (line, col) = line_col(text, brace);
     let ends = if at_end {
         "the file ends inside it".to_string()
     } else {
-        let (line, _) = source.line_col(at);
-        format!("line {line} starts a new item")
+        let (line, _) = line_col(text, at);
+        if block_in_rule {
+            format!("line {line} starts a `when` block")
+        } else if clause_line {
+            format!("line {line} starts the next clause")
+        } else {
+            format!("line {line} starts a new item")
+        }
+    };
+    let (ends_what, opened) = match close {
+        '}' => (
+            format!("the {what}"),
+            format!("this {what} is opened here and never closed"),
+        ),
+        _ => (
+            "the bracket".to_string(),
+            "opened here and never closed".to_string(),
+        ),
     };
     Some(
         Diagnostic::new(
             codes::PARSE_SYNTAX,
             format!("this {what} at {line}:{col} is not closed"),
         )
-        .at(
-            sources,
-            Span::new(file, brace, brace + 1),
-            format!("this {what} is opened here and never closed"),
-        )
-        .help(format!("add `}}` where the {what} ends; {ends}")),
+        .at(sources, Span::new(file, brace, brace + 1), opened)
+        .help(format!("add `{close}` where {ends_what} ends; {ends}")),
     )
 }
 
@@ -295,10 +272,17 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
             file,
             items: Vec::new(),
             unparsed_names: Vec::new(),
+            unparsed_package: false,
+            incomplete_rules: Vec::new(),
         };
     }
     let mut items = Vec::new();
     let mut unparsed_names = Vec::new();
+    let mut unparsed_package = false;
+    let mut incomplete_rules = Vec::new();
+    // Reserved words declared as names by items that did not parse (`let
+    // count = …`, reported there): their uses are not reported again.
+    let mut reserved_names: Vec<std::sync::Arc<str>> = Vec::new();
     let mut pos = 0usize;
     let mut recovering = false;
     // `when` blocks whose opening was skipped after an error and whose `}`
@@ -342,7 +326,7 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
                 .at(sources, span, "nested too deeply here")
                 .help("split the expression into several `let` values"),
             );
-            if let Some(n) = declared_name(rest) {
+            if let Some(Declared::Name(n)) = declared(rest) {
                 unparsed_names.push(n);
             }
             match resume_point(&text, pos, pos + offset) {
@@ -427,16 +411,38 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
                 let unclosed = unclosed_block(sources, file, &text, start, at);
                 // A block reported unclosed ends where the next item starts.
                 let ended = unclosed.is_some();
-                if reported_at != Some(at) {
+                // A reserved word declared as a name, already reported
+                // where it was declared, and met again where it is used.
+                let echo = [word_at(&text, at), word_before(&text, at)]
+                    .iter()
+                    .any(|w| reserved_names.iter().any(|r| **r == **w));
+                if reported_at != Some(at) && !echo {
                     diags.push(
-                        unclosed.unwrap_or_else(|| syntax_error(sources, file, &text, at, &e)),
+                        unclosed
+                            .unwrap_or_else(|| syntax_error(sources, file, &text, start, at, &e)),
                     );
                     reported_at = Some(at);
                 }
                 errors += 1;
-                if let Some(n) = declared_name(rest) {
-                    unparsed_names.push(n);
+                match declared(rest) {
+                    Some(Declared::Package) => unparsed_package = true,
+                    Some(Declared::Name(n)) => {
+                        if is_keyword(&n) {
+                            reserved_names.push(n.clone());
+                        }
+                        unparsed_names.push(n);
+                    }
+                    None => {}
                 }
+                // A clause after its rule's `}` belongs to that rule.
+                if let Some(rule) = slips::rule_closed_before(&text, start) {
+                    if slips::CLAUSES_ONLY.contains(&scan::word(text.get(start..).unwrap_or(""))) {
+                        incomplete_rules.push(std::sync::Arc::from(rule));
+                    }
+                }
+                // A `when` block without its `{`: its rules follow it, and
+                // its `}` closes it.
+                let brace_missing = slips::when_without_brace(&text, start, at).filter(|_| !ended);
                 match resume_point(&text, start, at) {
                     Some(next) => {
                         // The `when` blocks left open by the skipped text
@@ -446,15 +452,25 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
                         } else {
                             text.get(start..next).unwrap_or("")
                         };
-                        for (_, kind) in open_braces(skipped) {
+                        for (_, kind) in braces(skipped).open {
                             if let Opener::When(keyword) = kind {
                                 open_blocks.push(block_condition(
                                     file,
                                     &text,
                                     start + keyword,
+                                    None,
                                     limits,
                                 ));
                             }
+                        }
+                        if let Some(end) = brace_missing {
+                            open_blocks.push(block_condition(
+                                file,
+                                &text,
+                                start,
+                                Some(end),
+                                limits,
+                            ));
                         }
                         pos = next;
                         recovering = true;
@@ -468,6 +484,8 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
         file,
         items,
         unparsed_names,
+        unparsed_package,
+        incomplete_rules,
     }
 }
 
@@ -591,15 +609,6 @@ fn nesting_checked(text: &str) -> Option<(usize, usize, bool)> {
     too_deep(item)
 }
 
-/// Whether `text` starts with the word `kw` (not a longer name).
-fn starts_word(text: &str, kw: &str) -> bool {
-    text.starts_with(kw)
-        && !text
-            .get(kw.len()..)
-            .and_then(|s| s.chars().next())
-            .is_some_and(|c| c.is_alphanumeric() || c == '_')
-}
-
 /// The length of the item at the start of `text`: up to the next line that
 /// starts a top-level item at column 0 (or the end).
 fn item_extent(text: &str) -> usize {
@@ -623,9 +632,18 @@ fn item_extent(text: &str) -> usize {
     text.len()
 }
 
-/// The name an item declares (`let NAME`, `rule NAME`, …), read from its
-/// text even when the item does not parse.
-fn declared_name(item: &str) -> Option<std::sync::Arc<str>> {
+/// What an item that did not parse declares, read from its text.
+enum Declared {
+    /// The package's name.
+    Package,
+    /// A name: `let NAME`, `rule NAME`, `schema NAME`, …
+    Name(std::sync::Arc<str>),
+}
+
+/// What the item at the start of `item` declares, read from its text even
+/// when the item does not parse, and even when its keyword is misspelt
+/// (`shema request {` declares `request`).
+fn declared(item: &str) -> Option<Declared> {
     let mut words = item
         .split(|c: char| !(c.is_alphanumeric() || c == '_'))
         .filter(|w| !w.is_empty());
@@ -633,10 +651,32 @@ fn declared_name(item: &str) -> Option<std::sync::Arc<str>> {
     if first == "optional" {
         first = words.next()?;
     }
-    match first {
-        "let" | "output" | "rule" | "schema" | "type" => words.next().map(std::sync::Arc::from),
+    let keyword = if ITEM_STARTS.contains(&first) {
+        first.to_string()
+    } else {
+        crate::suggest::suggest(first, ITEM_STARTS.iter().copied())?
+    };
+    match keyword.as_str() {
+        "package" => Some(Declared::Package),
+        "let" | "output" | "rule" | "schema" | "type" => words
+            .next()
+            .map(|w| Declared::Name(std::sync::Arc::from(w))),
         _ => None,
     }
+}
+
+/// The word at `at`, if one starts there.
+fn word_at(text: &str, at: usize) -> &str {
+    scan::word(text.get(at..).unwrap_or(""))
+}
+
+/// The word that ends right before `at` (spaces between), if any.
+fn word_before(text: &str, at: usize) -> &str {
+    let before = text.get(..at).unwrap_or("").trim_end_matches([' ', '\t']);
+    let start = before
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + 1);
+    before.get(start..).unwrap_or("")
 }
 
 /// Where to resume after an error at `at` in an item that starts at
