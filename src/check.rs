@@ -6,8 +6,9 @@
 //! The parts: [`declarations`] (the package's items, in order),
 //! [`types`] (type expressions), [`expressions`], [`operators`], [`calls`]
 //! and [`quantifiers`] (typing and lowering expressions), [`literals`]
-//! (number literal text), [`rules`], [`warnings`] and [`lowering`] (the
-//! compiled program).
+//! (number literal text), [`rules`], [`warnings`] (with [`logic`], the
+//! decision of what a condition can be) and [`lowering`] (the compiled
+//! program).
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
@@ -24,6 +25,7 @@ mod calls;
 mod declarations;
 mod expressions;
 mod literals;
+mod logic;
 mod lowering;
 mod operators;
 mod quantifiers;
@@ -178,6 +180,9 @@ struct Checker<'a> {
     guard_slots: HashMap<Span, usize>,
     /// How many compiled expressions were made (each is numbered).
     exprs: ExprCount,
+    /// The parts of `when` block conditions already warned about as
+    /// constant or contradictory (a block's rules share them).
+    warned_parts: HashSet<Span>,
 }
 
 /// Numbers the compiled expressions of a package: 0, 1, 2, …
@@ -241,6 +246,7 @@ impl<'a> Checker<'a> {
             reads: Reads::default(),
             guard_slots: HashMap::default(),
             exprs: ExprCount::default(),
+            warned_parts: HashSet::default(),
         }
     }
 
