@@ -183,6 +183,9 @@ struct Checker<'a> {
     /// The parts of `when` block conditions already warned about as
     /// constant or contradictory (a block's rules share them).
     warned_parts: HashSet<Span>,
+    /// What the analysis of conditions may still spend
+    /// ([`logic::PACKAGE_BUDGET`]).
+    logic_budget: usize,
 }
 
 /// Numbers the compiled expressions of a package: 0, 1, 2, …
@@ -247,6 +250,7 @@ impl<'a> Checker<'a> {
             guard_slots: HashMap::default(),
             exprs: ExprCount::default(),
             warned_parts: HashSet::default(),
+            logic_budget: logic::PACKAGE_BUDGET,
         }
     }
 

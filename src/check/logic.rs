@@ -38,6 +38,19 @@ use crate::value::Value;
 /// The most worlds one question may go through; beyond it, no answer.
 const MAX_WORLDS: usize = 4096;
 
+/// The most atoms a rule's conditions may have to be judged.
+const MAX_ATOMS: usize = 32;
+
+/// The most regions a subject may be cut into (a long `in` list) for its
+/// rule to be judged.
+const MAX_REGIONS: usize = 129;
+
+/// How many node evaluations the analysis of one package may spend, all
+/// rules together (about a tenth of a second at worst); rules beyond it are
+/// not judged. Ordinary packages use a small part of it: most conditions
+/// are decided without going through worlds.
+pub(super) const PACKAGE_BUDGET: usize = 10_000_000;
+
 /// What a tested value is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(super) enum Key {
@@ -179,6 +192,8 @@ pub(super) struct Formula {
     atoms: Vec<Atom>,
     subjects: Vec<Subject>,
     samples: Vec<Vec<Sample>>,
+    /// Node evaluations left to spend (see [`PACKAGE_BUDGET`]).
+    budget: std::cell::Cell<usize>,
 }
 
 /// Builds a [`Formula`] from compiled conditions.
@@ -188,6 +203,8 @@ pub(super) struct Builder<'e, 't> {
     opaque: Vec<&'e Expr>,
     /// The declared type of a subject.
     type_of: &'t dyn Fn(&Key) -> Option<Ty>,
+    /// Whether the conditions have more than [`MAX_ATOMS`] atoms.
+    too_big: bool,
 }
 
 impl<'e, 't> Builder<'e, 't> {
@@ -199,9 +216,11 @@ impl<'e, 't> Builder<'e, 't> {
                 atoms: Vec::new(),
                 subjects: Vec::new(),
                 samples: Vec::new(),
+                budget: std::cell::Cell::new(0),
             },
             opaque: Vec::new(),
             type_of,
+            too_big: false,
         }
     }
 
@@ -211,9 +230,15 @@ impl<'e, 't> Builder<'e, 't> {
         self.node(e, true)
     }
 
-    /// The formula, its subjects' regions worked out; `None` when the
-    /// constants of a subject cannot be ordered (a package with errors).
-    pub(super) fn finish(mut self) -> Option<Formula> {
+    /// The formula, its subjects' regions worked out, with `budget` node
+    /// evaluations to spend; `None` when the conditions are too large to
+    /// judge, or the constants of a subject cannot be ordered (a package
+    /// with errors).
+    pub(super) fn finish(mut self, budget: usize) -> Option<Formula> {
+        if self.too_big {
+            return None;
+        }
+        self.f.budget.set(budget);
         let mut samples = Vec::with_capacity(self.f.subjects.len());
         for (i, s) in self.f.subjects.iter().enumerate() {
             let mut consts: Vec<&Value> = Vec::new();
@@ -232,7 +257,7 @@ impl<'e, 't> Builder<'e, 't> {
             if s.optional {
                 regions.push(Sample::Absent);
             }
-            if regions.is_empty() {
+            if regions.is_empty() || regions.len() > MAX_REGIONS {
                 return None;
             }
             samples.push(regions);
@@ -248,6 +273,11 @@ impl<'e, 't> Builder<'e, 't> {
     }
 
     fn node(&mut self, e: &'e Expr, top: bool) -> usize {
+        if self.f.atoms.len() > MAX_ATOMS {
+            // Not judged (see `finish`): what the node is no longer matters.
+            self.too_big = true;
+            return 0;
+        }
         let node = match &e.kind {
             K::Const(Value::Bool(b)) => Node::Const {
                 value: *b,
@@ -521,10 +551,15 @@ fn same(a: &Expr, b: &Expr) -> bool {
 /// first and last) that holds a value. `None` when the constants cannot
 /// all be ordered.
 fn regions(domain: &Domain, consts: Vec<&Value>) -> Option<Vec<Sample>> {
-    for (i, a) in consts.iter().enumerate() {
-        for b in consts.iter().skip(i + 1) {
-            compare(a, b)?;
+    // Values that compare with one compare with each other (numbers,
+    // days, instants, texts: each kind with its own).
+    if let Some(first) = consts.first() {
+        for c in &consts {
+            compare(first, c)?;
         }
+    }
+    if consts.len() > MAX_REGIONS {
+        return None;
     }
     let mut consts = consts;
     consts.sort_by(|a, b| compare(a, b).unwrap_or(Ordering::Equal));
@@ -661,6 +696,11 @@ impl Atom {
 }
 
 impl Formula {
+    /// The node evaluations left to spend.
+    pub(super) fn budget(&self) -> usize {
+        self.budget.get()
+    }
+
     /// The node's kind.
     pub(super) fn node(&self, n: usize) -> Option<Node> {
         self.nodes.get(n).copied()
@@ -855,6 +895,8 @@ impl Formula {
                 .checked_mul(self.samples.get(s).map_or(0, Vec::len))
                 .filter(|&t| t <= MAX_WORLDS)?;
         }
+        let cost = total.saturating_mul(last + 1);
+        self.budget.set(self.budget.get().checked_sub(cost)?);
         let mut choice = vec![0usize; self.subjects.len()];
         let mut values: Vec<Option<bool>> = Vec::with_capacity(last + 1);
         for _ in 0..total {

@@ -77,13 +77,20 @@ impl<'a> Checker<'a> {
         let type_of = |k: &Key| self.subject_type(k);
         let mut b = Builder::new(&type_of);
         let roots: Vec<usize> = conditions.iter().map(|c| b.condition(c)).collect();
-        let Some(f) = b.finish() else {
+        let Some(f) = b.finish(self.logic_budget) else {
             return;
         };
+        self.condition_warnings_of(r, &f, &roots);
+        self.logic_budget = f.budget();
+    }
+
+    /// [`Checker::condition_warnings`] once the conditions are a formula
+    /// (`roots`: each condition's node, the blocks' first).
+    fn condition_warnings_of(&mut self, r: &ast::Rule, f: &Formula, roots: &[usize]) {
         let guards = r.guards.len().min(roots.len());
         let rule = Place::Rule(&r.name.node);
         // All conditions at once; each on its own when they are too many.
-        let whole = f.outcomes(&roots);
+        let whole = f.outcomes(roots);
         if let Some((_, false)) = whole {
             let conjuncts: Vec<usize> = roots.iter().flat_map(|&n| f.chain(n, true)).collect();
             let core = f.core(&conjuncts, true);
@@ -93,9 +100,9 @@ impl<'a> Checker<'a> {
             match first {
                 Some(g) if g < guards && core.iter().all(|&n| root_of(n) == Some(g)) => {
                     let at = roots.get(g).copied().unwrap_or(0);
-                    self.never_holds(&f, at, &core, Place::Block, true);
+                    self.never_holds(f, at, &core, Place::Block, true);
                 }
-                _ => self.never_holds(&f, 0, &core, rule, true),
+                _ => self.never_holds(f, 0, &core, rule, true),
             }
             return;
         }
@@ -112,7 +119,7 @@ impl<'a> Checker<'a> {
                 },
             };
             let place = if i < guards { Place::Block } else { rule };
-            self.constant_parts(&f, root, seen, place, true);
+            self.constant_parts(f, root, seen, place, true);
         }
     }
 
