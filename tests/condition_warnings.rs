@@ -1,7 +1,8 @@
 //! The contradiction and constant-condition warnings claim nothing false.
 //!
 //! Random rule conditions over a few int, decimal, enum, bool and optional
-//! fields (optionally inside a `when` block) are checked, and each warning
+//! fields, computed values and `allowed` (optionally inside a `when`
+//! block) are checked, and each warning
 //! is held against the evaluator on a grid of facts that takes every
 //! constant of the conditions, the values around it (±1 for whole
 //! numbers, ±0.5 for decimals), every variant, and absent:
@@ -28,7 +29,13 @@ use proptest::sample::select;
 /// The schema of every generated package.
 const SCHEMA: &str = "package gen\n\
     schema s {\n  i: int\n  d: decimal\n  e: one of a, b, c\n  f: bool\n  \
-    oi: optional int\n  oe: optional one of a, b, c\n  od: optional decimal\n}\n";
+    oi: optional int\n  oe: optional one of a, b, c\n  od: optional decimal\n}\n\
+    let twice = s.i * 2\n\
+    let has_oi = s.oi is present\n\
+    let dd = s.od otherwise 0.5\n";
+
+/// The computed values of [`SCHEMA`], and the field each reads.
+const LETS: [(&str, &str); 3] = [("twice", "i"), ("has_oi", "oi"), ("dd", "od")];
 
 /// A field of the schema, in facts (JSON values; `None`: absent).
 struct Field {
@@ -159,6 +166,7 @@ fn atom(field: usize) -> BoxedStrategy<String> {
             (int_k(), int_k()).prop_map(|(a, b)| format!("s.i in [{a}, {b}]")),
             Just("s.i * 2 > 3".to_string()),
             Just("s.i + 1 > s.d".to_string()),
+            (op(), int_k()).prop_map(|(o, k)| format!("twice {o} {k}")),
         ]
         .boxed(),
         1 => prop_oneof![
@@ -176,9 +184,15 @@ fn atom(field: usize) -> BoxedStrategy<String> {
             (variant(), variant()).prop_map(|(v, w)| format!("s.e in [{v}, {w}]")),
         ]
         .boxed(),
-        3 => select(vec!["s.f", "s.f == true", "s.f != false", "s.f == false"])
-            .prop_map(str::to_string)
-            .boxed(),
+        3 => select(vec![
+            "s.f",
+            "s.f == true",
+            "s.f != false",
+            "s.f == false",
+            "allowed",
+        ])
+        .prop_map(str::to_string)
+        .boxed(),
         4 => prop_oneof![
             Just("s.oi is present".to_string()),
             Just("s.oi is absent".to_string()),
@@ -186,6 +200,8 @@ fn atom(field: usize) -> BoxedStrategy<String> {
             (op(), int_k()).prop_map(|(o, k)| format!("(s.oi is present and s.oi {o} {k})")),
             (op(), int_k()).prop_map(|(o, k)| format!("(s.oi is absent or s.oi {o} {k})")),
             (op(), int_k()).prop_map(|(o, k)| format!("(s.oi otherwise 0) {o} {k}")),
+            Just("has_oi".to_string()),
+            (op(), int_k()).prop_map(|(o, k)| format!("(has_oi and s.oi {o} {k})")),
         ]
         .boxed(),
         5 => prop_oneof![
@@ -200,6 +216,7 @@ fn atom(field: usize) -> BoxedStrategy<String> {
             Just("s.od is absent".to_string()),
             (op(), dec_k()).prop_map(|(o, k)| format!("(s.od is present and s.od {o} {k})")),
             (op(), dec_k()).prop_map(|(o, k)| format!("(s.od otherwise 1.5) {o} {k}")),
+            (op(), dec_k()).prop_map(|(o, k)| format!("dd {o} {k}")),
         ]
         .boxed(),
     }
@@ -289,15 +306,16 @@ fn warned_part(text: &str, labels: &[(usize, usize)]) -> Option<(usize, usize)> 
 
 /// Every facts document of the grid over the fields `text` reads.
 fn grid(text: &str) -> Vec<String> {
-    let reads = |name: &str| {
-        let pat = format!("s.{name}");
-        text.match_indices(&pat).any(|(i, _)| {
-            !text[i + pat.len()..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    let word = |pat: &str| {
+        text.match_indices(pat).any(|(i, _)| {
+            let before = text[..i].chars().next_back();
+            let after = text[i + pat.len()..].chars().next();
+            let part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || c == '_');
+            !part(after) && (pat.starts_with("s.") || !part(before))
         })
     };
+    let reads =
+        |name: &str| word(&format!("s.{name}")) || LETS.iter().any(|(l, f)| *f == name && word(l));
     let mut docs: Vec<Vec<(&str, Option<&str>)>> = vec![Vec::new()];
     for Field { name, grid, fixed } in FIELDS {
         let choices: Vec<Option<&str>> = if reads(name) {
