@@ -46,7 +46,7 @@ const MAX_ATOMS: usize = 32;
 const MAX_REGIONS: usize = 129;
 
 /// How many node evaluations the analysis of one package may spend, all
-/// rules together (about a tenth of a second at worst); rules beyond it are
+/// rules together (a few tenths of a second at worst); rules beyond it are
 /// not judged. Ordinary packages use a small part of it: most conditions
 /// are decided without going through worlds.
 pub(super) const PACKAGE_BUDGET: usize = 10_000_000;
@@ -807,22 +807,22 @@ impl Formula {
         Some(found)
     }
 
-    /// A part of `set` that no world makes all `want`, where `set` is
-    /// such: each node is left out in turn, and stays out when the rest
-    /// still is such.
-    pub(super) fn core(&self, set: &[usize], want: bool) -> Vec<usize> {
+    /// A smallest part of `set` that no world makes all `want`, where
+    /// `set` is such: each node is left out in turn, and stays out when
+    /// the rest still is such. `None` when the budget runs out first.
+    pub(super) fn core(&self, set: &[usize], want: bool) -> Option<Vec<usize>> {
         let mut core = set.to_vec();
         let mut i = 0;
         while i < core.len() && core.len() > 1 {
             let mut without = core.clone();
             without.remove(i);
-            if self.some_world_all(&without, want) == Some(false) {
-                core = without;
-            } else {
+            if self.some_world_all(&without, want)? {
                 i += 1;
+            } else {
+                core = without;
             }
         }
-        core
+        Some(core)
     }
 
     /// Whether the nodes under `roots` hold no constant and test each

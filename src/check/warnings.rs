@@ -93,7 +93,9 @@ impl<'a> Checker<'a> {
         let whole = f.outcomes(roots);
         if let Some((_, false)) = whole {
             let conjuncts: Vec<usize> = roots.iter().flat_map(|&n| f.chain(n, true)).collect();
-            let core = f.core(&conjuncts, true);
+            let Some(core) = f.core(&conjuncts, true) else {
+                return;
+            };
             // Within one `when` block's condition, it is the block's.
             let root_of = |n: usize| roots.iter().position(|&root| n <= root);
             let first = core.first().and_then(|&n| root_of(n));
@@ -166,8 +168,9 @@ impl<'a> Checker<'a> {
             if can_hold {
                 self.always_holds(f, n, place, root);
             } else {
-                let core = f.core(&f.chain(n, true), true);
-                self.never_holds(f, n, &core, place, root);
+                if let Some(core) = f.core(&f.chain(n, true), true) {
+                    self.never_holds(f, n, &core, place, root);
+                }
             }
             return;
         }
@@ -230,7 +233,9 @@ impl<'a> Checker<'a> {
         if matches!(place, Place::Block) && !self.warned_parts.insert(f.span(n)) {
             return;
         }
-        let core = f.core(&f.chain(n, false), false);
+        let Some(core) = f.core(&f.chain(n, false), false) else {
+            return;
+        };
         let message = match (place, root) {
             (Place::Rule(name), true) => format!("the condition of rule `{name}` always holds"),
             (Place::Rule(name), false) => {
@@ -274,7 +279,7 @@ impl<'a> Checker<'a> {
             .iter()
             .map(|&n| format!("`{}`", fold(self.src(f.span(n)))))
             .collect();
-        let short = texts.iter().all(|t| t.chars().count() <= 48);
+        let short = texts.len() <= 3 && texts.iter().all(|t| t.chars().count() <= 48);
         let tests = match (short, texts.len()) {
             (true, _) => join(&texts, if always { "or" } else { "and" }),
             (false, 1) => "this test".to_string(),
