@@ -6,8 +6,9 @@
 //! The parts: [`declarations`] (the package's items, in order),
 //! [`types`] (type expressions), [`expressions`], [`operators`], [`calls`]
 //! and [`quantifiers`] (typing and lowering expressions), [`literals`]
-//! (number literal text), [`rules`], [`warnings`] and [`lowering`] (the
-//! compiled program).
+//! (number literal text), [`rules`], [`warnings`] (with [`logic`], the
+//! decision of what a condition can be) and [`lowering`] (the compiled
+//! program).
 
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::sync::Arc;
@@ -24,6 +25,7 @@ mod calls;
 mod declarations;
 mod expressions;
 mod literals;
+mod logic;
 mod lowering;
 mod operators;
 mod quantifiers;
@@ -196,6 +198,12 @@ struct Checker<'a> {
     took_in: bool,
     /// What an unread value or field may be the echo of.
     echoes: Echoes,
+    /// The parts of `when` block conditions already warned about as
+    /// constant or contradictory (a block's rules share them).
+    warned_parts: HashSet<Span>,
+    /// What the analysis of conditions may still spend
+    /// ([`logic::PACKAGE_BUDGET`]).
+    logic_budget: usize,
 }
 
 /// What a warning about an unread computed value may echo: an error that
@@ -295,6 +303,8 @@ impl<'a> Checker<'a> {
             count_body: None,
             took_in: false,
             echoes: Echoes::default(),
+            warned_parts: HashSet::default(),
+            logic_budget: logic::PACKAGE_BUDGET,
         }
     }
 

@@ -203,10 +203,10 @@ codes! {
     CHECK_UNKNOWN_TYPE = "check" / "unknown_type", Error, "a type name that is neither built in nor declared";
     /// `type a = b` and `type b = a`
     CHECK_RECURSIVE_TYPE = "check" / "recursive_type", Error, "a type defined in terms of itself";
-    /// `rule r { deny X when 1 == 1 }`
-    WARN_CONSTANT_CONDITION = "warn" / "constant_condition", Warning, "a rule whose condition does not depend on the facts";
-    /// `when x is a and x is b`
-    WARN_CONTRADICTION = "warn" / "contradiction", Warning, "a rule that can never fire";
+    /// `rule r { deny X when 1 == 1 }`, `when x > 5 or x < 10`
+    WARN_CONSTANT_CONDITION = "warn" / "constant_condition", Warning, "a condition, or a part of one, that does not depend on the facts or always holds";
+    /// `when x is a and x is b`, `when x > 5 and x < 3`
+    WARN_CONTRADICTION = "warn" / "contradiction", Warning, "a rule that can never fire, or a part of a condition that never holds";
     /// `let x = 1` that nothing reads
     WARN_UNUSED_LET = "warn" / "unused_let", Warning, "a computed value nothing reads";
     /// a schema field that no rule, let or output reads

@@ -18,7 +18,7 @@ use rust_decimal::Decimal;
 use crate::builtins::{self, compare};
 use crate::decision::{Decision, Note, Reason, Verdict};
 use crate::diag::{codes, Code, Diagnostic, Diagnostics};
-use crate::ir::{Arith, Cmp, Expr, ExprKind as K, Part, Program, Rule, Template};
+use crate::ir::{Arith, Expr, ExprKind as K, Part, Program, Rule, Template};
 use crate::syntax::ast::Quant;
 use crate::value::{normalize, Value};
 
@@ -471,7 +471,7 @@ impl<'p> Evaluator<'p> {
                 let x = self.present(a)?;
                 let y = self.present(b)?;
                 self.charge(e, size_cost(&x).min(size_cost(&y)))?;
-                Ok(holds(*op, &x, &y))
+                Ok(op.holds(&x, &y))
             }
             K::IsVariant(x, variant, negated) => {
                 let v = self.operand(x)?;
@@ -577,7 +577,7 @@ impl<'p> Evaluator<'p> {
                 let x = self.present(a)?;
                 let y = self.present(b)?;
                 self.charge(e, size_cost(&x).min(size_cost(&y)))?;
-                Ok(Value::Bool(holds(*op, &x, &y)))
+                Ok(Value::Bool(op.holds(&x, &y)))
             }
             K::In(a, b) => {
                 let x = self.present(a)?;
@@ -714,19 +714,6 @@ fn gives_truth(e: &Expr) -> bool {
         e.kind,
         K::And(..) | K::Or(..) | K::Not(_) | K::Cmp(..) | K::IsVariant(..) | K::IsPresent(..)
     )
-}
-
-/// Whether the comparison `x op y` holds.
-fn holds(op: Cmp, x: &Value, y: &Value) -> bool {
-    let ord = compare(x, y);
-    match op {
-        Cmp::Eq => ord.map_or(x == y, Ordering::is_eq),
-        Cmp::Ne => ord.map_or(x != y, Ordering::is_ne),
-        Cmp::Lt => ord.is_some_and(Ordering::is_lt),
-        Cmp::Le => ord.is_some_and(Ordering::is_le),
-        Cmp::Gt => ord.is_some_and(Ordering::is_gt),
-        Cmp::Ge => ord.is_some_and(Ordering::is_ge),
-    }
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! The checked, compiled form of a package: names resolved to indices,
 //! literals parsed, types known. Immutable and `Send + Sync`.
 
+use std::cmp::Ordering;
 use std::sync::{Arc, OnceLock};
 
 use crate::builtins::Builtin;
@@ -282,6 +283,23 @@ pub(crate) enum Cmp {
     Le,
     Gt,
     Ge,
+}
+
+impl Cmp {
+    /// Whether `x self y` holds, for two present values (numbers of either
+    /// kind compare by value; values without an order are only equal or
+    /// not).
+    pub fn holds(self, x: &Value, y: &Value) -> bool {
+        let ord = crate::builtins::compare(x, y);
+        match self {
+            Cmp::Eq => ord.map_or(x == y, Ordering::is_eq),
+            Cmp::Ne => ord.map_or(x != y, Ordering::is_ne),
+            Cmp::Lt => ord.is_some_and(Ordering::is_lt),
+            Cmp::Le => ord.is_some_and(Ordering::is_le),
+            Cmp::Gt => ord.is_some_and(Ordering::is_gt),
+            Cmp::Ge => ord.is_some_and(Ordering::is_ge),
+        }
+    }
 }
 
 /// An output's name and static type (for rendering it).

@@ -50,6 +50,41 @@ fn first_code(d: &Diagnostics) -> &'static str {
 // Deep and long policies: no stack overflow, a coded error
 // ---------------------------------------------------------------------------
 
+/// The analysis behind the contradiction and constant-condition warnings
+/// is bounded: conditions of many tests, long `in` lists and many rules
+/// whose tests combine into thousands of cases check quickly; what is
+/// beyond the bounds is not judged (no warning), never guessed.
+#[test]
+fn judging_conditions_is_bounded() {
+    let bools: Vec<String> = (0..10).map(|i| format!("b{i}: bool")).collect();
+    let mut src = format!("schema s {{ {}, n: int }}\n", bools.join(", "));
+    // Ten values of two cases each, a number of three: 3,072 cases a rule,
+    // and a contradiction to narrow down at the end of each.
+    for r in 0..400 {
+        let parts: Vec<String> = (0..10)
+            .map(|i| format!("(s.b{i} or s.b{} or not s.b{})", (i + 1) % 10, (i + 2) % 10))
+            .collect();
+        src.push_str(&format!(
+            "rule r{r} {{ note N{r} when {} and s.n > {r} and s.n < {r} message \"m\" }}\n",
+            parts.join(" and ")
+        ));
+    }
+    // A list of 5,000 values, and a condition of 200 tests.
+    let list: Vec<String> = (0..5000).map(|i| i.to_string()).collect();
+    src.push_str(&format!(
+        "rule long_list {{ note LONG_LIST when s.n in [{}] and s.n == -1 message \"m\" }}\n",
+        list.join(", ")
+    ));
+    let many: Vec<String> = (0..200).map(|i| format!("s.n != {i}")).collect();
+    src.push_str(&format!(
+        "rule many_tests {{ note MANY_TESTS when {} and s.n > 0 and s.n < 0 message \"m\" }}\n",
+        many.join(" and ")
+    ));
+    let codes = codes(&src);
+    assert!(has(&codes, "pactum::warn::contradiction"), "{codes:?}");
+    assert!(!has(&codes, "pactum::check::type_mismatch"), "{codes:?}");
+}
+
 #[test]
 fn long_operator_chains_are_refused_not_overflowed() {
     for n in [200, 5_000, 40_000] {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::lowering::Rules;
 use super::{Checker, Env, Flags};
-use crate::diag::codes;
+use crate::diag::{codes, Severity};
 use crate::ir;
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{self, Effect, Item};
@@ -60,8 +60,17 @@ impl<'a> Checker<'a> {
             return None;
         };
         self.reads.flags = Flags::default();
+        let known = self.report.diags.len();
         let (conditions, guard_slots, env) = self.rule_conditions(r);
         let cond_flags = self.reads.flags;
+        // Conditions with an error are not judged: their compiled form
+        // stands in for what could not be checked.
+        let conditions_checked = self
+            .report
+            .diags
+            .iter()
+            .skip(known)
+            .all(|d| d.severity_level() == Severity::Warning);
         let message_ir = self.template(message, &env);
         let help_ir = r.help.as_ref().map(|h| self.template(h, &env));
         if effect.node == Effect::Deny {
@@ -69,8 +78,9 @@ impl<'a> Checker<'a> {
         }
         if !cond_flags.facts && cond_flags.allowed.is_none() && !conditions.is_empty() {
             self.constant_condition(r);
+        } else if conditions_checked {
+            self.condition_warnings(r, &conditions);
         }
-        self.contradictions(r);
         Some((
             effect.node,
             ir::Rule {
