@@ -835,6 +835,14 @@ fn load_serde<T: Serialize + ?Sized>(
             Ok(v) => return Ok(v),
             Err(d) => d,
         };
+    // A `Serialize` implementation that breaks serde's rules (a map that
+    // says it is empty, then gives entries) makes text that is not JSON,
+    // and serde_json's pretty printer loses count of its indentation on it
+    // (a panic, or an endless indent in a release build): such text is not
+    // printed again.
+    if serde_json::from_str::<serde::de::IgnoredAny>(file.text()).is_err() {
+        return Err(first);
+    }
     let Ok(pretty) = serde_json::to_string_pretty(value) else {
         return Err(first);
     };
