@@ -118,9 +118,9 @@ pub(super) fn read<T: Serialize + ?Sized>(
         max_bytes: limits.max_facts_bytes,
         max_depth: limits.facts_depth(),
         nesting: 0,
-        // Room for the values of a request's records and lists that are
-        // open together, without growing: one allocation.
-        stack: Vec::with_capacity(64),
+        // Room for the values of the records and lists open together in
+        // most requests, in one small allocation.
+        stack: Vec::with_capacity(32),
     };
     let root = Ty::Record(schema.clone());
     let read = value
