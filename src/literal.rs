@@ -212,8 +212,12 @@ pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
 /// Reads a calendar day written `YYYY-MM-DD`, strictly: four digits of
 /// year, two of month, two of day, a real day, spaces around ignored.
 pub(crate) fn date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    let b = s.as_bytes();
+    date_bytes(s.trim().as_bytes())
+}
+
+/// [`date`] of text with nothing around it to trim, as bytes: exactly
+/// `YYYY-MM-DD` naming a real day.
+pub(crate) fn date_bytes(b: &[u8]) -> Option<NaiveDate> {
     let shape = b.len() == 10
         && b.iter().enumerate().all(|(i, c)| {
             if i == 4 || i == 7 {

@@ -205,10 +205,11 @@ impl State {
         Ok(())
     }
 
-    /// A string of the text: `"…"`, and what follows it (`extra` bytes).
-    fn string(&mut self, s: &str, extra: usize) -> Result<(), Refuse> {
-        self.text = self.text.saturating_add(s.len());
-        self.grow(s.len().saturating_add(2 + extra))
+    /// A string of `len` bytes in the text: `"…"`, and what follows it
+    /// (`extra` bytes).
+    fn string(&mut self, len: usize, extra: usize) -> Result<(), Refuse> {
+        self.text = self.text.saturating_add(len);
+        self.grow(len.saturating_add(2 + extra))
     }
 
     /// A list or an object opens (its brackets counted).
@@ -358,7 +359,7 @@ impl<'a> ValueSer<'a> {
 
     /// A string.
     fn string(self, s: &str) -> Result<Value, Refuse> {
-        self.state.string(s, 0)?;
+        self.state.string(s.len(), 0)?;
         let value = match self.present()?.0 {
             Ty::Str => Some(Value::Str(Arc::from(s))),
             Ty::Decimal => literal::decimal(s).ok().map(Value::Decimal),
@@ -605,6 +606,17 @@ impl<'a> Serializer for ValueSer<'a> {
             Some(long) => self.string(long),
             None => {
                 let short = text.short.get(..text.len).ok_or(Refuse)?;
+                // A date (chrono writes `YYYY-MM-DD`) is read from the
+                // bytes: only ASCII digits and dashes pass, and with a
+                // digit at each end there is nothing to trim.
+                let digit_ends = |b: &[u8]| {
+                    b.first().is_some_and(u8::is_ascii_digit)
+                        && b.last().is_some_and(u8::is_ascii_digit)
+                };
+                if matches!(self.present()?.0, Ty::Date) && digit_ends(short) {
+                    self.state.string(short.len(), 0)?;
+                    return literal::date_bytes(short).map(Value::Date).ok_or(Refuse);
+                }
                 self.string(std::str::from_utf8(short).map_err(|_| Refuse)?)
             }
         }
@@ -760,7 +772,8 @@ impl RecordSer<'_> {
             return Err(Refuse);
         }
         // `"key":`, after a comma unless it is the first.
-        self.state.string(key, 1 + usize::from(self.entries > 0))?;
+        self.state
+            .string(key.len(), 1 + usize::from(self.entries > 0))?;
         let fields = &self.record.fields;
         let i = match fields.get(self.next) {
             Some(f) if *f.name == *key => self.next,
