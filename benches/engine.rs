@@ -7,7 +7,11 @@
 //!   against serde_json reading the same bytes into the oracle's structs
 //!   (alone, and followed by `decide`); the JSON-only entry points
 //!   (`facts_from_json`, `evaluate_json`) and `evaluate_serde` on the same
-//!   requests as the oracle's structs;
+//!   requests as the oracle's structs (whose dates and amounts serialize
+//!   through `format!` and `to_string`) and as structs of the types
+//!   docs/embedding.md recommends (`pactum::NaiveDate`, `pactum::Decimal`,
+//!   serialized by their own crates). Before the group, paired rounds of
+//!   `evaluate_str` against each `evaluate_serde` (`PACTUM_PAIRED_ROUNDS`);
 //! - `validate`: `Package::from_sources(..).check()` of the shipped pack and
 //!   of a generated package of 10,000 rules.
 //!
@@ -23,6 +27,9 @@ mod unsubscription;
 
 #[path = "support/genpack.rs"]
 mod genpack;
+
+#[path = "support/paired.rs"]
+mod paired;
 
 use std::hint::black_box;
 use std::path::Path;
@@ -99,6 +106,45 @@ fn in_process(c: &mut Criterion) {
 fn load_and_evaluate(c: &mut Criterion) {
     let policy = policy();
     let docs = unsubscription::generate(SEED, CORPUS);
+    let structs: Vec<unsubscription::Facts> = docs
+        .iter()
+        .map(|d| serde_json::from_str(d).unwrap())
+        .collect();
+    let plains: Vec<plain::Facts> = structs.iter().map(plain::Facts::from).collect();
+    for ((doc, oracle), plain) in docs.iter().zip(&structs).zip(&plains) {
+        // The same requests, whichever way they come.
+        let decision = policy.evaluate_str(doc).unwrap();
+        assert_eq!(policy.evaluate_serde(oracle).unwrap(), decision);
+        assert_eq!(policy.evaluate_serde(plain).unwrap(), decision);
+    }
+    // The text entry point against the serde one, round after round: the
+    // whole corpus each way.
+    let str_all = || {
+        for d in &docs {
+            black_box(policy.evaluate_str(black_box(d)).unwrap());
+        }
+    };
+    paired::paired(
+        (
+            "evaluate_str (JSON text)",
+            "evaluate_serde (oracle's structs)",
+        ),
+        str_all,
+        || {
+            for s in &structs {
+                black_box(policy.evaluate_serde(black_box(s)).unwrap());
+            }
+        },
+    );
+    paired::paired(
+        ("evaluate_str (JSON text)", "evaluate_serde (plain types)"),
+        str_all,
+        || {
+            for p in &plains {
+                black_box(policy.evaluate_serde(black_box(p)).unwrap());
+            }
+        },
+    );
     let mut g = c.benchmark_group("load_and_evaluate");
     let mut it = Cycle::new(&docs);
     g.bench_function("pactum_facts_from_str_then_evaluate", |b| {
@@ -139,12 +185,12 @@ fn load_and_evaluate(c: &mut Criterion) {
         g.bench_function(*name, |b| b.iter(|| run(black_box(it.next()))));
     }
     // The same requests as the integrator's own structs.
-    let structs: Vec<unsubscription::Facts> = docs
-        .iter()
-        .map(|d| serde_json::from_str(d).unwrap())
-        .collect();
     let mut it = Cycle::new(&structs);
     g.bench_function("pactum_evaluate_serde", |b| {
+        b.iter(|| policy.evaluate_serde(black_box(it.next())).unwrap())
+    });
+    let mut it = Cycle::new(&plains);
+    g.bench_function("pactum_evaluate_serde_plain_types", |b| {
         b.iter(|| policy.evaluate_serde(black_box(it.next())).unwrap())
     });
     let mut it = Cycle::new(&docs);
@@ -210,6 +256,114 @@ fn validate(c: &mut Criterion) {
         )
     });
     g.finish();
+}
+
+/// The requests as an integrator following docs/embedding.md writes them:
+/// `pactum::NaiveDate` and `pactum::Decimal` fields, serialized by chrono
+/// and rust_decimal, and the oracle's enums.
+mod plain {
+    use pactum::{Decimal, NaiveDate};
+    use serde::Serialize;
+
+    use super::unsubscription as u;
+
+    #[derive(Serialize)]
+    pub struct Facts {
+        request: Request,
+        account: Account,
+        resource: Resource,
+        order: Order,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        calendar: Option<Calendar>,
+    }
+
+    #[derive(Serialize)]
+    struct Request {
+        action: u::Action,
+        channel: u::Channel,
+        date: NaiveDate,
+    }
+
+    #[derive(Serialize)]
+    struct Account {
+        id: String,
+        settlement_currency: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        financial_relation_changed_at: Option<NaiveDate>,
+        ecs_unsubscription_quota: u::Quota,
+    }
+
+    #[derive(Serialize)]
+    struct Resource {
+        id: String,
+        service: String,
+        service_supports_unsubscription: bool,
+        billing_method: u::BillingMethod,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        marketplace_image: Option<u::MarketplaceImage>,
+        unpaid_orders: u64,
+        security_risk: bool,
+    }
+
+    #[derive(Serialize)]
+    struct Order {
+        id: String,
+        purchased_at: NaiveDate,
+        currency: String,
+        amount: Decimal,
+        voucher_amount: Decimal,
+        consumed_amount: Decimal,
+        paid_by: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        promotion: Option<u::Promotion>,
+    }
+
+    #[derive(Serialize)]
+    struct Calendar {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        holidays: Option<Vec<NaiveDate>>,
+    }
+
+    impl From<&u::Facts> for Facts {
+        fn from(f: &u::Facts) -> Facts {
+            let (a, r, o) = (&f.account, &f.resource, &f.order);
+            Facts {
+                request: Request {
+                    action: f.request.action,
+                    channel: f.request.channel,
+                    date: f.request.date,
+                },
+                account: Account {
+                    id: a.id.clone(),
+                    settlement_currency: a.settlement_currency.clone(),
+                    financial_relation_changed_at: a.financial_relation_changed_at,
+                    ecs_unsubscription_quota: a.ecs_unsubscription_quota.clone(),
+                },
+                resource: Resource {
+                    id: r.id.clone(),
+                    service: r.service.clone(),
+                    service_supports_unsubscription: r.service_supports_unsubscription,
+                    billing_method: r.billing_method,
+                    marketplace_image: r.marketplace_image.clone(),
+                    unpaid_orders: r.unpaid_orders,
+                    security_risk: r.security_risk,
+                },
+                order: Order {
+                    id: o.id.clone(),
+                    purchased_at: o.purchased_at,
+                    currency: o.currency.clone(),
+                    amount: o.amount,
+                    voucher_amount: o.voucher_amount,
+                    consumed_amount: o.consumed_amount,
+                    paid_by: o.paid_by.clone(),
+                    promotion: o.promotion.clone(),
+                },
+                calendar: f.calendar.as_ref().map(|c| Calendar {
+                    holidays: c.holidays.clone(),
+                }),
+            }
+        }
+    }
 }
 
 criterion_group!(benches, in_process, load_and_evaluate, validate);

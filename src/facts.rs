@@ -15,6 +15,10 @@
 //!   [`messages`]), whose first error becomes one
 //!   [`Diagnostic`] located by [`locate`] at the exact bytes of the
 //!   offending value (or key).
+//! - [`load_serialized`]: a [`serde::Serialize`] value read as its JSON
+//!   text would be, by a serializer walking the schema ([`serializer`])
+//!   without writing the text, or through the text when the serializer
+//!   leaves it (every refusal: the text path gives the diagnostic).
 //! - [`loose_id`]: the request identifier of a document that does not fit.
 //! - [`embedded`]: facts written inside a larger YAML document (the inline
 //!   `facts:` of test files), read by the same seed from that document's
@@ -44,6 +48,7 @@ mod messages;
 mod reading;
 mod scan;
 mod serde_reader;
+mod serializer;
 #[cfg(test)]
 mod tests;
 
@@ -54,6 +59,7 @@ pub(crate) use detect::{
 pub(crate) use embedded::{read_embedded, Around, Embedded, Problem};
 pub(crate) use loose_id::loose_id;
 use serde_reader::load_serde;
+pub(crate) use serializer::load_serialized;
 
 /// How many values one document may produce: enough for any document written
 /// out by hand, small enough that YAML aliases repeating large nodes (an

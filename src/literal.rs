@@ -212,9 +212,13 @@ pub(crate) const YEARS: std::ops::RangeInclusive<i32> = 0..=9999;
 /// Reads a calendar day written `YYYY-MM-DD`, strictly: four digits of
 /// year, two of month, two of day, a real day, spaces around ignored.
 pub(crate) fn date(s: &str) -> Option<NaiveDate> {
-    let s = s.trim();
-    let b = s.as_bytes();
-    if !date_shaped(s) {
+    date_bytes(s.trim().as_bytes())
+}
+
+/// [`date`] of text with nothing around it to trim, as bytes: exactly
+/// `YYYY-MM-DD` naming a real day.
+pub(crate) fn date_bytes(b: &[u8]) -> Option<NaiveDate> {
+    if !shaped(b) {
         return None;
     }
     // The shape is checked: read the digits directly (chrono's
@@ -232,7 +236,11 @@ pub(crate) fn date(s: &str) -> Option<NaiveDate> {
 /// Whether `s` (spaces around ignored) has the form `YYYY-MM-DD`, a real
 /// day or not.
 pub(crate) fn date_shaped(s: &str) -> bool {
-    let b = s.trim().as_bytes();
+    shaped(s.trim().as_bytes())
+}
+
+/// Whether `b` is exactly in the form `YYYY-MM-DD` (any digits).
+fn shaped(b: &[u8]) -> bool {
     b.len() == 10
         && b.iter().enumerate().all(|(i, c)| {
             if i == 4 || i == 7 {

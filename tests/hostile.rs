@@ -1659,3 +1659,35 @@ fn diagnostics_show_only_an_excerpt_of_a_huge_value() {
     assert!(json.to_string().len() < 4000);
     assert!(d.underlined().is_some_and(|u| u.len() <= 512));
 }
+
+/// A map that says it has no entries, then gives one: serde_json writes
+/// text that is not JSON (`{},"o":1}`), and its pretty printer, used to
+/// point an error at a readable line, loses count of its indentation.
+struct LyingMap;
+
+impl serde::Serialize for LyingMap {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(0))?;
+        map.serialize_entry("o", &serde_json::json!({ "n": 1 }))?;
+        map.end()
+    }
+}
+
+#[test]
+fn a_serialize_implementation_that_lies_about_its_length_is_refused() {
+    let policy = Package::from_sources([("a.policy", "package a\nschema o { n: int }")])
+        .check()
+        .unwrap();
+    for errors in [
+        policy.facts_from_serde(&LyingMap).map(drop),
+        policy.evaluate_serde(&LyingMap).map(drop),
+        policy.clone().with_reference_data("o", &LyingMap).map(drop),
+    ] {
+        let errors = errors.unwrap_err();
+        assert_eq!(errors.len(), 1);
+        // What the reader made of the text before its end: `{}`, an empty
+        // mapping (the missing fact), or the text after it.
+        assert_eq!(errors.first().unwrap().code().stage(), "facts");
+    }
+}

@@ -20,6 +20,7 @@ use crate::types::{EnumTy, FieldTy, Ty};
 
 mod location;
 mod merge;
+mod serializer;
 
 /// [`load_with_limits`] under the default limits.
 fn load(

@@ -329,7 +329,8 @@ impl Policy {
         });
         let wrapped: BTreeMap<&str, &T> = BTreeMap::from([(root, value)]);
         let read =
-            load_serde(&only, "<reference data>", &wrapped, &self.program.limits).map_err(one)?;
+            facts::load_serialized(&only, "<reference data>", &wrapped, &self.program.limits)
+                .map_err(one)?;
         let value = match read {
             Value::Record(fields) => fields.first().cloned().unwrap_or(Value::Absent),
             _ => Value::Absent,
@@ -488,10 +489,13 @@ impl Policy {
     /// [`NaiveDate`](crate::NaiveDate)s become dates, and unit enum variants
     /// become enum values by name.
     ///
-    /// The value is serialized to JSON and read like a JSON document, so
-    /// the same checks apply; an error is one diagnostic whose message names
-    /// the field (`` `order.total`: expected … ``) and whose label points
-    /// into the JSON text of the value.
+    /// The value means what its JSON text (`serde_json::to_string`) means
+    /// as a JSON document, so the same checks apply. It is read straight
+    /// from its serializer, without writing the text, whenever it fits the
+    /// schema; a value that does not is written as JSON and read as such,
+    /// so that the error is exactly the JSON document's: one diagnostic
+    /// whose message names the field (`` `order.total`: expected … ``) and
+    /// whose label points into the JSON text of the value.
     ///
     /// ```
     /// use pactum::{Decimal, NaiveDate};
@@ -529,7 +533,7 @@ impl Policy {
     /// assert_eq!(error.facts_path(), Some("order.placed_on"));
     /// ```
     pub fn facts_from_serde<T: Serialize + ?Sized>(&self, facts: &T) -> Result<Facts, Diagnostics> {
-        load_serde(&self.program.schema, "<facts>", facts, &self.program.limits)
+        facts::load_serialized(&self.program.schema, "<facts>", facts, &self.program.limits)
             .map(|value| self.facts(value))
             .map_err(one)
     }
@@ -812,40 +816,4 @@ fn root_list(schema: &RecordTy) -> String {
         .map(|f| format!("`{}`", f.name))
         .collect();
     names.join(", ")
-}
-
-/// Reads a serializable value against `schema`, through its JSON text, so
-/// that the checks and messages are exactly those of JSON facts. The compact
-/// text is read first; when it does not fit, the value is read again from
-/// indented text so that the diagnostic points at a readable line.
-// One `Diagnostic` a document is the facts loader's contract.
-#[allow(clippy::result_large_err)]
-fn load_serde<T: Serialize + ?Sized>(
-    schema: &Arc<RecordTy>,
-    name: &str,
-    value: &T,
-    limits: &Limits,
-) -> Result<Value, Diagnostic> {
-    let not_serializable = |e: serde_json::Error| {
-        Diagnostic::new(
-            codes::FACTS_SYNTAX,
-            format!("the facts cannot be serialized: {e}"),
-        )
-        .help("facts serialize to a map of fact roots: use structs, and maps with string keys")
-    };
-    let text = serde_json::to_string(value).map_err(not_serializable)?;
-    let file = Arc::new(SourceFile::new(name, text));
-    let first =
-        match facts::load_with_limits(schema, &file, 0..file.text().len(), Format::Json, limits) {
-            Ok(v) => return Ok(v),
-            Err(d) => d,
-        };
-    let Ok(pretty) = serde_json::to_string_pretty(value) else {
-        return Err(first);
-    };
-    let file = Arc::new(SourceFile::new(name, pretty));
-    match facts::load_with_limits(schema, &file, 0..file.text().len(), Format::Json, limits) {
-        Ok(_) => Err(first.windowed((0, 0))),
-        Err(d) => Err(d.windowed((0, 0))),
-    }
 }
