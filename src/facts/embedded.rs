@@ -186,6 +186,7 @@ fn problem_at(
                 help: p.help,
                 target: Target::Node,
                 hint: p.hint,
+                path: None,
             };
             yaml_error(e, Some(detail), doc).into_diagnostic(file, start)
         }

@@ -76,6 +76,7 @@ impl<'de> DeserializeSeed<'de> for KeySeed<'_> {
                     help: "write keys as plain names, such as `amount: 3`".into(),
                     target: Target::Node,
                     hint: None,
+                    path: path.named(),
                 });
             }
         }
@@ -104,6 +105,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
                     help: "keep only one `<<` entry: `<<: [*a, *b]` merges several mappings".into(),
                     target: Target::Node,
                     hint: Some(MERGE_KEY.to_string()),
+                    path: self.path.named(),
                 }));
             }
             return Ok(Key::Merge);
@@ -128,6 +130,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
                         help: format!("keep only one `{key}` entry"),
                         target: Target::Node,
                         hint: Some(key.to_string()),
+                        path: self.path.named(),
                     }));
                 }
                 Ok(Key::Field(i))
@@ -156,6 +159,7 @@ impl<'de> Visitor<'de> for KeySeed<'_> {
                     help,
                     target: Target::Node,
                     hint: Some(key.to_string()),
+                    path: Some(self.path.field(&excerpt(key))),
                 }))
             }
         }

@@ -64,6 +64,10 @@ pub(super) struct Detail {
     /// The scalar's text when the visitor read it as text: for a plain YAML
     /// scalar that is the text as written, which measures its span exactly.
     pub(super) hint: Option<String>,
+    /// Where in the facts the mistake is ([`Diagnostic::facts_path`]):
+    /// the value's path, or the missing or unknown field's; `None` for
+    /// the document as a whole.
+    pub(super) path: Option<String>,
 }
 
 /// An error with its place in the document.
@@ -74,15 +78,16 @@ pub(super) struct Located {
     pub(super) help: String,
     pub(super) start: usize,
     pub(super) len: usize,
+    /// See [`Detail::path`].
+    pub(super) path: Option<String>,
 }
 
 impl Located {
     pub(super) fn into_diagnostic(self, file: &Arc<SourceFile>, base: usize) -> Diagnostic {
-        let path = facts_path(&self.message);
         Diagnostic::new(self.code, self.message)
             .at_file(file.clone(), base + self.start, self.len, self.label)
             .help(self.help)
-            .with_facts_path(path)
+            .with_facts_path(self.path)
     }
 
     fn from_detail(detail: Detail, doc: &str, start: usize, len: usize, json: bool) -> Located {
@@ -118,35 +123,9 @@ impl Located {
             help: detail.help,
             start,
             len,
+            path: detail.path,
         }
     }
-}
-
-/// The path of the value a facts message is about
-/// ([`Diagnostic::facts_path`]), read back from the message, whose forms
-/// are this module's: `` `order.total`: … `` names it;
-/// `` `order`: missing required field `placed_on` `` and
-/// `` `order`: unknown field `amout` `` name a field of `order`;
-/// ``missing required fact `order` `` and ``unknown fact `ordr` `` a root.
-/// Messages about the whole document or its syntax name none.
-fn facts_path(message: &str) -> Option<String> {
-    /// The text between the backticks that open `text`, and the rest.
-    fn quoted(text: &str) -> Option<(&str, &str)> {
-        text.strip_prefix('`')?.split_once('`')
-    }
-    for root in ["missing required fact ", "unknown fact "] {
-        if let Some(rest) = message.strip_prefix(root) {
-            return quoted(rest).map(|(name, _)| name.to_string());
-        }
-    }
-    let (path, rest) = quoted(message)?;
-    let rest = rest.strip_prefix(": ")?;
-    for field in ["missing required field ", "unknown field "] {
-        if let Some(after) = rest.strip_prefix(field) {
-            return quoted(after).map(|(name, _)| format!("{path}.{name}"));
-        }
-    }
-    Some(path.to_string())
 }
 
 /// The offending value for messages: the text under the label, unless the
@@ -266,6 +245,7 @@ pub(super) fn yaml_error(e: &serde_yaml::Error, detail: Option<Detail>, doc: &st
                 help: help.into(),
                 start: at,
                 len: char_len_at(doc, at),
+                path: None,
             }
         }
     }
@@ -312,6 +292,7 @@ pub(super) fn json_error(e: &serde_json::Error, detail: Option<Detail>, doc: &st
                         .into(),
                 start,
                 len,
+                path: None,
             }
         }
     }

@@ -132,5 +132,6 @@ fn not_mergeable(expect: &Expect<'_>, found: Found) -> Detail {
         help: "`<<: *name` merges the mapping anchored `&name` (the fields written beside `<<` win); `<<: [*a, *b]` merges several, the first winning".into(),
         target: Target::Node,
         hint: None,
+        path: expect.path.named(),
     }
 }

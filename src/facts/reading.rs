@@ -79,6 +79,22 @@ impl Path<'_> {
         matches!(self, Path::Root)
     }
 
+    /// The path as [`crate::Diagnostic::facts_path`] gives it: `None` for
+    /// the document itself.
+    pub(super) fn named(&self) -> Option<String> {
+        (!self.is_root()).then(|| self.to_string())
+    }
+
+    /// The path of the field `name` of the record at this path (a fact
+    /// root, at the document).
+    pub(super) fn field(&self, name: &str) -> String {
+        if self.is_root() {
+            name.to_string()
+        } else {
+            format!("{self}.{name}")
+        }
+    }
+
     /// How messages name it: "`basket.total`", or "the document".
     pub(super) fn subject(&self) -> String {
         if self.is_root() {

@@ -196,6 +196,7 @@ impl Expect<'_> {
             help: format!("ints hold whole numbers from {} to {}", i64::MIN, i64::MAX),
             target: Target::Node,
             hint: Some(text),
+            path: self.path.named(),
         })
     }
 
@@ -258,6 +259,7 @@ impl Expect<'_> {
                 help: format!("decimals hold numbers up to {} in size", Decimal::MAX),
                 target: Target::Node,
                 hint: hint.clone(),
+                path: self.path.named(),
             })),
             Err(DecimalError::Inexact) => Err(self.fail(Detail {
                 code: codes::FACTS_INEXACT_NUMBER,
@@ -270,6 +272,7 @@ impl Expect<'_> {
                 help: "decimals hold at most 28 digits after the point and 28 or 29 significant digits; round the number so that nothing is lost silently".into(),
                 target: Target::Node,
                 hint: hint.clone(),
+                path: self.path.named(),
             })),
         }
     }
@@ -306,6 +309,7 @@ impl Expect<'_> {
                     help: "datetimes hold at most nanoseconds: 9 digits after the seconds' point; round the time so that nothing is lost silently".into(),
                     target: Target::Node,
                     hint: Some(s.to_string()),
+                    path: self.path.named(),
                 })),
             },
             Ty::Enum(e) => match e.variants.iter().find(|v| &***v == s) {
@@ -329,6 +333,7 @@ impl Expect<'_> {
                         help,
                         target: Target::Node,
                         hint: Some(s.to_string()),
+                        path: self.path.named(),
                     }))
                 }
             },
@@ -404,6 +409,7 @@ impl Expect<'_> {
                 help,
                 target: Target::Mapping,
                 hint: None,
+                path: Some(self.path.field(&first.name)),
             }));
         }
         Ok(Value::Record(values))

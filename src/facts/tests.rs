@@ -628,3 +628,23 @@ fn wide_records_track_every_field() {
     assert_eq!(wide.first(), Some(&Value::Absent));
     assert_eq!(wide.get(69), Some(&Value::Int(9)));
 }
+
+/// The facts path is carried from where the mistake is found, not read
+/// back from the message: a key holding a backtick is named whole.
+#[test]
+fn the_facts_path_is_carried_not_parsed_from_the_message() {
+    let d = err(
+        "order: {amount: 1, count: 1, currency: EUR, \"a`b\": 1}\n",
+        Format::Yaml,
+    );
+    assert_eq!(d.code_id(), codes::FACTS_UNKNOWN_FIELD.id);
+    assert_eq!(d.facts_path(), Some("order.a`b"));
+    let d = err(
+        "\"x`\": 1\norder: {amount: 1, count: 1, currency: EUR}\n",
+        Format::Yaml,
+    );
+    assert_eq!(d.facts_path(), Some("x`"));
+    // The document as a whole, and its syntax, have no path.
+    assert_eq!(err("- 1\n", Format::Yaml).facts_path(), None);
+    assert_eq!(err("{\"order\": ", Format::Json).facts_path(), None);
+}
