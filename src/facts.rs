@@ -12,9 +12,10 @@
 //!   by the serde reader ([`serde_reader`], the reader of record, on the
 //!   state of [`reading`], with
 //!   [`keys`], [`merge`] for YAML merge keys (`<<: *base`), and
-//!   [`messages`]), whose first error becomes one
+//!   [`messages`]). Every independent mistake of the document becomes a
 //!   [`Diagnostic`] located by [`locate`] at the exact bytes of the
-//!   offending value (or key).
+//!   offending value (or key), and [`report`] gives them in document
+//!   order, at most [`Limits::max_facts_errors`] of them.
 //! - [`loose_id`]: the request identifier of a document that does not fit.
 //! - [`embedded`]: facts written inside a larger YAML document (the inline
 //!   `facts:` of test files), read by the same seed from that document's
@@ -27,7 +28,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::diag::{codes, Diagnostic};
+use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::limits::Limits;
 use crate::source::SourceFile;
 use crate::types::RecordTy;
@@ -42,6 +43,7 @@ mod loose_id;
 mod merge;
 mod messages;
 mod reading;
+mod report;
 mod scan;
 mod serde_reader;
 #[cfg(test)]
@@ -67,22 +69,21 @@ fn value_budget(doc_len: usize) -> usize {
 /// `Ty::Optional(Record)`), under `limits`.
 ///
 /// Returns a `Value::Record` with one value per schema field, in the schema's
-/// field order (`Value::Absent` for optional facts left out or null). The
-/// error's labels are byte offsets into the whole file (`range.start` plus
+/// field order (`Value::Absent` for optional facts left out or null); or
+/// every independent mistake of the document, in document order. The
+/// errors' labels are byte offsets into the whole file (`range.start` plus
 /// the offset inside the document). A document larger than
 /// [`Limits::max_facts_bytes`] is refused before it is parsed
 /// (`pactum::limit::facts_size`), and one whose lists and mappings nest
 /// deeper than [`Limits::max_facts_depth`] when it is read
 /// (`pactum::limit::facts_depth`).
-// One `Diagnostic` a document is this module's contract with its callers.
-#[allow(clippy::result_large_err)]
 pub(crate) fn load_with_limits(
     schema: &Arc<RecordTy>,
     file: &Arc<SourceFile>,
     range: Range<usize>,
     format: Format,
     limits: &Limits,
-) -> Result<Value, Diagnostic> {
+) -> Result<Value, Diagnostics> {
     // A byte-order mark opens a file, not a document: the YAML and JSON
     // readers would take it for text (a key `\u{feff}request`).
     let mut range = range;

@@ -115,7 +115,8 @@ fn codes_match_as_constants_and_strings() {
     assert_eq!(errors.first().and_then(|d| d.facts_path()), Some("o.d"));
 }
 
-/// The facts path of each kind of facts error.
+/// The facts path of each kind of facts error: every error of a document
+/// carries its own, in document order.
 #[test]
 fn facts_errors_carry_the_path_of_the_value() {
     let policy = pactum::Package::from_sources([(
@@ -124,37 +125,52 @@ fn facts_errors_carry_the_path_of_the_value() {
     )])
     .check()
     .expect("clean");
-    let path = |text: &str| {
+    let paths = |text: &str| {
         let e = policy.facts_from_str(text).expect_err("an error");
-        e.first().and_then(|d| d.facts_path()).map(str::to_owned)
+        e.iter()
+            .map(|d| d.facts_path().map(str::to_owned))
+            .collect::<Vec<_>>()
     };
-    let cases = [
-        ("o: { n: x, tags: [] }", Some("o.n")),
+    let cases: [(&str, &[Option<&str>]); 12] = [
+        ("o: { n: x, tags: [] }", &[Some("o.n")]),
         (
             "o: { n: 1, tags: [{ name: a }, { nam: b }] }",
-            Some("o.tags[1].nam"),
+            // `nam` is unknown ("did you mean `name`?"): the one mistake.
+            &[Some("o.tags[1].nam")],
+        ),
+        (
+            "o: { n: 1, tags: [{ name: a }, { zzz: b }] }",
+            // No field like `zzz`: `name` is missing too.
+            &[Some("o.tags[1].name"), Some("o.tags[1].zzz")],
         ),
         (
             "o: { n: 1, tags: [{ name: a }, {}] }",
-            Some("o.tags[1].name"),
+            &[Some("o.tags[1].name")],
         ),
         (
             "o: { n: 1, tags: [], p: 0.1000000000000000000000000000001 }",
-            Some("o.p"),
+            &[Some("o.p")],
         ),
-        ("o: { n: 1, tags: 3 }", Some("o.tags")),
-        ("{}", Some("o")),
+        ("o: { n: 1, tags: 3 }", &[Some("o.tags")]),
+        ("{}", &[Some("o")]),
+        ("x: 1\no: { n: 1, tags: [] }", &[Some("x")]),
         (
-            "x: 1
-o: { n: 1, tags: [] }",
-            Some("x"),
+            "o: { n: x, tags: [{ name: 1 }, {}, 7] }\nx: 1",
+            &[
+                Some("o.n"),
+                Some("o.tags[0].name"),
+                Some("o.tags[1].name"),
+                Some("o.tags[2]"),
+                Some("x"),
+            ],
         ),
-        ("o: {", None),
-        ("", None),
-        ("- 1", None),
+        ("o: {", &[None]),
+        ("", &[None]),
+        ("- 1", &[None]),
     ];
     for (text, want) in cases {
-        assert_eq!(path(text).as_deref(), want, "{text:?}");
+        let want: Vec<Option<String>> = want.iter().map(|p| p.map(str::to_owned)).collect();
+        assert_eq!(paths(text), want, "{text:?}");
     }
 }
 

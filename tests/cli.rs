@@ -282,11 +282,22 @@ fn explain_in_json_writes_json_error_records() {
             .collect();
         assert_eq!(lines.len(), 3, "explain {explain}: {lines:?}");
         assert!(lines[0].get("decision").is_some());
+        // `request` is not a mapping, and the other facts are missing:
+        // every error, the first also as `error`.
+        let codes: Vec<&str> = lines[1]["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["code"].as_str().unwrap())
+            .collect();
         assert_eq!(
-            lines[1]["error"]["code"], "pactum::facts::wrong_type",
+            codes,
+            ["pactum::facts::missing_field", "pactum::facts::wrong_type"],
             "{:?}",
             lines[1]
         );
+        assert_eq!(lines[1]["error"], lines[1]["errors"][0]);
+        assert_eq!(lines[1]["errors"][1]["facts_path"], "request");
         assert_eq!(lines[2]["decision"], lines[0]["decision"]);
     }
 }
@@ -388,9 +399,10 @@ fn diff_reads_standard_input_and_its_json_is_pure() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0]["document"], n);
     assert_eq!(
-        lines[0]["before"]["error"]["code"],
+        lines[0]["before"]["errors"][1]["code"],
         "pactum::facts::wrong_type"
     );
+    assert_eq!(lines[0]["before"]["error"], lines[0]["before"]["errors"][0]);
     assert!(stderr(&o).contains("1 not decided"));
 }
 

@@ -135,7 +135,11 @@ fn run_case(case: &Path) -> Vec<Diagnostic> {
         let policy = Package::from_dir_with_limits(PACK, limits).check().unwrap();
         let text = std::fs::read_to_string(case).unwrap();
         return match pactum::test_file::read(&policy, Path::new(&rel(case)), &text) {
-            Ok(tests) => tests.into_iter().filter_map(|t| t.facts.err()).collect(),
+            Ok(tests) => tests
+                .into_iter()
+                .filter_map(|t| t.facts.err())
+                .flatten()
+                .collect(),
             Err(d) => vec![d],
         };
     }

@@ -1513,7 +1513,7 @@ fn every_reader(name: &str, text: &str) -> Vec<String> {
                     diagnostics,
                 },
             }),
-            Err(d) => format!("none: {}", d.code_id()),
+            Err(ds) => format!("none: {}", ds.first().map_or("", |d| d.code_id())),
         })
         .collect();
     assert_eq!(docs.len(), whole.len(), "facts_documents: {text:?}");

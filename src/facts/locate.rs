@@ -20,6 +20,7 @@
 
 use std::sync::Arc;
 
+use super::reading::Caught;
 use super::scan::{double_quoted_end, flow_end, single_quoted_end};
 use crate::diag::{codes, Code, Diagnostic};
 use crate::source::SourceFile;
@@ -45,9 +46,8 @@ pub(super) enum Target {
     Node,
     /// The mapping that lacks a field.
     Mapping,
-    /// A JSON object rejected after reading its first key: serde_json's
-    /// position is after that key.
-    ObjectAfterKey,
+    /// A JSON key, placed by serde_json after its value.
+    KeyBeforeValue,
 }
 
 /// The real error, kept aside while serde carries a placeholder to the top
@@ -216,15 +216,95 @@ fn position_len(s: &str) -> Option<usize> {
     None
 }
 
+/// Where serde placed an error, read from the end of its text: the
+/// one-based line and column of `… at line L column C` (serde_json and
+/// serde_yaml both end their messages so). `None` when it gives none: the
+/// start of the document.
+pub(super) fn place_of(text: &str) -> Option<(usize, usize)> {
+    let (head, column) = text.rsplit_once(" column ")?;
+    let column = column.parse().ok()?;
+    let (_, line) = head.rsplit_once(" at line ")?;
+    Some((line.parse().ok()?, column))
+}
+
+/// An error caught while reading (see [`super::reading::Ctx::catch`]),
+/// located.
+pub(super) fn caught(caught: Caught, doc: &str, json: bool) -> Located {
+    if json {
+        // serde_json's line counts `\n`s; its column, bytes.
+        let end = caught.place.map_or(0, |(line, column)| {
+            floor_boundary(doc, line_start(doc, line).saturating_add(column))
+        });
+        json_detail(caught.detail, end, doc)
+    } else {
+        let at = caught
+            .place
+            .map_or(0, |(line, column)| yaml_offset(doc, line, column));
+        yaml_detail(caught.detail, at, doc)
+    }
+}
+
+/// The byte offset of libyaml's one-based `line` and `column` (in
+/// characters) in `doc`: the same as the byte index serde_yaml gives with
+/// an error it returns, for those it only gives as text. libyaml breaks
+/// lines at `\r\n`, `\r`, `\n`, NEL, LS and PS.
+pub(super) fn yaml_offset(doc: &str, line: usize, column: usize) -> usize {
+    let (mut l, mut c) = (1usize, 1usize);
+    let mut chars = doc.char_indices().peekable();
+    while let Some((i, ch)) = chars.next() {
+        if l > line || (l == line && c >= column) {
+            return i;
+        }
+        match ch {
+            '\r' => {
+                if chars.peek().is_some_and(|(_, n)| *n == '\n') {
+                    chars.next();
+                }
+                l += 1;
+                c = 1;
+            }
+            '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                l += 1;
+                c = 1;
+            }
+            _ => c += 1,
+        }
+    }
+    doc.len()
+}
+
+/// A YAML error's detail at the node whose mark is `at`.
+fn yaml_detail(detail: Detail, at: usize, doc: &str) -> Located {
+    let (start, len) = yaml_span(doc, at, &detail);
+    Located::from_detail(detail, doc, start, len, false)
+}
+
+/// A JSON error's detail at the value (or key) that ends at `end`.
+fn json_detail(detail: Detail, end: usize, doc: &str) -> Located {
+    let (start, len) = if detail.target == Target::KeyBeforeValue {
+        // Back from the value over the `:` to the key.
+        let (value, _) = json_span(doc, end);
+        let b = doc.as_bytes();
+        let mut k = value;
+        while k > 0 && b.get(k - 1).is_some_and(u8::is_ascii_whitespace) {
+            k -= 1;
+        }
+        if k > 0 && b.get(k - 1) == Some(&b':') {
+            k -= 1;
+        }
+        json_span(doc, k)
+    } else {
+        json_span(doc, end)
+    };
+    Located::from_detail(detail, doc, start, len, true)
+}
+
 /// A YAML error as a located error.
 pub(super) fn yaml_error(e: &serde_yaml::Error, detail: Option<Detail>, doc: &str) -> Located {
     // unsafe-libyaml counts `index` in bytes (a leading BOM included).
     let at = e.location().map_or(0, |l| floor_boundary(doc, l.index()));
     match detail {
-        Some(detail) => {
-            let (start, len) = yaml_span(doc, at, &detail);
-            Located::from_detail(detail, doc, start, len, false)
-        }
+        Some(detail) => yaml_detail(detail, at, doc),
         None => {
             let text = e.to_string();
             let help = if text.contains("repetition limit exceeded") {
@@ -261,21 +341,7 @@ pub(super) fn json_error(e: &serde_json::Error, detail: Option<Detail>, doc: &st
         floor_boundary(doc, line_start(doc, e.line()).saturating_add(e.column()))
     };
     match detail {
-        Some(detail) => {
-            let (start, len) = if detail.target == Target::ObjectAfterKey {
-                // Back over the key and the whitespace to the `{`.
-                let (key, _) = json_span(doc, end);
-                let b = doc.as_bytes();
-                let mut open = key;
-                while open > 0 && b.get(open - 1).is_some_and(u8::is_ascii_whitespace) {
-                    open -= 1;
-                }
-                json_span(doc, open)
-            } else {
-                json_span(doc, end)
-            };
-            Located::from_detail(detail, doc, start, len, true)
-        }
+        Some(detail) => json_detail(detail, end, doc),
         None => {
             let (start, len) = if e.classify() == serde_json::error::Category::Eof || end == 0 {
                 (end, 0)
@@ -406,6 +472,21 @@ fn yaml_span(doc: &str, at: usize, detail: &Detail) -> (usize, usize) {
         }
         while matches!(b.get(s), Some(b' ' | b'\t')) {
             s += 1;
+        }
+    }
+    if s > at {
+        // Properties alone on their line (`facts: &base`): the node starts
+        // on a line below.
+        loop {
+            match b.get(s) {
+                Some(b' ' | b'\t' | b'\r' | b'\n') => s += 1,
+                Some(b'#') => {
+                    while b.get(s).is_some_and(|c| *c != b'\n') {
+                        s += 1;
+                    }
+                }
+                _ => break,
+            }
         }
     }
     let line_end = b

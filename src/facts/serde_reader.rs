@@ -1,16 +1,18 @@
 //! The serde reader, the reader of record: a [`DeserializeSeed`] that
 //! carries the expected [`Ty`] and the schema path walks the serde_yaml or
-//! serde_json deserializer and builds [`Value`]s directly. The first
-//! mistake in a document stops it and becomes one [`Diagnostic`] that
-//! points at the exact bytes of the offending value (or key), found by
-//! [`super::locate`].
+//! serde_json deserializer and builds [`Value`]s directly. Every mistake
+//! it finds becomes a [`Diagnostic`] that points at the exact bytes of the
+//! offending value (or key), found by [`super::locate`]; the independent
+//! mistakes of a document are all reported, as [`super::reading`] tells
+//! how, in document order ([`super::report`]). A syntax error or a limit
+//! ends the reading.
 //!
 //! Numbers are exact: decimals are read from their digits (YAML hands the
 //! raw scalar text to `deserialize_str`; serde_json's
 //! `arbitrary_precision` hands the digits of every number), never through
 //! `f64`, by the one reader of literals ([`crate::literal`]).
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
@@ -21,14 +23,15 @@ use serde::de::{
 };
 
 use super::detect::{is_empty_document, Format};
-use super::keys::{IsNumberToken, Key, KeySeed};
-use super::locate::{excerpt, json_error, yaml_error, Detail, Found, Target, SHOWN};
+use super::keys::{IsNumberToken, Key, KeySeed, PlaceAfter};
+use super::locate::{self, excerpt, json_error, yaml_error, Detail, Found, Located, Target, SHOWN};
 use super::merge::{Given, MergeSeed};
 use super::messages::{json_example, too_deep, too_many_values, variant_list};
-use super::reading::{Ctx, Expect, Path, Seed, Seen};
+use super::reading::{Ctx, Earlier, Expect, Path, Recovery, Seed, Seen, Stop};
+use super::report::{one, rereads, Report};
 use super::scan::{flow_too_deep, MAX_FLOW_DEPTH};
 use super::{too_large, value_budget};
-use crate::diag::{codes, Diagnostic};
+use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::limits::Limits;
 use crate::literal::{self, DateTimeError, DecimalError};
 use crate::source::SourceFile;
@@ -38,106 +41,150 @@ use crate::value::Value;
 
 /// [`super::load_with_limits`] without the JSON fast path: every document read by
 /// serde. The fast path's differential tests compare the two.
-// One `Diagnostic` a document is this module's contract with its callers.
-#[allow(clippy::result_large_err)]
 pub(crate) fn load_serde(
     schema: &Arc<RecordTy>,
     file: &Arc<SourceFile>,
     range: Range<usize>,
     format: Format,
     limits: &Limits,
-) -> Result<Value, Diagnostic> {
+) -> Result<Value, Diagnostics> {
     if range.len() > limits.max_facts_bytes {
-        return Err(too_large(
+        return Err(one(too_large(
             file.clone(),
             range.start.min(file.text().len()),
             Some(range.len()),
             limits.max_facts_bytes,
-        ));
+        )));
     }
     if let Some(at) = file
         .text()
         .get(range.clone())
         .and_then(|doc| doc.find('\0'))
     {
-        return Err(Diagnostic::new(
+        return Err(one(Diagnostic::new(
             codes::FACTS_SYNTAX,
             "the document is not valid UTF-8 text (or holds a NUL byte)",
         )
         .at_file(file.clone(), range.start + at, 1, "not UTF-8 text")
-        .help("facts are UTF-8 text: re-encode the file (for example with `iconv -t UTF-8`); the other documents are still decided"));
+        .help("facts are UTF-8 text: re-encode the file (for example with `iconv -t UTF-8`); the other documents are still decided")));
     }
     let Some(doc) = file.text().get(range.clone()) else {
-        return Err(Diagnostic::new(
+        return Err(one(Diagnostic::new(
             codes::FACTS_SYNTAX,
             "the document's byte range is outside the file",
         )
-        .at_file(file.clone(), 0, 0, ""));
+        .at_file(file.clone(), 0, 0, "")));
     };
     let json = format != Format::Yaml;
     if is_empty_document(doc, json) {
-        return Err(Diagnostic::new(codes::FACTS_EMPTY, "this facts document is empty")
+        return Err(one(Diagnostic::new(codes::FACTS_EMPTY, "this facts document is empty")
             .at_file(file.clone(), range.start, 0, "no facts here")
-            .help("give the facts of the request here, or remove the empty document (a doubled or trailing `---`, or an empty file): every document of a batch gives one result"));
+            .help("give the facts of the request here, or remove the empty document (a doubled or trailing `---`, or an empty file): every document of a batch gives one result")));
     }
-    let root_ty = Ty::Record(schema.clone());
-    let root = Path::Root;
-    let ctx = Ctx {
-        json,
-        detail: RefCell::new(None),
-        budget: Cell::new(value_budget(doc.len())),
-        depth: Cell::new(0),
-        max_depth: limits.facts_depth(),
-    };
-    let seed = Seed {
-        ty: &root_ty,
-        path: &root,
-        ctx: &ctx,
-    };
     if !json {
         if let Some(at) = flow_too_deep(doc, MAX_FLOW_DEPTH) {
-            return Err(Diagnostic::new(
+            return Err(one(Diagnostic::new(
                 codes::FACTS_SYNTAX,
                 format!("invalid YAML: brackets nest more than {MAX_FLOW_DEPTH} levels deep"),
             )
             .at_file(file.clone(), range.start + at, 1, "too deep")
-            .help("facts never need this much nesting; flatten the data"));
+            .help("facts never need this much nesting; flatten the data")));
         }
     }
-    let result = if json {
+    let root_ty = Ty::Record(schema.clone());
+    let mut report = Report::new(limits.facts_errors());
+    let mut earlier = Earlier::default();
+    let mut rereads = rereads(doc.len(), limits.facts_errors());
+    loop {
+        let ctx = Ctx::new(
+            json,
+            value_budget(doc.len()),
+            limits.facts_depth(),
+            report.room(),
+            earlier,
+        );
+        let result = read(&ctx, &root_ty, doc);
+        let (caught, more, next) = ctx.finish();
+        for c in caught {
+            report.push(locate::caught(c, doc, json));
+        }
+        report.count(more);
+        match result {
+            Ok(value) if report.is_empty() => return Ok(value),
+            Ok(_) => break,
+            Err(stopped) => {
+                let (error, stop) = *stopped;
+                match report.stopped(error, stop, doc, json, next, &mut rereads) {
+                    Some(again) => earlier = again,
+                    None => break,
+                }
+            }
+        }
+    }
+    Err(report.into_diagnostics(file, range.start))
+}
+
+/// One reading of `doc` as a value of `root_ty`: the value, or the error
+/// that stopped the reading, located, and why. The errors caught on the
+/// way stay in `ctx`.
+fn read(ctx: &Ctx, root_ty: &Ty, doc: &str) -> Result<Value, Box<(Located, Stop)>> {
+    let seed = Seed {
+        ty: root_ty,
+        path: &Path::Root,
+        ctx,
+    };
+    if ctx.json {
         let mut de = serde_json::Deserializer::from_str(doc);
         seed.deserialize(&mut de)
             .and_then(|v| de.end().map(|()| v))
-            .map_err(|e| json_error(&e, ctx.take_detail(), doc))
+            .map_err(|e| {
+                let (detail, stop) = Stop::of(ctx.take_raised());
+                Box::new((json_error(&e, detail, doc), stop))
+            })
     } else {
         seed.deserialize(serde_yaml::Deserializer::from_str(doc))
-            .map_err(|e| yaml_error(&e, ctx.take_detail(), doc))
-    };
-    result.map_err(|found| found.into_diagnostic(file, range.start))
+            .map_err(|e| {
+                let (detail, stop) = Stop::of(ctx.take_raised());
+                Box::new((yaml_error(&e, detail, doc), stop))
+            })
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for Seed<'_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        let ctx = self.ctx;
+        let node = ctx.enter();
+        let left = ctx.budget.get();
+        if left == 0 {
+            return Err(ctx.raise(too_many_values(), node.id, Recovery::Fatal));
+        }
+        ctx.budget.set(left - 1);
+        let depth = ctx.depth.get();
+        if depth > ctx.max_depth {
+            return Err(ctx.raise(too_deep(ctx.max_depth), node.id, Recovery::Fatal));
+        }
+        if node.pass == Some(Recovery::Skip) {
+            // An earlier reading stopped at this node's error: step over it.
+            ctx.pass();
+            IgnoredAny::deserialize(d)?;
+            return Ok(Value::Absent);
+        }
         let expect = Expect {
             ty: self.ty,
             path: self.path,
-            ctx: self.ctx,
+            ctx,
+            node,
         };
-        let left = self.ctx.budget.get();
-        if left == 0 {
-            return Err(self.ctx.fail(too_many_values()));
-        }
-        self.ctx.budget.set(left - 1);
-        let depth = self.ctx.depth.get();
-        if depth > self.ctx.max_depth {
-            return Err(self.ctx.fail(too_deep(self.ctx.max_depth)));
-        }
-        self.ctx.depth.set(depth + 1);
+        ctx.depth.set(depth + 1);
         let result = self.read(d, expect);
-        self.ctx.depth.set(depth);
-        result
+        ctx.depth.set(depth);
+        match result {
+            // The node's own error, the node read whole: reading goes on.
+            Err(e) if ctx.catch(node.id, &e) => Ok(Value::Absent),
+            other => other,
+        }
     }
 }
 
@@ -168,8 +215,48 @@ impl Expect<'_> {
         }
     }
 
+    /// Raises an error about the node being read, once serde has read it
+    /// whole (a scalar): its seed catches it and reading goes on.
     pub(super) fn fail<E: de::Error>(&self, detail: Detail) -> E {
-        self.ctx.fail(detail)
+        self.ctx.raise(detail, self.node.id, Recovery::Caught)
+    }
+
+    /// Raises an error about the mapping or list being read, from inside
+    /// it: in JSON, once it is read to its end (serde_json then reads its
+    /// closing bracket, and reading goes on); in YAML it stops the reading
+    /// (serde_yaml leaves the mapping or list half read), and `then` says
+    /// how a next reading goes past it.
+    fn fail_inside<E: de::Error>(&self, detail: Detail, then: Recovery) -> E {
+        let recovery = if self.ctx.json {
+            Recovery::Caught
+        } else {
+            then
+        };
+        self.ctx.raise(detail, self.node.id, recovery)
+    }
+
+    /// A list where a value of another type is expected.
+    fn not_a_list<'de, A: SeqAccess<'de>>(&self, mut seq: A) -> Result<Value, A::Error> {
+        if self.ctx.json {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+        }
+        Err(self.fail_inside(self.wrong(Found::Seq, None, None), Recovery::Skip))
+    }
+
+    /// A mapping where a value of another type is expected (`first_read`:
+    /// its first key has been read).
+    fn not_a_mapping<'de, A: MapAccess<'de>>(
+        &self,
+        mut map: A,
+        first_read: bool,
+    ) -> Result<Value, A::Error> {
+        if self.ctx.json {
+            if first_read {
+                map.next_value::<IgnoredAny>()?;
+            }
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        }
+        Err(self.fail_inside(self.wrong(Found::Map, None, None), Recovery::Skip))
     }
 
     /// A scalar that is not a string: a number or a boolean, as text.
@@ -368,14 +455,24 @@ impl Expect<'_> {
     }
 
     fn record<'de, A: MapAccess<'de>>(&self, r: &RecordTy, map: A) -> Result<Value, A::Error> {
-        let Given { values, seen } = self.given(r, map)?;
+        let Given {
+            values,
+            seen,
+            meant,
+        } = self.given(r, map)?;
         let missing: Vec<&FieldTy> = r
             .fields
             .iter()
             .enumerate()
-            .filter(|(i, field)| !seen.has(*i) && !field.ty.is_optional())
+            // A field an unknown key was taken for is that key's mistake.
+            .filter(|(i, field)| !seen.has(*i) && !meant.has(*i) && !field.ty.is_optional())
             .map(|(_, field)| field)
             .collect();
+        if self.node.pass == Some(Recovery::Unchecked) {
+            // An earlier reading reported the fields missing here.
+            self.ctx.pass();
+            return Ok(Value::Record(values));
+        }
         if let Some(first) = missing.first() {
             let (noun, place) = if self.path.is_root() {
                 ("fact", "the document".to_string())
@@ -401,16 +498,19 @@ impl Expect<'_> {
                     .collect();
                 help.push_str(&format!(" (also missing: {})", rest.join(", ")));
             }
-            return Err(self.fail(Detail {
-                code: codes::FACTS_MISSING_FIELD,
-                message,
-                found: None,
-                label: format!("this mapping has no {noun} `{}`", first.name),
-                help,
-                target: Target::Mapping,
-                hint: None,
-                path: Some(self.path.field(&first.name)),
-            }));
+            return Err(self.fail_inside(
+                Detail {
+                    code: codes::FACTS_MISSING_FIELD,
+                    message,
+                    found: None,
+                    label: format!("this mapping has no {noun} `{}`", first.name),
+                    help,
+                    target: Target::Mapping,
+                    hint: None,
+                    path: Some(self.path.field(&first.name)),
+                },
+                Recovery::Unchecked,
+            ));
         }
         Ok(Value::Record(values))
     }
@@ -424,17 +524,33 @@ impl Expect<'_> {
         // The record is filled in place: one allocation, no copy.
         let mut values: Arc<[Value]> = std::iter::repeat_n(Value::Absent, r.fields.len()).collect();
         let mut seen = Seen::new(r.fields.len());
+        let mut meant = Seen::new(r.fields.len());
+        let meant_now = Cell::new(None);
         let mut merged: Option<Given> = None;
         loop {
             let key = map.next_key_seed(KeySeed {
                 record: r,
                 seen: &seen,
+                meant: &meant_now,
                 merged: merged.is_some(),
                 path: self.path,
                 ctx: self.ctx,
             })?;
+            if let Some(i) = meant_now.take() {
+                meant.set(i);
+            }
             match key {
                 None => break,
+                Some(Key::Ignore) => {
+                    // A key in error, reported: its value is not read.
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Some(Key::Unplaced(node)) => {
+                    map.next_value_seed(PlaceAfter {
+                        ctx: self.ctx,
+                        node,
+                    })?;
+                }
                 Some(Key::Number) => {
                     // A JSON number where a record is expected.
                     let digits: String = map.next_value()?;
@@ -445,6 +561,7 @@ impl Expect<'_> {
                         expect: *self,
                         record: r,
                         in_list: false,
+                        node: 0,
                     })?);
                 }
                 Some(Key::Field(i)) => {
@@ -461,7 +578,11 @@ impl Expect<'_> {
                 }
             }
         }
-        let mut given = Given { values, seen };
+        let mut given = Given {
+            values,
+            seen,
+            meant,
+        };
         if let Some(merged) = &merged {
             // The fields written in the mapping win, before or after `<<`.
             given.fill_from(merged);
@@ -474,7 +595,7 @@ impl Expect<'_> {
 /// YAML mapping where a string is read, a YAML tag) become wrong-type
 /// details.
 fn fallback(ctx: &Ctx, error: &dyn fmt::Display, expect: &Expect<'_>) {
-    if ctx.has_detail() {
+    if ctx.has_raised() {
         return;
     }
     let text = error.to_string();
@@ -487,10 +608,13 @@ fn fallback(ctx: &Ctx, error: &dyn fmt::Display, expect: &Expect<'_>) {
     } else {
         return;
     };
-    let detail = expect.wrong(found, None, None);
-    if let Ok(mut slot) = ctx.detail.try_borrow_mut() {
-        *slot = Some(detail);
-    }
+    // serde_yaml read the node's start only (a mapping where a scalar is
+    // read, a tag): a next reading steps over it.
+    let _: de::value::Error = ctx.raise(
+        expect.wrong(found, None, None),
+        expect.node.id,
+        Recovery::Skip,
+    );
 }
 
 impl<'de> Visitor<'de> for Expect<'_> {
@@ -559,7 +683,7 @@ impl<'de> Visitor<'de> for Expect<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let Ty::List(elem) = self.ty.required() else {
-            return Err(self.fail(self.wrong(Found::Seq, None, None)));
+            return self.not_a_list(seq);
         };
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
         loop {
@@ -584,11 +708,9 @@ impl<'de> Visitor<'de> for Expect<'_> {
                     let digits: String = map.next_value()?;
                     return self.number(&digits);
                 }
-                let mut detail = self.wrong(Found::Map, None, None);
-                detail.target = Target::ObjectAfterKey;
-                return Err(self.fail(detail));
+                return self.not_a_mapping(map, true);
             }
         }
-        Err(self.fail(self.wrong(Found::Map, None, None)))
+        self.not_a_mapping(map, false)
     }
 }
