@@ -15,7 +15,8 @@
 //!   [`messages`]). Every independent mistake of the document becomes a
 //!   [`Diagnostic`] located by [`locate`] at the exact bytes of the
 //!   offending value (or key), and [`report`] gives them in document
-//!   order, at most [`Limits::max_facts_errors`] of them.
+//!   order, at most [`Limits::max_facts_errors`] of them. A string left
+//!   open is reported at its opening quote ([`quotes`]).
 //! - [`loose_id`]: the request identifier of a document that does not fit.
 //! - [`embedded`]: facts written inside a larger YAML document (the inline
 //!   `facts:` of test files), read by the same seed from that document's
@@ -42,6 +43,7 @@ mod locate;
 mod loose_id;
 mod merge;
 mod messages;
+mod quotes;
 mod reading;
 mod report;
 mod scan;

@@ -20,6 +20,7 @@
 
 use std::sync::Arc;
 
+use super::quotes;
 use super::reading::Caught;
 use super::scan::{double_quoted_end, flow_end, single_quoted_end};
 use crate::diag::{codes, Code, Diagnostic};
@@ -80,6 +81,10 @@ pub(super) struct Located {
     pub(super) len: usize,
     /// See [`Detail::path`].
     pub(super) path: Option<String>,
+    /// A syntax error placed at its cause (a string left open), not where
+    /// the parser gave up: the errors before its line are not its
+    /// cascade (see [`super::report::Report::stopped`]).
+    pub(super) at_cause: bool,
 }
 
 impl Located {
@@ -124,6 +129,7 @@ impl Located {
             start,
             len,
             path: detail.path,
+            at_cause: false,
         }
     }
 }
@@ -227,6 +233,15 @@ pub(super) fn place_of(text: &str) -> Option<(usize, usize)> {
     Some((line.parse().ok()?, column))
 }
 
+/// Where a parser's error text says its context starts: the line and
+/// column of `… {context} at line L column C`.
+fn context_place(text: &str, context: &str) -> Option<(usize, usize)> {
+    let rest = text.split_once(context)?.1.strip_prefix(" at line ")?;
+    let (line, rest) = rest.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.parse().ok()?, column.parse().ok()?))
+}
+
 /// An error caught while reading (see [`super::reading::Ctx::catch`]),
 /// located.
 pub(super) fn caught(caught: Caught, doc: &str, json: bool) -> Located {
@@ -307,6 +322,14 @@ pub(super) fn yaml_error(e: &serde_yaml::Error, detail: Option<Detail>, doc: &st
         Some(detail) => yaml_detail(detail, at, doc),
         None => {
             let text = e.to_string();
+            let opened_at = context_place(&text, "while scanning a quoted scalar")
+                .map(|(line, column)| yaml_offset(doc, line, column));
+            if let Some(left_open) = quotes::yaml(doc, &text, at, opened_at) {
+                return left_open;
+            }
+            // At the end of the document: just after its last text (not on
+            // the next document's `---` line).
+            let at = at.min(doc.trim_end().len());
             let help = if text.contains("repetition limit exceeded") {
                 "YAML aliases (`*name`) repeat the node they name; write the values out instead of repeating large nodes"
             } else if text.contains("recursion limit exceeded") {
@@ -326,6 +349,7 @@ pub(super) fn yaml_error(e: &serde_yaml::Error, detail: Option<Detail>, doc: &st
                 start: at,
                 len: char_len_at(doc, at),
                 path: None,
+                at_cause: false,
             }
         }
     }
@@ -343,6 +367,10 @@ pub(super) fn json_error(e: &serde_json::Error, detail: Option<Detail>, doc: &st
     match detail {
         Some(detail) => json_detail(detail, end, doc),
         None => {
+            let text = e.to_string();
+            if let Some(left_open) = quotes::json(doc, &text, end) {
+                return left_open;
+            }
             let (start, len) = if e.classify() == serde_json::error::Category::Eof || end == 0 {
                 (end, 0)
             } else {
@@ -351,7 +379,7 @@ pub(super) fn json_error(e: &serde_json::Error, detail: Option<Detail>, doc: &st
             };
             Located {
                 code: codes::FACTS_SYNTAX,
-                message: format!("invalid JSON: {}", clean_message(&e.to_string())),
+                message: format!("invalid JSON: {}", clean_message(&text)),
                 label: "here".into(),
                 help:
                     "fix the JSON here: check for a missing or extra comma, brace, bracket or quote"
@@ -359,6 +387,7 @@ pub(super) fn json_error(e: &serde_json::Error, detail: Option<Detail>, doc: &st
                 start,
                 len,
                 path: None,
+                at_cause: false,
             }
         }
     }

@@ -12,24 +12,20 @@ use crate::source::SourceFile;
 /// How many bytes a document may be read again, in all, to find the
 /// errors after one that stopped a reading (a mapping or a list left half
 /// read by serde_yaml: see [`super::reading`]).
-const REREAD_BYTES: usize = 16 << 20;
+const REREAD_BYTES: usize = 8 << 20;
 
 /// How many times a document of `len` bytes may be read again: for each
-/// error that stops a reading, up to `max_errors`, when it is up to 800
+/// error that stops a reading, up to `max_errors`, when it is up to 400
 /// KiB; fewer times when it is larger, so that a hostile document costs at
-/// most a few readings more.
+/// most a few readings more (a document of 4 MiB, the default limit, two).
 pub(super) fn rereads(len: usize, max_errors: usize) -> usize {
     (REREAD_BYTES / len.max(1)).min(max_errors)
 }
 
-/// The start of the line before the one holding `at` (of that line, when
-/// it is the first).
-fn previous_line_start(doc: &str, at: usize) -> usize {
+/// The start of the line holding `at`.
+fn line_start(doc: &str, at: usize) -> usize {
     let b = doc.as_bytes().get(..at).unwrap_or_default();
-    let line = memchr::memrchr(b'\n', b).map_or(0, |i| i + 1);
-    b.get(..line.saturating_sub(1))
-        .and_then(|before| memchr::memrchr(b'\n', before))
-        .map_or(0, |i| i + 1)
+    memchr::memrchr(b'\n', b).map_or(0, |i| i + 1)
 }
 
 /// The errors found in one document so far.
@@ -96,8 +92,13 @@ impl Report {
             // A YAML syntax error is often found a line late: the value
             // before it was read as more than was meant (a plain scalar
             // folded into the broken line). Its errors are the syntax
-            // error's.
-            let from = previous_line_start(doc, error.start);
+            // error's. A string left open is placed at its quote: the
+            // value it took in is on that line.
+            let from = if error.at_cause {
+                line_start(doc, error.start)
+            } else {
+                line_start(doc, line_start(doc, error.start).saturating_sub(1))
+            };
             self.located.retain(|l| l.start < from);
         }
         self.push(error);
@@ -106,7 +107,9 @@ impl Report {
         let Stop::Resume(node, recovery) = stop else {
             return None;
         };
-        if self.room() == 0 || *rereads == 0 {
+        // (With the report full, the next reading only counts: it reads
+        // past such errors, to the end.)
+        if *rereads == 0 {
             self.complete = false;
             return None;
         }
