@@ -124,13 +124,20 @@ struct Keyed<'a> {
 }
 
 impl Keyed<'_> {
-    /// Raises an error about the key (read whole: its seed catches it, or
-    /// in JSON the [`PlaceAfter`] of its value).
-    fn fail<E: de::Error>(&self, mut detail: Detail) -> E {
-        if self.seed.ctx.json {
+    /// Refuses the key: raises the error `detail` (the key read whole: its
+    /// seed catches it, or in JSON the [`PlaceAfter`] of its value), or
+    /// only counts it once the report is full (the key and its value are
+    /// then skipped).
+    fn refuse<E: de::Error>(&self, detail: impl FnOnce() -> Detail) -> Result<Key, E> {
+        let ctx = self.seed.ctx;
+        if ctx.counted() {
+            return Ok(Key::Ignore);
+        }
+        let mut detail = detail();
+        if ctx.json {
             detail.target = Target::KeyBeforeValue;
         }
-        self.seed.ctx.raise(detail, self.node, Recovery::Caught)
+        Err(ctx.raise(detail, self.node, Recovery::Caught))
     }
 }
 
@@ -229,7 +236,7 @@ impl<'de> Visitor<'de> for Keyed<'_> {
         }
         if !seed.ctx.json && key == MERGE_KEY {
             if seed.merged {
-                return Err(self.fail(Detail {
+                return self.refuse(|| Detail {
                     code: codes::FACTS_SYNTAX,
                     message: format!("{}: the merge key `<<` is given twice", seed.path.subject()),
                     found: None,
@@ -238,7 +245,7 @@ impl<'de> Visitor<'de> for Keyed<'_> {
                     target: Target::Node,
                     hint: Some(MERGE_KEY.to_string()),
                     path: seed.path.named(),
-                }));
+                });
             }
             return Ok(Key::Merge);
         }
@@ -254,7 +261,7 @@ impl<'de> Visitor<'de> for Keyed<'_> {
         match seed.record.field(key) {
             Some((i, _)) => {
                 if seed.seen.has(i) {
-                    return Err(self.fail(Detail {
+                    return self.refuse(|| Detail {
                         code: codes::FACTS_SYNTAX,
                         message: format!("{}: the {noun} `{key}` is given twice", place()),
                         found: None,
@@ -263,7 +270,7 @@ impl<'de> Visitor<'de> for Keyed<'_> {
                         target: Target::Node,
                         hint: Some(key.to_string()),
                         path: seed.path.named(),
-                    }));
+                    });
                 }
                 Ok(Key::Field(i))
             }
@@ -284,7 +291,7 @@ impl<'de> Visitor<'de> for Keyed<'_> {
                 } else {
                     format!("{}: unknown field `{}`", place(), excerpt(key))
                 };
-                Err(self.fail(Detail {
+                self.refuse(|| Detail {
                     code: codes::FACTS_UNKNOWN_FIELD,
                     message,
                     found: None,
@@ -293,7 +300,7 @@ impl<'de> Visitor<'de> for Keyed<'_> {
                     target: Target::Node,
                     hint: Some(key.to_string()),
                     path: Some(seed.path.field(&excerpt(key))),
-                }))
+                })
             }
         }
     }

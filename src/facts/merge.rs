@@ -36,9 +36,22 @@ pub(super) struct Given {
     /// The fields that unknown keys were taken for (see
     /// [`super::keys::KeySeed::meant`]).
     pub(super) meant: Seen,
+    /// Not a mapping at all (a JSON number where a record is expected),
+    /// its error raised or counted: the record reads as absent.
+    pub(super) refused: bool,
 }
 
 impl Given {
+    /// A value refused where a mapping of `record` is expected.
+    pub(super) fn refused(record: &RecordTy) -> Given {
+        Given {
+            values: std::iter::repeat_n(Value::Absent, record.fields.len()).collect(),
+            seen: Seen::new(record.fields.len()),
+            meant: Seen::new(record.fields.len()),
+            refused: true,
+        }
+    }
+
     /// Takes from `other` the fields this mapping does not give.
     pub(super) fn fill_from(&mut self, other: &Given) {
         let Some(values) = Arc::get_mut(&mut self.values) else {
@@ -149,6 +162,7 @@ impl MergeSeed<'_> {
             values: std::iter::repeat_n(Value::Absent, self.record.fields.len()).collect(),
             seen: Seen::new(self.record.fields.len()),
             meant: Seen::new(self.record.fields.len()),
+            refused: false,
         }
     }
 }

@@ -186,6 +186,31 @@ impl Ctx {
         E::custom("invalid facts")
     }
 
+    /// Whether the error about to be raised is only counted, the report
+    /// being full; then it is counted, and no error value is made for it
+    /// (serde_json works out an error's position from the start of the
+    /// document: making one for each of a million errors would take time
+    /// quadratic in the document).
+    ///
+    /// A counted error is numbered as a raised one would be, so that a
+    /// next reading in which the report is full from the start (to count
+    /// the errors past an error that stopped this one) counts only those
+    /// that earlier readings did not report.
+    pub(super) fn counted(&self) -> bool {
+        let full = self
+            .caught
+            .try_borrow()
+            .map_or(true, |caught| caught.len() >= self.room);
+        if full {
+            let index = self.raises.get();
+            self.raises.set(index + 1);
+            if index >= self.earlier.raises {
+                self.more.set(self.more.get() + 1);
+            }
+        }
+        full
+    }
+
     /// Counts the error an earlier reading stopped at, passed over now.
     pub(super) fn pass(&self) {
         self.raises.set(self.raises.get() + 1);

@@ -215,10 +215,16 @@ impl Expect<'_> {
         }
     }
 
-    /// Raises an error about the node being read, once serde has read it
-    /// whole (a scalar): its seed catches it and reading goes on.
-    pub(super) fn fail<E: de::Error>(&self, detail: Detail) -> E {
-        self.ctx.raise(detail, self.node.id, Recovery::Caught)
+    /// Refuses the node being read, once serde has read it whole (a
+    /// scalar): the error `detail` is raised, and its seed catches it and
+    /// reading goes on; once the report is full it is only counted, and
+    /// the node reads as absent (no error is made: serde_json works out an
+    /// error's position from the start of the document).
+    pub(super) fn refuse<E: de::Error>(&self, detail: impl FnOnce() -> Detail) -> Result<Value, E> {
+        if self.ctx.counted() {
+            return Ok(Value::Absent);
+        }
+        Err(self.ctx.raise(detail(), self.node.id, Recovery::Caught))
     }
 
     /// Raises an error about the mapping or list being read, from inside
@@ -226,7 +232,7 @@ impl Expect<'_> {
     /// closing bracket, and reading goes on); in YAML it stops the reading
     /// (serde_yaml leaves the mapping or list half read), and `then` says
     /// how a next reading goes past it.
-    fn fail_inside<E: de::Error>(&self, detail: Detail, then: Recovery) -> E {
+    fn raise_inside<E: de::Error>(&self, detail: Detail, then: Recovery) -> E {
         let recovery = if self.ctx.json {
             Recovery::Caught
         } else {
@@ -235,44 +241,56 @@ impl Expect<'_> {
         self.ctx.raise(detail, self.node.id, recovery)
     }
 
-    /// A list where a value of another type is expected.
+    /// A list where a value of another type is expected. Once the report
+    /// is full, it is read to its end in either syntax (serde_yaml then
+    /// ends it) and the error only counted.
     fn not_a_list<'de, A: SeqAccess<'de>>(&self, mut seq: A) -> Result<Value, A::Error> {
-        if self.ctx.json {
+        let counted = self.ctx.counted();
+        if self.ctx.json || counted {
             while seq.next_element::<IgnoredAny>()?.is_some() {}
         }
-        Err(self.fail_inside(self.wrong(Found::Seq, None, None), Recovery::Skip))
+        if counted {
+            return Ok(Value::Absent);
+        }
+        Err(self.raise_inside(self.wrong(Found::Seq, None, None), Recovery::Skip))
     }
 
     /// A mapping where a value of another type is expected (`first_read`:
-    /// its first key has been read).
+    /// its first key has been read), as [`Expect::not_a_list`].
     fn not_a_mapping<'de, A: MapAccess<'de>>(
         &self,
         mut map: A,
         first_read: bool,
     ) -> Result<Value, A::Error> {
-        if self.ctx.json {
+        let counted = self.ctx.counted();
+        if self.ctx.json || counted {
             if first_read {
                 map.next_value::<IgnoredAny>()?;
             }
             while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
         }
-        Err(self.fail_inside(self.wrong(Found::Map, None, None), Recovery::Skip))
+        if counted {
+            return Ok(Value::Absent);
+        }
+        Err(self.raise_inside(self.wrong(Found::Map, None, None), Recovery::Skip))
     }
 
     /// A scalar that is not a string: a number or a boolean, as text.
-    pub(super) fn non_string<E: de::Error>(&self, text: String) -> E {
-        let help = match self.ty.required() {
-            Ty::Str => Some(format!(
-                "put the value in quotes to make it a string: \"{text}\""
-            )),
-            _ => None,
-        };
-        self.fail(self.wrong(Found::Text, help, None))
+    pub(super) fn non_string<E: de::Error>(&self, text: String) -> Result<Value, E> {
+        self.refuse(|| {
+            let help = match self.ty.required() {
+                Ty::Str => Some(format!(
+                    "put the value in quotes to make it a string: \"{text}\""
+                )),
+                _ => None,
+            };
+            self.wrong(Found::Text, help, None)
+        })
     }
 
     /// An int that does not fit in 64 bits.
-    pub(super) fn int_out_of_range<E: de::Error>(&self, text: String) -> E {
-        self.fail(Detail {
+    pub(super) fn int_out_of_range<E: de::Error>(&self, text: String) -> Result<Value, E> {
+        self.refuse(|| Detail {
             code: codes::FACTS_WRONG_TYPE,
             message: format!(
                 "{}: `{SHOWN}` is out of range for an int",
@@ -290,11 +308,12 @@ impl Expect<'_> {
     /// A whole number read by YAML.
     fn int<E: de::Error>(&self, v: i128) -> Result<Value, E> {
         match self.ty.required() {
-            Ty::Int => i64::try_from(v)
-                .map(Value::Int)
-                .map_err(|_| self.int_out_of_range(v.to_string())),
+            Ty::Int => match i64::try_from(v) {
+                Ok(v) => Ok(Value::Int(v)),
+                Err(_) => self.int_out_of_range(v.to_string()),
+            },
             Ty::Decimal => self.decimal(&v.to_string(), false),
-            _ => Err(self.non_string(v.to_string())),
+            _ => self.non_string(v.to_string()),
         }
     }
 
@@ -302,9 +321,9 @@ impl Expect<'_> {
         match i128::try_from(v) {
             Ok(v) => self.int(v),
             Err(_) => match self.ty.required() {
-                Ty::Int => Err(self.int_out_of_range(v.to_string())),
+                Ty::Int => self.int_out_of_range(v.to_string()),
                 Ty::Decimal => self.decimal(&v.to_string(), false),
-                _ => Err(self.non_string(v.to_string())),
+                _ => self.non_string(v.to_string()),
             },
         }
     }
@@ -315,19 +334,20 @@ impl Expect<'_> {
             Ty::Int => {
                 let digits = text.strip_prefix('-').unwrap_or(text);
                 if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-                    text.parse::<i64>()
-                        .map(Value::Int)
-                        .map_err(|_| self.int_out_of_range(text.to_string()))
+                    match text.parse::<i64>() {
+                        Ok(v) => Ok(Value::Int(v)),
+                        Err(_) => self.int_out_of_range(text.to_string()),
+                    }
                 } else {
-                    Err(self.fail(self.wrong(
+                    self.refuse(|| self.wrong(
                         Found::Text,
                         Some("an int is a whole number: write it without a decimal point or exponent".into()),
                         None,
-                    )))
+                    ))
                 }
             }
             Ty::Decimal => self.decimal(text, false),
-            _ => Err(self.non_string(text.to_string())),
+            _ => self.non_string(text.to_string()),
         }
     }
 
@@ -337,8 +357,8 @@ impl Expect<'_> {
         let hint = is_text.then(|| text.to_string());
         match literal::decimal(text) {
             Ok(d) => Ok(Value::Decimal(d)),
-            Err(DecimalError::Syntax) => Err(self.fail(self.wrong(Found::Text, None, hint))),
-            Err(DecimalError::TooLarge) => Err(self.fail(Detail {
+            Err(DecimalError::Syntax) => self.refuse(|| self.wrong(Found::Text, None, hint)),
+            Err(DecimalError::TooLarge) => self.refuse(|| Detail {
                 code: codes::FACTS_INEXACT_NUMBER,
                 message: format!("{}: `{SHOWN}` is too large for a decimal", self.path.subject()),
                 found: None,
@@ -347,8 +367,8 @@ impl Expect<'_> {
                 target: Target::Node,
                 hint: hint.clone(),
                 path: self.path.named(),
-            })),
-            Err(DecimalError::Inexact) => Err(self.fail(Detail {
+            }),
+            Err(DecimalError::Inexact) => self.refuse(|| Detail {
                 code: codes::FACTS_INEXACT_NUMBER,
                 message: format!(
                     "{}: `{SHOWN}` has more digits than a decimal holds exactly",
@@ -360,7 +380,7 @@ impl Expect<'_> {
                 target: Target::Node,
                 hint: hint.clone(),
                 path: self.path.named(),
-            })),
+            }),
         }
     }
 
@@ -369,23 +389,26 @@ impl Expect<'_> {
         match self.ty.required() {
             Ty::Str => Ok(Value::Str(Arc::from(s))),
             Ty::Decimal => self.decimal(s, true),
-            Ty::Date => literal::date(s).map(Value::Date).ok_or_else(|| {
-                let help = if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') {
-                    Some(
-                        "that day does not exist: write a real calendar day as YYYY-MM-DD"
-                            .to_string(),
-                    )
-                } else {
-                    None
-                };
-                self.fail(self.wrong(Found::Text, help, Some(s.to_string())))
-            }),
+            Ty::Date => match literal::date(s) {
+                Some(day) => Ok(Value::Date(day)),
+                None => self.refuse(|| {
+                    let help = if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') {
+                        Some(
+                            "that day does not exist: write a real calendar day as YYYY-MM-DD"
+                                .to_string(),
+                        )
+                    } else {
+                        None
+                    };
+                    self.wrong(Found::Text, help, Some(s.to_string()))
+                }),
+            },
             Ty::DateTime => match literal::datetime(s) {
                 Ok(at) => Ok(Value::DateTime(at)),
                 Err(DateTimeError::Syntax) => {
-                    Err(self.fail(self.wrong(Found::Text, None, Some(s.to_string()))))
+                    self.refuse(|| self.wrong(Found::Text, None, Some(s.to_string())))
                 }
-                Err(DateTimeError::Inexact) => Err(self.fail(Detail {
+                Err(DateTimeError::Inexact) => self.refuse(|| Detail {
                     code: codes::FACTS_INEXACT_NUMBER,
                     message: format!(
                         "{}: `{SHOWN}` has more digits after the seconds' point than a datetime holds exactly",
@@ -397,18 +420,18 @@ impl Expect<'_> {
                     target: Target::Node,
                     hint: Some(s.to_string()),
                     path: self.path.named(),
-                })),
+                }),
             },
             Ty::Enum(e) => match e.variants.iter().find(|v| &***v == s) {
                 Some(v) => Ok(Value::Enum(v.clone())),
-                None if s.trim().is_empty() => Err(self.fail(self.wrong(Found::Text, None, None))),
+                None if s.trim().is_empty() => self.refuse(|| self.wrong(Found::Text, None, None)),
                 None => {
                     let list = variant_list(&e.variants);
                     let help = match suggest(s, e.variants.iter().map(|v| &**v)) {
                         Some(near) => format!("did you mean `{near}`? The variants are: {list}"),
                         None => format!("use one of: {list}"),
                     };
-                    Err(self.fail(Detail {
+                    self.refuse(|| Detail {
                         code: codes::FACTS_UNKNOWN_VARIANT,
                         message: format!(
                             "{}: `{}` is not one of {list}",
@@ -421,20 +444,20 @@ impl Expect<'_> {
                         target: Target::Node,
                         hint: Some(s.to_string()),
                         path: self.path.named(),
-                    }))
+                    })
                 }
             },
-            Ty::Int if s.trim().parse::<i64>().is_ok() => Err(self.fail(self.wrong(
+            Ty::Int if s.trim().parse::<i64>().is_ok() => self.refuse(|| self.wrong(
                 Found::Text,
                 Some(format!("remove the quotes: {}", s.trim())),
                 Some(s.to_string()),
-            ))),
-            Ty::Bool if matches!(s.trim(), "true" | "false") => Err(self.fail(self.wrong(
+            )),
+            Ty::Bool if matches!(s.trim(), "true" | "false") => self.refuse(|| self.wrong(
                 Found::Text,
                 Some(format!("remove the quotes: {}", s.trim())),
                 Some(s.to_string()),
-            ))),
-            _ => Err(self.fail(self.wrong(Found::Text, None, Some(s.to_string())))),
+            )),
+            _ => self.refuse(|| self.wrong(Found::Text, None, Some(s.to_string()))),
         }
     }
 
@@ -444,14 +467,14 @@ impl Expect<'_> {
             return Ok(Value::Absent);
         }
         if matches!(self.ty, Ty::Record(_)) {
-            return Err(self.fail(self.wrong(Found::Text, None, None)));
+            return self.refuse(|| self.wrong(Found::Text, None, None));
         }
         let help = format!(
             "{} is required: give it a value such as {}",
             self.path.subject(),
             self.ty.example()
         );
-        Err(self.fail(self.wrong(Found::Text, Some(help), None)))
+        self.refuse(|| self.wrong(Found::Text, Some(help), None))
     }
 
     fn record<'de, A: MapAccess<'de>>(&self, r: &RecordTy, map: A) -> Result<Value, A::Error> {
@@ -459,7 +482,11 @@ impl Expect<'_> {
             values,
             seen,
             meant,
+            refused,
         } = self.given(r, map)?;
+        if refused {
+            return Ok(Value::Absent);
+        }
         let missing: Vec<&FieldTy> = r
             .fields
             .iter()
@@ -474,45 +501,50 @@ impl Expect<'_> {
             return Ok(Value::Record(values));
         }
         if let Some(first) = missing.first() {
-            let (noun, place) = if self.path.is_root() {
-                ("fact", "the document".to_string())
-            } else {
-                ("field", format!("`{}`", self.path))
-            };
-            let message = if self.path.is_root() {
-                format!("missing required fact `{}`", first.name)
-            } else {
-                format!("`{}`: missing required field `{}`", self.path, first.name)
-            };
-            let entry = if self.ctx.json {
-                format!("\"{}\": {}", first.name, json_example(&first.ty))
-            } else {
-                format!("{}: {}", first.name, first.ty.example())
-            };
-            let mut help = format!("add `{entry}` to {place}");
-            if missing.len() > 1 {
-                let rest: Vec<String> = missing
-                    .iter()
-                    .skip(1)
-                    .map(|f| format!("`{}`", f.name))
-                    .collect();
-                help.push_str(&format!(" (also missing: {})", rest.join(", ")));
+            if !self.ctx.counted() {
+                return Err(self.raise_inside(self.missing(first, &missing), Recovery::Unchecked));
             }
-            return Err(self.fail_inside(
-                Detail {
-                    code: codes::FACTS_MISSING_FIELD,
-                    message,
-                    found: None,
-                    label: format!("this mapping has no {noun} `{}`", first.name),
-                    help,
-                    target: Target::Mapping,
-                    hint: None,
-                    path: Some(self.path.field(&first.name)),
-                },
-                Recovery::Unchecked,
-            ));
         }
         Ok(Value::Record(values))
+    }
+
+    /// The error of a mapping that lacks the required fields `missing`
+    /// (`first` of them first).
+    fn missing(&self, first: &FieldTy, missing: &[&FieldTy]) -> Detail {
+        let (noun, place) = if self.path.is_root() {
+            ("fact", "the document".to_string())
+        } else {
+            ("field", format!("`{}`", self.path))
+        };
+        let message = if self.path.is_root() {
+            format!("missing required fact `{}`", first.name)
+        } else {
+            format!("`{}`: missing required field `{}`", self.path, first.name)
+        };
+        let entry = if self.ctx.json {
+            format!("\"{}\": {}", first.name, json_example(&first.ty))
+        } else {
+            format!("{}: {}", first.name, first.ty.example())
+        };
+        let mut help = format!("add `{entry}` to {place}");
+        if missing.len() > 1 {
+            let rest: Vec<String> = missing
+                .iter()
+                .skip(1)
+                .map(|f| format!("`{}`", f.name))
+                .collect();
+            help.push_str(&format!(" (also missing: {})", rest.join(", ")));
+        }
+        Detail {
+            code: codes::FACTS_MISSING_FIELD,
+            message,
+            found: None,
+            label: format!("this mapping has no {noun} `{}`", first.name),
+            help,
+            target: Target::Mapping,
+            hint: None,
+            path: Some(self.path.field(&first.name)),
+        }
     }
 
     /// The fields a mapping gives, the mappings it merges (`<<`) included.
@@ -554,7 +586,8 @@ impl Expect<'_> {
                 Some(Key::Number) => {
                     // A JSON number where a record is expected.
                     let digits: String = map.next_value()?;
-                    return Err(self.non_string(digits));
+                    self.non_string(digits)?;
+                    return Ok(Given::refused(r));
                 }
                 Some(Key::Merge) => {
                     merged = Some(map.next_value_seed(MergeSeed {
@@ -582,6 +615,7 @@ impl Expect<'_> {
             values,
             seen,
             meant,
+            refused: false,
         };
         if let Some(merged) = &merged {
             // The fields written in the mapping win, before or after `<<`.
@@ -627,7 +661,7 @@ impl<'de> Visitor<'de> for Expect<'_> {
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
         match self.ty.required() {
             Ty::Bool => Ok(Value::Bool(v)),
-            _ => Err(self.non_string(v.to_string())),
+            _ => self.non_string(v.to_string()),
         }
     }
 
@@ -652,15 +686,18 @@ impl<'de> Visitor<'de> for Expect<'_> {
         // as text): a wrong type whatever the value.
         let text = v.to_string();
         match self.ty.required() {
-            Ty::Int => Err(self.fail(self.wrong(
-                Found::Text,
-                Some(
-                    "an int is a whole number: write it without a decimal point or exponent".into(),
-                ),
-                None,
-            ))),
+            Ty::Int => self.refuse(|| {
+                self.wrong(
+                    Found::Text,
+                    Some(
+                        "an int is a whole number: write it without a decimal point or exponent"
+                            .into(),
+                    ),
+                    None,
+                )
+            }),
             Ty::Decimal => self.decimal(&text, false),
-            _ => Err(self.non_string(text)),
+            _ => self.non_string(text),
         }
     }
 
