@@ -89,6 +89,7 @@ fn limits_of(case: &Path) -> Limits {
             "max_expr_depth" => limits.max_expr_depth = v,
             "max_facts_bytes" => limits.max_facts_bytes = v,
             "max_facts_depth" => limits.max_facts_depth = v,
+            "max_facts_errors" => limits.max_facts_errors = v,
             "max_steps" => limits.max_steps = v as u64,
             "max_output_bytes" => limits.max_output_bytes = v,
             other => panic!("{}: unknown limit {other}", file.display()),
