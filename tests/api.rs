@@ -240,3 +240,44 @@ fn one_policy_decides_from_many_threads() {
         assert_eq!(h.join().ok(), Some(true));
     }
 }
+
+/// Every entry point gives every mistake of a document, each with its
+/// path: a serializable value (located in its indented JSON text), and
+/// each document of a file.
+#[test]
+fn every_entry_point_gives_every_mistake_with_its_path() {
+    let policy = pactum::Package::from_sources([(
+        "a.policy",
+        "package a\nschema o { n: int, d: date, tags: list of string }",
+    )])
+    .check()
+    .expect("clean");
+    let errors = policy
+        .facts_from_serde(&serde_json::json!({ "o": { "n": "x", "tags": ["a", 1] } }))
+        .expect_err("two mistakes and a missing field");
+    let got: Vec<(Option<&str>, Option<(usize, usize)>)> = errors
+        .iter()
+        .map(|e| (e.facts_path(), e.line_col()))
+        .collect();
+    // serde_json writes the keys in order: n, tags.
+    assert_eq!(
+        got,
+        [
+            (Some("o.d"), Some((2, 8))),
+            (Some("o.n"), Some((3, 10))),
+            (Some("o.tags[1]"), Some((6, 7))),
+        ]
+    );
+    let docs = policy.facts_documents(
+        "b.yaml",
+        "o: { n: 1, d: 2026-01-01, tags: [] }\n---\no: { n: x, d: 2026-13-01, tags: [] }\n",
+    );
+    assert!(docs[0].is_ok());
+    let paths: Vec<Option<&str>> = docs[1]
+        .as_ref()
+        .expect_err("two mistakes")
+        .iter()
+        .map(|e| e.facts_path())
+        .collect();
+    assert_eq!(paths, [Some("o.n"), Some("o.d")]);
+}
