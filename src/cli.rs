@@ -156,6 +156,9 @@ struct LimitArgs {
     /// Deepest nesting of lists and mappings in facts [default: 64, at most 1024]
     #[arg(long, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_FACTS_DEPTH))]
     max_facts_depth: Option<usize>,
+    /// Most errors reported for one facts document [default: 20, at most 1000]
+    #[arg(long, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_FACTS_ERRORS))]
+    max_facts_errors: Option<usize>,
     /// Most evaluation steps for one request [default: 1000000]
     #[arg(long, value_name = "N")]
     max_steps: Option<u64>,
@@ -165,7 +168,7 @@ struct LimitArgs {
 }
 
 /// A depth flag: 1 to `max` (parsing, checking and evaluating recurse on
-/// depth; `pactum::Limits::stack_bytes`).
+/// depth; `pactum::Limits::stack_bytes`); also the count of facts errors.
 fn depth_parser(max: usize) -> clap::builder::RangedU64ValueParser<usize> {
     clap::builder::RangedU64ValueParser::new().range(1..=u64::try_from(max).unwrap_or(u64::MAX))
 }
@@ -210,6 +213,7 @@ impl LimitArgs {
             },
             max_facts_bytes: self.max_facts_bytes.or(other.max_facts_bytes),
             max_facts_depth: self.max_facts_depth.or(other.max_facts_depth),
+            max_facts_errors: self.max_facts_errors.or(other.max_facts_errors),
             max_steps: self.max_steps.or(other.max_steps),
             max_output_bytes: self.max_output_bytes.or(other.max_output_bytes),
         }
@@ -228,6 +232,9 @@ impl LimitArgs {
         }
         if let Some(v) = self.max_facts_depth {
             l = l.with_max_facts_depth(v);
+        }
+        if let Some(v) = self.max_facts_errors {
+            l = l.with_max_facts_errors(v);
         }
         if let Some(v) = self.max_steps {
             l = l.with_max_steps(v);

@@ -468,6 +468,12 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a note, shown after the help.
+    pub(crate) fn note(mut self, note: impl Into<String>) -> Self {
+        self.0.notes.push(note.into());
+        self
+    }
+
     /// Sets the help line.
     pub(crate) fn help(mut self, help: impl Into<String>) -> Self {
         self.0.help = Some(help.into());
@@ -527,6 +533,11 @@ impl Diagnostic {
     /// assert_eq!(path("order: { lines: [] }").as_deref(), Some("order.total"));
     /// assert_eq!(path("order: { total: 1, lines: [], totl: 2 }").as_deref(), Some("order.totl"));
     /// assert_eq!(path("order: {").as_deref(), None);
+    ///
+    /// // Each mistake of a document is a diagnostic of its own, with its path.
+    /// let errors = policy.evaluate_str("order: { total: ten, lines: [{ sku: 7 }, {}] }").unwrap_err();
+    /// let paths: Vec<&str> = errors.iter().filter_map(|e| e.facts_path()).collect();
+    /// assert_eq!(paths, ["order.total", "order.lines[0].sku", "order.lines[1].sku"]);
     /// ```
     pub fn facts_path(&self) -> Option<&str> {
         self.0.facts_path.as_deref()
@@ -577,7 +588,19 @@ impl Diagnostic {
     }
 
     /// A JSON object for editors and CI: code, severity, message, file,
-    /// byte span, line and column, labels and help.
+    /// byte span, line and column, labels, help and notes, and the facts
+    /// path (`facts_path`, null when there is none: see
+    /// [`Diagnostic::facts_path`]).
+    ///
+    /// ```
+    /// let policy = pactum::Package::from_sources([("a.policy", "package a\nschema o { n: int }")])
+    ///     .check()
+    ///     .unwrap();
+    /// let errors = policy.evaluate_str("o: { n: x }").unwrap_err();
+    /// let json = errors.first().unwrap().to_json();
+    /// assert_eq!(json["facts_path"], "o.n");
+    /// assert_eq!((json["line"].as_u64(), json["column"].as_u64()), (Some(1), Some(9)));
+    /// ```
     pub fn to_json(&self) -> serde_json::Value {
         // Offsets in the whole file, when the source is a piece of it.
         let base = self.0.source.as_deref().map_or(0, |f| f.origin().bytes);
@@ -614,6 +637,7 @@ impl Diagnostic {
             "labels": labels,
             "help": self.0.help,
             "notes": self.0.notes,
+            "facts_path": self.0.facts_path,
         })
     }
 }
@@ -730,7 +754,18 @@ impl Diagnostics {
         self.0.extend(other.0);
     }
 
-    /// The first diagnostic, if any: for a facts error, the only one.
+    /// [`Diagnostic::windowed`] of each.
+    pub(crate) fn windowed(self, known: (usize, usize)) -> Diagnostics {
+        self.map(|d| d.windowed(known))
+    }
+
+    /// Each diagnostic passed through `f`.
+    pub(crate) fn map(self, f: impl FnMut(Diagnostic) -> Diagnostic) -> Diagnostics {
+        Diagnostics(self.0.into_iter().map(f).collect())
+    }
+
+    /// The first diagnostic, if any: for facts that do not fit, the first
+    /// mistake in the document.
     ///
     /// ```
     /// let errors = pactum::Package::from_sources([("a.policy", "package a\nlet x = y")])
@@ -770,6 +805,13 @@ impl Diagnostics {
                 d.0.labels.first().map(|l| l.offset),
             )
         });
+    }
+}
+
+/// One diagnostic as a list of one.
+impl From<Diagnostic> for Diagnostics {
+    fn from(d: Diagnostic) -> Diagnostics {
+        Diagnostics(vec![d])
     }
 }
 

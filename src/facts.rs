@@ -12,9 +12,11 @@
 //!   by the serde reader ([`serde_reader`], the reader of record, on the
 //!   state of [`reading`], with
 //!   [`keys`], [`merge`] for YAML merge keys (`<<: *base`), and
-//!   [`messages`]), whose first error becomes one
+//!   [`messages`]). Every independent mistake of the document becomes a
 //!   [`Diagnostic`] located by [`locate`] at the exact bytes of the
-//!   offending value (or key).
+//!   offending value (or key), and [`report`] gives them in document
+//!   order, at most [`Limits::max_facts_errors`] of them. A string left
+//!   open is reported at its opening quote ([`quotes`]).
 //! - [`load_serialized`]: a [`serde::Serialize`] value read as its JSON
 //!   text would be, by a serializer walking the schema ([`serializer`])
 //!   without writing the text, or through the text when the serializer
@@ -31,7 +33,7 @@
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::diag::{codes, Diagnostic};
+use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::limits::Limits;
 use crate::source::SourceFile;
 use crate::types::RecordTy;
@@ -45,7 +47,9 @@ mod locate;
 mod loose_id;
 mod merge;
 mod messages;
+mod quotes;
 mod reading;
+mod report;
 mod scan;
 mod serde_reader;
 mod serializer;
@@ -73,22 +77,21 @@ fn value_budget(doc_len: usize) -> usize {
 /// `Ty::Optional(Record)`), under `limits`.
 ///
 /// Returns a `Value::Record` with one value per schema field, in the schema's
-/// field order (`Value::Absent` for optional facts left out or null). The
-/// error's labels are byte offsets into the whole file (`range.start` plus
+/// field order (`Value::Absent` for optional facts left out or null); or
+/// every independent mistake of the document, in document order. The
+/// errors' labels are byte offsets into the whole file (`range.start` plus
 /// the offset inside the document). A document larger than
 /// [`Limits::max_facts_bytes`] is refused before it is parsed
 /// (`pactum::limit::facts_size`), and one whose lists and mappings nest
 /// deeper than [`Limits::max_facts_depth`] when it is read
 /// (`pactum::limit::facts_depth`).
-// One `Diagnostic` a document is this module's contract with its callers.
-#[allow(clippy::result_large_err)]
 pub(crate) fn load_with_limits(
     schema: &Arc<RecordTy>,
     file: &Arc<SourceFile>,
     range: Range<usize>,
     format: Format,
     limits: &Limits,
-) -> Result<Value, Diagnostic> {
+) -> Result<Value, Diagnostics> {
     // A byte-order mark opens a file, not a document: the YAML and JSON
     // readers would take it for text (a key `\u{feff}request`).
     let mut range = range;

@@ -13,7 +13,8 @@
 /// [`crate::Package::from_dir_with_limits`]); the checked [`crate::Policy`]
 /// keeps them for every request it evaluates. The command line sets them with
 /// `--max-policy-bytes`, `--max-depth`, `--max-facts-bytes`,
-/// `--max-facts-depth`, `--max-steps` and `--max-output-bytes`.
+/// `--max-facts-depth`, `--max-facts-errors`, `--max-steps` and
+/// `--max-output-bytes`.
 ///
 /// ```
 /// use pactum::{Limits, Package};
@@ -23,6 +24,7 @@
 /// assert_eq!(defaults.max_expr_depth, 128);
 /// assert_eq!(defaults.max_facts_bytes, 4 * 1024 * 1024);
 /// assert_eq!(defaults.max_facts_depth, 64);
+/// assert_eq!(defaults.max_facts_errors, 20);
 /// assert_eq!(defaults.max_steps, 1_000_000);
 /// assert_eq!(defaults.max_output_bytes, 1024 * 1024);
 ///
@@ -78,6 +80,11 @@ pub struct Limits {
     /// [`Limits::MAX_FACTS_DEPTH`] (1,024): a package loaded with more is
     /// refused with `pactum::limit::facts_depth`.
     pub max_facts_depth: usize,
+    /// How many errors one facts document reports (default 20; at least 1,
+    /// at most [`Limits::MAX_FACTS_ERRORS`]). The independent mistakes of a
+    /// document are all reported, in document order, up to this many; the
+    /// last one shown then says how many more were found.
+    pub max_facts_errors: usize,
     /// How many evaluation steps (expressions evaluated, list elements
     /// visited included, and the size of every list or long text read whole:
     /// compared, searched with `in`, or handed to a function) one request
@@ -103,6 +110,7 @@ impl Default for Limits {
             max_expr_depth: 128,
             max_facts_bytes: 4 * 1024 * 1024,
             max_facts_depth: 64,
+            max_facts_errors: 20,
             max_steps: 1_000_000,
             max_output_bytes: 1024 * 1024,
         }
@@ -119,6 +127,9 @@ impl Limits {
     /// The largest [`Limits::max_facts_depth`] accepted; a package loaded
     /// with a larger limit is refused (`pactum::limit::facts_depth`).
     pub const MAX_FACTS_DEPTH: usize = 1024;
+
+    /// The largest [`Limits::max_facts_errors`] used.
+    pub const MAX_FACTS_ERRORS: usize = 1000;
 
     /// The stack, in bytes, that a thread needs to parse, check and
     /// evaluate under these limits, with a margin: 2 MiB plus 32 KiB for
@@ -150,6 +161,11 @@ impl Limits {
         self.max_facts_depth.min(Self::MAX_FACTS_DEPTH)
     }
 
+    /// [`Limits::max_facts_errors`], from 1 to [`Limits::MAX_FACTS_ERRORS`].
+    pub(crate) fn facts_errors(&self) -> usize {
+        self.max_facts_errors.clamp(1, Self::MAX_FACTS_ERRORS)
+    }
+
     /// Sets [`Limits::max_policy_bytes`].
     pub fn with_max_policy_bytes(mut self, bytes: usize) -> Self {
         self.max_policy_bytes = bytes;
@@ -171,6 +187,12 @@ impl Limits {
     /// Sets [`Limits::max_facts_depth`].
     pub fn with_max_facts_depth(mut self, depth: usize) -> Self {
         self.max_facts_depth = depth;
+        self
+    }
+
+    /// Sets [`Limits::max_facts_errors`].
+    pub fn with_max_facts_errors(mut self, errors: usize) -> Self {
+        self.max_facts_errors = errors;
         self
     }
 

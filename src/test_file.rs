@@ -29,7 +29,7 @@ use std::sync::Arc;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::batch::{unreadable, Chunks, DEFAULT_CHUNK_BYTES};
-use crate::diag::{codes, Diagnostic};
+use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::facts::{read_embedded, split, Around, Embedded, Problem};
 use crate::package::{Facts, Policy};
 use crate::source::{Origin, SourceFile};
@@ -46,9 +46,9 @@ pub struct TestCase {
     /// What the test is called.
     pub name: String,
     /// The facts it decides: read from the test file (`facts:`) or from
-    /// its facts file (`facts_file:`), or the diagnostic of why they
-    /// cannot be read.
-    pub facts: Result<Facts, Diagnostic>,
+    /// its facts file (`facts_file:`), or the diagnostics of why they
+    /// cannot be read (every independent mistake in them).
+    pub facts: Result<Facts, Diagnostics>,
     /// What the decision must be.
     pub expect: Expect,
 }
@@ -128,7 +128,8 @@ pub fn read(policy: &Policy, path: &Path, text: &str) -> Result<Vec<TestCase>, D
                         format!("the facts of the test `{}` were not read", case.name),
                     )
                     .at_file(file.clone(), start, 0, "in this file")
-                    .help("report this as a bug of pactum, with the test file")),
+                    .help("report this as a bug of pactum, with the test file")
+                    .into()),
                 },
                 RawFacts::File(f) => facts_file(policy, &base.join(f)),
             };
@@ -143,23 +144,21 @@ pub fn read(policy: &Policy, path: &Path, text: &str) -> Result<Vec<TestCase>, D
 
 /// Reads a test's facts file as `pactum evaluate` reads a facts file: it
 /// must hold exactly one document.
-// One diagnostic for the test's facts.
-#[allow(clippy::result_large_err)]
-fn facts_file(policy: &Policy, path: &Path) -> Result<Facts, Diagnostic> {
+fn facts_file(policy: &Policy, path: &Path) -> Result<Facts, Diagnostics> {
     let name = path.display().to_string();
     // A test decides one request read from a file: a device or a pipe
     // (which may never end) is refused, not waited on.
     match std::fs::metadata(path) {
         Ok(m) if !m.is_file() => {
-            return Err(unreadable(&name, &"it is not a regular file"));
+            return Err(unreadable(&name, &"it is not a regular file").into());
         }
-        Err(e) => return Err(unreadable(&name, &e)),
+        Err(e) => return Err(unreadable(&name, &e).into()),
         Ok(_) => {}
     }
     let input = std::fs::File::open(path).map_err(|e| unreadable(&name, &e))?;
     let mut chunks = Chunks::new(input, &name, DEFAULT_CHUNK_BYTES)
         .max_doc_bytes(policy.limits().max_facts_bytes);
-    let mut first: Option<Result<Facts, Diagnostic>> = None;
+    let mut first: Option<Result<Facts, Diagnostics>> = None;
     while let Some(chunk) = chunks.next() {
         let chunk = chunk.map_err(|e| unreadable(&name, &e))?;
         // The first document, when this chunk holds it.
@@ -183,7 +182,8 @@ fn facts_file(policy: &Policy, path: &Path) -> Result<Facts, Diagnostic> {
             )
             .at_file(piece, at, 0, "a second document starts here")
             .help("give each request a test of its own: a facts file each, or its facts inline (`facts:`)")
-            .windowed((0, 0)));
+            .windowed((0, 0))
+            .into());
         }
         if first.is_none() {
             first = chunk.facts(policy, &name).into_iter().next();
@@ -191,7 +191,7 @@ fn facts_file(policy: &Policy, path: &Path) -> Result<Facts, Diagnostic> {
     }
     // An input without any document still gives one, refused as
     // `pactum::facts::empty`: this is only for a reader that gave nothing.
-    first.unwrap_or_else(|| Err(unreadable(&name, &"it holds no document")))
+    first.unwrap_or_else(|| Err(unreadable(&name, &"it holds no document").into()))
 }
 
 /// The state of one reading of a test file.

@@ -115,7 +115,8 @@ fn codes_match_as_constants_and_strings() {
     assert_eq!(errors.first().and_then(|d| d.facts_path()), Some("o.d"));
 }
 
-/// The facts path of each kind of facts error.
+/// The facts path of each kind of facts error: every error of a document
+/// carries its own, in document order.
 #[test]
 fn facts_errors_carry_the_path_of_the_value() {
     let policy = pactum::Package::from_sources([(
@@ -124,37 +125,52 @@ fn facts_errors_carry_the_path_of_the_value() {
     )])
     .check()
     .expect("clean");
-    let path = |text: &str| {
+    let paths = |text: &str| {
         let e = policy.facts_from_str(text).expect_err("an error");
-        e.first().and_then(|d| d.facts_path()).map(str::to_owned)
+        e.iter()
+            .map(|d| d.facts_path().map(str::to_owned))
+            .collect::<Vec<_>>()
     };
-    let cases = [
-        ("o: { n: x, tags: [] }", Some("o.n")),
+    let cases: [(&str, &[Option<&str>]); 12] = [
+        ("o: { n: x, tags: [] }", &[Some("o.n")]),
         (
             "o: { n: 1, tags: [{ name: a }, { nam: b }] }",
-            Some("o.tags[1].nam"),
+            // `nam` is unknown ("did you mean `name`?"): the one mistake.
+            &[Some("o.tags[1].nam")],
+        ),
+        (
+            "o: { n: 1, tags: [{ name: a }, { zzz: b }] }",
+            // No field like `zzz`: `name` is missing too.
+            &[Some("o.tags[1].name"), Some("o.tags[1].zzz")],
         ),
         (
             "o: { n: 1, tags: [{ name: a }, {}] }",
-            Some("o.tags[1].name"),
+            &[Some("o.tags[1].name")],
         ),
         (
             "o: { n: 1, tags: [], p: 0.1000000000000000000000000000001 }",
-            Some("o.p"),
+            &[Some("o.p")],
         ),
-        ("o: { n: 1, tags: 3 }", Some("o.tags")),
-        ("{}", Some("o")),
+        ("o: { n: 1, tags: 3 }", &[Some("o.tags")]),
+        ("{}", &[Some("o")]),
+        ("x: 1\no: { n: 1, tags: [] }", &[Some("x")]),
         (
-            "x: 1
-o: { n: 1, tags: [] }",
-            Some("x"),
+            "o: { n: x, tags: [{ name: 1 }, {}, 7] }\nx: 1",
+            &[
+                Some("o.n"),
+                Some("o.tags[0].name"),
+                Some("o.tags[1].name"),
+                Some("o.tags[2]"),
+                Some("x"),
+            ],
         ),
-        ("o: {", None),
-        ("", None),
-        ("- 1", None),
+        ("o: {", &[None]),
+        ("", &[None]),
+        ("- 1", &[None]),
     ];
     for (text, want) in cases {
-        assert_eq!(path(text).as_deref(), want, "{text:?}");
+        let want: Vec<Option<String>> = want.iter().map(|p| p.map(str::to_owned)).collect();
+        assert_eq!(paths(text), want, "{text:?}");
     }
 }
 
@@ -223,4 +239,46 @@ fn one_policy_decides_from_many_threads() {
     for h in handles {
         assert_eq!(h.join().ok(), Some(true));
     }
+}
+
+/// Every entry point gives every mistake of a document, each with its
+/// path: a serializable value (located in its indented JSON text), and
+/// each document of a file.
+#[test]
+fn every_entry_point_gives_every_mistake_with_its_path() {
+    let policy = pactum::Package::from_sources([(
+        "a.policy",
+        "package a\nschema o { n: int, d: date, tags: list of string }",
+    )])
+    .check()
+    .expect("clean");
+    let errors = policy
+        .facts_from_serde(&serde_json::json!({ "o": { "n": "x", "tags": ["a", 1] } }))
+        .expect_err("two mistakes and a missing field");
+    type PathAt<'a> = (Option<&'a str>, Option<(usize, usize)>);
+    let got: Vec<PathAt> = errors
+        .iter()
+        .map(|e| (e.facts_path(), e.line_col()))
+        .collect();
+    // serde_json writes the keys in order: n, tags.
+    assert_eq!(
+        got,
+        [
+            (Some("o.d"), Some((2, 8))),
+            (Some("o.n"), Some((3, 10))),
+            (Some("o.tags[1]"), Some((6, 7))),
+        ]
+    );
+    let docs = policy.facts_documents(
+        "b.yaml",
+        "o: { n: 1, d: 2026-01-01, tags: [] }\n---\no: { n: x, d: 2026-13-01, tags: [] }\n",
+    );
+    assert!(docs[0].is_ok());
+    let paths: Vec<Option<&str>> = docs[1]
+        .as_ref()
+        .expect_err("two mistakes")
+        .iter()
+        .map(|e| e.facts_path())
+        .collect();
+    assert_eq!(paths, [Some("o.n"), Some("o.d")]);
 }

@@ -494,11 +494,18 @@ fn a_mistake_in_inline_facts_fails_that_test_alone_at_its_line() {
         out.contains("ok   ") && out.contains("inline.test.yaml: fine"),
         "{out}"
     );
+    // Every mistake of the facts, in document order, each at its place.
+    let line = out
+        .lines()
+        .find(|l| l.contains("not decided: "))
+        .unwrap_or_else(|| panic!("{out}"));
+    let at = |what: &str| line.find(what).unwrap_or_else(|| panic!("{what}: {line}"));
     assert!(
-        out.contains(
-            "not decided: pactum::facts::unknown_field: `request`: unknown field `chanel`"
-        ) && out.contains("inline.test.yaml:11:44)"),
-        "{out}"
+        at("missing required fact `account` (at ") < at("missing required field `date` (at ")
+            && at("missing required field `date` (at ")
+                < at("pactum::facts::unknown_field: `request`: unknown field `chanel` (at ")
+            && line.ends_with("inline.test.yaml:11:44)"),
+        "{line}"
     );
     assert!(err.contains("did you mean `channel`?"), "{err}");
     assert!(out.ends_with(" passed, 1 failed\n"), "{out}");

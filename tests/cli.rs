@@ -282,11 +282,22 @@ fn explain_in_json_writes_json_error_records() {
             .collect();
         assert_eq!(lines.len(), 3, "explain {explain}: {lines:?}");
         assert!(lines[0].get("decision").is_some());
+        // `request` is not a mapping, and the other facts are missing:
+        // every error, the first also as `error`.
+        let codes: Vec<&str> = lines[1]["errors"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|e| e["code"].as_str().unwrap())
+            .collect();
         assert_eq!(
-            lines[1]["error"]["code"], "pactum::facts::wrong_type",
+            codes,
+            ["pactum::facts::missing_field", "pactum::facts::wrong_type"],
             "{:?}",
             lines[1]
         );
+        assert_eq!(lines[1]["error"], lines[1]["errors"][0]);
+        assert_eq!(lines[1]["errors"][1]["facts_path"], "request");
         assert_eq!(lines[2]["decision"], lines[0]["decision"]);
     }
 }
@@ -388,9 +399,10 @@ fn diff_reads_standard_input_and_its_json_is_pure() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0]["document"], n);
     assert_eq!(
-        lines[0]["before"]["error"]["code"],
+        lines[0]["before"]["errors"][1]["code"],
         "pactum::facts::wrong_type"
     );
+    assert_eq!(lines[0]["before"]["error"], lines[0]["before"]["errors"][0]);
     assert!(stderr(&o).contains("1 not decided"));
 }
 
@@ -737,4 +749,153 @@ fn evaluate_exit_code_is_3_when_a_request_is_denied() {
         "{\"nonsense\": 1}\n",
     );
     assert_eq!(o.status.code(), Some(1));
+}
+
+/// A document with several independent mistakes: every one is on
+/// standard error, the human line counts them, and the JSON record keeps
+/// `error` (the first) and lists them all in `errors`, each with its line,
+/// column and facts path; the other documents are still decided.
+#[test]
+fn every_mistake_of_a_document_is_in_its_record() {
+    let dir = temp_dir("all-errors");
+    std::fs::write(
+        dir.join("p.policy"),
+        "package p\nrequests are identified by o.id\n\
+         schema o { id: string, n: int, day: date, tags: list of string }\n",
+    )
+    .unwrap();
+    let good = r#"{"o": {"id": "a", "n": 1, "day": "2026-01-02", "tags": []}}"#;
+    let bad = r#"{"o": {"id": "b", "n": "one", "colour": "red", "tags": ["x", 7]}}"#;
+    let input = format!("{good}\n{bad}\n{good}\n");
+    let policy = dir.to_str().unwrap();
+    let o = pactum_stdin(
+        &["evaluate", "-p", policy, "-f", "-", "--format", "json"],
+        &input,
+    );
+    assert_eq!(o.status.code(), Some(1));
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 3, "{lines:?}");
+    assert_eq!(lines[0]["decision"], "allow");
+    assert_eq!(lines[2]["decision"], "allow");
+    let record = &lines[1];
+    assert_eq!(record["id"], "b");
+    let errors: Vec<(String, String, u64, u64)> = record["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| {
+            (
+                e["code"].as_str().unwrap().to_string(),
+                e["facts_path"].as_str().unwrap().to_string(),
+                e["line"].as_u64().unwrap(),
+                e["column"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    let code = |c: &str| format!("pactum::facts::{c}");
+    // The column of each offending value (or key), in the line.
+    let at = |text: &str| bad.find(text).unwrap() as u64 + 1;
+    assert_eq!(
+        errors,
+        [
+            (code("missing_field"), "o.day".into(), 2, at("{\"id\"")),
+            (code("wrong_type"), "o.n".into(), 2, at("\"one\"")),
+            (
+                code("unknown_field"),
+                "o.colour".into(),
+                2,
+                at("\"colour\"")
+            ),
+            (code("wrong_type"), "o.tags[1]".into(), 2, at("7]")),
+        ]
+    );
+    assert_eq!(record["error"], record["errors"][0]);
+    assert_eq!(
+        stderr(&o).matches("pactum::facts::").count(),
+        4,
+        "{}",
+        stderr(&o)
+    );
+    // People: the line names the first and counts the rest.
+    let o = pactum_stdin(&["evaluate", "-p", policy, "-f", "-"], &input);
+    assert!(
+        stdout(&o).contains("b: NOT DECIDED (pactum::facts::missing_field and 3 more errors)"),
+        "{}",
+        stdout(&o)
+    );
+    // Editors and CI: one JSON diagnostic a mistake, with its facts path.
+    let o = pactum_stdin(
+        &[
+            "evaluate",
+            "-p",
+            policy,
+            "-f",
+            "-",
+            "--message-format",
+            "json",
+        ],
+        &input,
+    );
+    let paths: Vec<serde_json::Value> = stderr(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["facts_path"].clone())
+        .collect();
+    assert_eq!(paths, ["o.day", "o.n", "o.colour", "o.tags[1]"]);
+    // At most --max-facts-errors of them, the last noting the others.
+    let o = pactum_stdin(
+        &[
+            "evaluate",
+            "-p",
+            policy,
+            "-f",
+            "-",
+            "--format",
+            "json",
+            "--max-facts-errors",
+            "2",
+            "--message-format",
+            "json",
+        ],
+        &input,
+    );
+    let lines = json_lines(&o);
+    assert_eq!(lines[1]["errors"].as_array().unwrap().len(), 2);
+    let notes: Vec<serde_json::Value> = stderr(&o)
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["notes"].clone())
+        .collect();
+    assert_eq!(notes[0], serde_json::json!([]));
+    assert!(
+        notes[1][0]
+            .as_str()
+            .unwrap()
+            .starts_with("2 more errors in this document are not shown"),
+        "{notes:?}"
+    );
+}
+
+/// A line of a JSON Lines batch cut inside a string: its record points at
+/// the quote that opens the string.
+#[test]
+fn an_unclosed_quote_in_a_batch_is_reported_at_the_quote() {
+    let good = std::fs::read_to_string(example("batch.jsonl")).unwrap();
+    let first = good.lines().next().unwrap();
+    let cut = first.find("\"i-").unwrap();
+    let input = format!("{first}\n{}\n{first}\n", &first[..cut + 4]);
+    let o = pactum_stdin(
+        &[
+            "evaluate", "--policy", PACK, "--facts", "-", "--format", "json",
+        ],
+        &input,
+    );
+    let lines = json_lines(&o);
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[1]["error"]["code"], "pactum::facts::syntax");
+    assert_eq!(lines[1]["error"]["line"], 2);
+    assert_eq!(lines[1]["error"]["column"], cut + 1);
+    assert!(
+        stderr(&o).contains("this quote is never closed"),
+        "{}",
+        stderr(&o)
+    );
 }

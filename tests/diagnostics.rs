@@ -89,6 +89,7 @@ fn limits_of(case: &Path) -> Limits {
             "max_expr_depth" => limits.max_expr_depth = v,
             "max_facts_bytes" => limits.max_facts_bytes = v,
             "max_facts_depth" => limits.max_facts_depth = v,
+            "max_facts_errors" => limits.max_facts_errors = v,
             "max_steps" => limits.max_steps = v as u64,
             "max_output_bytes" => limits.max_output_bytes = v,
             other => panic!("{}: unknown limit {other}", file.display()),
@@ -135,7 +136,11 @@ fn run_case(case: &Path) -> Vec<Diagnostic> {
         let policy = Package::from_dir_with_limits(PACK, limits).check().unwrap();
         let text = std::fs::read_to_string(case).unwrap();
         return match pactum::test_file::read(&policy, Path::new(&rel(case)), &text) {
-            Ok(tests) => tests.into_iter().filter_map(|t| t.facts.err()).collect(),
+            Ok(tests) => tests
+                .into_iter()
+                .filter_map(|t| t.facts.err())
+                .flatten()
+                .collect(),
             Err(d) => vec![d],
         };
     }

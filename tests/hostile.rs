@@ -661,6 +661,93 @@ fn alias_bombs_are_refused_quickly() {
     assert_eq!(outcomes.len(), 1);
 }
 
+/// A document with a great many mistakes reports the first
+/// `Limits::max_facts_errors` of them and counts the others, in time
+/// linear in the document: an error past the first ones is neither
+/// located nor even made (serde_json works out an error's line from the
+/// start of the document).
+#[test]
+fn a_document_with_a_great_many_mistakes_is_read_in_linear_time() {
+    let policy = Package::from_sources([(
+        "a.policy",
+        "package a\nschema o { days: list of date, lines: list of { n: int } }",
+    )])
+    .check()
+    .unwrap();
+    let n = 100_000;
+    let json = format!(
+        r#"{{"o": {{"days": [{}], "lines": [{}]}}}}"#,
+        vec!["\"x\""; n].join(","),
+        vec!["{}"; n].join(",")
+    );
+    let yaml = format!(
+        "o:\n  days: [{}]\n  lines:\n{}",
+        vec!["x"; n].join(", "),
+        "  - {}\n".repeat(n)
+    );
+    for doc in [json, yaml] {
+        let start = Instant::now();
+        let errors = policy.facts_from_str(&doc).unwrap_err();
+        assert!(
+            start.elapsed() < Duration::from_secs(30),
+            "{:?}",
+            start.elapsed()
+        );
+        assert_eq!(errors.len(), 20);
+        let paths: Vec<&str> = errors.iter().filter_map(|e| e.facts_path()).collect();
+        assert_eq!(paths.first(), Some(&"o.days[0]"));
+        assert_eq!(paths.last(), Some(&"o.days[19]"));
+        let last = errors.iter().last().unwrap().to_json();
+        assert_eq!(
+            last["notes"][0].as_str().unwrap(),
+            "199980 more errors in this document are not shown: only the first 20 are (`--max-facts-errors` shows more)"
+        );
+    }
+}
+
+/// Mistakes that stop a YAML reading (a mapping that lacks a field) make
+/// the document be read again past them, a bounded number of times: the
+/// errors found in that budget, and a note that the document was not read
+/// to its end.
+#[test]
+fn rereading_past_yaml_mistakes_is_bounded() {
+    let policy = Package::from_sources([(
+        "a.policy",
+        "package a\nschema o { lines: list of { n: int } }",
+    )])
+    .check()
+    .unwrap();
+    // About 2 MiB, each element lacking `n`: read again a few times.
+    let doc = format!("o:\n  lines:\n{}", "  - {}\n".repeat(300_000));
+    let start = Instant::now();
+    let errors = policy.facts_from_str(&doc).unwrap_err();
+    assert!(
+        start.elapsed() < Duration::from_secs(60),
+        "{:?}",
+        start.elapsed()
+    );
+    let paths: Vec<&str> = errors.iter().filter_map(|e| e.facts_path()).collect();
+    assert!(paths.len() > 1 && paths.len() < 20, "{paths:?}");
+    assert_eq!(paths[..2], ["o.lines[0].n", "o.lines[1].n"]);
+    let last = errors.iter().last().unwrap().to_json();
+    assert!(
+        last["notes"][0]
+            .as_str()
+            .unwrap()
+            .starts_with("this document was not read to its end"),
+        "{last}"
+    );
+    // A small document is read again for each, up to the most shown.
+    let doc = format!("o:\n  lines:\n{}", "  - {}\n".repeat(25));
+    let errors = policy.facts_from_str(&doc).unwrap_err();
+    assert_eq!(errors.len(), 20);
+    let last = errors.iter().last().unwrap().to_json();
+    assert_eq!(
+        last["notes"][0].as_str().unwrap(),
+        "5 more errors in this document are not shown: only the first 20 are (`--max-facts-errors` shows more)"
+    );
+}
+
 #[test]
 fn facts_documents_over_the_size_limit_are_refused_alone() {
     let limits = Limits::default().with_max_facts_bytes(2000);
@@ -1153,7 +1240,9 @@ fn an_oversized_line_is_skipped_unbuffered_and_later_lines_keep_their_numbers() 
             "decided",
             "pactum::limit::facts_size",
             "decided",
-            "pactum::facts::wrong_type",
+            // `{"request": [`: a list for a record, but first a line cut
+            // short (reading stops at the syntax error).
+            "pactum::facts::syntax",
             "decided"
         ]
     );
@@ -1185,7 +1274,9 @@ fn an_oversized_yaml_document_or_json_file_is_skipped_to_its_end() {
         .unwrap();
     assert_eq!(got.len(), 4, "{got:?}");
     assert!(got[1].ends_with("pactum::limit::facts_size"), "{got:?}");
-    assert!(got[2].ends_with("pactum::facts::wrong_type"), "{got:?}");
+    // `request: [` never closed: the syntax error (the list where a record
+    // belongs, on its line, is part of it).
+    assert!(got[2].ends_with("pactum::facts::syntax"), "{got:?}");
     assert!(!got[3].contains("pactum::"), "{got:?}");
     // Line numbers after the skipped document are those of the file.
     let outcomes = policy.evaluate_path({
@@ -1307,7 +1398,7 @@ fn a_line_on_standard_input_is_answered_before_the_next_arrives() {
             child.kill().ok();
         }
         let second = second.expect("no answer to the second line");
-        assert!(second.contains("pactum::facts::wrong_type"), "{second}");
+        assert!(second.contains("pactum::facts::syntax"), "{second}");
         writeln!(stdin, "{good}").unwrap();
         drop(stdin);
         let third = rx.recv_timeout(wait).expect("no answer to the last line");
@@ -1548,7 +1639,7 @@ fn every_reader(name: &str, text: &str) -> Vec<String> {
                     diagnostics,
                 },
             }),
-            Err(d) => format!("none: {}", d.code_id()),
+            Err(ds) => format!("none: {}", ds.first().map_or("", |d| d.code_id())),
         })
         .collect();
     assert_eq!(docs.len(), whole.len(), "facts_documents: {text:?}");

@@ -7,7 +7,7 @@ use std::io::{self, Read};
 use std::ops::Range;
 use std::sync::Arc;
 
-use crate::diag::Diagnostic;
+use crate::diag::{Diagnostic, Diagnostics};
 use crate::facts::{self, Format};
 use crate::package::{Facts, Policy};
 use crate::source::{Origin, SourceFile};
@@ -81,9 +81,11 @@ impl Chunk {
     /// [`Policy::facts_documents`] gives them for a whole text (`name`
     /// names the input in diagnostics, whose lines and columns are those of
     /// the whole input).
-    pub fn facts(&self, policy: &Policy, name: &str) -> Vec<Result<Facts, Diagnostic>> {
+    pub fn facts(&self, policy: &Policy, name: &str) -> Vec<Result<Facts, Diagnostics>> {
         if self.oversized {
-            return vec![Err(self.too_large(policy, name))];
+            let mut one = Diagnostics::default();
+            one.push(self.too_large(policy, name));
+            return vec![Err(one)];
         }
         let file = Arc::new(SourceFile::piece(name, self.text.as_str(), self.origin()));
         let mut counted = (0usize, 0usize);

@@ -69,14 +69,7 @@ fn side_json(o: &Outcome) -> serde_json::Value {
     match o {
         Outcome::Decided(d) => d.to_json(),
         Outcome::Failed { diagnostics, .. } => {
-            let first = diagnostics.iter().next();
-            let (line, column) = first.and_then(|d| d.line_col()).unzip();
-            serde_json::json!({"error": {
-                "code": first.map(|d| d.code_id()),
-                "message": first.map(|d| d.message()),
-                "line": line,
-                "column": column,
-            }})
+            serde_json::to_value(render::Errors::of(diagnostics)).unwrap_or_default()
         }
     }
 }

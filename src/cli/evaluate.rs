@@ -12,39 +12,27 @@ use super::{render, Exit, Format, MessageFormat};
 #[derive(serde::Serialize)]
 struct ErrorRecord<'a> {
     id: serde_json::Value,
-    error: ErrorBody<'a>,
-}
-
-#[derive(serde::Serialize)]
-struct ErrorBody<'a> {
-    code: Option<&'a str>,
-    message: Option<&'a str>,
-    line: Option<usize>,
-    column: Option<usize>,
+    #[serde(flatten)]
+    errors: render::Errors<'a>,
 }
 
 /// The record of a document that was not decided: the JSON error record
-/// (`{"id", "error": {"code", "message", "line", "column"}}`) or the human
-/// line, naming the request by its identifier when it could be read and by
-/// its position (`i`, from 0) otherwise. `evaluate` and `evaluate
-/// --explain` both write it.
+/// (`{"id", "error": {"code", "message", "line", "column", "facts_path"},
+/// "errors": [...]}`, see [`render::Errors`]) or the human line, naming the
+/// request by its identifier when it could be read and by its position
+/// (`i`, from 0) otherwise. `evaluate` and `evaluate --explain` both write
+/// it.
 pub(super) fn failure_record(
     id: &Value,
     i: usize,
-    first: Option<&pactum::Diagnostic>,
+    diagnostics: &Diagnostics,
     format: Format,
 ) -> String {
     match format {
         Format::Json => {
-            let (line, column) = first.and_then(|d| d.line_col()).unzip();
             let record = ErrorRecord {
                 id: id.to_json_plain(),
-                error: ErrorBody {
-                    code: first.map(|d| d.code_id()),
-                    message: first.map(|d| d.message()),
-                    line,
-                    column,
-                },
+                errors: render::Errors::of(diagnostics),
             };
             serde_json::to_string(&record).unwrap_or_default()
         }
@@ -55,7 +43,7 @@ pub(super) fn failure_record(
             };
             format!(
                 "{who}: NOT DECIDED ({})\n",
-                first.map_or("error", |d| d.code_id())
+                render::error_summary(diagnostics)
             )
         }
     }
@@ -177,7 +165,7 @@ pub fn run(policy_dir: &Path, facts: &str, switches: super::Evaluate, run: &supe
         })
     };
     let failed = |i: usize, id: &Value, diagnostics: Diagnostics| {
-        let record = failure_record(id, i, diagnostics.iter().next(), format);
+        let record = failure_record(id, i, &diagnostics, format);
         Rendered::Failed(record, diagnostics)
     };
     let sink = |rendered: Option<Rendered>| match rendered {

@@ -67,6 +67,63 @@ pub fn diagnostics<'a>(
     }
 }
 
+/// One error of a document that was not decided, as its JSON record
+/// gives it: `{"code", "message", "line", "column", "facts_path"}` (the
+/// line and column in the facts input; the facts path of a facts error
+/// about one value, else null).
+#[derive(serde::Serialize)]
+pub struct ErrorBody<'a> {
+    code: Option<&'a str>,
+    message: Option<&'a str>,
+    line: Option<usize>,
+    column: Option<usize>,
+    facts_path: Option<&'a str>,
+}
+
+impl<'a> ErrorBody<'a> {
+    /// The body of `d` (all null without one).
+    pub fn of(d: Option<&'a Diagnostic>) -> ErrorBody<'a> {
+        let (line, column) = d.and_then(Diagnostic::line_col).unzip();
+        ErrorBody {
+            code: d.map(Diagnostic::code_id),
+            message: d.map(Diagnostic::message),
+            line,
+            column,
+            facts_path: d.and_then(Diagnostic::facts_path),
+        }
+    }
+}
+
+/// The errors of a document that was not decided, in its JSON record:
+/// `"error"`, the first (as records always gave it), and `"errors"`, every
+/// one in document order (the first among them).
+#[derive(serde::Serialize)]
+pub struct Errors<'a> {
+    error: ErrorBody<'a>,
+    errors: Vec<ErrorBody<'a>>,
+}
+
+impl<'a> Errors<'a> {
+    /// The errors of `diagnostics`.
+    pub fn of(diagnostics: &'a pactum::Diagnostics) -> Errors<'a> {
+        Errors {
+            error: ErrorBody::of(diagnostics.first()),
+            errors: diagnostics.iter().map(|d| ErrorBody::of(Some(d))).collect(),
+        }
+    }
+}
+
+/// What the human line of a document not decided says of its errors:
+/// the first one's code, and how many more there are.
+pub fn error_summary(diagnostics: &pactum::Diagnostics) -> String {
+    let code = diagnostics.first().map_or("error", Diagnostic::code_id);
+    match diagnostics.len() {
+        0 | 1 => code.to_string(),
+        2 => format!("{code} and 1 more error"),
+        n => format!("{code} and {} more errors", n - 1),
+    }
+}
+
 /// Loads and checks the package at `dir`; on failure prints its
 /// diagnostics and a summary line, and gives `None`.
 pub fn load_policy(

@@ -222,14 +222,20 @@ pub fn run(dir: &Path, options: &Options, messages: MessageFormat, limits: pactu
                         .collect::<Vec<_>>()
                         .join("; ")
                 }),
-                Err(d) => {
-                    // The facts' diagnostic, with its line and column.
-                    render::diagnostics([d], messages, false);
-                    let at = match (d.file_name(), d.line_col()) {
-                        (Some(f), Some((l, c))) => format!(" (at {f}:{l}:{c})"),
-                        _ => String::new(),
-                    };
-                    Err(format!("{}: {}{at}", d.code_id(), d.message()))
+                Err(ds) => {
+                    // The facts' diagnostics, each with its line and column.
+                    render::diagnostics(ds, messages, false);
+                    Err(ds
+                        .iter()
+                        .map(|d| {
+                            let at = match (d.file_name(), d.line_col()) {
+                                (Some(f), Some((l, c))) => format!(" (at {f}:{l}:{c})"),
+                                _ => String::new(),
+                            };
+                            format!("{}: {}{at}", d.code_id(), d.message())
+                        })
+                        .collect::<Vec<_>>()
+                        .join("; "))
                 }
             };
             let diffs = match result {

@@ -5,11 +5,15 @@
 //! across it (a test's `<<: *base` names facts anchored in another test)
 //! and every error points at the line and column of the whole document.
 //!
-//! serde cannot go on reading a document once a value has failed, so a
-//! facts value that fails stops the reading: it is recorded with its
-//! diagnostic, and the document is read again from the start, skipping
-//! the facts values read before (and it). A document whose facts all
-//! read is read once; each failing facts value costs one more reading.
+//! The independent mistakes of a facts value are all reported, as in a
+//! facts document. An error that serde cannot read past (in YAML, a
+//! mapping or a list left half read: see [`super::reading`]) stops the
+//! reading of the whole document: the document is read again from the
+//! start, skipping the facts values read before, and reading that facts
+//! value again stepping over the node in error (or, after a syntax error
+//! or a limit, skipping it too, its diagnostics recorded). A document
+//! whose facts all read is read once; each such error costs one more
+//! reading.
 
 use std::cell::{Cell, RefCell};
 use std::sync::Arc;
@@ -17,11 +21,12 @@ use std::sync::Arc;
 use serde::de::{DeserializeSeed, Deserializer, IgnoredAny};
 use serde::Deserialize;
 
-use super::locate::{clean_message, yaml_error, Detail, Target};
-use super::reading::{Ctx, Path, Seed};
+use super::locate::{self, clean_message, yaml_error, Detail, Target};
+use super::reading::{Caught, Ctx, Earlier, Path, Seed, Stop};
+use super::report::{rereads, Report};
 use super::scan::{flow_too_deep, MAX_FLOW_DEPTH};
 use super::value_budget;
-use crate::diag::{Code, Diagnostic};
+use crate::diag::{Code, Diagnostic, Diagnostics};
 use crate::limits::Limits;
 use crate::source::SourceFile;
 use crate::types::{RecordTy, Ty};
@@ -36,10 +41,30 @@ pub(crate) struct Embedded<'a> {
     next: Cell<usize>,
     /// The facts values before this index were read by an earlier reading.
     skip_below: usize,
-    /// The facts values read by this reading, from `skip_below` on.
-    values: RefCell<Vec<Value>>,
-    /// The facts value that failed, and why.
-    failed: RefCell<Option<(usize, Option<Detail>)>>,
+    /// What earlier readings found in the facts value at `skip_below`,
+    /// when one stopped in it, and how many more errors may be kept of it.
+    resume: RefCell<Option<Earlier>>,
+    room: usize,
+    /// The facts values read by this reading, from `skip_below` on: each
+    /// value, or the errors caught in it (and how many more).
+    values: RefCell<Vec<Result<Value, CaughtIn>>>,
+    /// The facts value that stopped the reading: its index, the errors
+    /// caught in it before (and how many more), and why it stopped.
+    failed: RefCell<Option<Failed>>,
+}
+
+/// The errors caught in a facts value, and how many more were counted.
+type CaughtIn = (Vec<Caught>, usize);
+
+/// A facts value whose error stopped the reading of the document.
+struct Failed {
+    index: usize,
+    caught: Vec<Caught>,
+    more: usize,
+    detail: Option<Detail>,
+    stop: Stop,
+    /// What the reading of the value leaves a next one.
+    next: Earlier,
 }
 
 /// Reads one facts value at the schema's root; its index among the facts
@@ -64,26 +89,47 @@ impl<'de> DeserializeSeed<'de> for FactsSeed<'_> {
             IgnoredAny::deserialize(d)?;
             return Ok(index);
         }
-        let ctx = Ctx {
-            json: false,
-            detail: RefCell::new(None),
-            budget: Cell::new(value_budget(e.doc_len)),
-            depth: Cell::new(0),
-            max_depth: e.limits.facts_depth(),
+        let (room, earlier) = if index == e.skip_below {
+            (e.room, e.resume.take().unwrap_or_default())
+        } else {
+            (e.limits.facts_errors(), Earlier::default())
         };
+        let ctx = Ctx::new(
+            false,
+            value_budget(e.doc_len),
+            e.limits.facts_depth(),
+            room,
+            earlier,
+        );
         let root_ty = Ty::Record(e.schema.clone());
         let seed = Seed {
             ty: &root_ty,
             path: &Path::Root,
             ctx: &ctx,
         };
-        match seed.deserialize(d) {
+        let result = seed.deserialize(d);
+        let (detail, stop) = Stop::of(ctx.take_raised());
+        let (caught, more, next) = ctx.finish();
+        match result {
             Ok(v) => {
-                e.values.borrow_mut().push(v);
+                e.values
+                    .borrow_mut()
+                    .push(if caught.is_empty() && more == 0 {
+                        Ok(v)
+                    } else {
+                        Err((caught, more))
+                    });
                 Ok(index)
             }
             Err(err) => {
-                *e.failed.borrow_mut() = Some((index, ctx.take_detail()));
+                *e.failed.borrow_mut() = Some(Failed {
+                    index,
+                    caught,
+                    more,
+                    detail,
+                    stop,
+                    next,
+                });
                 Err(err)
             }
         }
@@ -106,9 +152,9 @@ pub(crate) struct Around<'a> {
 /// Reads the YAML document `file.text()[start..]` with `parse`, which reads
 /// each facts value in it with [`Embedded::seed`] (and everything else as
 /// it likes). Returns what `parse` gives and the facts values in document
-/// order (each read against `schema`, or its diagnostic); or the first
+/// order (each read against `schema`, or its diagnostics); or the first
 /// mistake outside the facts, as `around` says.
-// One `Diagnostic` for the document, as the facts loader gives.
+// One `Diagnostic` for a document that is not what it should be.
 #[allow(clippy::result_large_err)]
 pub(crate) fn read_embedded<T>(
     schema: &Arc<RecordTy>,
@@ -117,7 +163,7 @@ pub(crate) fn read_embedded<T>(
     start: usize,
     around: &Around<'_>,
     mut parse: impl FnMut(&Embedded<'_>, serde_yaml::Deserializer<'_>) -> Result<T, serde_yaml::Error>,
-) -> Result<(T, Vec<Result<Value, Diagnostic>>), Diagnostic> {
+) -> Result<(T, Vec<Result<Value, Diagnostics>>), Diagnostic> {
     let doc = file.text().get(start..).unwrap_or("");
     if let Some(at) = flow_too_deep(doc, MAX_FLOW_DEPTH) {
         return Err(Diagnostic::new(
@@ -130,24 +176,66 @@ pub(crate) fn read_embedded<T>(
         .at_file(file.clone(), start + at, 1, "too deep")
         .help("nothing needs this much nesting; flatten the data"));
     }
-    let mut done: Vec<Result<Value, Diagnostic>> = Vec::new();
+    let max = limits.facts_errors();
+    let mut done: Vec<Result<Value, Diagnostics>> = Vec::new();
+    // The facts value read again past an error that stopped a reading: its
+    // errors so far, what the readings found, and how many more readings
+    // it may take.
+    let mut resumed: Option<(Report, Earlier, usize)> = None;
+    // Adds the errors caught in a facts value to its report.
+    let add = |report: &mut Report, caught: Vec<Caught>, more: usize| {
+        for c in caught {
+            report.push(locate::caught(c, doc, false));
+        }
+        report.count(more);
+    };
     loop {
+        let (resume, room) = match resumed.as_mut() {
+            Some((report, earlier, _)) => (Some(std::mem::take(earlier)), report.room()),
+            None => (None, max),
+        };
         let embedded = Embedded {
             schema,
             limits,
             doc_len: doc.len(),
             next: Cell::new(0),
             skip_below: done.len(),
+            resume: RefCell::new(resume),
+            room,
             values: RefCell::new(Vec::new()),
             failed: RefCell::new(None),
         };
         let result = parse(&embedded, serde_yaml::Deserializer::from_str(doc));
         let failed = embedded.failed.take();
-        done.extend(embedded.values.take().into_iter().map(Ok));
+        for read in embedded.values.take() {
+            let mut report = resumed
+                .take()
+                .map_or_else(|| Report::new(max), |(report, _, _)| report);
+            let read = match read {
+                Ok(value) => Ok(value),
+                Err((caught, more)) => {
+                    add(&mut report, caught, more);
+                    Err(())
+                }
+            };
+            done.push(match read {
+                Ok(value) if report.is_empty() => Ok(value),
+                _ => Err(report.into_diagnostics(file, start)),
+            });
+        }
         match (result, failed) {
             (Ok(t), _) => return Ok((t, done)),
-            (Err(e), Some((index, detail))) if index == done.len() => {
-                done.push(Err(yaml_error(&e, detail, doc).into_diagnostic(file, start)));
+            (Err(e), Some(failed)) if failed.index == done.len() => {
+                let (mut report, mut left) = resumed.take().map_or_else(
+                    || (Report::new(max), rereads(doc.len(), max)),
+                    |(report, _, left)| (report, left),
+                );
+                add(&mut report, failed.caught, failed.more);
+                let error = yaml_error(&e, failed.detail, doc);
+                match report.stopped(error, failed.stop, doc, false, failed.next, &mut left) {
+                    Some(again) => resumed = Some((report, again, left)),
+                    None => done.push(Err(report.into_diagnostics(file, start))),
+                }
             }
             (Err(e), _) => return Err(problem_at(&e, around, file, start)),
         }
@@ -186,6 +274,7 @@ fn problem_at(
                 help: p.help,
                 target: Target::Node,
                 hint: p.hint,
+                path: None,
             };
             yaml_error(e, Some(detail), doc).into_diagnostic(file, start)
         }

@@ -551,7 +551,7 @@ mod tests {
                 Ok(s) => assert_eq!(&s, v, "the fast path read another value from {doc}"),
                 Err(e) => panic!(
                     "the fast path accepted a document the serde path refuses ({}): {doc}",
-                    e.code_id()
+                    e.first().map_or("", |d| d.code_id())
                 ),
             }
         }
@@ -660,7 +660,7 @@ mod tests {
             } else {
                 assert_eq!(read(&doc, &schema, limits.facts_depth()), None, "{at}");
                 assert_eq!(
-                    slow.unwrap_err().code_id(),
+                    slow.unwrap_err().first().unwrap().code_id(),
                     crate::diag::codes::FACTS_INEXACT_NUMBER.id,
                     "{at}"
                 );

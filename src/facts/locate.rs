@@ -20,6 +20,8 @@
 
 use std::sync::Arc;
 
+use super::quotes;
+use super::reading::Caught;
 use super::scan::{double_quoted_end, flow_end, single_quoted_end};
 use crate::diag::{codes, Code, Diagnostic};
 use crate::source::SourceFile;
@@ -45,9 +47,8 @@ pub(super) enum Target {
     Node,
     /// The mapping that lacks a field.
     Mapping,
-    /// A JSON object rejected after reading its first key: serde_json's
-    /// position is after that key.
-    ObjectAfterKey,
+    /// A JSON key, placed by serde_json after its value.
+    KeyBeforeValue,
 }
 
 /// The real error, kept aside while serde carries a placeholder to the top
@@ -64,6 +65,10 @@ pub(super) struct Detail {
     /// The scalar's text when the visitor read it as text: for a plain YAML
     /// scalar that is the text as written, which measures its span exactly.
     pub(super) hint: Option<String>,
+    /// Where in the facts the mistake is ([`Diagnostic::facts_path`]):
+    /// the value's path, or the missing or unknown field's; `None` for
+    /// the document as a whole.
+    pub(super) path: Option<String>,
 }
 
 /// An error with its place in the document.
@@ -74,15 +79,20 @@ pub(super) struct Located {
     pub(super) help: String,
     pub(super) start: usize,
     pub(super) len: usize,
+    /// See [`Detail::path`].
+    pub(super) path: Option<String>,
+    /// A syntax error placed at its cause (a string left open), not where
+    /// the parser gave up: the errors before its line are not its
+    /// cascade (see [`super::report::Report::stopped`]).
+    pub(super) at_cause: bool,
 }
 
 impl Located {
     pub(super) fn into_diagnostic(self, file: &Arc<SourceFile>, base: usize) -> Diagnostic {
-        let path = facts_path(&self.message);
         Diagnostic::new(self.code, self.message)
             .at_file(file.clone(), base + self.start, self.len, self.label)
             .help(self.help)
-            .with_facts_path(path)
+            .with_facts_path(self.path)
     }
 
     fn from_detail(detail: Detail, doc: &str, start: usize, len: usize, json: bool) -> Located {
@@ -118,35 +128,10 @@ impl Located {
             help: detail.help,
             start,
             len,
+            path: detail.path,
+            at_cause: false,
         }
     }
-}
-
-/// The path of the value a facts message is about
-/// ([`Diagnostic::facts_path`]), read back from the message, whose forms
-/// are this module's: `` `order.total`: … `` names it;
-/// `` `order`: missing required field `placed_on` `` and
-/// `` `order`: unknown field `amout` `` name a field of `order`;
-/// ``missing required fact `order` `` and ``unknown fact `ordr` `` a root.
-/// Messages about the whole document or its syntax name none.
-fn facts_path(message: &str) -> Option<String> {
-    /// The text between the backticks that open `text`, and the rest.
-    fn quoted(text: &str) -> Option<(&str, &str)> {
-        text.strip_prefix('`')?.split_once('`')
-    }
-    for root in ["missing required fact ", "unknown fact "] {
-        if let Some(rest) = message.strip_prefix(root) {
-            return quoted(rest).map(|(name, _)| name.to_string());
-        }
-    }
-    let (path, rest) = quoted(message)?;
-    let rest = rest.strip_prefix(": ")?;
-    for field in ["missing required field ", "unknown field "] {
-        if let Some(after) = rest.strip_prefix(field) {
-            return quoted(after).map(|(name, _)| format!("{path}.{name}"));
-        }
-    }
-    Some(path.to_string())
 }
 
 /// The offending value for messages: the text under the label, unless the
@@ -237,17 +222,114 @@ fn position_len(s: &str) -> Option<usize> {
     None
 }
 
+/// Where serde placed an error, read from the end of its text: the
+/// one-based line and column of `… at line L column C` (serde_json and
+/// serde_yaml both end their messages so). `None` when it gives none: the
+/// start of the document.
+pub(super) fn place_of(text: &str) -> Option<(usize, usize)> {
+    let (head, column) = text.rsplit_once(" column ")?;
+    let column = column.parse().ok()?;
+    let (_, line) = head.rsplit_once(" at line ")?;
+    Some((line.parse().ok()?, column))
+}
+
+/// Where a parser's error text says its context starts: the line and
+/// column of `… {context} at line L column C`.
+fn context_place(text: &str, context: &str) -> Option<(usize, usize)> {
+    let rest = text.split_once(context)?.1.strip_prefix(" at line ")?;
+    let (line, rest) = rest.split_once(" column ")?;
+    let column: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.parse().ok()?, column.parse().ok()?))
+}
+
+/// An error caught while reading (see [`super::reading::Ctx::catch`]),
+/// located.
+pub(super) fn caught(caught: Caught, doc: &str, json: bool) -> Located {
+    if json {
+        // serde_json's line counts `\n`s; its column, bytes.
+        let end = caught.place.map_or(0, |(line, column)| {
+            floor_boundary(doc, line_start(doc, line).saturating_add(column))
+        });
+        json_detail(caught.detail, end, doc)
+    } else {
+        let at = caught
+            .place
+            .map_or(0, |(line, column)| yaml_offset(doc, line, column));
+        yaml_detail(caught.detail, at, doc)
+    }
+}
+
+/// The byte offset of libyaml's one-based `line` and `column` (in
+/// characters) in `doc`: the same as the byte index serde_yaml gives with
+/// an error it returns, for those it only gives as text. libyaml breaks
+/// lines at `\r\n`, `\r`, `\n`, NEL, LS and PS.
+pub(super) fn yaml_offset(doc: &str, line: usize, column: usize) -> usize {
+    let (mut l, mut c) = (1usize, 1usize);
+    let mut chars = doc.char_indices().peekable();
+    while let Some((i, ch)) = chars.next() {
+        if l > line || (l == line && c >= column) {
+            return i;
+        }
+        match ch {
+            '\r' => {
+                if chars.peek().is_some_and(|(_, n)| *n == '\n') {
+                    chars.next();
+                }
+                l += 1;
+                c = 1;
+            }
+            '\n' | '\u{85}' | '\u{2028}' | '\u{2029}' => {
+                l += 1;
+                c = 1;
+            }
+            _ => c += 1,
+        }
+    }
+    doc.len()
+}
+
+/// A YAML error's detail at the node whose mark is `at`.
+fn yaml_detail(detail: Detail, at: usize, doc: &str) -> Located {
+    let (start, len) = yaml_span(doc, at, &detail);
+    Located::from_detail(detail, doc, start, len, false)
+}
+
+/// A JSON error's detail at the value (or key) that ends at `end`.
+fn json_detail(detail: Detail, end: usize, doc: &str) -> Located {
+    let (start, len) = if detail.target == Target::KeyBeforeValue {
+        // Back from the value over the `:` to the key.
+        let (value, _) = json_span(doc, end);
+        let b = doc.as_bytes();
+        let mut k = value;
+        while k > 0 && b.get(k - 1).is_some_and(u8::is_ascii_whitespace) {
+            k -= 1;
+        }
+        if k > 0 && b.get(k - 1) == Some(&b':') {
+            k -= 1;
+        }
+        json_span(doc, k)
+    } else {
+        json_span(doc, end)
+    };
+    Located::from_detail(detail, doc, start, len, true)
+}
+
 /// A YAML error as a located error.
 pub(super) fn yaml_error(e: &serde_yaml::Error, detail: Option<Detail>, doc: &str) -> Located {
     // unsafe-libyaml counts `index` in bytes (a leading BOM included).
     let at = e.location().map_or(0, |l| floor_boundary(doc, l.index()));
     match detail {
-        Some(detail) => {
-            let (start, len) = yaml_span(doc, at, &detail);
-            Located::from_detail(detail, doc, start, len, false)
-        }
+        Some(detail) => yaml_detail(detail, at, doc),
         None => {
             let text = e.to_string();
+            let opened_at = context_place(&text, "while scanning a quoted scalar")
+                .map(|(line, column)| yaml_offset(doc, line, column));
+            if let Some(left_open) = quotes::yaml(doc, &text, at, opened_at) {
+                return left_open;
+            }
+            // At the end of the document: just after its last text (not on
+            // the next document's `---` line).
+            let at = at.min(doc.trim_end().len());
             let help = if text.contains("repetition limit exceeded") {
                 "YAML aliases (`*name`) repeat the node they name; write the values out instead of repeating large nodes"
             } else if text.contains("recursion limit exceeded") {
@@ -266,6 +348,8 @@ pub(super) fn yaml_error(e: &serde_yaml::Error, detail: Option<Detail>, doc: &st
                 help: help.into(),
                 start: at,
                 len: char_len_at(doc, at),
+                path: None,
+                at_cause: false,
             }
         }
     }
@@ -281,22 +365,12 @@ pub(super) fn json_error(e: &serde_json::Error, detail: Option<Detail>, doc: &st
         floor_boundary(doc, line_start(doc, e.line()).saturating_add(e.column()))
     };
     match detail {
-        Some(detail) => {
-            let (start, len) = if detail.target == Target::ObjectAfterKey {
-                // Back over the key and the whitespace to the `{`.
-                let (key, _) = json_span(doc, end);
-                let b = doc.as_bytes();
-                let mut open = key;
-                while open > 0 && b.get(open - 1).is_some_and(u8::is_ascii_whitespace) {
-                    open -= 1;
-                }
-                json_span(doc, open)
-            } else {
-                json_span(doc, end)
-            };
-            Located::from_detail(detail, doc, start, len, true)
-        }
+        Some(detail) => json_detail(detail, end, doc),
         None => {
+            let text = e.to_string();
+            if let Some(left_open) = quotes::json(doc, &text, end) {
+                return left_open;
+            }
             let (start, len) = if e.classify() == serde_json::error::Category::Eof || end == 0 {
                 (end, 0)
             } else {
@@ -305,13 +379,15 @@ pub(super) fn json_error(e: &serde_json::Error, detail: Option<Detail>, doc: &st
             };
             Located {
                 code: codes::FACTS_SYNTAX,
-                message: format!("invalid JSON: {}", clean_message(&e.to_string())),
+                message: format!("invalid JSON: {}", clean_message(&text)),
                 label: "here".into(),
                 help:
                     "fix the JSON here: check for a missing or extra comma, brace, bracket or quote"
                         .into(),
                 start,
                 len,
+                path: None,
+                at_cause: false,
             }
         }
     }
@@ -425,6 +501,21 @@ fn yaml_span(doc: &str, at: usize, detail: &Detail) -> (usize, usize) {
         }
         while matches!(b.get(s), Some(b' ' | b'\t')) {
             s += 1;
+        }
+    }
+    if s > at {
+        // Properties alone on their line (`facts: &base`): the node starts
+        // on a line below.
+        loop {
+            match b.get(s) {
+                Some(b' ' | b'\t' | b'\r' | b'\n') => s += 1,
+                Some(b'#') => {
+                    while b.get(s).is_some_and(|c| *c != b'\n') {
+                        s += 1;
+                    }
+                }
+                _ => break,
+            }
         }
     }
     let line_end = b

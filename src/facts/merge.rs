@@ -14,11 +14,13 @@
 use std::fmt;
 use std::sync::Arc;
 
-use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
+use serde::de::{
+    Deserialize, DeserializeSeed, Deserializer, IgnoredAny, MapAccess, SeqAccess, Visitor,
+};
 
 use super::locate::{Detail, Found, Target};
 use super::messages::too_many_values;
-use super::reading::{Expect, Seen};
+use super::reading::{Expect, Recovery, Seen};
 use crate::diag::codes;
 use crate::types::RecordTy;
 use crate::value::Value;
@@ -31,15 +33,34 @@ pub(super) const MERGE_KEY: &str = "<<";
 pub(super) struct Given {
     pub(super) values: Arc<[Value]>,
     pub(super) seen: Seen,
+    /// The fields that unknown keys were taken for (see
+    /// [`super::keys::KeySeed::meant`]).
+    pub(super) meant: Seen,
+    /// Not a mapping at all (a JSON number where a record is expected),
+    /// its error raised or counted: the record reads as absent.
+    pub(super) refused: bool,
 }
 
 impl Given {
+    /// A value refused where a mapping of `record` is expected.
+    pub(super) fn refused(record: &RecordTy) -> Given {
+        Given {
+            values: std::iter::repeat_n(Value::Absent, record.fields.len()).collect(),
+            seen: Seen::new(record.fields.len()),
+            meant: Seen::new(record.fields.len()),
+            refused: true,
+        }
+    }
+
     /// Takes from `other` the fields this mapping does not give.
     pub(super) fn fill_from(&mut self, other: &Given) {
         let Some(values) = Arc::get_mut(&mut self.values) else {
             return;
         };
         for (i, slot) in values.iter_mut().enumerate() {
+            if other.meant.has(i) {
+                self.meant.set(i);
+            }
             if !self.seen.has(i) && other.seen.has(i) {
                 if let Some(v) = other.values.get(i) {
                     *slot = v.clone();
@@ -56,6 +77,8 @@ pub(super) struct MergeSeed<'a> {
     pub(super) expect: Expect<'a>,
     pub(super) record: &'a RecordTy,
     pub(super) in_list: bool,
+    /// The node of the value read (set when reading starts).
+    pub(super) node: usize,
 }
 
 impl<'de> DeserializeSeed<'de> for MergeSeed<'_> {
@@ -63,23 +86,35 @@ impl<'de> DeserializeSeed<'de> for MergeSeed<'_> {
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Given, D::Error> {
         let ctx = self.expect.ctx;
+        let node = ctx.enter();
         let left = ctx.budget.get();
         if left == 0 {
-            return Err(ctx.fail(too_many_values()));
+            return Err(ctx.raise(too_many_values(), node.id, Recovery::Fatal));
         }
         ctx.budget.set(left - 1);
+        if node.pass.is_some() {
+            // An earlier reading stopped at this value's error: step over
+            // it, merging nothing.
+            ctx.pass();
+            IgnoredAny::deserialize(d)?;
+            return Ok(self.nothing());
+        }
         let expect = self.expect;
-        let result = d.deserialize_any(self);
+        let result = d.deserialize_any(MergeSeed {
+            node: node.id,
+            ..self
+        });
         if let Err(e) = &result {
-            // A scalar (or a list inside the list): serde's own error.
+            // A scalar (or a list inside the list): serde's own error. A
+            // next reading steps over the value.
             let text = e.to_string();
-            if !ctx.has_detail() && text.contains("invalid type: ") {
+            if !ctx.has_raised() && text.contains("invalid type: ") {
                 let found = if text.contains("invalid type: sequence") {
                     Found::Seq
                 } else {
                     Found::Text
                 };
-                ctx.fail::<D::Error>(not_mergeable(&expect, found));
+                ctx.raise::<D::Error>(not_mergeable(&expect, found), node.id, Recovery::Skip);
             }
         }
         result
@@ -99,7 +134,11 @@ impl<'de> Visitor<'de> for MergeSeed<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Given, A::Error> {
         if self.in_list {
-            return Err(self.expect.fail(not_mergeable(&self.expect, Found::Seq)));
+            return Err(self.expect.ctx.raise(
+                not_mergeable(&self.expect, Found::Seq),
+                self.node,
+                Recovery::Skip,
+            ));
         }
         let mut merged: Option<Given> = None;
         while let Some(next) = seq.next_element_seed(MergeSeed {
@@ -112,10 +151,19 @@ impl<'de> Visitor<'de> for MergeSeed<'_> {
                 Some(m) => m.fill_from(&next),
             }
         }
-        Ok(merged.unwrap_or_else(|| Given {
+        Ok(merged.unwrap_or_else(|| self.nothing()))
+    }
+}
+
+impl MergeSeed<'_> {
+    /// No field merged.
+    fn nothing(&self) -> Given {
+        Given {
             values: std::iter::repeat_n(Value::Absent, self.record.fields.len()).collect(),
             seen: Seen::new(self.record.fields.len()),
-        }))
+            meant: Seen::new(self.record.fields.len()),
+            refused: false,
+        }
     }
 }
 
@@ -132,5 +180,6 @@ fn not_mergeable(expect: &Expect<'_>, found: Found) -> Detail {
         help: "`<<: *name` merges the mapping anchored `&name` (the fields written beside `<<` win); `<<: [*a, *b]` merges several, the first winning".into(),
         target: Target::Node,
         hint: None,
+        path: expect.path.named(),
     }
 }

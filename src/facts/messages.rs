@@ -19,6 +19,7 @@ pub(super) fn too_deep(max: usize) -> Detail {
             .into(),
         target: Target::Node,
         hint: None,
+        path: None,
     }
 }
 
@@ -31,6 +32,7 @@ pub(super) fn too_many_values() -> Detail {
         help: "YAML aliases (`*name`) repeat the node they name; write the values out instead of repeating large nodes".into(),
         target: Target::Node,
         hint: None,
+        path: None,
     }
 }
 
@@ -138,6 +140,7 @@ impl Expect<'_> {
             help: help.unwrap_or_else(|| self.default_help()),
             target: Target::Node,
             hint,
+            path: self.path.named(),
         }
     }
 }

@@ -1,16 +1,18 @@
 //! The serde reader, the reader of record: a [`DeserializeSeed`] that
 //! carries the expected [`Ty`] and the schema path walks the serde_yaml or
-//! serde_json deserializer and builds [`Value`]s directly. The first
-//! mistake in a document stops it and becomes one [`Diagnostic`] that
-//! points at the exact bytes of the offending value (or key), found by
-//! [`super::locate`].
+//! serde_json deserializer and builds [`Value`]s directly. Every mistake
+//! it finds becomes a [`Diagnostic`] that points at the exact bytes of the
+//! offending value (or key), found by [`super::locate`]; the independent
+//! mistakes of a document are all reported, as [`super::reading`] tells
+//! how, in document order ([`super::report`]). A syntax error or a limit
+//! ends the reading.
 //!
 //! Numbers are exact: decimals are read from their digits (YAML hands the
 //! raw scalar text to `deserialize_str`; serde_json's
 //! `arbitrary_precision` hands the digits of every number), never through
 //! `f64`, by the one reader of literals ([`crate::literal`]).
 
-use std::cell::{Cell, RefCell};
+use std::cell::Cell;
 use std::fmt;
 use std::ops::Range;
 use std::sync::Arc;
@@ -21,14 +23,15 @@ use serde::de::{
 };
 
 use super::detect::{is_empty_document, Format};
-use super::keys::{IsNumberToken, Key, KeySeed};
-use super::locate::{excerpt, json_error, yaml_error, Detail, Found, Target, SHOWN};
+use super::keys::{IsNumberToken, Key, KeySeed, PlaceAfter};
+use super::locate::{self, excerpt, json_error, yaml_error, Detail, Found, Located, Target, SHOWN};
 use super::merge::{Given, MergeSeed};
 use super::messages::{json_example, too_deep, too_many_values, variant_list};
-use super::reading::{Ctx, Expect, Path, Seed, Seen};
+use super::reading::{Ctx, Earlier, Expect, Path, Recovery, Seed, Seen, Stop};
+use super::report::{one, rereads, Report};
 use super::scan::{flow_too_deep, MAX_FLOW_DEPTH};
 use super::{too_large, value_budget};
-use crate::diag::{codes, Diagnostic};
+use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::limits::Limits;
 use crate::literal::{self, DateTimeError, DecimalError};
 use crate::source::SourceFile;
@@ -38,106 +41,150 @@ use crate::value::Value;
 
 /// [`super::load_with_limits`] without the JSON fast path: every document read by
 /// serde. The fast path's differential tests compare the two.
-// One `Diagnostic` a document is this module's contract with its callers.
-#[allow(clippy::result_large_err)]
 pub(crate) fn load_serde(
     schema: &Arc<RecordTy>,
     file: &Arc<SourceFile>,
     range: Range<usize>,
     format: Format,
     limits: &Limits,
-) -> Result<Value, Diagnostic> {
+) -> Result<Value, Diagnostics> {
     if range.len() > limits.max_facts_bytes {
-        return Err(too_large(
+        return Err(one(too_large(
             file.clone(),
             range.start.min(file.text().len()),
             Some(range.len()),
             limits.max_facts_bytes,
-        ));
+        )));
     }
     if let Some(at) = file
         .text()
         .get(range.clone())
         .and_then(|doc| doc.find('\0'))
     {
-        return Err(Diagnostic::new(
+        return Err(one(Diagnostic::new(
             codes::FACTS_SYNTAX,
             "the document is not valid UTF-8 text (or holds a NUL byte)",
         )
         .at_file(file.clone(), range.start + at, 1, "not UTF-8 text")
-        .help("facts are UTF-8 text: re-encode the file (for example with `iconv -t UTF-8`); the other documents are still decided"));
+        .help("facts are UTF-8 text: re-encode the file (for example with `iconv -t UTF-8`); the other documents are still decided")));
     }
     let Some(doc) = file.text().get(range.clone()) else {
-        return Err(Diagnostic::new(
+        return Err(one(Diagnostic::new(
             codes::FACTS_SYNTAX,
             "the document's byte range is outside the file",
         )
-        .at_file(file.clone(), 0, 0, ""));
+        .at_file(file.clone(), 0, 0, "")));
     };
     let json = format != Format::Yaml;
     if is_empty_document(doc, json) {
-        return Err(Diagnostic::new(codes::FACTS_EMPTY, "this facts document is empty")
+        return Err(one(Diagnostic::new(codes::FACTS_EMPTY, "this facts document is empty")
             .at_file(file.clone(), range.start, 0, "no facts here")
-            .help("give the facts of the request here, or remove the empty document (a doubled or trailing `---`, or an empty file): every document of a batch gives one result"));
+            .help("give the facts of the request here, or remove the empty document (a doubled or trailing `---`, or an empty file): every document of a batch gives one result")));
     }
-    let root_ty = Ty::Record(schema.clone());
-    let root = Path::Root;
-    let ctx = Ctx {
-        json,
-        detail: RefCell::new(None),
-        budget: Cell::new(value_budget(doc.len())),
-        depth: Cell::new(0),
-        max_depth: limits.facts_depth(),
-    };
-    let seed = Seed {
-        ty: &root_ty,
-        path: &root,
-        ctx: &ctx,
-    };
     if !json {
         if let Some(at) = flow_too_deep(doc, MAX_FLOW_DEPTH) {
-            return Err(Diagnostic::new(
+            return Err(one(Diagnostic::new(
                 codes::FACTS_SYNTAX,
                 format!("invalid YAML: brackets nest more than {MAX_FLOW_DEPTH} levels deep"),
             )
             .at_file(file.clone(), range.start + at, 1, "too deep")
-            .help("facts never need this much nesting; flatten the data"));
+            .help("facts never need this much nesting; flatten the data")));
         }
     }
-    let result = if json {
+    let root_ty = Ty::Record(schema.clone());
+    let mut report = Report::new(limits.facts_errors());
+    let mut earlier = Earlier::default();
+    let mut rereads = rereads(doc.len(), limits.facts_errors());
+    loop {
+        let ctx = Ctx::new(
+            json,
+            value_budget(doc.len()),
+            limits.facts_depth(),
+            report.room(),
+            earlier,
+        );
+        let result = read(&ctx, &root_ty, doc);
+        let (caught, more, next) = ctx.finish();
+        for c in caught {
+            report.push(locate::caught(c, doc, json));
+        }
+        report.count(more);
+        match result {
+            Ok(value) if report.is_empty() => return Ok(value),
+            Ok(_) => break,
+            Err(stopped) => {
+                let (error, stop) = *stopped;
+                match report.stopped(error, stop, doc, json, next, &mut rereads) {
+                    Some(again) => earlier = again,
+                    None => break,
+                }
+            }
+        }
+    }
+    Err(report.into_diagnostics(file, range.start))
+}
+
+/// One reading of `doc` as a value of `root_ty`: the value, or the error
+/// that stopped the reading, located, and why. The errors caught on the
+/// way stay in `ctx`.
+fn read(ctx: &Ctx, root_ty: &Ty, doc: &str) -> Result<Value, Box<(Located, Stop)>> {
+    let seed = Seed {
+        ty: root_ty,
+        path: &Path::Root,
+        ctx,
+    };
+    if ctx.json {
         let mut de = serde_json::Deserializer::from_str(doc);
         seed.deserialize(&mut de)
             .and_then(|v| de.end().map(|()| v))
-            .map_err(|e| json_error(&e, ctx.take_detail(), doc))
+            .map_err(|e| {
+                let (detail, stop) = Stop::of(ctx.take_raised());
+                Box::new((json_error(&e, detail, doc), stop))
+            })
     } else {
         seed.deserialize(serde_yaml::Deserializer::from_str(doc))
-            .map_err(|e| yaml_error(&e, ctx.take_detail(), doc))
-    };
-    result.map_err(|found| found.into_diagnostic(file, range.start))
+            .map_err(|e| {
+                let (detail, stop) = Stop::of(ctx.take_raised());
+                Box::new((yaml_error(&e, detail, doc), stop))
+            })
+    }
 }
 
 impl<'de> DeserializeSeed<'de> for Seed<'_> {
     type Value = Value;
 
     fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
+        let ctx = self.ctx;
+        let node = ctx.enter();
+        let left = ctx.budget.get();
+        if left == 0 {
+            return Err(ctx.raise(too_many_values(), node.id, Recovery::Fatal));
+        }
+        ctx.budget.set(left - 1);
+        let depth = ctx.depth.get();
+        if depth > ctx.max_depth {
+            return Err(ctx.raise(too_deep(ctx.max_depth), node.id, Recovery::Fatal));
+        }
+        if node.pass == Some(Recovery::Skip) {
+            // An earlier reading stopped at this node's error: step over it.
+            ctx.pass();
+            IgnoredAny::deserialize(d)?;
+            return Ok(Value::Absent);
+        }
         let expect = Expect {
             ty: self.ty,
             path: self.path,
-            ctx: self.ctx,
+            ctx,
+            node,
         };
-        let left = self.ctx.budget.get();
-        if left == 0 {
-            return Err(self.ctx.fail(too_many_values()));
-        }
-        self.ctx.budget.set(left - 1);
-        let depth = self.ctx.depth.get();
-        if depth > self.ctx.max_depth {
-            return Err(self.ctx.fail(too_deep(self.ctx.max_depth)));
-        }
-        self.ctx.depth.set(depth + 1);
+        ctx.depth.set(depth + 1);
         let result = self.read(d, expect);
-        self.ctx.depth.set(depth);
-        result
+        ctx.depth.set(depth);
+        match result {
+            // The node's own error, the node read whole: reading goes on.
+            Err(e) if ctx.catch(node.id, &e) => Ok(Value::Absent),
+            other => other,
+        }
     }
 }
 
@@ -168,24 +215,82 @@ impl Expect<'_> {
         }
     }
 
-    pub(super) fn fail<E: de::Error>(&self, detail: Detail) -> E {
-        self.ctx.fail(detail)
+    /// Refuses the node being read, once serde has read it whole (a
+    /// scalar): the error `detail` is raised, and its seed catches it and
+    /// reading goes on; once the report is full it is only counted, and
+    /// the node reads as absent (no error is made: serde_json works out an
+    /// error's position from the start of the document).
+    pub(super) fn refuse<E: de::Error>(&self, detail: impl FnOnce() -> Detail) -> Result<Value, E> {
+        if self.ctx.counted() {
+            return Ok(Value::Absent);
+        }
+        Err(self.ctx.raise(detail(), self.node.id, Recovery::Caught))
+    }
+
+    /// Raises an error about the mapping or list being read, from inside
+    /// it: in JSON, once it is read to its end (serde_json then reads its
+    /// closing bracket, and reading goes on); in YAML it stops the reading
+    /// (serde_yaml leaves the mapping or list half read), and `then` says
+    /// how a next reading goes past it.
+    fn raise_inside<E: de::Error>(&self, detail: Detail, then: Recovery) -> E {
+        let recovery = if self.ctx.json {
+            Recovery::Caught
+        } else {
+            then
+        };
+        self.ctx.raise(detail, self.node.id, recovery)
+    }
+
+    /// A list where a value of another type is expected. Once the report
+    /// is full, it is read to its end in either syntax (serde_yaml then
+    /// ends it) and the error only counted.
+    fn not_a_list<'de, A: SeqAccess<'de>>(&self, mut seq: A) -> Result<Value, A::Error> {
+        let counted = self.ctx.counted();
+        if self.ctx.json || counted {
+            while seq.next_element::<IgnoredAny>()?.is_some() {}
+        }
+        if counted {
+            return Ok(Value::Absent);
+        }
+        Err(self.raise_inside(self.wrong(Found::Seq, None, None), Recovery::Skip))
+    }
+
+    /// A mapping where a value of another type is expected (`first_read`:
+    /// its first key has been read), as [`Expect::not_a_list`].
+    fn not_a_mapping<'de, A: MapAccess<'de>>(
+        &self,
+        mut map: A,
+        first_read: bool,
+    ) -> Result<Value, A::Error> {
+        let counted = self.ctx.counted();
+        if self.ctx.json || counted {
+            if first_read {
+                map.next_value::<IgnoredAny>()?;
+            }
+            while map.next_entry::<IgnoredAny, IgnoredAny>()?.is_some() {}
+        }
+        if counted {
+            return Ok(Value::Absent);
+        }
+        Err(self.raise_inside(self.wrong(Found::Map, None, None), Recovery::Skip))
     }
 
     /// A scalar that is not a string: a number or a boolean, as text.
-    pub(super) fn non_string<E: de::Error>(&self, text: String) -> E {
-        let help = match self.ty.required() {
-            Ty::Str => Some(format!(
-                "put the value in quotes to make it a string: \"{text}\""
-            )),
-            _ => None,
-        };
-        self.fail(self.wrong(Found::Text, help, None))
+    pub(super) fn non_string<E: de::Error>(&self, text: String) -> Result<Value, E> {
+        self.refuse(|| {
+            let help = match self.ty.required() {
+                Ty::Str => Some(format!(
+                    "put the value in quotes to make it a string: \"{text}\""
+                )),
+                _ => None,
+            };
+            self.wrong(Found::Text, help, None)
+        })
     }
 
     /// An int that does not fit in 64 bits.
-    pub(super) fn int_out_of_range<E: de::Error>(&self, text: String) -> E {
-        self.fail(Detail {
+    pub(super) fn int_out_of_range<E: de::Error>(&self, text: String) -> Result<Value, E> {
+        self.refuse(|| Detail {
             code: codes::FACTS_WRONG_TYPE,
             message: format!(
                 "{}: `{SHOWN}` is out of range for an int",
@@ -196,17 +301,19 @@ impl Expect<'_> {
             help: format!("ints hold whole numbers from {} to {}", i64::MIN, i64::MAX),
             target: Target::Node,
             hint: Some(text),
+            path: self.path.named(),
         })
     }
 
     /// A whole number read by YAML.
     fn int<E: de::Error>(&self, v: i128) -> Result<Value, E> {
         match self.ty.required() {
-            Ty::Int => i64::try_from(v)
-                .map(Value::Int)
-                .map_err(|_| self.int_out_of_range(v.to_string())),
+            Ty::Int => match i64::try_from(v) {
+                Ok(v) => Ok(Value::Int(v)),
+                Err(_) => self.int_out_of_range(v.to_string()),
+            },
             Ty::Decimal => self.decimal(&v.to_string(), false),
-            _ => Err(self.non_string(v.to_string())),
+            _ => self.non_string(v.to_string()),
         }
     }
 
@@ -214,9 +321,9 @@ impl Expect<'_> {
         match i128::try_from(v) {
             Ok(v) => self.int(v),
             Err(_) => match self.ty.required() {
-                Ty::Int => Err(self.int_out_of_range(v.to_string())),
+                Ty::Int => self.int_out_of_range(v.to_string()),
                 Ty::Decimal => self.decimal(&v.to_string(), false),
-                _ => Err(self.non_string(v.to_string())),
+                _ => self.non_string(v.to_string()),
             },
         }
     }
@@ -227,19 +334,20 @@ impl Expect<'_> {
             Ty::Int => {
                 let digits = text.strip_prefix('-').unwrap_or(text);
                 if !digits.is_empty() && digits.bytes().all(|b| b.is_ascii_digit()) {
-                    text.parse::<i64>()
-                        .map(Value::Int)
-                        .map_err(|_| self.int_out_of_range(text.to_string()))
+                    match text.parse::<i64>() {
+                        Ok(v) => Ok(Value::Int(v)),
+                        Err(_) => self.int_out_of_range(text.to_string()),
+                    }
                 } else {
-                    Err(self.fail(self.wrong(
+                    self.refuse(|| self.wrong(
                         Found::Text,
                         Some("an int is a whole number: write it without a decimal point or exponent".into()),
                         None,
-                    )))
+                    ))
                 }
             }
             Ty::Decimal => self.decimal(text, false),
-            _ => Err(self.non_string(text.to_string())),
+            _ => self.non_string(text.to_string()),
         }
     }
 
@@ -249,8 +357,8 @@ impl Expect<'_> {
         let hint = is_text.then(|| text.to_string());
         match literal::decimal(text) {
             Ok(d) => Ok(Value::Decimal(d)),
-            Err(DecimalError::Syntax) => Err(self.fail(self.wrong(Found::Text, None, hint))),
-            Err(DecimalError::TooLarge) => Err(self.fail(Detail {
+            Err(DecimalError::Syntax) => self.refuse(|| self.wrong(Found::Text, None, hint)),
+            Err(DecimalError::TooLarge) => self.refuse(|| Detail {
                 code: codes::FACTS_INEXACT_NUMBER,
                 message: format!("{}: `{SHOWN}` is too large for a decimal", self.path.subject()),
                 found: None,
@@ -258,8 +366,9 @@ impl Expect<'_> {
                 help: format!("decimals hold numbers up to {} in size", Decimal::MAX),
                 target: Target::Node,
                 hint: hint.clone(),
-            })),
-            Err(DecimalError::Inexact) => Err(self.fail(Detail {
+                path: self.path.named(),
+            }),
+            Err(DecimalError::Inexact) => self.refuse(|| Detail {
                 code: codes::FACTS_INEXACT_NUMBER,
                 message: format!(
                     "{}: `{SHOWN}` has more digits than a decimal holds exactly",
@@ -270,7 +379,8 @@ impl Expect<'_> {
                 help: "decimals hold at most 28 digits after the point and 28 or 29 significant digits; round the number so that nothing is lost silently".into(),
                 target: Target::Node,
                 hint: hint.clone(),
-            })),
+                path: self.path.named(),
+            }),
         }
     }
 
@@ -279,23 +389,26 @@ impl Expect<'_> {
         match self.ty.required() {
             Ty::Str => Ok(Value::Str(Arc::from(s))),
             Ty::Decimal => self.decimal(s, true),
-            Ty::Date => literal::date(s).map(Value::Date).ok_or_else(|| {
-                let help = if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') {
-                    Some(
-                        "that day does not exist: write a real calendar day as YYYY-MM-DD"
-                            .to_string(),
-                    )
-                } else {
-                    None
-                };
-                self.fail(self.wrong(Found::Text, help, Some(s.to_string())))
-            }),
+            Ty::Date => match literal::date(s) {
+                Some(day) => Ok(Value::Date(day)),
+                None => self.refuse(|| {
+                    let help = if s.len() == 10 && s.as_bytes().get(4) == Some(&b'-') {
+                        Some(
+                            "that day does not exist: write a real calendar day as YYYY-MM-DD"
+                                .to_string(),
+                        )
+                    } else {
+                        None
+                    };
+                    self.wrong(Found::Text, help, Some(s.to_string()))
+                }),
+            },
             Ty::DateTime => match literal::datetime(s) {
                 Ok(at) => Ok(Value::DateTime(at)),
                 Err(DateTimeError::Syntax) => {
-                    Err(self.fail(self.wrong(Found::Text, None, Some(s.to_string()))))
+                    self.refuse(|| self.wrong(Found::Text, None, Some(s.to_string())))
                 }
-                Err(DateTimeError::Inexact) => Err(self.fail(Detail {
+                Err(DateTimeError::Inexact) => self.refuse(|| Detail {
                     code: codes::FACTS_INEXACT_NUMBER,
                     message: format!(
                         "{}: `{SHOWN}` has more digits after the seconds' point than a datetime holds exactly",
@@ -306,18 +419,19 @@ impl Expect<'_> {
                     help: "datetimes hold at most nanoseconds: 9 digits after the seconds' point; round the time so that nothing is lost silently".into(),
                     target: Target::Node,
                     hint: Some(s.to_string()),
-                })),
+                    path: self.path.named(),
+                }),
             },
             Ty::Enum(e) => match e.variants.iter().find(|v| &***v == s) {
                 Some(v) => Ok(Value::Enum(v.clone())),
-                None if s.trim().is_empty() => Err(self.fail(self.wrong(Found::Text, None, None))),
+                None if s.trim().is_empty() => self.refuse(|| self.wrong(Found::Text, None, None)),
                 None => {
                     let list = variant_list(&e.variants);
                     let help = match suggest(s, e.variants.iter().map(|v| &**v)) {
                         Some(near) => format!("did you mean `{near}`? The variants are: {list}"),
                         None => format!("use one of: {list}"),
                     };
-                    Err(self.fail(Detail {
+                    self.refuse(|| Detail {
                         code: codes::FACTS_UNKNOWN_VARIANT,
                         message: format!(
                             "{}: `{}` is not one of {list}",
@@ -329,20 +443,21 @@ impl Expect<'_> {
                         help,
                         target: Target::Node,
                         hint: Some(s.to_string()),
-                    }))
+                        path: self.path.named(),
+                    })
                 }
             },
-            Ty::Int if s.trim().parse::<i64>().is_ok() => Err(self.fail(self.wrong(
+            Ty::Int if s.trim().parse::<i64>().is_ok() => self.refuse(|| self.wrong(
                 Found::Text,
                 Some(format!("remove the quotes: {}", s.trim())),
                 Some(s.to_string()),
-            ))),
-            Ty::Bool if matches!(s.trim(), "true" | "false") => Err(self.fail(self.wrong(
+            )),
+            Ty::Bool if matches!(s.trim(), "true" | "false") => self.refuse(|| self.wrong(
                 Found::Text,
                 Some(format!("remove the quotes: {}", s.trim())),
                 Some(s.to_string()),
-            ))),
-            _ => Err(self.fail(self.wrong(Found::Text, None, Some(s.to_string())))),
+            )),
+            _ => self.refuse(|| self.wrong(Found::Text, None, Some(s.to_string()))),
         }
     }
 
@@ -352,61 +467,84 @@ impl Expect<'_> {
             return Ok(Value::Absent);
         }
         if matches!(self.ty, Ty::Record(_)) {
-            return Err(self.fail(self.wrong(Found::Text, None, None)));
+            return self.refuse(|| self.wrong(Found::Text, None, None));
         }
         let help = format!(
             "{} is required: give it a value such as {}",
             self.path.subject(),
             self.ty.example()
         );
-        Err(self.fail(self.wrong(Found::Text, Some(help), None)))
+        self.refuse(|| self.wrong(Found::Text, Some(help), None))
     }
 
     fn record<'de, A: MapAccess<'de>>(&self, r: &RecordTy, map: A) -> Result<Value, A::Error> {
-        let Given { values, seen } = self.given(r, map)?;
+        let Given {
+            values,
+            seen,
+            meant,
+            refused,
+        } = self.given(r, map)?;
+        if refused {
+            return Ok(Value::Absent);
+        }
         let missing: Vec<&FieldTy> = r
             .fields
             .iter()
             .enumerate()
-            .filter(|(i, field)| !seen.has(*i) && !field.ty.is_optional())
+            // A field an unknown key was taken for is that key's mistake.
+            .filter(|(i, field)| !seen.has(*i) && !meant.has(*i) && !field.ty.is_optional())
             .map(|(_, field)| field)
             .collect();
+        if self.node.pass == Some(Recovery::Unchecked) {
+            // An earlier reading reported the fields missing here.
+            self.ctx.pass();
+            return Ok(Value::Record(values));
+        }
         if let Some(first) = missing.first() {
-            let (noun, place) = if self.path.is_root() {
-                ("fact", "the document".to_string())
-            } else {
-                ("field", format!("`{}`", self.path))
-            };
-            let message = if self.path.is_root() {
-                format!("missing required fact `{}`", first.name)
-            } else {
-                format!("`{}`: missing required field `{}`", self.path, first.name)
-            };
-            let entry = if self.ctx.json {
-                format!("\"{}\": {}", first.name, json_example(&first.ty))
-            } else {
-                format!("{}: {}", first.name, first.ty.example())
-            };
-            let mut help = format!("add `{entry}` to {place}");
-            if missing.len() > 1 {
-                let rest: Vec<String> = missing
-                    .iter()
-                    .skip(1)
-                    .map(|f| format!("`{}`", f.name))
-                    .collect();
-                help.push_str(&format!(" (also missing: {})", rest.join(", ")));
+            if !self.ctx.counted() {
+                return Err(self.raise_inside(self.missing(first, &missing), Recovery::Unchecked));
             }
-            return Err(self.fail(Detail {
-                code: codes::FACTS_MISSING_FIELD,
-                message,
-                found: None,
-                label: format!("this mapping has no {noun} `{}`", first.name),
-                help,
-                target: Target::Mapping,
-                hint: None,
-            }));
         }
         Ok(Value::Record(values))
+    }
+
+    /// The error of a mapping that lacks the required fields `missing`
+    /// (`first` of them first).
+    fn missing(&self, first: &FieldTy, missing: &[&FieldTy]) -> Detail {
+        let (noun, place) = if self.path.is_root() {
+            ("fact", "the document".to_string())
+        } else {
+            ("field", format!("`{}`", self.path))
+        };
+        let message = if self.path.is_root() {
+            format!("missing required fact `{}`", first.name)
+        } else {
+            format!("`{}`: missing required field `{}`", self.path, first.name)
+        };
+        let entry = if self.ctx.json {
+            format!("\"{}\": {}", first.name, json_example(&first.ty))
+        } else {
+            format!("{}: {}", first.name, first.ty.example())
+        };
+        let mut help = format!("add `{entry}` to {place}");
+        if missing.len() > 1 {
+            let rest: Vec<String> = missing
+                .iter()
+                .skip(1)
+                .map(|f| format!("`{}`", f.name))
+                .collect();
+            help.push_str(&format!(" (also missing: {})", rest.join(", ")));
+        }
+        Detail {
+            code: codes::FACTS_MISSING_FIELD,
+            message,
+            found: None,
+            label: format!("this mapping has no {noun} `{}`", first.name),
+            help,
+            target: Target::Mapping,
+            hint: None,
+            path: Some(self.path.field(&first.name)),
+        }
     }
 
     /// The fields a mapping gives, the mappings it merges (`<<`) included.
@@ -418,27 +556,45 @@ impl Expect<'_> {
         // The record is filled in place: one allocation, no copy.
         let mut values: Arc<[Value]> = std::iter::repeat_n(Value::Absent, r.fields.len()).collect();
         let mut seen = Seen::new(r.fields.len());
+        let mut meant = Seen::new(r.fields.len());
+        let meant_now = Cell::new(None);
         let mut merged: Option<Given> = None;
         loop {
             let key = map.next_key_seed(KeySeed {
                 record: r,
                 seen: &seen,
+                meant: &meant_now,
                 merged: merged.is_some(),
                 path: self.path,
                 ctx: self.ctx,
             })?;
+            if let Some(i) = meant_now.take() {
+                meant.set(i);
+            }
             match key {
                 None => break,
+                Some(Key::Ignore) => {
+                    // A key in error, reported: its value is not read.
+                    map.next_value::<IgnoredAny>()?;
+                }
+                Some(Key::Unplaced(node)) => {
+                    map.next_value_seed(PlaceAfter {
+                        ctx: self.ctx,
+                        node,
+                    })?;
+                }
                 Some(Key::Number) => {
                     // A JSON number where a record is expected.
                     let digits: String = map.next_value()?;
-                    return Err(self.non_string(digits));
+                    self.non_string(digits)?;
+                    return Ok(Given::refused(r));
                 }
                 Some(Key::Merge) => {
                     merged = Some(map.next_value_seed(MergeSeed {
                         expect: *self,
                         record: r,
                         in_list: false,
+                        node: 0,
                     })?);
                 }
                 Some(Key::Field(i)) => {
@@ -455,7 +611,12 @@ impl Expect<'_> {
                 }
             }
         }
-        let mut given = Given { values, seen };
+        let mut given = Given {
+            values,
+            seen,
+            meant,
+            refused: false,
+        };
         if let Some(merged) = &merged {
             // The fields written in the mapping win, before or after `<<`.
             given.fill_from(merged);
@@ -468,7 +629,7 @@ impl Expect<'_> {
 /// YAML mapping where a string is read, a YAML tag) become wrong-type
 /// details.
 fn fallback(ctx: &Ctx, error: &dyn fmt::Display, expect: &Expect<'_>) {
-    if ctx.has_detail() {
+    if ctx.has_raised() {
         return;
     }
     let text = error.to_string();
@@ -481,10 +642,13 @@ fn fallback(ctx: &Ctx, error: &dyn fmt::Display, expect: &Expect<'_>) {
     } else {
         return;
     };
-    let detail = expect.wrong(found, None, None);
-    if let Ok(mut slot) = ctx.detail.try_borrow_mut() {
-        *slot = Some(detail);
-    }
+    // serde_yaml read the node's start only (a mapping where a scalar is
+    // read, a tag): a next reading steps over it.
+    let _: de::value::Error = ctx.raise(
+        expect.wrong(found, None, None),
+        expect.node.id,
+        Recovery::Skip,
+    );
 }
 
 impl<'de> Visitor<'de> for Expect<'_> {
@@ -497,7 +661,7 @@ impl<'de> Visitor<'de> for Expect<'_> {
     fn visit_bool<E: de::Error>(self, v: bool) -> Result<Value, E> {
         match self.ty.required() {
             Ty::Bool => Ok(Value::Bool(v)),
-            _ => Err(self.non_string(v.to_string())),
+            _ => self.non_string(v.to_string()),
         }
     }
 
@@ -522,15 +686,18 @@ impl<'de> Visitor<'de> for Expect<'_> {
         // as text): a wrong type whatever the value.
         let text = v.to_string();
         match self.ty.required() {
-            Ty::Int => Err(self.fail(self.wrong(
-                Found::Text,
-                Some(
-                    "an int is a whole number: write it without a decimal point or exponent".into(),
-                ),
-                None,
-            ))),
+            Ty::Int => self.refuse(|| {
+                self.wrong(
+                    Found::Text,
+                    Some(
+                        "an int is a whole number: write it without a decimal point or exponent"
+                            .into(),
+                    ),
+                    None,
+                )
+            }),
             Ty::Decimal => self.decimal(&text, false),
-            _ => Err(self.non_string(text)),
+            _ => self.non_string(text),
         }
     }
 
@@ -553,7 +720,7 @@ impl<'de> Visitor<'de> for Expect<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Value, A::Error> {
         let Ty::List(elem) = self.ty.required() else {
-            return Err(self.fail(self.wrong(Found::Seq, None, None)));
+            return self.not_a_list(seq);
         };
         let mut items = Vec::with_capacity(seq.size_hint().unwrap_or(0).min(1024));
         loop {
@@ -578,11 +745,9 @@ impl<'de> Visitor<'de> for Expect<'_> {
                     let digits: String = map.next_value()?;
                     return self.number(&digits);
                 }
-                let mut detail = self.wrong(Found::Map, None, None);
-                detail.target = Target::ObjectAfterKey;
-                return Err(self.fail(detail));
+                return self.not_a_mapping(map, true);
             }
         }
-        Err(self.fail(self.wrong(Found::Map, None, None)))
+        self.not_a_mapping(map, false)
     }
 }

@@ -28,7 +28,7 @@ use serde::ser::{self, Impossible, Serialize, Serializer};
 
 use super::reading::{Seen, JSON_NUMBER_TOKEN};
 use super::{load_with_limits, Format};
-use crate::diag::{codes, Diagnostic};
+use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::limits::Limits;
 use crate::literal;
 use crate::source::SourceFile;
@@ -45,15 +45,13 @@ const SERDE_JSON_PRIVATE: &str = "$serde_json::private::";
 
 /// Reads `value` against `schema` as its JSON text would be read: by the
 /// serializer when it can, else through the text ([`load_text`]), which
-/// gives the diagnostic. `name` names the text in diagnostics.
-// One `Diagnostic` a document is the facts loader's contract.
-#[allow(clippy::result_large_err)]
+/// gives the diagnostics. `name` names the text in diagnostics.
 pub(crate) fn load_serialized<T: Serialize + ?Sized>(
     schema: &Arc<RecordTy>,
     name: &str,
     value: &T,
     limits: &Limits,
-) -> Result<Value, Diagnostic> {
+) -> Result<Value, Diagnostics> {
     match read(value, schema, limits) {
         Some(value) => Ok(value),
         None => load_text(schema, name, value, limits),
@@ -63,22 +61,24 @@ pub(crate) fn load_serialized<T: Serialize + ?Sized>(
 /// Reads a serializable value against `schema` through its JSON text: the
 /// definition of what a serialized value means, and the oracle of
 /// [`read`]. The compact text is read first; when it does not fit, the
-/// value is read again from indented text so that the diagnostic points at
-/// a readable line.
-// One `Diagnostic` a document is the facts loader's contract.
-#[allow(clippy::result_large_err)]
+/// value is read again from indented text so that the diagnostics point at
+/// readable lines.
 pub(super) fn load_text<T: Serialize + ?Sized>(
     schema: &Arc<RecordTy>,
     name: &str,
     value: &T,
     limits: &Limits,
-) -> Result<Value, Diagnostic> {
+) -> Result<Value, Diagnostics> {
     let not_serializable = |e: serde_json::Error| {
-        Diagnostic::new(
-            codes::FACTS_SYNTAX,
-            format!("the facts cannot be serialized: {e}"),
-        )
-        .help("facts serialize to a map of fact roots: use structs, and maps with string keys")
+        let mut ds = Diagnostics::default();
+        ds.push(
+            Diagnostic::new(
+                codes::FACTS_SYNTAX,
+                format!("the facts cannot be serialized: {e}"),
+            )
+            .help("facts serialize to a map of fact roots: use structs, and maps with string keys"),
+        );
+        ds
     };
     let text = serde_json::to_string(value).map_err(not_serializable)?;
     let file = Arc::new(SourceFile::new(name, text));

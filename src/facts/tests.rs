@@ -22,14 +22,41 @@ mod location;
 mod merge;
 mod serializer;
 
-/// [`load_with_limits`] under the default limits.
+/// [`load_with_limits`] under the default limits: the value, or the first
+/// error (see [`errors`] for all of them).
 fn load(
     schema: &Arc<RecordTy>,
     file: &Arc<SourceFile>,
     range: Range<usize>,
     format: Format,
 ) -> Result<Value, Diagnostic> {
-    load_with_limits(schema, file, range, format, &Limits::default())
+    load_with_limits(schema, file, range, format, &Limits::default()).map_err(first)
+}
+
+/// The first of a document's errors.
+fn first(ds: Diagnostics) -> Diagnostic {
+    ds.into_iter().next().expect("an error")
+}
+
+/// The error with `code` among those of the one document `text`.
+fn err_coded(text: &str, format: Format, code: crate::diag::Code) -> Diagnostic {
+    let all = errors(text, format);
+    let codes: Vec<&str> = all.iter().map(Diagnostic::code_id).collect();
+    all.iter()
+        .find(|d| d.code() == code)
+        .cloned()
+        .unwrap_or_else(|| panic!("no {code} among {codes:?}"))
+}
+
+/// Every error of the one document `text`, against [`schema`].
+fn errors(text: &str, format: Format) -> Vec<Diagnostic> {
+    let f = file(text);
+    let ranges = split(text, format);
+    assert_eq!(ranges.len(), 1, "{ranges:?}");
+    match load_with_limits(&schema(), &f, ranges[0].clone(), format, &Limits::default()) {
+        Ok(v) => panic!("loaded {v:?}"),
+        Err(ds) => ds.into_iter().collect(),
+    }
 }
 
 fn field(name: &str, ty: Ty) -> FieldTy {
@@ -222,7 +249,7 @@ fn every_decimal_reader_agrees_on_exponents() {
                 ("load", load(&s, &f, range.clone(), format)),
                 (
                     "serde",
-                    load_serde(&s, &f, range.clone(), format, &Limits::default()),
+                    load_serde(&s, &f, range.clone(), format, &Limits::default()).map_err(first),
                 ),
             ];
             if format == Format::Json {
@@ -264,10 +291,7 @@ fn unknown_keys_with_deep_nesting_do_not_overflow() {
         "[".repeat(900),
         "]".repeat(900)
     );
-    assert_eq!(
-        err(&deep, Format::Yaml).code_id(),
-        codes::FACTS_UNKNOWN_FIELD.id
-    );
+    err_coded(&deep, Format::Yaml, codes::FACTS_UNKNOWN_FIELD);
     let deep = format!("order:\n{}x\n", "- ".repeat(50_000));
     assert_eq!(
         err(&deep, Format::Yaml).code_id(),
@@ -278,10 +302,7 @@ fn unknown_keys_with_deep_nesting_do_not_overflow() {
         "[".repeat(100_000),
         "]".repeat(100_000)
     );
-    assert_eq!(
-        err(&deep, Format::Json).code_id(),
-        codes::FACTS_UNKNOWN_FIELD.id
-    );
+    err_coded(&deep, Format::Json, codes::FACTS_UNKNOWN_FIELD);
     let deep = "[".repeat(100_000);
     assert!(one(&deep, Format::Json).is_err());
     assert!(one(&deep, Format::Yaml).is_err());
@@ -437,11 +458,15 @@ fn duplicates_and_odd_keys() {
     );
     assert_eq!(d.code_id(), codes::FACTS_SYNTAX.id);
     assert_eq!(d.line_col(), Some((1, 45)));
-    let d = err("order: {? [a]: 1}\n", Format::Yaml);
-    assert_eq!(d.code_id(), codes::FACTS_WRONG_TYPE.id);
+    // A key that is not a field name, and the fields the mapping lacks.
+    let d = err_coded("order: {? [a]: 1}\n", Format::Yaml, codes::FACTS_WRONG_TYPE);
+    assert_eq!(d.message(), "`order`: a key must be a field name");
     // A merged mapping is read like any other: `a` is unknown there too.
-    let d = err("order: {<<: {a: 1}}\n", Format::Yaml);
-    assert_eq!(d.code_id(), codes::FACTS_UNKNOWN_FIELD.id);
+    let d = err_coded(
+        "order: {<<: {a: 1}}\n",
+        Format::Yaml,
+        codes::FACTS_UNKNOWN_FIELD,
+    );
     assert_eq!(d.underlined(), Some("a"));
     let d = err("order: !money {amount: 1}\n", Format::Yaml);
     assert_eq!(d.code_id(), codes::FACTS_WRONG_TYPE.id);
@@ -628,4 +653,24 @@ fn wide_records_track_every_field() {
     };
     assert_eq!(wide.first(), Some(&Value::Absent));
     assert_eq!(wide.get(69), Some(&Value::Int(9)));
+}
+
+/// The facts path is carried from where the mistake is found, not read
+/// back from the message: a key holding a backtick is named whole.
+#[test]
+fn the_facts_path_is_carried_not_parsed_from_the_message() {
+    let d = err(
+        "order: {amount: 1, count: 1, currency: EUR, \"a`b\": 1}\n",
+        Format::Yaml,
+    );
+    assert_eq!(d.code_id(), codes::FACTS_UNKNOWN_FIELD.id);
+    assert_eq!(d.facts_path(), Some("order.a`b"));
+    let d = err(
+        "\"x`\": 1\norder: {amount: 1, count: 1, currency: EUR}\n",
+        Format::Yaml,
+    );
+    assert_eq!(d.facts_path(), Some("x`"));
+    // The document as a whole, and its syntax, have no path.
+    assert_eq!(err("- 1\n", Format::Yaml).facts_path(), None);
+    assert_eq!(err("{\"order\": ", Format::Json).facts_path(), None);
 }

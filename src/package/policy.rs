@@ -35,10 +35,13 @@ use crate::value::Value;
 ///   [`Policy::facts_from_str`]);
 /// - [`Facts`] read earlier: [`Policy::evaluate`].
 ///
-/// Every one of these fails with [`Diagnostics`]: a facts error is one
-/// diagnostic (code `pactum::facts::*` or `pactum::limit::facts_*`, with
-/// [`Diagnostic::facts_path`]), an evaluation failure every fault found
-/// (`pactum::eval::*`, `pactum::limit::*`). The batch entry points
+/// Every one of these fails with [`Diagnostics`]: facts that do not fit
+/// give every independent mistake in them, in document order (codes
+/// `pactum::facts::*` or `pactum::limit::facts_*`, each with its own
+/// location and [`Diagnostic::facts_path`]; a syntax error or a limit ends
+/// the reading; at most [`crate::Limits::max_facts_errors`]), an
+/// evaluation failure every fault found (`pactum::eval::*`,
+/// `pactum::limit::*`). The batch entry points
 /// ([`Policy::evaluate_file`], [`Policy::facts_documents`]) give one result
 /// a document instead.
 ///
@@ -329,8 +332,7 @@ impl Policy {
         });
         let wrapped: BTreeMap<&str, &T> = BTreeMap::from([(root, value)]);
         let read =
-            facts::load_serialized(&only, "<reference data>", &wrapped, &self.program.limits)
-                .map_err(one)?;
+            facts::load_serialized(&only, "<reference data>", &wrapped, &self.program.limits)?;
         let value = match read {
             Value::Record(fields) => fields.first().cloned().unwrap_or(Value::Absent),
             _ => Value::Absent,
@@ -351,8 +353,9 @@ impl Policy {
 
     /// Reads every document of a facts file (a YAML stream, JSON Lines or
     /// one JSON document; `name` picks the format by extension) against the
-    /// schema, without evaluating: one result per document, in order.
-    pub fn facts_documents(&self, name: &str, text: &str) -> Vec<Result<Facts, crate::Diagnostic>> {
+    /// schema, without evaluating: one result per document, in order (its
+    /// facts, or all its errors, as [`Policy::facts_from_str`] gives them).
+    pub fn facts_documents(&self, name: &str, text: &str) -> Vec<Result<Facts, Diagnostics>> {
         let format = crate::facts::Format::detect(name, text);
         let file = std::sync::Arc::new(crate::source::SourceFile::new(name, text));
         // Newlines before `counted.0`, for errors' lines (see
@@ -377,14 +380,12 @@ impl Policy {
     }
 
     /// Reads the document at `range` of `file` against the schema.
-    // One `Diagnostic` a document, as the facts loader gives.
-    #[allow(clippy::result_large_err)]
     pub(crate) fn read_facts(
         &self,
         file: &std::sync::Arc<crate::source::SourceFile>,
         range: std::ops::Range<usize>,
         format: crate::facts::Format,
-    ) -> Result<Facts, crate::Diagnostic> {
+    ) -> Result<Facts, Diagnostics> {
         crate::facts::load_with_limits(
             &self.program().schema,
             file,
@@ -395,10 +396,11 @@ impl Policy {
         .map(|v| Facts::from_value(v, self.program().schema.clone()))
     }
 
-    /// Reads one facts document (YAML or JSON) against the schema. A facts
-    /// error is one diagnostic (in [`Diagnostics`], the error of every
-    /// single-request entry point) that points at the offending value in
-    /// `text`. A document that opens with `{` is read as JSON, and as YAML
+    /// Reads one facts document (YAML or JSON) against the schema. Facts
+    /// that do not fit give [`Diagnostics`] (the error of every
+    /// single-request entry point): every independent mistake, in document
+    /// order, each pointing at the offending value in `text`. A document
+    /// that opens with `{` is read as JSON, and as YAML
     /// (a flow mapping such as `{basket: {items: 2}}`) when it is not JSON;
     /// when it is neither and looks like JSON (`{"…` or `{}`), the JSON
     /// error is given. [`Policy::facts_from_json`] reads JSON only.
@@ -424,8 +426,8 @@ impl Policy {
         let value = if text.trim_start().starts_with('{') {
             match self.load(&file, Format::Json) {
                 // A YAML flow mapping (`{a: 1}`) is not JSON: read it as YAML,
-                // but keep the JSON error for what was meant as JSON.
-                Err(json) if json.code() == codes::FACTS_SYNTAX => {
+                // but keep the JSON errors for what was meant as JSON.
+                Err(json) if json.iter().any(|d| d.code() == codes::FACTS_SYNTAX) => {
                     match self.load(&file, Format::Yaml) {
                         Err(_) if looks_like_json(text) => Err(json),
                         yaml => yaml,
@@ -438,13 +440,13 @@ impl Policy {
         };
         value
             .map(|value| self.facts(value))
-            .map_err(|d| one(d.windowed((0, 0))))
+            .map_err(|ds| ds.windowed((0, 0)))
     }
 
     /// Reads one JSON document (an object of fact roots) against the
     /// schema: [`Policy::facts_from_str`] without YAML, so that a body that
-    /// is not JSON gets JSON's error and help. The error is one diagnostic,
-    /// in [`Diagnostics`].
+    /// is not JSON gets JSON's error and help. The errors are those of
+    /// [`Policy::facts_from_str`].
     ///
     /// ```
     /// let policy = pactum::Package::from_sources([(
@@ -463,13 +465,11 @@ impl Policy {
         let file = Arc::new(SourceFile::new("<facts>", text));
         self.load(&file, Format::Json)
             .map(|value| self.facts(value))
-            .map_err(|d| one(d.windowed((0, 0))))
+            .map_err(|ds| ds.windowed((0, 0)))
     }
 
     /// Reads the whole of `file` as one document in `format`.
-    // One `Diagnostic` a document, as the facts loader gives.
-    #[allow(clippy::result_large_err)]
-    fn load(&self, file: &Arc<SourceFile>, format: Format) -> Result<Value, Diagnostic> {
+    fn load(&self, file: &Arc<SourceFile>, format: Format) -> Result<Value, Diagnostics> {
         facts::load_with_limits(
             &self.program.schema,
             file,
@@ -493,9 +493,10 @@ impl Policy {
     /// as a JSON document, so the same checks apply. It is read straight
     /// from its serializer, without writing the text, whenever it fits the
     /// schema; a value that does not is written as JSON and read as such,
-    /// so that the error is exactly the JSON document's: one diagnostic
-    /// whose message names the field (`` `order.total`: expected … ``) and
-    /// whose label points into the JSON text of the value.
+    /// so that the errors are exactly the JSON document's: each mistake a
+    /// diagnostic whose message names the field (`` `order.total`: expected
+    /// … ``, and [`Diagnostic::facts_path`] gives it) and whose label points
+    /// into the JSON text of the value.
     ///
     /// ```
     /// use pactum::{Decimal, NaiveDate};
@@ -535,7 +536,6 @@ impl Policy {
     pub fn facts_from_serde<T: Serialize + ?Sized>(&self, facts: &T) -> Result<Facts, Diagnostics> {
         facts::load_serialized(&self.program.schema, "<facts>", facts, &self.program.limits)
             .map(|value| self.facts(value))
-            .map_err(one)
     }
 
     /// Evaluates the policy on facts read earlier: the decision, or, when a
@@ -719,7 +719,7 @@ impl Policy {
                     limits,
                 ) {
                     Ok(value) => decide(&value).map_err(|ds| (self.id_of(&value), ds)),
-                    Err(d) => {
+                    Err(ds) => {
                         let start = range.start.min(text.len());
                         if counted.0 <= start {
                             let skipped = text.as_bytes().get(counted.0..start).unwrap_or_default();
@@ -728,9 +728,7 @@ impl Policy {
                                 counted.1 + memchr::memchr_iter(b'\n', skipped).count(),
                             );
                         }
-                        let mut diagnostics = Diagnostics::default();
-                        diagnostics.push(d.windowed(counted));
-                        Err((self.loose_id(doc, format), diagnostics))
+                        Err((self.loose_id(doc, format), ds.windowed(counted)))
                     }
                 }
             })

@@ -80,9 +80,18 @@ fn wrong_type_points_at_the_value() {
         (d.underlined(), d.message().ends_with("found an object")),
         (Some("{\"a\": 1}"), true)
     );
-    let d = err("order:\n  amount: 1\n   count: 2\n", Format::Yaml);
+    let d = err(
+        "order:\n  amount: 1\n   count\n  count: 1\n  currency: EUR\n",
+        Format::Yaml,
+    );
     assert_eq!(d.underlined(), Some("1"));
     assert!(d.message().ends_with("found `1 count`"), "{}", d.message());
+    // When the folded line breaks the YAML, the value's error is the
+    // syntax error's: that one is reported.
+    let ds = errors("order:\n  amount: 1\n   count: 2\n", Format::Yaml);
+    assert_eq!(ds.len(), 1);
+    assert_eq!(ds[0].code_id(), codes::FACTS_SYNTAX.id);
+    assert_eq!(ds[0].line_col(), Some((3, 9)));
 
     // The whole document is not a mapping.
     let d = err("- 1\n- 2\n", Format::Yaml);
@@ -119,8 +128,7 @@ fn unknown_field_with_suggestion() {
     assert_eq!(d.help_text(), Some("did you mean `amount`?"));
 
     let json = "{\"order\": {\"count\": 3, \"amout\" : 1}}";
-    let d = err(json, Format::Json);
-    assert_eq!(d.code_id(), codes::FACTS_UNKNOWN_FIELD.id);
+    let d = err_coded(json, Format::Json, codes::FACTS_UNKNOWN_FIELD);
     assert_eq!(d.underlined(), Some("\"amout\""));
     assert_eq!(d.help_text(), Some("did you mean `amount`?"));
 
