@@ -988,10 +988,15 @@ fn refusals_give_the_text_paths_diagnostics() {
     for case in &cases {
         let loaded = case.load(&schema, &limits, true).unwrap_err();
         let text = case.load(&schema, &limits, false).unwrap_err();
-        assert_eq!(loaded.to_json(), text.to_json());
-        assert!(!loaded.message().is_empty());
+        let json = |ds: &Diagnostics| ds.iter().map(Diagnostic::to_json).collect::<Vec<_>>();
+        assert_eq!(json(&loaded), json(&text));
+        assert!(loaded.iter().all(|d| !d.message().is_empty()));
     }
-    let e = cases[2].load(&schema, &limits, true).unwrap_err();
+    let first = |i: usize| {
+        let ds = cases[i].load(&schema, &limits, true).unwrap_err();
+        ds.first().cloned().expect("a diagnostic")
+    };
+    let e = first(2);
     assert_eq!(e.code_id(), codes::FACTS_SYNTAX.id);
     assert!(
         e.message().contains("key must be a string"),
@@ -999,7 +1004,10 @@ fn refusals_give_the_text_paths_diagnostics() {
         e.message()
     );
     let e = cases[0].load(&schema, &limits, true).unwrap_err();
-    assert_eq!(e.facts_path(), Some("order.count"));
+    assert!(
+        e.iter().any(|d| d.facts_path() == Some("order.count")),
+        "{e}"
+    );
 }
 
 /// Values of different types behind one trait, for a table of cases.
@@ -1012,7 +1020,7 @@ mod erased {
             schema: &Arc<RecordTy>,
             limits: &Limits,
             serialized: bool,
-        ) -> Result<crate::value::Value, Diagnostic>;
+        ) -> Result<crate::value::Value, Diagnostics>;
     }
 
     impl<T: Serialize> Value for T {
@@ -1021,17 +1029,12 @@ mod erased {
             schema: &Arc<RecordTy>,
             limits: &Limits,
             serialized: bool,
-        ) -> Result<crate::value::Value, Diagnostic> {
-            let read = if serialized {
+        ) -> Result<crate::value::Value, Diagnostics> {
+            if serialized {
                 load_serialized(schema, "<facts>", self, limits)
             } else {
                 load_text(schema, "<facts>", self, limits)
-            };
-            // These cases make one mistake each: its diagnostic.
-            read.map_err(|ds| {
-                assert_eq!(ds.len(), 1, "{ds}");
-                ds.iter().next().cloned().expect("one diagnostic")
-            })
+            }
         }
     }
 }
