@@ -47,7 +47,11 @@ pub fn diagnostics<'a>(
                 Box::new(err)
             };
             for d in diags {
-                let _ = writeln!(out, "{}", d.to_json());
+                // One write a line: standard error is not buffered, and a
+                // JSON value is displayed in many small pieces.
+                let mut line = d.to_json().to_string();
+                line.push('\n');
+                let _ = out.write_all(line.as_bytes());
             }
         }
         MessageFormat::Human => {

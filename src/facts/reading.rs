@@ -131,8 +131,9 @@ pub(super) struct Ctx {
 }
 
 impl Ctx {
-    /// The state of a reading of a document of `doc_len` bytes (its value
-    /// budget), keeping at most `room` errors, after `earlier` readings.
+    /// The state of a reading with a value budget of `budget` values and
+    /// `max_depth` levels, keeping at most `room` errors, after `earlier`
+    /// readings.
     pub(super) fn new(
         json: bool,
         budget: usize,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 
 use super::locate::Located;
 use super::reading::{Earlier, Stop};
-use crate::diag::{Diagnostic, Diagnostics};
+use crate::diag::Diagnostics;
 use crate::source::SourceFile;
 
 /// How many bytes a document may be read again, in all, to find the
@@ -154,11 +154,4 @@ impl Report {
         }
         out
     }
-}
-
-/// One diagnostic as a list.
-pub(super) fn one(d: Diagnostic) -> Diagnostics {
-    let mut ds = Diagnostics::default();
-    ds.push(d);
-    ds
 }

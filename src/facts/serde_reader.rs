@@ -28,7 +28,7 @@ use super::locate::{self, excerpt, json_error, yaml_error, Detail, Found, Locate
 use super::merge::{Given, MergeSeed};
 use super::messages::{json_example, too_deep, too_many_values, variant_list};
 use super::reading::{Ctx, Earlier, Expect, Path, Recovery, Seed, Seen, Stop};
-use super::report::{one, rereads, Report};
+use super::report::{rereads, Report};
 use super::scan::{flow_too_deep, MAX_FLOW_DEPTH};
 use super::{too_large, value_budget};
 use crate::diag::{codes, Diagnostic, Diagnostics};
@@ -49,46 +49,49 @@ pub(crate) fn load_serde(
     limits: &Limits,
 ) -> Result<Value, Diagnostics> {
     if range.len() > limits.max_facts_bytes {
-        return Err(one(too_large(
+        return Err(too_large(
             file.clone(),
             range.start.min(file.text().len()),
             Some(range.len()),
             limits.max_facts_bytes,
-        )));
+        )
+        .into());
     }
     if let Some(at) = file
         .text()
         .get(range.clone())
         .and_then(|doc| doc.find('\0'))
     {
-        return Err(one(Diagnostic::new(
+        return Err(Diagnostic::new(
             codes::FACTS_SYNTAX,
             "the document is not valid UTF-8 text (or holds a NUL byte)",
         )
         .at_file(file.clone(), range.start + at, 1, "not UTF-8 text")
-        .help("facts are UTF-8 text: re-encode the file (for example with `iconv -t UTF-8`); the other documents are still decided")));
+        .help("facts are UTF-8 text: re-encode the file (for example with `iconv -t UTF-8`); the other documents are still decided").into());
     }
     let Some(doc) = file.text().get(range.clone()) else {
-        return Err(one(Diagnostic::new(
+        return Err(Diagnostic::new(
             codes::FACTS_SYNTAX,
             "the document's byte range is outside the file",
         )
-        .at_file(file.clone(), 0, 0, "")));
+        .at_file(file.clone(), 0, 0, "")
+        .into());
     };
     let json = format != Format::Yaml;
     if is_empty_document(doc, json) {
-        return Err(one(Diagnostic::new(codes::FACTS_EMPTY, "this facts document is empty")
+        return Err(Diagnostic::new(codes::FACTS_EMPTY, "this facts document is empty")
             .at_file(file.clone(), range.start, 0, "no facts here")
-            .help("give the facts of the request here, or remove the empty document (a doubled or trailing `---`, or an empty file): every document of a batch gives one result")));
+            .help("give the facts of the request here, or remove the empty document (a doubled or trailing `---`, or an empty file): every document of a batch gives one result").into());
     }
     if !json {
         if let Some(at) = flow_too_deep(doc, MAX_FLOW_DEPTH) {
-            return Err(one(Diagnostic::new(
+            return Err(Diagnostic::new(
                 codes::FACTS_SYNTAX,
                 format!("invalid YAML: brackets nest more than {MAX_FLOW_DEPTH} levels deep"),
             )
             .at_file(file.clone(), range.start + at, 1, "too deep")
-            .help("facts never need this much nesting; flatten the data")));
+            .help("facts never need this much nesting; flatten the data")
+            .into());
         }
     }
     let root_ty = Ty::Record(schema.clone());
