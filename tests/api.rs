@@ -255,8 +255,7 @@ fn every_entry_point_gives_every_mistake_with_its_path() {
     let errors = policy
         .facts_from_serde(&serde_json::json!({ "o": { "n": "x", "tags": ["a", 1] } }))
         .expect_err("two mistakes and a missing field");
-    type PathAt<'a> = (Option<&'a str>, Option<(usize, usize)>);
-    let got: Vec<PathAt> = errors
+    let got: Vec<_> = errors
         .iter()
         .map(|e| (e.facts_path(), e.line_col()))
         .collect();

@@ -455,7 +455,8 @@ fn a_malformed_test_file_is_a_coded_error_at_its_line_and_column() {
             ":3:3:",
             "a test gives both `facts` and `facts_file`",
         ),
-        ("- name: x\n  facts: [\n", ":3:1:", "not a test file: "),
+        // At the end of the file: just after its last text.
+        ("- name: x\n  facts: [\n", ":2:11:", "not a test file: "),
         ("just text\n", ":1:1:", "not a test file: "),
     ] {
         let dir = pack_copy("malformed");
