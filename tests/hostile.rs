@@ -1776,9 +1776,9 @@ fn a_serialize_implementation_that_lies_about_its_length_is_refused() {
         policy.clone().with_reference_data("o", &LyingMap).map(drop),
     ] {
         let errors = errors.unwrap_err();
-        assert_eq!(errors.len(), 1);
         // What the reader made of the text before its end: `{}`, an empty
-        // mapping (the missing fact), or the text after it.
-        assert_eq!(errors.first().unwrap().code().stage(), "facts");
+        // mapping (the missing fact), and the text after it.
+        assert!(!errors.is_empty() && errors.len() <= 2, "{errors}");
+        assert!(errors.iter().all(|d| d.code().stage() == "facts"), "{errors}");
     }
 }
