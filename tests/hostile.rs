@@ -1779,6 +1779,9 @@ fn a_serialize_implementation_that_lies_about_its_length_is_refused() {
         // What the reader made of the text before its end: `{}`, an empty
         // mapping (the missing fact), and the text after it.
         assert!(!errors.is_empty() && errors.len() <= 2, "{errors}");
-        assert!(errors.iter().all(|d| d.code().stage() == "facts"), "{errors}");
+        assert!(
+            errors.iter().all(|d| d.code().stage() == "facts"),
+            "{errors}"
+        );
     }
 }
