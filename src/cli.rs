@@ -483,8 +483,17 @@ pub fn run(cli: Cli) -> Exit {
                 diff::run(old, new, &facts, exit_code, &run)
             }
             _ => {
-                errln!("error: `pactum diff` takes exactly two --policy: the old version, then the new one");
-                Exit::Usage
+                use clap::CommandFactory;
+                let message = format!(
+                    "`pactum diff` takes exactly two --policy (the old version, then the new one); {} given",
+                    policy.len()
+                );
+                let mut command = Cli::command();
+                let diff = command.find_subcommand_mut("diff").map(std::mem::take);
+                diff.unwrap_or_default()
+                    .bin_name("pactum diff")
+                    .error(clap::error::ErrorKind::WrongNumberOfValues, message)
+                    .exit()
             }
         },
     }

@@ -233,6 +233,12 @@ codes! {
     TEST_MALFORMED = "test" / "malformed", Error, "a test file that does not hold tests";
     /// a test's `facts_file` holding a YAML stream of two requests
     TEST_FACTS_FILE = "test" / "facts_file", Error, "a test's facts file that does not hold exactly one document";
+    /// `pactum test` on a package with no `*.test.yaml` file
+    TEST_NO_TESTS = "test" / "no_tests", Error, "`pactum test` found no test to run";
+    /// `pactum test --coverage --threshold 90` when the tests fire 80 % of the rules
+    TEST_COVERAGE = "test" / "coverage", Error, "the tests cover less than `--threshold` asks";
+    /// `pactum explain unknwn_field`
+    CLI_UNKNOWN_CODE = "cli" / "unknown_code", Error, "`pactum explain` given a code that does not exist";
     /// `a / b` where `b` is 0
     EVAL_DIVISION_BY_ZERO = "eval" / "division_by_zero", Error, "a division by zero while deciding a request";
     /// a sum too large for a decimal
@@ -303,6 +309,21 @@ impl Diagnostic {
             facts_path: None,
             path: None,
         }))
+    }
+
+    /// A diagnostic of a host program: one of the [`codes`] (or a code of
+    /// its own), a message and a help line, not located in any file. It
+    /// renders and serializes as Pactum's own diagnostics do.
+    ///
+    /// ```
+    /// use pactum::{codes, Diagnostic};
+    /// let d = Diagnostic::unlocated(codes::FACTS_IO, "cannot reach the billing service", "try again later");
+    /// assert_eq!(d.code(), codes::FACTS_IO);
+    /// assert_eq!(d.help_text(), Some("try again later"));
+    /// assert!(d.line_col().is_none());
+    /// ```
+    pub fn unlocated(code: Code, message: impl Into<String>, help: impl Into<String>) -> Self {
+        Diagnostic::new(code, message).help(help)
     }
 
     /// Names the file the diagnostic is about, when there is no source text

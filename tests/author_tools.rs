@@ -557,7 +557,9 @@ fn test_without_tests_fails() {
     let dir = small_package("no-tests", None);
     let o = pactum(&["test", dir.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("no test found"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("no test found"), "{err}");
+    assert!(err.contains("pactum::test::no_tests"), "{err}");
 }
 
 #[test]
@@ -575,10 +577,11 @@ fn test_filter_runs_the_matching_tests_only() {
     );
     assert_eq!(pactum(&["test", d]).status.code(), Some(1));
     // A filter that keeps nothing is a failure, not a silent pass.
-    assert_eq!(
-        pactum(&["test", d, "--filter", "nothing"]).status.code(),
-        Some(1)
-    );
+    let o = pactum(&["test", d, "--filter", "nothing"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("pactum::test::no_tests"), "{err}");
+    assert!(err.contains("no test name contains `nothing`"), "{err}");
 }
 
 #[test]
@@ -589,7 +592,9 @@ fn test_coverage_threshold_fails_under_it() {
     // No rule fires: 0 % of rules.
     let o = pactum(&["test", "--coverage", "--threshold", "50", d]);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
-    assert!(String::from_utf8_lossy(&o.stderr).contains("under the threshold of 50%"));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(err.contains("under the threshold of 50%"), "{err}");
+    assert!(err.contains("pactum::test::coverage"), "{err}");
     assert_eq!(
         pactum(&["test", "--coverage", "--threshold", "0", d])
             .status

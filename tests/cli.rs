@@ -602,12 +602,31 @@ fn explain_of_an_unknown_code_suggests_one_and_is_a_usage_error() {
     ] {
         let o = pactum(&["explain", asked]);
         assert_eq!(o.status.code(), Some(2), "{asked}");
+        assert!(stderr(&o).contains("pactum::cli::unknown_code"), "{}", stderr(&o));
         assert!(
             stderr(&o).contains(&format!("did you mean `{near}`?")),
             "{}",
             stderr(&o)
         );
     }
+}
+
+#[test]
+fn diff_with_one_policy_is_a_usage_error() {
+    let o = pactum(&[
+        "diff",
+        "--policy",
+        "policies/unsubscription",
+        "--facts",
+        "policies/unsubscription/examples/batch.jsonl",
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("takes exactly two --policy") && stderr(&o).contains("1 given"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("Usage: pactum diff"), "{}", stderr(&o));
 }
 
 #[test]

@@ -2,7 +2,7 @@
 
 use pactum::diag::{codes, Code};
 
-use super::out::{errln, out, outln};
+use super::out::{out, outln};
 use super::Exit;
 
 /// Prints the page of `code`, or the index when no code is given. A short
@@ -32,14 +32,19 @@ pub fn run(code: Option<&str>) -> Exit {
         index(matching.into_iter());
         return Exit::Success;
     }
-    errln!("error: `{code}` is not a Pactum diagnostic code");
     let ids = codes::ALL
         .iter()
         .flat_map(|c| [c.id, c.id.rsplit("::").next().unwrap_or(c.id)]);
-    match pactum::suggest(code, ids) {
-        Some(s) => errln!("  help: did you mean `{s}`? (`pactum explain` lists every code)"),
-        None => errln!("  help: run `pactum explain` to list every code"),
-    }
+    let help = match pactum::suggest(code, ids) {
+        Some(s) => format!("did you mean `{s}`? (`pactum explain` lists every code)"),
+        None => "run `pactum explain` to list every code".to_string(),
+    };
+    let d = pactum::Diagnostic::unlocated(
+        codes::CLI_UNKNOWN_CODE,
+        format!("`{code}` is not a Pactum diagnostic code"),
+        help,
+    );
+    super::render::diagnostics([&d], super::MessageFormat::Human, false);
     Exit::Usage
 }
 

@@ -24,9 +24,9 @@ use std::collections::BTreeSet;
 use std::path::Path;
 
 use pactum::test_file::Expect;
-use pactum::{Coverage, Decision};
+use pactum::{codes, Coverage, Decision, Diagnostic};
 
-use super::out::{errln, outln};
+use super::out::outln;
 use super::{render, Exit, MessageFormat};
 
 /// Whether a path names a test file (`*.test.yaml` or `*.test.yml`, in
@@ -284,10 +284,12 @@ pub fn run(dir: &Path, options: &Options, messages: MessageFormat, limits: pactu
             let least = report.rule_percent().min(report.branch_percent());
             if least < f64::from(n) {
                 below = true;
-                errln!("error: coverage {least:.0}% is under the threshold of {n}%");
-                errln!(
-                    "  help: add tests that make the rules fire and take the branches listed above"
+                let d = Diagnostic::unlocated(
+                    codes::TEST_COVERAGE,
+                    format!("coverage {least:.0}% is under the threshold of {n}%"),
+                    "add tests that make the rules listed above fire and take the branches listed above, or lower `--threshold`",
                 );
+                render::diagnostics([&d], messages, false);
             }
         }
     }
@@ -297,19 +299,22 @@ pub fn run(dir: &Path, options: &Options, messages: MessageFormat, limits: pactu
         outln!("{passed} passed, {failed} failed");
     }
     if passed + failed == 0 {
-        match &options.filter {
-            Some(f) if filtered > 0 => {
-                errln!("error: no test name contains `{f}`");
-                errln!("  help: `--filter` keeps the tests whose name contains its text (case-sensitive)");
-            }
-            _ => {
-                errln!(
-                    "error: no test found: no *.test.yaml (or *.test.yml) file under {}",
+        let d = match &options.filter {
+            Some(f) if filtered > 0 => Diagnostic::unlocated(
+                codes::TEST_NO_TESTS,
+                format!("no test name contains `{f}`"),
+                "`--filter` keeps the tests whose name contains its text (case-sensitive)",
+            ),
+            _ => Diagnostic::unlocated(
+                codes::TEST_NO_TESTS,
+                format!(
+                    "no test found: no *.test.yaml (or *.test.yml) file under {}",
                     dir.display()
-                );
-                errln!("  help: write tests beside the package, such as `tests/basics.test.yaml` (docs/tutorial.md)");
-            }
-        }
+                ),
+                "write tests beside the package, such as `tests/basics.test.yaml` (docs/tutorial.md)",
+            ),
+        };
+        render::diagnostics([&d], messages, false);
         return Exit::Failure;
     }
     if failed > 0 || below {
