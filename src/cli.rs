@@ -136,7 +136,7 @@ pub enum ColorChoice {
 #[command(next_help_heading = "Limits")]
 struct PolicyLimits {
     /// Largest .policy file, in bytes [default: 1048576]
-    #[arg(long, value_name = "BYTES")]
+    #[arg(long, value_name = "BYTES", value_parser = positive())]
     max_policy_bytes: Option<usize>,
     /// Deepest expression nesting (operators, fields, calls, computed values) [default: 128, at most 1024]
     #[arg(long, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_EXPR_DEPTH))]
@@ -151,7 +151,7 @@ struct LimitArgs {
     #[command(flatten)]
     policy: PolicyLimits,
     /// Largest facts document, in bytes [default: 4194304]
-    #[arg(long, value_name = "BYTES")]
+    #[arg(long, value_name = "BYTES", value_parser = positive())]
     max_facts_bytes: Option<usize>,
     /// Deepest nesting of lists and mappings in facts [default: 64, at most 1024]
     #[arg(long, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_FACTS_DEPTH))]
@@ -160,10 +160,10 @@ struct LimitArgs {
     #[arg(long, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_FACTS_ERRORS))]
     max_facts_errors: Option<usize>,
     /// Most evaluation steps for one request [default: 1000000]
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_steps: Option<u64>,
     /// Most bytes of text (messages, interpolated texts, outputs) one request may render [default: 1048576]
-    #[arg(long, value_name = "BYTES")]
+    #[arg(long, value_name = "BYTES", value_parser = positive())]
     max_output_bytes: Option<usize>,
 }
 
@@ -171,6 +171,12 @@ struct LimitArgs {
 /// depth; `pactum::Limits::stack_bytes`); also the count of facts errors.
 fn depth_parser(max: usize) -> clap::builder::RangedU64ValueParser<usize> {
     clap::builder::RangedU64ValueParser::new().range(1..=u64::try_from(max).unwrap_or(u64::MAX))
+}
+
+/// A size limit: at least 1 (a limit of 0 would refuse every input, and
+/// is far more likely a slip than a wish).
+fn positive() -> clap::builder::RangedU64ValueParser<usize> {
+    clap::builder::RangedU64ValueParser::new().range(1..)
 }
 
 impl Cli {

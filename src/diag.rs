@@ -79,19 +79,25 @@ impl Code {
     }
 
     /// Looks a code up by its identifier (`pactum::check::unknown_field`),
-    /// or by its last part alone (`unknown_field`) when that is unambiguous.
+    /// by its stage and name (`check::unknown_field`), or by its last part
+    /// alone (`unknown_field`) when that is unambiguous.
     ///
     /// ```
-    /// let code = pactum::diag::Code::find("pactum::check::cycle").unwrap();
+    /// use pactum::diag::Code;
+    /// let code = Code::find("pactum::check::cycle").unwrap();
     /// assert!(code.explanation.contains("cycle"));
+    /// assert_eq!(Code::find("check::cycle"), Some(code));
+    /// assert_eq!(Code::find("cycle"), Some(code));
+    /// assert_eq!(Code::find("unknown_field"), None); // check:: and facts::
     /// ```
     pub fn find(id: &str) -> Option<Code> {
         if let Some(c) = codes::ALL.iter().find(|c| c.id == id) {
             return Some(*c);
         }
-        let mut short = codes::ALL
-            .iter()
-            .filter(|c| c.id.rsplit("::").next() == Some(id));
+        let mut short = codes::ALL.iter().filter(|c| {
+            c.id.strip_suffix(id)
+                .is_some_and(|head| head.ends_with("::"))
+        });
         match (short.next(), short.next()) {
             (Some(c), None) => Some(*c),
             _ => None,

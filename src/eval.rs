@@ -202,7 +202,7 @@ fn run(
             let help = match f.code.id {
                 id if id == codes::EVAL_DIVISION_BY_ZERO.id => "guard the division: `if b == 0 then … else a / b`",
                 id if id == codes::EVAL_OVERFLOW.id => "the facts hold values too large for this computation; check them, or compute in smaller steps",
-                id if id == codes::LIMIT_STEPS.id => "the facts hold lists too long for this computation; check them, or raise the limit (`--max-steps`) for facts you trust",
+                id if id == codes::LIMIT_STEPS.id => "a request takes this many steps when its facts hold long lists (check them) or when the limit is set low; raise the limit (`--max-steps`) for facts you trust",
                 id if id == codes::LIMIT_DEPTH.id => "compute the value in fewer steps",
                 id if id == codes::LIMIT_OUTPUT.id => "the facts make this text too long (a text built from texts grows with each step); check them, shorten the text, or raise the limit (`--max-output-bytes`) for facts you trust",
                 _ => "check the facts this value is computed from",

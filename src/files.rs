@@ -23,7 +23,20 @@ fn unreadable(path: &Path, why: &str) -> Diagnostic {
         format!("cannot read {}: {why}", path.display()),
     )
     .about_path(path)
-    .help("make the path a readable regular file of UTF-8 text (repair or remove a broken link), or move it out of the directory")
+    .help(unreadable_help(path))
+}
+
+/// What to do about a path that cannot be read, by what is (not) there.
+fn unreadable_help(path: &Path) -> &'static str {
+    match std::fs::symlink_metadata(path) {
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            "check the path: nothing is there (a typo, or a path relative to another directory?)"
+        }
+        Ok(m) if m.file_type().is_symlink() && std::fs::metadata(path).is_err() => {
+            "repair or remove the broken symbolic link"
+        }
+        _ => "make the path a readable regular file of UTF-8 text, or move it out of the directory",
+    }
 }
 
 /// Why `path` cannot be opened: the error, said for a person; a dangling

@@ -199,7 +199,11 @@ impl<'a> Printer<'a> {
             self.out.push('\n');
         }
         let mut s = self.out.trim_end().to_string();
-        s.push('\n');
+        // An empty (or blank) file stays empty: a lone newline is not a
+        // layout, and `fmt --check` must not call an empty file unformatted.
+        if !s.is_empty() {
+            s.push('\n');
+        }
         s
     }
 

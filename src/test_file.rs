@@ -109,6 +109,7 @@ pub fn read(policy: &Policy, path: &Path, text: &str) -> Result<Vec<TestCase>, D
             FileSeed(&Reader {
                 embedded,
                 problem: &problem,
+                names: RefCell::default(),
             })
             .deserialize(de)
         },
@@ -198,6 +199,9 @@ fn facts_file(policy: &Policy, path: &Path) -> Result<Facts, Diagnostics> {
 struct Reader<'a> {
     embedded: &'a Embedded<'a>,
     problem: &'a RefCell<Option<Problem>>,
+    /// The names of the tests read so far: two tests of a file may not
+    /// share one (their results could not be told apart).
+    names: RefCell<std::collections::HashSet<String>>,
 }
 
 impl Reader<'_> {
@@ -386,9 +390,24 @@ impl NameSeed<'_> {
     /// under a name the author did not write.
     fn plain<E: de::Error>(&self, text: String) -> Result<String, E> {
         if self.key == "name" {
-            return Ok(text);
+            return self.named(text);
         }
         Err(self.refuse("is not a text: quote it", "not a text", Some(text)))
+    }
+}
+
+impl NameSeed<'_> {
+    /// `text`, when it is a path or the name of no earlier test of the file.
+    fn named<E: de::Error>(&self, text: String) -> Result<String, E> {
+        if self.key != "name" || self.reader.names.borrow_mut().insert(text.clone()) {
+            return Ok(text);
+        }
+        Err(self.reader.fail(malformed(
+            format!("two tests of this file are named `{text}`"),
+            "named again here",
+            "give each test a name of its own, so that its result can be told apart".into(),
+            Some(text),
+        )))
     }
 }
 
@@ -418,7 +437,7 @@ impl<'de> Visitor<'de> for NameSeed<'_> {
                 Some(v.to_string()),
             ));
         }
-        Ok(v.to_string())
+        self.named(v.to_string())
     }
 
     fn visit_unit<E: de::Error>(self) -> Result<String, E> {

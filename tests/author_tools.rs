@@ -659,3 +659,23 @@ fn test_reasons_in_order_and_decimals_with_their_scale() {
         "{out}"
     );
 }
+
+#[test]
+fn test_names_a_code_no_rule_has_and_an_unknown_output_with_the_nearest() {
+    let tests = "- name: misspelt\n  facts: { o: { id: a, n: 11, price: 1 } }\n  \
+                 expect: { reasons_include: [BGI], notes: [], outputs: { totl: \"2\" } }\n";
+    let dir = small_package("unknown-codes", Some(tests));
+    let o = pactum(&["test", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains(
+            "reasons_include: no rule of the package has the code `BGI` (did you mean `BIG`?)"
+        ),
+        "{out}"
+    );
+    assert!(
+        out.contains("outputs.totl: the package has no such output (did you mean `total`?)"),
+        "{out}"
+    );
+}

@@ -602,7 +602,11 @@ fn explain_of_an_unknown_code_suggests_one_and_is_a_usage_error() {
     ] {
         let o = pactum(&["explain", asked]);
         assert_eq!(o.status.code(), Some(2), "{asked}");
-        assert!(stderr(&o).contains("pactum::cli::unknown_code"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("pactum::cli::unknown_code"),
+            "{}",
+            stderr(&o)
+        );
         assert!(
             stderr(&o).contains(&format!("did you mean `{near}`?")),
             "{}",
@@ -917,4 +921,79 @@ fn an_unclosed_quote_in_a_batch_is_reported_at_the_quote() {
         "{}",
         stderr(&o)
     );
+}
+
+#[test]
+fn explain_lists_a_stage_and_finds_a_code_by_stage_and_name() {
+    for stage in ["pactum::facts", "facts", "facts::"] {
+        let o = pactum(&["explain", stage]);
+        assert_eq!(o.status.code(), Some(0), "{stage}: {}", stderr(&o));
+        let out = stdout(&o);
+        assert!(out.contains("pactum::facts::wrong_type"), "{stage}: {out}");
+        assert!(!out.contains("pactum::check::"), "{stage}: {out}");
+    }
+    let o = pactum(&["explain", "check::cycle"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(
+        stdout(&o).starts_with("# `pactum::check::cycle`"),
+        "{}",
+        stdout(&o)
+    );
+    let o = pactum(&["explain", "check::unknwn_field"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("did you mean `check::unknown_field`?"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn fmt_of_empty_input_is_empty_and_formatted() {
+    for input in ["", "\n\n  \n"] {
+        let o = pactum_stdin(&["fmt", "-"], input);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        assert_eq!(stdout(&o), "", "{input:?}");
+    }
+    let o = pactum_stdin(&["fmt", "--check", "-"], "");
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+}
+
+#[test]
+fn a_missing_path_gets_help_about_the_path() {
+    let o = pactum(&["fmt", "--check", "no/such/file.policy"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(err.contains("pactum::load::io"), "{err}");
+    assert!(err.contains("check the path: nothing is there"), "{err}");
+    assert!(!err.contains("move it out of the directory"), "{err}");
+}
+
+#[test]
+fn limits_of_zero_are_usage_errors() {
+    for flag in [
+        "--max-steps",
+        "--max-output-bytes",
+        "--max-facts-bytes",
+        "--max-policy-bytes",
+        "--max-depth",
+        "--max-facts-depth",
+        "--max-facts-errors",
+    ] {
+        let o = pactum(&[
+            "evaluate",
+            "--policy",
+            "policies/unsubscription",
+            "--facts",
+            &example("allowed-with-refund.yaml"),
+            flag,
+            "0",
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{flag}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("invalid value '0'"),
+            "{flag}: {}",
+            stderr(&o)
+        );
+    }
 }

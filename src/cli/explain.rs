@@ -19,10 +19,18 @@ pub fn run(code: Option<&str>) -> Exit {
         out!("{}", page_text(c.explanation));
         return Exit::Success;
     }
-    let short = code.rsplit("::").next().unwrap_or(code);
+    // A stage (`facts`, `pactum::facts`, `facts::`) lists its codes.
+    let stage = code.trim_end_matches("::");
+    let stage = stage.strip_prefix("pactum::").unwrap_or(stage);
+    let of_stage: Vec<&Code> = codes::ALL.iter().filter(|c| c.stage() == stage).collect();
+    if !of_stage.is_empty() {
+        outln!("the codes of `pactum::{stage}::…` (`pactum explain CODE` for one of them):\n");
+        index(of_stage.into_iter());
+        return Exit::Success;
+    }
     let matching: Vec<&Code> = codes::ALL
         .iter()
-        .filter(|c| c.id.rsplit("::").next() == Some(short))
+        .filter(|c| c.id.strip_suffix(code).is_some_and(|h| h.ends_with("::")))
         .collect();
     if matching.len() > 1 {
         outln!(
@@ -32,9 +40,13 @@ pub fn run(code: Option<&str>) -> Exit {
         index(matching.into_iter());
         return Exit::Success;
     }
-    let ids = codes::ALL
-        .iter()
-        .flat_map(|c| [c.id, c.id.rsplit("::").next().unwrap_or(c.id)]);
+    let ids = codes::ALL.iter().flat_map(|c| {
+        [
+            c.id,
+            c.id.strip_prefix("pactum::").unwrap_or(c.id),
+            c.name(),
+        ]
+    });
     let help = match pactum::suggest(code, ids) {
         Some(s) => format!("did you mean `{s}`? (`pactum explain` lists every code)"),
         None => "run `pactum explain` to list every code".to_string(),

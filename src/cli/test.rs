@@ -39,8 +39,29 @@ fn is_test(path: &Path) -> bool {
 }
 
 /// Compares what a test expects with a decision; the differences, if any.
-fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
+/// `known` holds the codes of the package's rules: a code expected that
+/// no rule has is named as such (with the nearest code), since no
+/// decision can ever give it.
+fn compare(expect: &Expect, d: &Decision, known: &BTreeSet<String>) -> Vec<String> {
     let mut diffs = Vec::new();
+    let expected = [
+        ("reasons", &expect.reasons),
+        ("reasons_include", &expect.reasons_include),
+        ("reasons_in_order", &expect.reasons_in_order),
+        ("notes", &expect.notes),
+        ("notes_include", &expect.notes_include),
+    ];
+    for (key, list) in expected {
+        for code in list.iter().flatten() {
+            if !known.contains(code) {
+                let near = pactum::suggest(code, known.iter().map(String::as_str))
+                    .map_or(String::new(), |n| format!(" (did you mean `{n}`?)"));
+                diffs.push(format!(
+                    "{key}: no rule of the package has the code `{code}`{near}"
+                ));
+            }
+        }
+    }
     let json = d.to_json();
     let decision = json.get("decision").and_then(|v| v.as_str()).unwrap_or("");
     if let Some(want) = &expect.decision {
@@ -78,7 +99,16 @@ fn compare(expect: &Expect, d: &Decision) -> Vec<String> {
         for (name, want) in outputs {
             let got = json.get("outputs").and_then(|o| o.get(name.as_str()));
             let Some(got) = got else {
-                diffs.push(format!("outputs.{name}: the package has no such output"));
+                let names = json
+                    .get("outputs")
+                    .and_then(|o| o.as_object())
+                    .map(|o| o.keys().map(String::as_str).collect::<Vec<_>>())
+                    .unwrap_or_default();
+                let near = pactum::suggest(name, names)
+                    .map_or(String::new(), |n| format!(" (did you mean `{n}`?)"));
+                diffs.push(format!(
+                    "outputs.{name}: the package has no such output{near}"
+                ));
                 continue;
             };
             if want != got {
@@ -166,6 +196,12 @@ pub fn run(dir: &Path, options: &Options, messages: MessageFormat, limits: pactu
     let files = walk.files;
     render::diagnostics(&walk.errors, messages, false);
     let mut cov: Coverage = policy.coverage();
+    let known: BTreeSet<String> = cov
+        .report(&policy)
+        .rules
+        .into_iter()
+        .map(|r| r.code)
+        .collect();
     let (mut passed, mut failed) = (0usize, walk.errors.len());
     let mut filtered = 0usize;
     for file in &files {
@@ -239,7 +275,7 @@ pub fn run(dir: &Path, options: &Options, messages: MessageFormat, limits: pactu
                 }
             };
             let diffs = match result {
-                Ok(d) => compare(&case.expect, &d),
+                Ok(d) => compare(&case.expect, &d, &known),
                 Err(e) => vec![format!("not decided: {e}")],
             };
             if diffs.is_empty() {
