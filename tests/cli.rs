@@ -602,7 +602,11 @@ fn explain_of_an_unknown_code_suggests_one_and_is_a_usage_error() {
     ] {
         let o = pactum(&["explain", asked]);
         assert_eq!(o.status.code(), Some(2), "{asked}");
-        assert!(stderr(&o).contains("pactum::cli::unknown_code"), "{}", stderr(&o));
+        assert!(
+            stderr(&o).contains("pactum::cli::unknown_code"),
+            "{}",
+            stderr(&o)
+        );
         assert!(
             stderr(&o).contains(&format!("did you mean `{near}`?")),
             "{}",
