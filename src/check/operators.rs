@@ -252,7 +252,7 @@ impl<'a> Checker<'a> {
             }
         }
         let help = if joined.contains('`') || joined.chars().count() > 80 {
-            "put the values inside one text, each between braces: `\"Order {basket.id} is late\"`"
+            "put the values inside one text, each between braces: `\"Basket {basket.id} is late\"`"
                 .to_string()
         } else {
             format!("put the values inside one text: `\"{joined}\"`")
