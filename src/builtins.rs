@@ -11,6 +11,28 @@ use crate::value::Value;
 /// The largest number of days `add_business_days` and `add_days` move by.
 pub(crate) const MAX_DAY_STEPS: i64 = 1_000_000;
 
+/// The most decimal places `round` keeps (what a `decimal` holds).
+pub(crate) const MAX_ROUND_PLACES: i64 = 28;
+
+/// A whole-number argument that only some values fit, known from the
+/// function alone: a fixed value outside them is a check error, a computed
+/// one a fault.
+pub(crate) struct ArgRange {
+    /// Which argument (from 0).
+    pub(crate) index: usize,
+    /// The smallest value that fits.
+    pub(crate) min: i64,
+    /// The largest value that fits.
+    pub(crate) max: i64,
+    /// What the function does with it, before the range: "keeps" (0 to 28
+    /// decimal places).
+    pub(crate) does: &'static str,
+    /// What the number counts, after the range: "decimal places".
+    pub(crate) counts: &'static str,
+    /// How to fix a value out of range.
+    pub(crate) help: &'static str,
+}
+
 /// A builtin function.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Builtin {
@@ -85,6 +107,29 @@ impl Builtin {
             Builtin::AddBusinessDays => (2, 3),
             Builtin::IsBusinessDay => (1, 2),
             _ => (1, 1),
+        }
+    }
+
+    /// The argument that only some whole numbers fit, if it has one.
+    pub(crate) fn arg_range(self) -> Option<ArgRange> {
+        match self {
+            Builtin::Round => Some(ArgRange {
+                index: 1,
+                min: 0,
+                max: MAX_ROUND_PLACES,
+                does: "keeps",
+                counts: "decimal places",
+                help: "money is usually rounded to 2 places: `round(x, 2)`",
+            }),
+            Builtin::AddDays | Builtin::AddBusinessDays => Some(ArgRange {
+                index: 1,
+                min: -MAX_DAY_STEPS,
+                max: MAX_DAY_STEPS,
+                does: "moves a date by",
+                counts: "days",
+                help: "move the date by fewer days (a negative number moves it back)",
+            }),
+            _ => None,
         }
     }
 
@@ -236,10 +281,10 @@ pub(crate) fn call(b: Builtin, args: &[Value]) -> Result<Value, Fault> {
         Builtin::Round => {
             let x = number(arg(0))?;
             let places = match arg(1) {
-                Value::Int(p) if (0..=28).contains(p) => *p as u32,
+                Value::Int(p) if (0..=MAX_ROUND_PLACES).contains(p) => *p as u32,
                 other => {
                     return Err(invalid(format!(
-                        "cannot round to {other} places: use 0 to 28"
+                        "cannot round to {other} places: use 0 to {MAX_ROUND_PLACES}"
                     )))
                 }
             };

@@ -184,6 +184,9 @@ struct Checker<'a> {
     /// The memo slot of each `when` block's condition, by its span: the
     /// rules of a block share one evaluation of it.
     guard_slots: HashMap<Span, usize>,
+    /// The `when` block conditions already checked, by span: the rules of
+    /// a block share its condition, and its errors are reported once.
+    checked_guards: HashSet<Span>,
     /// How many compiled expressions were made (each is numbered).
     exprs: ExprCount,
     /// Presence tests written another way (`x != none`, `x is not none`),
@@ -298,6 +301,7 @@ impl<'a> Checker<'a> {
             },
             reads: Reads::default(),
             guard_slots: HashMap::default(),
+            checked_guards: HashSet::default(),
             exprs: ExprCount::default(),
             presence_slips: HashSet::default(),
             count_body: None,

@@ -189,6 +189,8 @@ codes! {
     CHECK_UNKNOWN_FUNCTION = "check" / "unknown_function", Error, "a call to a function that does not exist";
     /// `round(1)`
     CHECK_ARITY = "check" / "arity", Error, "a function called with the wrong number of arguments";
+    /// `round(x, 40)`
+    CHECK_ARGUMENT_RANGE = "check" / "argument_range", Error, "a fixed function argument outside the values the function accepts";
     /// `basket.placed_on + 1.5`
     CHECK_TYPE_MISMATCH = "check" / "type_mismatch", Error, "an operator or function applied to values of the wrong type";
     /// `rule r { deny X when basket.total }`
@@ -219,6 +221,8 @@ codes! {
     WARN_UNUSED_FIELD = "warn" / "unused_field", Warning, "a schema field nothing reads";
     /// `rule r { deny X when c message "m" }` without `help`
     WARN_DENY_WITHOUT_HELP = "warn" / "deny_without_help", Warning, "a deny rule that does not tell the user what to do";
+    /// `when basket.total > 100 { }`
+    WARN_EMPTY_BLOCK = "warn" / "empty_block", Warning, "a `when` block that holds no rule";
     /// facts that are not valid YAML or JSON
     FACTS_SYNTAX = "facts" / "syntax", Error, "the facts document is not valid YAML or JSON";
     /// `order: { amout: 1 }`
@@ -771,6 +775,11 @@ pub struct Diagnostics(Vec<Diagnostic>);
 impl Diagnostics {
     pub(crate) fn push(&mut self, d: Diagnostic) {
         self.0.push(d);
+    }
+
+    /// Keeps the first `len` diagnostics only.
+    pub(crate) fn truncate(&mut self, len: usize) {
+        self.0.truncate(len);
     }
 
     pub(crate) fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {

@@ -576,14 +576,9 @@ impl<'a> Printer<'a> {
             match p {
                 TemplatePart::Text(text) => {
                     for c in text.chars() {
-                        match c {
-                            '"' => s.push_str("\\\""),
-                            '\\' => s.push_str("\\\\"),
-                            '\n' => s.push_str("\\n"),
-                            '\t' => s.push_str("\\t"),
-                            '{' => s.push_str("{{"),
-                            '}' => s.push_str("}}"),
-                            c => s.push(c),
+                        match lexicon::escape_of(c) {
+                            Some(escape) => s.push_str(escape),
+                            None => s.push(c),
                         }
                     }
                 }

@@ -7,9 +7,9 @@
 //! `grammar/pactum.pest` is the one definition of the syntax, read by pest
 //! ([`grammar`]); the words and operators it spells are listed once for the
 //! Rust side in [`lexicon`]. Modules depend one way only: `parser` →
-//! `lower`, `parser` → `errors` → `slips` → `scan`, `errors` → `grammar`,
-//! `ast` → `lexicon` (which imports nothing: the operators and scalar type
-//! names are defined there).
+//! `lower`, `parser` → `nesting`, `parser` → `errors` → `slips` → `scan`,
+//! `errors` → `grammar`, `ast` → `lexicon` (which imports nothing: the
+//! operators and scalar type names are defined there).
 
 pub mod ast;
 /// Syntax errors in an author's words.
@@ -20,6 +20,8 @@ mod grammar;
 pub(crate) mod lexicon;
 /// pest output to syntax tree, one function per grammar rule.
 mod lower;
+/// How deep an item nests, measured before pest reads it.
+mod nesting;
 /// The parser: pest one item at a time, with error recovery.
 mod parser;
 /// Reading the raw text around a syntax error: brackets, lines, words.

@@ -260,6 +260,7 @@ pub fn one_item_per_file(files: &[(String, String)], seed: u64) -> Option<Files>
                 unparsed_names: Vec::new(),
                 unparsed_package: false,
                 incomplete_rules: Vec::new(),
+                empty_blocks: Vec::new(),
             };
             out.push((String::new(), format::print(&single)));
         }

@@ -199,6 +199,11 @@ impl fmt::Display for Ty {
         let plain = match self {
             Ty::Enum(_) => format!("value of `{plain}`"),
             Ty::Record(_) => format!("record `{plain}`"),
+            Ty::Optional(inner) => match &**inner {
+                Ty::Enum(_) => format!("optional value of `{}`", inner.plain()),
+                Ty::Record(_) => format!("optional record `{}`", inner.plain()),
+                _ => plain,
+            },
             _ => plain,
         };
         let an = plain.starts_with(['a', 'e', 'i', 'o', 'u']);

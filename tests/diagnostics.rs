@@ -237,3 +237,351 @@ fn every_code_has_an_explanation_page_with_a_wrong_and_a_right_example() {
         );
     }
 }
+
+/// The mistakes of an outside review, each asserted exactly: every
+/// diagnostic a policy gets (no follow-on error), with its code, the line
+/// and column of its label, the underlined text, the label, its message
+/// and its help.
+mod reviewed {
+    use pactum::{Diagnostic, Package};
+
+    /// The package every case is checked in: `shop`, with one schema.
+    const HEAD: &str = "package shop
+schema order {
+  id: string, total: decimal, items: int, placed: date, kind: one of retail, wholesale
+  tags: list of string, coupon: optional { code: string, percent: int }, gift: optional bool
+}
+output read = [order.id, \"{order.total}{order.items}{order.placed}{order.kind}{order.tags}\"]
+output read_optional = [order.coupon is present, order.gift is present]
+output read_coupon = if order.coupon is present then \"{order.coupon.code}{order.coupon.percent}\" else \"\"
+";
+
+    /// Where a case starts in the file (its first line).
+    const FIRST_LINE: usize = 9;
+
+    /// One diagnostic, as asserted.
+    #[derive(Debug, PartialEq)]
+    struct Seen {
+        code: &'static str,
+        at: (usize, usize),
+        underlined: String,
+        label: String,
+        message: String,
+        help: String,
+    }
+
+    fn seen(d: &Diagnostic) -> Seen {
+        let label = miette::Diagnostic::labels(d)
+            .and_then(|mut l| l.next())
+            .and_then(|l| l.label().map(str::to_string))
+            .unwrap_or_default();
+        Seen {
+            code: d.code_id(),
+            at: d.line_col().unwrap_or((0, 0)),
+            underlined: d.underlined().unwrap_or("").to_string(),
+            label,
+            message: d.message().to_string(),
+            help: d.help_text().unwrap_or("").to_string(),
+        }
+    }
+
+    /// Every diagnostic of the package with `case` after [`HEAD`].
+    fn reported(case: &str) -> Vec<Seen> {
+        let src = format!("{HEAD}{case}\n");
+        let diags = match Package::from_sources([("shop.policy", src)]).check() {
+            Ok(p) => p.warnings().clone(),
+            Err(d) => d,
+        };
+        diags.iter().map(seen).collect()
+    }
+
+    /// What a diagnostic at line `line` of the case (from 1), column
+    /// `col`, is expected to be.
+    fn expect(
+        code: &'static str,
+        (line, col): (usize, usize),
+        underlined: &str,
+        label: &str,
+        message: &str,
+        help: &str,
+    ) -> Seen {
+        Seen {
+            code,
+            at: (FIRST_LINE + line - 1, col),
+            underlined: underlined.to_string(),
+            label: label.to_string(),
+            message: message.to_string(),
+            help: help.to_string(),
+        }
+    }
+
+    #[test]
+    fn the_head_checks_cleanly() {
+        assert_eq!(reported(""), vec![]);
+    }
+
+    #[test]
+    fn a_value_after_message_on_the_rule_line_asks_for_a_text() {
+        assert_eq!(
+            reported(r#"rule r1 { deny X when order.items > 5 message order.id help "h" }"#),
+            vec![expect(
+                "pactum::parse::syntax",
+                (1, 47),
+                "order.id",
+                "not a text",
+                "a `message` is a text in double quotes",
+                "to show the value, put it in the text: `message \"{order.id}\"`",
+            )]
+        );
+        assert_eq!(
+            reported(r#"rule r1 { deny X when order.items > 5 message "m" help Add an item. }"#),
+            vec![expect(
+                "pactum::parse::syntax",
+                (1, 56),
+                "Add an item.",
+                "not a text",
+                "a `help` is a text in double quotes",
+                "write `help \"Add an item.\"`",
+            )]
+        );
+    }
+
+    #[test]
+    fn every_unknown_escape_is_reported_at_its_backslash() {
+        let case = r#"rule r1 { deny BIG when order.total > 100 message "path C:\temp\q" help "at D:\x" }"#;
+        let escapes =
+            "the escapes of a text are `\\\"`, `\\\\`, `\\n` (a line break) and `\\t` (a tab)";
+        assert_eq!(
+            reported(case),
+            vec![
+                expect(
+                    "pactum::parse::syntax",
+                    (1, 64),
+                    "\\q",
+                    "not an escape",
+                    "`\\q` is not an escape; write `\\\\` for a backslash",
+                    &format!("write `\\\\q` for a backslash followed by `q`; {escapes}"),
+                ),
+                expect(
+                    "pactum::parse::syntax",
+                    (1, 79),
+                    "\\x",
+                    "not an escape",
+                    "`\\x` is not an escape; write `\\\\` for a backslash",
+                    &format!("write `\\\\x` for a backslash followed by `x`; {escapes}"),
+                ),
+            ]
+        );
+        // The `\t` of the same text is labelled as the tab it is.
+        let src = format!("{HEAD}{case}\n");
+        let diags = Package::from_sources([("shop.policy", src)])
+            .check()
+            .unwrap_err();
+        let labels: Vec<String> = miette::Diagnostic::labels(diags.iter().next().unwrap())
+            .unwrap()
+            .filter_map(|l| l.label().map(str::to_string))
+            .collect();
+        assert_eq!(labels, ["not an escape", "read as a tab"]);
+    }
+
+    #[test]
+    fn texts_joined_with_plus_get_one_text() {
+        assert_eq!(
+            reported(r#"output label = order.id + "-x" + order.kind"#),
+            vec![expect(
+                "pactum::check::type_mismatch",
+                (1, 16),
+                "order.id",
+                "string",
+                "`+` adds numbers; it does not join texts",
+                "put the values inside one text: `\"{order.id}-x{order.kind}\"`",
+            )]
+        );
+    }
+
+    #[test]
+    fn elif_and_its_kin_are_else_if() {
+        let help = "write `else if`; an `if` takes another condition with `else if … then …`";
+        for word in ["elif", "elsif", "elseif"] {
+            let case = format!(
+                "output size = if order.items > 10 then \"big\" else if order.items > 5 then \"mid\" {word} order.items > 2 then \"small\" else \"tiny\""
+            );
+            assert_eq!(
+                reported(&case),
+                vec![expect(
+                    "pactum::parse::syntax",
+                    (1, 81),
+                    word,
+                    "not a keyword",
+                    &format!("`{word}` is not a keyword; did you mean `else if`?"),
+                    help,
+                )]
+            );
+        }
+        // Short enough, the line is shown rewritten.
+        assert_eq!(
+            reported("output s = if order.items > 1 then 1 elif order.items > 0 then 2 else 3")[0]
+                .help,
+            "write `output s = if order.items > 1 then 1 else if order.items > 0 then 2 else 3`"
+        );
+    }
+
+    #[test]
+    fn a_value_left_open_in_a_text_is_reported_at_its_brace() {
+        assert_eq!(
+            reported(r#"rule r1 { deny BIG when order.total > 100 message "Order {order.id is too big." help "h" }"#),
+            vec![expect(
+                "pactum::parse::syntax",
+                (1, 58),
+                "{",
+                "the value starts here",
+                "the `{` at 9:58 is not closed before the end of the text",
+                "add `}` after the value, as in `{order.id}`, or write `{{` for a brace in the text",
+            )]
+        );
+    }
+
+    #[test]
+    fn a_let_inside_a_when_block_is_read_all_the_same() {
+        let case = "when order.total > 100 {
+  let big = true
+  rule r1 { deny BIG when big message \"m\" help \"h\" }
+}";
+        let help = "move the `let` above the block; only rules and `when` blocks go inside one";
+        assert_eq!(
+            reported(case),
+            vec![expect(
+                "pactum::parse::syntax",
+                (2, 3),
+                "let",
+                "not inside a `when` block",
+                "`let` cannot go inside a `when` block",
+                help,
+            )]
+        );
+        // A second one in the same block is reported too.
+        let case = "when order.total > 100 {
+  let big = true
+  output o = 1
+  rule r1 { deny BIG when big message \"m\" help \"h\" }
+}";
+        let seen = reported(case);
+        assert_eq!(seen.len(), 2, "{seen:#?}");
+        assert_eq!(seen[1].at, (FIRST_LINE + 2, 3));
+        assert_eq!(seen[1].message, "`output` cannot go inside a `when` block");
+    }
+
+    #[test]
+    fn a_fixed_argument_out_of_range_has_its_own_code() {
+        assert_eq!(
+            reported("output x = round(order.total, 29)"),
+            vec![expect(
+                "pactum::check::argument_range",
+                (1, 31),
+                "29",
+                "out of range",
+                "`round` keeps 0 to 28 decimal places, not 29",
+                "money is usually rounded to 2 places: `round(x, 2)`",
+            )]
+        );
+        assert_eq!(
+            reported("output d = add_days(order.placed, -2000000)"),
+            vec![expect(
+                "pactum::check::argument_range",
+                (1, 35),
+                "-2000000",
+                "out of range",
+                "`add_days` moves a date by -1000000 to 1000000 days, not -2000000",
+                "move the date by fewer days (a negative number moves it back)",
+            )]
+        );
+    }
+
+    #[test]
+    fn an_empty_when_block_is_a_warning() {
+        let help = "put the rules it is meant for inside its `{ … }`, or remove the block";
+        assert_eq!(
+            reported("when order.total > 100 {\n}"),
+            vec![expect(
+                "pactum::warn::empty_block",
+                (1, 1),
+                "when order.total > 100",
+                "guards nothing",
+                "this `when` block holds no rule",
+                help,
+            )]
+        );
+        // Its condition is checked all the same, once.
+        let seen = reported("when order.totl > 100 { when order.items > 1 { } }");
+        let codes: Vec<&str> = seen.iter().map(|s| s.code).collect();
+        assert_eq!(
+            codes,
+            ["pactum::warn::empty_block", "pactum::check::unknown_field"]
+        );
+    }
+
+    #[test]
+    fn a_clause_keyword_after_is_not_is_a_missing_variant() {
+        assert_eq!(
+            reported(r#"rule r1 { deny X when order.kind is not message "m" help "h" }"#),
+            vec![expect(
+                "pactum::parse::syntax",
+                (1, 41),
+                "message",
+                "no variant before this",
+                "expected a variant, `present` or `absent` after `is not`; `message` starts the next clause",
+                "write the variant to test for (`order.kind is not …`), or `present`, or `absent`",
+            )]
+        );
+        assert_eq!(
+            reported(r#"rule r1 { deny X when order.kind is "retail" message "m" help "h" }"#),
+            vec![expect(
+                "pactum::parse::syntax",
+                (1, 37),
+                "\"retail\"",
+                "a text",
+                "`is` takes a variant, `present` or `absent`, not a text",
+                "write the variant without quotes: `order.kind is retail`",
+            )]
+        );
+    }
+
+    #[test]
+    fn an_optional_record_as_a_condition_is_one_error_asking_for_its_presence() {
+        assert_eq!(
+            reported(r#"rule r1 { deny X when order.coupon message "m" help "h" }"#),
+            vec![expect(
+                "pactum::check::condition_not_bool",
+                (1, 23),
+                "order.coupon",
+                "optional { code, percent }",
+                "a condition must be true or false, but this is an optional record `{ code, percent }`",
+                "to test whether it is there, write `order.coupon is present`",
+            )]
+        );
+        assert_eq!(
+            reported(r#"rule r1 { deny X when not order.coupon message "m" help "h" }"#)[0].help,
+            "to test whether it is missing, write `order.coupon is absent`"
+        );
+    }
+
+    #[test]
+    fn contains_and_its_kin_are_in() {
+        for word in ["contains", "includes", "has"] {
+            let case = format!(
+                r#"rule r1 {{ deny BIG when order.tags {word} "vip" message "m" help "h" }}"#
+            );
+            assert_eq!(
+                reported(&case),
+                vec![expect(
+                    "pactum::parse::syntax",
+                    (1, 36),
+                    word,
+                    "not an operator",
+                    &format!("`{word}` is not an operator: membership is written `value in list`"),
+                    "write `\"vip\" in order.tags`",
+                )]
+            );
+        }
+    }
+}

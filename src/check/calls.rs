@@ -55,7 +55,7 @@ impl<'a> Checker<'a> {
                 return (K::Const(Value::Absent), Ty::Any);
             }
         };
-        if !self.round_places(b, &xs) {
+        if !self.argument_in_range(b, &xs) {
             return (K::Call(b, xs), ty);
         }
         self.fold(b, xs, ty, span)
@@ -119,31 +119,37 @@ impl<'a> Checker<'a> {
         false
     }
 
-    /// Whether a constant number of decimal places given to `round` is in
-    /// range (true for any other call); reports it when it is not.
-    fn round_places(&mut self, b: Builtin, xs: &[ir::Expr]) -> bool {
-        if b != Builtin::Round {
-            return true;
-        }
-        let Some(ir::Expr {
-            kind: K::Const(Value::Int(p)),
-            span: at,
-            ..
-        }) = xs.get(1)
-        else {
+    /// Whether a fixed whole-number argument is in the range the function
+    /// accepts (true when `b` has no such argument, or it is computed);
+    /// reports it when it is not.
+    fn argument_in_range(&mut self, b: Builtin, xs: &[ir::Expr]) -> bool {
+        let Some(range) = b.arg_range() else {
             return true;
         };
-        if (0..=28).contains(p) {
+        let Some(arg) = xs.get(range.index) else {
+            return true;
+        };
+        let Some(n) = fixed_int(arg) else {
+            return true;
+        };
+        if (range.min..=range.max).contains(&n) {
             return true;
         }
         let d = self
             .diag(
-                codes::CHECK_TYPE_MISMATCH,
-                format!("`round` keeps 0 to 28 decimal places, not {p}"),
-                *at,
+                codes::CHECK_ARGUMENT_RANGE,
+                format!(
+                    "`{}` {} {} to {} {}, not {n}",
+                    b.name(),
+                    range.does,
+                    range.min,
+                    range.max,
+                    range.counts
+                ),
+                arg.span,
                 "out of range",
             )
-            .help("money is usually rounded to 2 places: `round(x, 2)`");
+            .help(range.help);
         self.error(d);
         false
     }
@@ -188,5 +194,17 @@ impl<'a> Checker<'a> {
                 (K::Const(Value::Absent), Ty::Any)
             }
         }
+    }
+}
+
+/// The whole number a compiled argument is fixed to (`2`, `-3`), if it is.
+fn fixed_int(x: &ir::Expr) -> Option<i64> {
+    match &x.kind {
+        K::Const(Value::Int(n)) => Some(*n),
+        K::Neg(inner) => match &inner.kind {
+            K::Const(Value::Int(n)) => n.checked_neg(),
+            _ => None,
+        },
+        _ => None,
     }
 }

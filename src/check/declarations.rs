@@ -40,6 +40,7 @@ impl<'a> Checker<'a> {
         let outputs = self.outputs(&items);
         let identifier = self.identify(&items);
         let rules = self.rules(&items);
+        self.empty_blocks(files);
         self.unused_warnings();
         Lowered {
             name,

@@ -92,6 +92,28 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// The presence test meant by an optional value that is not a bool,
+    /// where true or false is needed (`when basket.coupon`), as a help:
+    /// `basket.coupon is present`, or `is absent` where it is negated
+    /// (`absent`). `None` for any other type.
+    pub(super) fn presence_meant(&self, ty: &Ty, e: &ast::Expr, absent: bool) -> Option<String> {
+        let Ty::Optional(inner) = ty else {
+            return None;
+        };
+        if matches!(**inner, Ty::Bool | Ty::Any) {
+            return None;
+        }
+        let src = match path(e) {
+            Some(p) => p,
+            None => format!("({})", self.src(e.span)),
+        };
+        Some(if absent {
+            format!("to test whether it is missing, write `{src} is absent`")
+        } else {
+            format!("to test whether it is there, write `{src} is present`")
+        })
+    }
+
     /// Requires a present value: reports an optional used unchecked.
     pub(super) fn need(&mut self, ty: &Ty, e: &ast::Expr) -> Ty {
         if let Ty::Optional(inner) = ty {
@@ -190,6 +212,15 @@ impl<'a> Checker<'a> {
     /// `not x` and `-x`.
     fn unary(&mut self, op: UnOp, inner: &ast::Expr, env: &Env) -> (K, Ty) {
         let (x, t) = self.expr(inner, env);
+        if let (UnOp::Not, Some(help)) = (op, self.presence_meant(&t, inner, true)) {
+            self.mismatch(
+                format!("`not` needs true or false, but this is {t:#}"),
+                inner.span,
+                format!("{t}"),
+                &help,
+            );
+            return (K::Not(Box::new(x)), Ty::Bool);
+        }
         let t = self.need(&t, inner);
         match op {
             UnOp::Not => {
@@ -220,8 +251,7 @@ impl<'a> Checker<'a> {
     /// `if c then t else f`: each branch sees what `c` proves present.
     fn if_else(&mut self, c: &ast::Expr, t: &ast::Expr, f: &ast::Expr, env: &Env) -> (K, Ty) {
         let (cx, cty) = self.expr(c, env);
-        let cty = self.need(&cty, c);
-        self.condition(&cty, c);
+        self.need_condition(&cty, c);
         let (tx, tty) = self.expr(t, &env.with_present(self.presence(c, true)));
         let (fx, fty) = self.expr(f, &env.with_present(self.presence(c, false)));
         let ty = match tty.unify(&fty) {

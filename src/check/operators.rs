@@ -26,10 +26,10 @@ impl<'a> Checker<'a> {
     /// left one proves present (when it is needed).
     fn logic(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, env: &Env) -> (K, Ty) {
         let (ax, at) = self.expr(a, env);
-        let at = self.need(&at, a);
+        let at = self.joined_condition(op, &at, a);
         let env2 = env.with_present(self.presence(a, op == BinOp::And));
         let (bx, bt) = self.expr(b, &env2);
-        let bt = self.need(&bt, b);
+        let bt = self.joined_condition(op, &bt, b);
         for (t, side) in [(&at, a), (&bt, b)] {
             if !matches!(t, Ty::Bool | Ty::Any) {
                 self.mismatch(
@@ -46,6 +46,24 @@ impl<'a> Checker<'a> {
             K::Or(Box::new(ax), Box::new(bx))
         };
         (kind, Ty::Bool)
+    }
+
+    /// One side of `and`, `or`, as a present value; an optional value that
+    /// is not a bool, whose presence test was meant, is reported here (once)
+    /// and stands for true or false.
+    fn joined_condition(&mut self, op: BinOp, ty: &Ty, side: &ast::Expr) -> Ty {
+        match self.presence_meant(ty, side, false) {
+            Some(help) => {
+                self.mismatch(
+                    format!("`{}` joins conditions, but this is {ty:#}", op.symbol()),
+                    side.span,
+                    format!("{ty}"),
+                    &help,
+                );
+                Ty::Bool
+            }
+            None => self.need(ty, side),
+        }
     }
 
     /// The help for an `otherwise` that has no effect: when its left side
@@ -107,42 +125,156 @@ impl<'a> Checker<'a> {
 
     /// `+`, `-`, `*`, `/` on numbers.
     fn arith(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, env: &Env) -> (K, Ty) {
+        if op == BinOp::Add {
+            return self.add(a, b, env);
+        }
         let (ax, at) = self.expr(a, env);
         let at = self.need(&at, a);
         let (bx, bt) = self.expr(b, env);
         let bt = self.need(&bt, b);
-        let ty = if at.is_number() && bt.is_number() {
-            match (&at, &bt, op) {
-                (_, _, BinOp::Div) => Ty::Decimal,
-                (Ty::Int, Ty::Int, _) => Ty::Int,
-                (Ty::Any, Ty::Any, _) => Ty::Any,
-                _ => Ty::Decimal,
-            }
-        } else {
-            let help = if matches!(at, Ty::Date) || matches!(bt, Ty::Date) {
-                "dates are moved with `add_days(date, n)` or `add_business_days(date, n, holidays)`, and compared with `days_between(a, b)`"
-            } else {
-                "arithmetic works on `int` and `decimal` values"
-            };
-            let d = self
-                .diag(
-                    codes::CHECK_TYPE_MISMATCH,
-                    format!("`{}` cannot combine {at:#} and {bt:#}", op.symbol()),
-                    a.span,
-                    format!("{at}"),
-                )
-                .label(self.report.sources, b.span, format!("{bt}"))
-                .help(help);
-            self.error(d);
-            Ty::Any
-        };
+        let ty = self.arith_type(op, (&at, a.span), (&bt, b.span));
         let arith = match op {
-            BinOp::Add => Arith::Add,
             BinOp::Sub => Arith::Sub,
             BinOp::Mul => Arith::Mul,
             _ => Arith::Div,
         };
         (K::Arith(arith, Box::new(ax), Box::new(bx)), ty)
+    }
+
+    /// The type of `a op b` for operands of types `at` and `bt` (each with
+    /// where it is written); reports operands that are not numbers. An
+    /// operand that already has an error (`any`) fits.
+    fn arith_type(&mut self, op: BinOp, (at, a): (&Ty, Span), (bt, b): (&Ty, Span)) -> Ty {
+        if at.is_number() && bt.is_number() {
+            return match (at, bt, op) {
+                (_, _, BinOp::Div) => Ty::Decimal,
+                (Ty::Int, Ty::Int, _) => Ty::Int,
+                (Ty::Any, Ty::Any, _) => Ty::Any,
+                _ => Ty::Decimal,
+            };
+        }
+        if matches!(at, Ty::Any) || matches!(bt, Ty::Any) {
+            return Ty::Any;
+        }
+        let help = if matches!(at, Ty::Date) || matches!(bt, Ty::Date) {
+            "dates are moved with `add_days(date, n)` or `add_business_days(date, n, holidays)`, and compared with `days_between(a, b)`"
+        } else {
+            "arithmetic works on `int` and `decimal` values"
+        };
+        let d = self
+            .diag(
+                codes::CHECK_TYPE_MISMATCH,
+                format!("`{}` cannot combine {at:#} and {bt:#}", op.symbol()),
+                a,
+                format!("{at}"),
+            )
+            .label(self.report.sources, b, format!("{bt}"))
+            .help(help);
+        self.error(d);
+        Ty::Any
+    }
+
+    /// `a + b + …`, checked as one chain: numbers added, or, when one of
+    /// them is a text, one error for the whole chain, whose help is the one
+    /// text that joins them all.
+    fn add(&mut self, a: &ast::Expr, b: &ast::Expr, env: &Env) -> (K, Ty) {
+        // The parser nests `x0 + x1 + x2` as `(x0 + x1) + x2`: the operands
+        // left to right, and the spans of the inner sums.
+        let mut operands = vec![b];
+        let mut sums = Vec::new();
+        let mut left = a;
+        while let ExprKind::Binary(BinOp::Add, l, r) = &left.kind {
+            sums.push(left.span);
+            operands.push(r);
+            left = l;
+        }
+        operands.push(left);
+        operands.reverse();
+        sums.reverse();
+        let n = operands.len();
+        // Each operand is checked as deep as the nested sums put it, and the
+        // sums are made in the order a walk of the nested sums makes them.
+        let base = self.nesting.expr;
+        let mut tys = Vec::with_capacity(n);
+        let mut sum = None;
+        let mut kind = K::Const(Value::Absent);
+        for (i, operand) in operands.iter().enumerate() {
+            self.nesting.expr = base + (n - 1 - i.max(1));
+            let (x, t) = self.expr(operand, env);
+            tys.push(self.need(&t, operand));
+            sum = match sum {
+                None => Some(x),
+                Some(acc) => {
+                    kind = K::Arith(Arith::Add, Box::new(acc), Box::new(x));
+                    match sums.get(i - 1) {
+                        Some(&span) if i + 1 < n => {
+                            let k = std::mem::replace(&mut kind, K::Const(Value::Absent));
+                            Some(self.exprs.ir(k, span))
+                        }
+                        _ => None,
+                    }
+                }
+            };
+        }
+        self.nesting.expr = base;
+        let any = tys.iter().any(|t| matches!(t, Ty::Any));
+        if tys.iter().any(|t| matches!(t, Ty::Str)) && !any {
+            self.joined_texts(&operands, &tys);
+            return (kind, Ty::Any);
+        }
+        let mut ty = tys.first().cloned().unwrap_or(Ty::Any);
+        for (i, (t, operand)) in tys.iter().zip(&operands).enumerate().skip(1) {
+            let left = match i {
+                1 => operands.first().map_or(operand.span, |o| o.span),
+                _ => sums.get(i - 2).copied().unwrap_or(operand.span),
+            };
+            ty = self.arith_type(BinOp::Add, (&ty, left), (t, operand.span));
+        }
+        (kind, ty)
+    }
+
+    /// Reports `+` between texts (`basket.id + "-x"`), with the one text
+    /// that joins the operands: `"{basket.id}-x"`.
+    fn joined_texts(&mut self, operands: &[&ast::Expr], tys: &[Ty]) {
+        let mut joined = String::new();
+        for o in operands {
+            match &o.kind {
+                ExprKind::Str(_) => {
+                    let written = self.src(o.span);
+                    let inner = written.get(1..written.len().saturating_sub(1));
+                    joined.push_str(inner.unwrap_or(""));
+                }
+                _ => {
+                    joined.push('{');
+                    joined.push_str(self.src(o.span));
+                    joined.push('}');
+                }
+            }
+        }
+        let help = if joined.contains('`') || joined.chars().count() > 80 {
+            "put the values inside one text, each between braces: `\"Basket {basket.id} is late\"`"
+                .to_string()
+        } else {
+            format!("put the values inside one text: `\"{joined}\"`")
+        };
+        let Some((first, rest)) = operands.split_first() else {
+            return;
+        };
+        let first_ty = tys.first().cloned().unwrap_or(Ty::Any);
+        let d = self.diag(
+            codes::CHECK_TYPE_MISMATCH,
+            "`+` adds numbers; it does not join texts",
+            first.span,
+            format!("{first_ty}"),
+        );
+        let d = rest
+            .iter()
+            .zip(tys.iter().skip(1))
+            .fold(d, |d, (o, t)| {
+                d.label(self.report.sources, o.span, format!("{t}"))
+            })
+            .help(help);
+        self.error(d);
     }
 
     /// `==`, `!=`, `<`, `<=`, `>`, `>=`.

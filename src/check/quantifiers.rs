@@ -76,7 +76,23 @@ impl<'a> Checker<'a> {
         let (bx, bt) = match body {
             Some(b) => {
                 let (x, t) = self.expr(b, &inner);
-                (Some(Box::new(x)), self.need(&t, b))
+                let help = match kind {
+                    Quant::Sum => None,
+                    _ => self.presence_meant(&t, b, false),
+                };
+                let t = match help {
+                    Some(help) => {
+                        self.mismatch(
+                            format!("the condition after `where` must be true or false, but this is {t:#}"),
+                            b.span,
+                            format!("{t}"),
+                            &help,
+                        );
+                        Ty::Bool
+                    }
+                    None => self.need(&t, b),
+                };
+                (Some(Box::new(x)), t)
             }
             None => (None, elem.clone()),
         };

@@ -231,14 +231,53 @@ impl<'a> Checker<'a> {
             let fresh = self.guard_slots.len();
             guard_slots.push(*self.guard_slots.entry(g.span).or_insert(fresh));
         }
-        for c in r.guards.iter().chain(r.when.iter()) {
+        for g in &r.guards {
+            conditions.push(self.guard(g, &env));
+            env = env.with_present(self.presence(g, true));
+        }
+        if let Some(c) = &r.when {
             let (x, ty) = self.expr(c, &env);
-            let ty = self.need(&ty, c);
-            self.condition(&ty, c);
+            self.need_condition(&ty, c);
             env = env.with_present(self.presence(c, true));
             conditions.push(x);
         }
         (conditions, guard_slots, env)
+    }
+
+    /// Checks and compiles the condition of a `when` block, for one of the
+    /// rules (or empty blocks) inside it: its errors are reported for the
+    /// first only.
+    fn guard(&mut self, g: &ast::Expr, env: &Env) -> ir::Expr {
+        let first = self.checked_guards.insert(g.span);
+        let known = self.report.diags.len();
+        let (x, ty) = self.expr(g, env);
+        self.need_condition(&ty, g);
+        if !first {
+            self.report.diags.truncate(known);
+        }
+        x
+    }
+
+    /// Checks the conditions of the `when` blocks that hold no rule, and
+    /// warns about each (the outermost of nested ones).
+    pub(super) fn empty_blocks(&mut self, files: &[ast::File]) {
+        for block in files.iter().flat_map(|f| &f.empty_blocks) {
+            let mut env = Env::default();
+            for g in &block.guards {
+                self.guard(g, &env);
+                env = env.with_present(self.presence(g, true));
+            }
+            let Some(head) = block.head else { continue };
+            let d = self
+                .diag(
+                    codes::WARN_EMPTY_BLOCK,
+                    "this `when` block holds no rule",
+                    head,
+                    "guards nothing",
+                )
+                .help("put the rules it is meant for inside its `{ … }`, or remove the block");
+            self.error(d);
+        }
     }
 
     /// Reports a deny rule that reads `allowed`, or gives no help.
@@ -255,7 +294,31 @@ impl<'a> Checker<'a> {
         }
     }
 
-    pub(super) fn condition(&mut self, ty: &Ty, e: &ast::Expr) {
+    /// Requires a condition: a present value (an optional bool needs a test
+    /// or a default), true or false. An optional value of another type
+    /// (`when basket.coupon`) is one error, whose help is its presence test.
+    pub(super) fn need_condition(&mut self, ty: &Ty, e: &ast::Expr) {
+        if self.presence_meant(ty, e, false).is_some() {
+            self.condition(ty, e);
+            return;
+        }
+        let ty = self.need(ty, e);
+        self.condition(&ty, e);
+    }
+
+    fn condition(&mut self, ty: &Ty, e: &ast::Expr) {
+        if let Some(help) = self.presence_meant(ty, e, false) {
+            let d = self
+                .diag(
+                    codes::CHECK_NOT_BOOL,
+                    format!("a condition must be true or false, but this is {ty:#}"),
+                    e.span,
+                    format!("{ty}"),
+                )
+                .help(help);
+            self.error(d);
+            return;
+        }
         match ty {
             Ty::Bool | Ty::Any => {}
             Ty::Optional(inner) if matches!(**inner, Ty::Bool) => {}

@@ -25,6 +25,20 @@ pub struct File {
     /// Rules followed by a clause that did not parse (`help "…"` after the
     /// rule's `}`), so that the clause is not reported missing as well.
     pub incomplete_rules: Vec<Arc<str>>,
+    /// The `when` blocks that hold no rule: their conditions are checked
+    /// all the same, and the outermost of them warned about.
+    pub empty_blocks: Vec<EmptyBlock>,
+}
+
+/// A `when` block that holds no rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EmptyBlock {
+    /// Its head (`when condition`), to warn about; `None` for a block
+    /// inside another that holds no rule either (warned about once, there).
+    pub head: Option<Span>,
+    /// The conditions of the blocks around it, outermost first, then its
+    /// own.
+    pub guards: Vec<Expr>,
 }
 
 /// A top-level item.

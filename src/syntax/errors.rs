@@ -90,6 +90,95 @@ pub(super) fn syntax_error(
     }
 }
 
+/// What an escape that stands for an invisible character gives, in words.
+fn escape_meaning(c: char) -> Option<&'static str> {
+    match c {
+        '\n' => Some("a line break"),
+        '\t' => Some("a tab"),
+        _ => None,
+    }
+}
+
+/// The escapes with a backslash, for a help: `` `\"`, `\\`, `\n` (a line
+/// break) and `\t` (a tab) ``.
+fn backslash_escapes() -> String {
+    let shown: Vec<String> = lexicon::ESCAPES
+        .iter()
+        .filter(|(w, _)| w.starts_with('\\'))
+        .map(|&(w, c)| match escape_meaning(c) {
+            Some(means) => format!("`{w}` ({means})"),
+            None => format!("`{w}`"),
+        })
+        .collect();
+    match shown.split_last() {
+        Some((last, init)) if !init.is_empty() => format!("{} and {last}", init.join(", ")),
+        _ => shown.join(""),
+    }
+}
+
+/// `"C:\temp\q"`: a backslash before a character that has no escape
+/// (`escape`, in the text at `text`). The first in a text also labels the
+/// escapes of that text that stand for an invisible character (`\t` read
+/// as a tab), which a backslash meant as itself may have made.
+pub(super) fn unknown_escape(
+    sources: &Sources,
+    escape: Span,
+    text: Span,
+    first_in_text: bool,
+) -> Diagnostic {
+    let written = sources.slice(escape);
+    let after = written.get(1..).unwrap_or("");
+    let backslash = lexicon::escape_of('\\').unwrap_or("\\\\");
+    let (message, help) = match after.chars().next() {
+        Some(c @ ('{' | '}')) => (
+            format!("`{written}` is not an escape: a brace in a text is written twice"),
+            format!(
+                "write `{}` for a `{c}` in the text (`{{value}}` puts a value in it)",
+                lexicon::escape_of(c).unwrap_or("")
+            ),
+        ),
+        Some('\'') => (
+            format!("`{written}` is not an escape: a `'` needs none in a text"),
+            "write `'` alone".to_string(),
+        ),
+        Some(c) => (
+            format!("`{written}` is not an escape; write `{backslash}` for a backslash"),
+            format!(
+                "write `{backslash}{c}` for a backslash followed by `{c}`; the escapes of a text are {}",
+                backslash_escapes()
+            ),
+        ),
+        None => (
+            format!("a `\\` ends this text; write `{backslash}` for a backslash"),
+            format!("the escapes of a text are {}", backslash_escapes()),
+        ),
+    };
+    let d = Diagnostic::new(codes::PARSE_SYNTAX, message)
+        .at(sources, escape, "not an escape")
+        .help(help);
+    if !first_in_text {
+        return d;
+    }
+    // The other escapes of the text that give an invisible character.
+    let inside = sources.slice(text);
+    let mut labels = Vec::new();
+    let mut chars = inside.char_indices();
+    while let Some((i, c)) = chars.next() {
+        if c != '\\' {
+            continue;
+        }
+        let Some((_, next)) = chars.next() else { break };
+        let means = lexicon::escaped(&format!("\\{next}")).and_then(escape_meaning);
+        if let Some(means) = means {
+            let from = text.start as usize + i;
+            labels.push((Span::new(text.file, from, from + 2), means));
+        }
+    }
+    labels.into_iter().fold(d, |d, (span, means)| {
+        d.label(sources, span, format!("read as {means}"))
+    })
+}
+
 /// Where the text that is still open at `at` (the end of a line) opens,
 /// when pest stopped there inside a text.
 fn unclosed_text_start(expected: &[&str], text: &str, at: usize) -> Option<usize> {
@@ -107,6 +196,11 @@ pub(super) fn open_quote_before(text: &str, at: usize) -> Option<usize> {
     if !(rest.is_empty() || rest.starts_with('\n') || rest.starts_with('\r')) {
         return None;
     }
+    text_open_at(text, at)
+}
+
+/// The quote that opens the text `at` is inside, on its line.
+fn text_open_at(text: &str, at: usize) -> Option<usize> {
     let line = text.get(..at)?;
     let from = line.rfind('\n').map_or(0, |i| i + 1);
     let bytes = line.as_bytes();
@@ -167,6 +261,31 @@ fn number_without_decimals(text: &str, at: usize) -> Option<(usize, usize)> {
     None
 }
 
+/// `let` (any item but a rule or a block) inside a `when` block: the
+/// message (complete, ending in `.`), label and help.
+fn inside_block(word: &str) -> (String, &'static str, String) {
+    (
+        format!("`{word}` cannot go inside a `when` block."),
+        "not inside a `when` block",
+        format!("move the `{word}` above the block; only rules and `when` blocks go inside one"),
+    )
+}
+
+/// The error of an item that only goes at the top level (its keyword
+/// `word` at `at`) met inside a `when` block whose start was read past
+/// after an earlier error.
+pub(super) fn misplaced_in_block(
+    sources: &Sources,
+    file: u32,
+    at: usize,
+    word: &str,
+) -> Diagnostic {
+    let (message, label, help) = inside_block(word);
+    Diagnostic::new(codes::PARSE_SYNTAX, message.trim_end_matches('.'))
+        .at(sources, Span::new(file, at, at + word.len()), label)
+        .help(help)
+}
+
 /// What goes inside a `when` block.
 const IN_BLOCK_HELP: &str =
     "inside a `when` block go rules (`rule name { … }`) and other `when` blocks, then `}`";
@@ -224,10 +343,19 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, &'static str, St
         );
     }
     if has("the rest of the string") && here.starts_with('}') {
+        // `"\{x}"`: the brace meant to be escaped, the other one then alone.
+        let escaped_brace = text_open_at(text, at)
+            .and_then(|open| text.get(open..at))
+            .is_some_and(|t| t.contains("\\{"));
+        let help = if escaped_brace {
+            "a brace in a text is written twice, not escaped: write `{{` and `}}` (`\\{` is not an escape)"
+        } else {
+            "write `}}` for a brace in the text; `{expr}` puts a value in it"
+        };
         return (
             "a lone `}` in a text must be written `}}`.".into(),
             "write `}}`",
-            "write `}}` for a brace in the text; `{expr}` puts a value in it".into(),
+            help.into(),
         );
     }
     if has("the rest of the string")
@@ -241,13 +369,7 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, &'static str, St
         );
     }
     if top_level_only(&word) && has("a declaration") && !has("the end of the file") {
-        return (
-            format!("`{word}` cannot go inside a `when` block."),
-            "not inside a `when` block",
-            format!(
-                "move the `{word}` above the block; only rules and `when` blocks go inside one"
-            ),
-        );
+        return inside_block(&word);
     }
     if has("a name") && !word.is_empty() && is_keyword(&word) {
         return (
@@ -259,10 +381,9 @@ fn phrase(expected: &[&str], text: &str, at: usize) -> (String, &'static str, St
     // Inside a `when` block, a declaration is a rule or a block, or the
     // block's `}` comes.
     let in_block = has("a declaration") && has("`}`");
-    const CLAUSES: &[&str] = &["deny", "note", "when", "message", "help"];
     const IN_BLOCK: &[&str] = &["rule", "when"];
     let (valid, help): (&[&str], String) = if has("`deny`") && has("`message`") {
-        (CLAUSES, RULE_SHAPE.into())
+        (lexicon::RULE_CLAUSES, RULE_SHAPE.into())
     } else if in_block {
         (IN_BLOCK, IN_BLOCK_HELP.into())
     } else if has("a declaration") {

@@ -105,6 +105,16 @@ pub(crate) const KEYWORDS: &[&str] = &[
 #[cfg(test)]
 pub(crate) const CONTEXT_WORDS: &[&str] = &["are", "identified", "by", "list", "one"];
 
+/// The keywords that start a clause of a rule (the grammar's
+/// `rule_clause`), in the order a rule usually has them.
+pub(crate) const RULE_CLAUSES: &[&str] = &["deny", "note", "when", "message", "help"];
+
+/// Whether `word` starts a rule clause and cannot start an item (`when`
+/// starts a block too).
+pub(crate) fn clause_only(word: &str) -> bool {
+    RULE_CLAUSES.contains(&word) && !ITEM_STARTS.contains(&word)
+}
+
 /// The keywords that start a top-level item (the grammar's `item_start`);
 /// error recovery resumes at one of them.
 pub(crate) const ITEM_STARTS: &[&str] = &[
@@ -228,6 +238,83 @@ pub(crate) const FOREIGN_OPERATORS: &[Foreign] = &[
         says: "declarations and clauses need no end mark",
     },
 ];
+
+/// A word that authors bring from another language where this one has an
+/// operator or a keyword, and what this one writes instead.
+pub(crate) struct ForeignWord {
+    /// As it is written by mistake.
+    pub(crate) written: &'static str,
+    /// What this language writes instead.
+    pub(crate) instead: &'static str,
+    /// What the message says about it.
+    pub(crate) says: &'static str,
+    /// Whether it tests membership (`list contains value`): the two sides
+    /// change places (`value in list`).
+    pub(crate) swaps: bool,
+}
+
+/// The words from other languages that stand where an operator (or the
+/// `else` of an `if`) was expected: `elif`, `list contains value`, ….
+pub(crate) const FOREIGN_WORDS: &[ForeignWord] = &[
+    ForeignWord {
+        written: "elif",
+        instead: "else if",
+        says: "an `if` takes another condition with `else if … then …`",
+        swaps: false,
+    },
+    ForeignWord {
+        written: "elsif",
+        instead: "else if",
+        says: "an `if` takes another condition with `else if … then …`",
+        swaps: false,
+    },
+    ForeignWord {
+        written: "elseif",
+        instead: "else if",
+        says: "an `if` takes another condition with `else if … then …`",
+        swaps: false,
+    },
+    ForeignWord {
+        written: "contains",
+        instead: "in",
+        says: "membership is written `value in list`",
+        swaps: true,
+    },
+    ForeignWord {
+        written: "includes",
+        instead: "in",
+        says: "membership is written `value in list`",
+        swaps: true,
+    },
+    ForeignWord {
+        written: "has",
+        instead: "in",
+        says: "membership is written `value in list`",
+        swaps: true,
+    },
+];
+
+/// The escapes of a text, as written, and the character each stands for
+/// (the grammar's `escape` rule): lowering reads them, the formatter
+/// writes them, and the message about an unknown escape lists them.
+pub(crate) const ESCAPES: &[(&str, char)] = &[
+    ("\\\"", '"'),
+    ("\\\\", '\\'),
+    ("\\n", '\n'),
+    ("\\t", '\t'),
+    ("{{", '{'),
+    ("}}", '}'),
+];
+
+/// The character the escape `written` stands for.
+pub(crate) fn escaped(written: &str) -> Option<char> {
+    ESCAPES.iter().find(|(w, _)| *w == written).map(|&(_, c)| c)
+}
+
+/// How the character `c` is written in a text, when it needs an escape.
+pub(crate) fn escape_of(c: char) -> Option<&'static str> {
+    ESCAPES.iter().find(|(_, e)| *e == c).map(|&(w, _)| w)
+}
 
 /// Values from other languages, which read as (unknown) names here, and
 /// the value this language writes.
@@ -423,6 +510,47 @@ mod tests {
             sorted(kw_rules(&rule_body("item_start"))),
             sorted(ITEM_STARTS)
         );
+    }
+
+    #[test]
+    fn the_grammar_starts_rule_clauses_with_exactly_the_clause_keywords() {
+        let words: Vec<String> = [
+            "effect_clause",
+            "when_clause",
+            "message_clause",
+            "help_clause",
+        ]
+        .iter()
+        .flat_map(|r| kw_rules(&rule_body(r)))
+        .collect();
+        assert_eq!(sorted(words), sorted(RULE_CLAUSES));
+    }
+
+    /// A backslash escape parses as one exactly when it is in `ESCAPES`,
+    /// and each means its character.
+    #[test]
+    fn the_grammar_has_exactly_the_escapes() {
+        use pest::Parser as _;
+
+        use crate::syntax::grammar::{PactumParser, Rule};
+
+        let whole = |rule: Rule, text: &str| {
+            PactumParser::parse(rule, text)
+                .is_ok_and(|mut p| p.next().is_some_and(|e| e.as_str() == text))
+        };
+        for c in (' '..='~').chain(['é', '\t']) {
+            let written = format!("\\{c}");
+            assert_eq!(
+                whole(Rule::escape, &written),
+                escaped(&written).is_some(),
+                "{written}"
+            );
+            assert!(whole(Rule::bad_escape, &written) || escaped(&written).is_some());
+        }
+        for &(written, c) in ESCAPES {
+            assert!(whole(Rule::escape, written), "{written}");
+            assert_eq!(escape_of(c), Some(written));
+        }
     }
 
     #[test]

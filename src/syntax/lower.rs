@@ -1,14 +1,14 @@
 //! pest pairs to the syntax tree: one function per grammar rule, every node
 //! spanned. pest types stop here.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::sync::Arc;
 
 use pest::iterators::Pair;
 
 use super::ast::{
-    Effect, Expr, ExprKind, Ident, IsTest, Item, Prim, Quant, Rule as AstRule, Template,
-    TemplatePart, TypeExpr, UnOp,
+    Effect, EmptyBlock, Expr, ExprKind, Ident, IsTest, Item, Prim, Quant, Rule as AstRule,
+    Template, TemplatePart, TypeExpr, UnOp,
 };
 use super::grammar::{class, Class, Rule};
 use super::lexicon::{self, power};
@@ -31,6 +31,10 @@ pub(crate) struct Lower {
     max_depth: usize,
     depth: Cell<usize>,
     too_deep: Cell<Option<Span>>,
+    /// The unknown escapes met (`\q`), each with the text it is in.
+    bad_escapes: RefCell<Vec<(Span, Span)>>,
+    /// The `when` blocks that hold no rule.
+    empty_blocks: RefCell<Vec<EmptyBlock>>,
 }
 
 /// `text` without trailing whitespace and comments.
@@ -118,12 +122,25 @@ impl Lower {
             max_depth,
             depth: Cell::new(0),
             too_deep: Cell::new(None),
+            bad_escapes: RefCell::new(Vec::new()),
+            empty_blocks: RefCell::new(Vec::new()),
         }
     }
 
     /// Where the first expression deeper than the limit is, if any.
     pub(crate) fn too_deep(&self) -> Option<Span> {
         self.too_deep.get()
+    }
+
+    /// The unknown escapes met so far (`\q`), each with the span of the
+    /// text it is in, in the order written.
+    pub(crate) fn bad_escapes(&self) -> Vec<(Span, Span)> {
+        self.bad_escapes.borrow().clone()
+    }
+
+    /// The `when` blocks lowered so far that hold no rule.
+    pub(crate) fn empty_blocks(&self) -> Vec<EmptyBlock> {
+        self.empty_blocks.borrow().clone()
     }
 
     /// Enters a level that adds `cost` to the depth; `None` (and the place
@@ -219,38 +236,41 @@ impl Lower {
                     }
                 }
                 Rule::rule_decl => out.push(Item::Rule(self.rule(p, guards))),
-                Rule::when_block => {
-                    let mut it = children(p);
-                    let Some(cond) = it.next() else { continue };
-                    let mut inner = guards.to_vec();
-                    inner.push(self.expr(cond));
-                    for c in it {
-                        match c.as_rule() {
-                            Rule::rule_decl => out.push(Item::Rule(self.rule(c, &inner))),
-                            Rule::when_block => {
-                                // Re-wrap: lower the nested block with our guards.
-                                self.nested_when(c, out, &inner);
-                            }
-                            _ => {}
-                        }
-                    }
-                }
+                Rule::when_block => self.when_block(p, out, guards),
                 _ => {}
             }
         }
     }
 
-    fn nested_when(&self, pair: Pair<'_, Rule>, out: &mut Vec<Item>, guards: &[Expr]) {
+    /// A `when` block: its rules, each with the block's condition after
+    /// `guards`. A block that holds no rule (nested blocks included) is
+    /// recorded with its conditions, to be warned about once, for the
+    /// outermost.
+    fn when_block(&self, pair: Pair<'_, Rule>, out: &mut Vec<Item>, guards: &[Expr]) {
+        let start = pair.as_span().start();
         let mut it = children(pair);
         let Some(cond) = it.next() else { return };
         let mut inner = guards.to_vec();
-        inner.push(self.expr(cond));
+        let condition = self.expr(cond);
+        let head = Span::new(self.file, self.base + start, condition.span.end as usize);
+        inner.push(condition);
+        let (rules, empties) = (out.len(), self.empty_blocks.borrow().len());
         for c in it {
             match c.as_rule() {
                 Rule::rule_decl => out.push(Item::Rule(self.rule(c, &inner))),
-                Rule::when_block => self.nested_when(c, out, &inner),
+                Rule::when_block => self.when_block(c, out, &inner),
                 _ => {}
             }
+        }
+        if out.len() == rules {
+            let mut empty = self.empty_blocks.borrow_mut();
+            for inside in empty.iter_mut().skip(empties) {
+                inside.head = None;
+            }
+            empty.push(EmptyBlock {
+                head: Some(head),
+                guards: inner,
+            });
         }
     }
 
@@ -378,18 +398,28 @@ impl Lower {
 
     fn template(&self, pair: Pair<'_, Rule>) -> Template {
         let span = self.span(&pair);
+        let text = span;
         let mut parts: Vec<TemplatePart> = Vec::new();
         for c in children(pair) {
             match c.as_rule() {
-                Rule::text | Rule::escape => {
-                    let s = match c.as_str() {
-                        "\\\"" => "\"",
-                        "\\\\" => "\\",
-                        "\\n" => "\n",
-                        "\\t" => "\t",
-                        "{{" => "{",
-                        "}}" => "}",
-                        other => other,
+                Rule::text | Rule::escape | Rule::bad_escape => {
+                    let written = c.as_str();
+                    let escaped = match c.as_rule() {
+                        Rule::escape => lexicon::escaped(written),
+                        Rule::bad_escape => {
+                            // Reported by the parser; the text keeps it as
+                            // written.
+                            let at = self.base + c.as_span().start();
+                            let span = Span::new(self.file, at, at + written.len());
+                            self.bad_escapes.borrow_mut().push((span, text));
+                            None
+                        }
+                        _ => None,
+                    };
+                    let mut one = [0u8; 4];
+                    let s = match escaped {
+                        Some(e) => &*e.encode_utf8(&mut one),
+                        None => written,
                     };
                     if let Some(TemplatePart::Text(t)) = parts.last_mut() {
                         t.push_str(s);

@@ -7,18 +7,14 @@ use pest::Parser as _;
 use super::ast;
 use super::errors::syntax_error;
 use super::grammar::{PactumParser, Rule};
-use super::lexicon::{is_keyword, top_level_only, ITEM_STARTS};
+use super::lexicon::{clause_only, is_keyword, top_level_only, ITEM_STARTS};
 use super::lower::Lower;
+use super::nesting::{nesting_checked, MAX_NESTING};
 use super::scan::{self, braces, line_col, starts_word, Opener};
 use super::slips;
 use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::limits::Limits;
 use crate::source::{Sources, Span};
-
-/// The deepest nesting of brackets (and of `if`, quantifier bodies and
-/// `list of`, which nest without brackets) accepted in one declaration: the
-/// parser recurses on each level.
-pub(crate) const MAX_NESTING: usize = 64;
 
 /// How many syntax errors one file reports before the parser gives up on it.
 const MAX_SYNTAX_ERRORS: usize = 100;
@@ -64,11 +60,12 @@ impl Guards {
 /// it parses: all of the text up to the block's `{`, or up to `end` (a
 /// block written without its `{`). Run only after an error.
 fn block_condition(
+    sources: &Sources,
     file: u32,
     text: &str,
-    keyword: usize,
-    end: Option<usize>,
+    (keyword, end): (usize, Option<usize>),
     limits: &Limits,
+    diags: &mut Diagnostics,
 ) -> Option<ast::Expr> {
     let after = keyword + "when".len();
     let input = text.get(after..end.unwrap_or(text.len()))?;
@@ -83,42 +80,59 @@ fn block_condition(
     }
     let lower = Lower::new(file, after, input, limits.expr_depth());
     let condition = lower.condition(pair);
-    lower.too_deep().is_none().then_some(condition)
+    lower.too_deep()?;
+    report_escapes(sources, &lower, diags);
+    Some(condition)
 }
 
-/// Lowers one parsed item (`item_at` or `item_head`) into `items`, or
-/// reports it as nested too deeply and leaves it out. Inside a `when` block
-/// whose condition did not parse, its rules are left out (their names kept
-/// as unparsed), so that no rule is checked without its guard.
-#[allow(clippy::too_many_arguments)]
-fn lower_item(
-    sources: &Sources,
+/// What the items of a file lowered so far give: the items, the names
+/// declared by items that did not parse, and the `when` blocks that hold no
+/// rule.
+#[derive(Default)]
+struct Gathered {
+    items: Vec<ast::Item>,
+    unparsed_names: Vec<std::sync::Arc<str>>,
+    empty_blocks: Vec<ast::EmptyBlock>,
+}
+
+/// Where one item was parsed from: the file, the offset of `rest` in it,
+/// and `rest`, the text from there on.
+struct At<'t> {
     file: u32,
     pos: usize,
-    rest: &str,
+    rest: &'t str,
+}
+
+/// Lowers one parsed item (`item_at` or `item_head`) into `out`, or
+/// reports it as nested too deeply and leaves it out. Inside a `when` block
+/// whose condition did not parse, its rules are left out (their names kept
+/// as unparsed), so that no rule is checked without its guard. Each
+/// unknown escape in its texts (`\q`) is reported.
+fn lower_item(
+    sources: &Sources,
+    at: &At<'_>,
     limits: &Limits,
     pair: pest::iterators::Pair<'_, Rule>,
     guards: Guards,
-    items: &mut Vec<ast::Item>,
-    unparsed_names: &mut Vec<std::sync::Arc<str>>,
+    out: &mut Gathered,
     diags: &mut Diagnostics,
 ) {
-    let lower = Lower::new(file, pos, rest, limits.expr_depth());
-    let before = items.len();
+    let lower = Lower::new(at.file, at.pos, at.rest, limits.expr_depth());
+    let before = out.items.len();
     match &guards {
-        Guards::Known(guards) => lower.items(pair, items, guards),
+        Guards::Known(guards) => lower.items(pair, &mut out.items, guards),
         Guards::Unknown => {
-            lower.items(pair, items, &[]);
-            for item in items.drain(before..) {
+            lower.items(pair, &mut out.items, &[]);
+            for item in out.items.drain(before..) {
                 if let ast::Item::Rule(r) = item {
-                    unparsed_names.push(r.name.node);
+                    out.unparsed_names.push(r.name.node);
                 }
             }
         }
     }
     if let Some(span) = lower.too_deep() {
         // Leave the item out: its expressions were cut short.
-        items.truncate(before);
+        out.items.truncate(before);
         diags.push(
             Diagnostic::new(
                 codes::LIMIT_DEPTH,
@@ -130,6 +144,24 @@ fn lower_item(
             .at(sources, span, "nested too deeply")
             .help("split the expression into several `let` values"),
         );
+        return;
+    }
+    report_escapes(sources, &lower, diags);
+    out.empty_blocks.extend(lower.empty_blocks());
+}
+
+/// Reports each unknown escape (`\q`) that `lower` met.
+fn report_escapes(sources: &Sources, lower: &Lower, diags: &mut Diagnostics) {
+    let mut texts_seen = Vec::new();
+    for (escape, text) in lower.bad_escapes() {
+        let first_in_text = !texts_seen.contains(&text);
+        texts_seen.push(text);
+        diags.push(super::errors::unknown_escape(
+            sources,
+            escape,
+            text,
+            first_in_text,
+        ));
     }
 }
 
@@ -181,8 +213,7 @@ fn unclosed_block(
     let block_in_rule = here.starts_with('{') && scan::line_starts_item(text, at) == Some("when");
     // A rule clause on a line of its own inside brackets: they were left
     // open on an earlier line.
-    let clause_line =
-        scan::first_on_line(text, at) && slips::CLAUSES_ONLY.iter().any(|kw| starts_word(here, kw));
+    let clause_line = scan::first_on_line(text, at) && clause_only(scan::word(here));
     let (offset, kind) = *braces(text.get(start..at)?).open.last()?;
     // … on a line after the one the bracket opens on.
     let on_item_line = on_item_line && text.get(start + offset..at)?.contains('\n');
@@ -274,10 +305,10 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
             unparsed_names: Vec::new(),
             unparsed_package: false,
             incomplete_rules: Vec::new(),
+            empty_blocks: Vec::new(),
         };
     }
-    let mut items = Vec::new();
-    let mut unparsed_names = Vec::new();
+    let mut out = Gathered::default();
     let mut unparsed_package = false;
     let mut incomplete_rules = Vec::new();
     // Reserved words declared as names by items that did not parse (`let
@@ -327,7 +358,7 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
                 .help("split the expression into several `let` values"),
             );
             if let Some(Declared::Name(n)) = declared(rest) {
-                unparsed_names.push(n);
+                out.unparsed_names.push(n);
             }
             match resume_point(&text, pos, pos + offset) {
                 Some(next) => {
@@ -337,6 +368,25 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
                 }
                 None => break,
             }
+        }
+        // A `let` (or another top-level item) indented inside a `when`
+        // block read past after an error: reported, then read as a
+        // declaration like the first one.
+        let item = skip_trivia(rest);
+        let keyword = scan::word(item);
+        let item_at = pos + (rest.len() - item.len());
+        // At the start of a line, it is more likely the block that ended
+        // without its `}`.
+        let column_0 = item_at == 0 || text.get(..item_at).is_some_and(|b| b.ends_with('\n'));
+        if !open_blocks.is_empty()
+            && top_level_only(keyword)
+            && !column_0
+            && reported_at != Some(item_at)
+        {
+            diags.push(super::errors::misplaced_in_block(
+                sources, file, item_at, keyword,
+            ));
+            reported_at = Some(item_at);
         }
         // Parse fast; on an error, parse the item again with pest's error
         // detail (what was expected) for the message. Once on, the detail
@@ -354,18 +404,8 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
                 let Some(item_at) = pairs.next() else { break };
                 let consumed = item_at.as_span().end();
                 let guards = Guards::of(&open_blocks);
-                lower_item(
-                    sources,
-                    file,
-                    pos,
-                    rest,
-                    limits,
-                    item_at,
-                    guards,
-                    &mut items,
-                    &mut unparsed_names,
-                    diags,
-                );
+                let at = At { file, pos, rest };
+                lower_item(sources, &at, limits, item_at, guards, &mut out, diags);
                 pos += consumed.max(1);
                 recovering = !open_blocks.is_empty();
             }
@@ -381,6 +421,8 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
                     .get(furthest..)
                     .and_then(|r| r.chars().next())
                     .is_some_and(|c| !c.is_whitespace());
+                // Inside a word (`in` read from `includes`): at its start.
+                let furthest = word_start(rest, furthest);
                 let at = pos
                     + if furthest > reported && lands_on_text {
                         furthest
@@ -391,18 +433,8 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
                 // and report the mistake where it is, on the next round.
                 if let Some((head, consumed)) = complete_item_before(rest, at - pos) {
                     let guards = Guards::of(&open_blocks);
-                    lower_item(
-                        sources,
-                        file,
-                        pos,
-                        rest,
-                        limits,
-                        head,
-                        guards,
-                        &mut items,
-                        &mut unparsed_names,
-                        diags,
-                    );
+                    let at = At { file, pos, rest };
+                    lower_item(sources, &at, limits, head, guards, &mut out, diags);
                     pos += consumed.max(1);
                     recovering = !open_blocks.is_empty();
                     continue;
@@ -430,20 +462,25 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
                         if is_keyword(&n) {
                             reserved_names.push(n.clone());
                         }
-                        unparsed_names.push(n);
+                        out.unparsed_names.push(n);
                     }
                     None => {}
                 }
                 // A clause after its rule's `}` belongs to that rule.
                 if let Some(rule) = slips::rule_closed_before(&text, start) {
-                    if slips::CLAUSES_ONLY.contains(&scan::word(text.get(start..).unwrap_or(""))) {
+                    if clause_only(scan::word(text.get(start..).unwrap_or(""))) {
                         incomplete_rules.push(std::sync::Arc::from(rule));
                     }
                 }
                 // A `when` block without its `{`: its rules follow it, and
                 // its `}` closes it.
                 let brace_missing = slips::when_without_brace(&text, start, at).filter(|_| !ended);
-                match resume_point(&text, start, at) {
+                // A `let` (or any top-level item) inside a `when` block,
+                // reported there: read on from it, so that what it declares
+                // is known to the rest of the block.
+                let misplaced =
+                    (!ended && at > start && misplaced_in_block(&text, start, at)).then_some(at);
+                match misplaced.or_else(|| resume_point(&text, start, at)) {
                     Some(next) => {
                         // The `when` blocks left open by the skipped text
                         // close at a `}` of their own, not an error.
@@ -455,21 +492,23 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
                         for (_, kind) in braces(skipped).open {
                             if let Opener::When(keyword) = kind {
                                 open_blocks.push(block_condition(
+                                    sources,
                                     file,
                                     &text,
-                                    start + keyword,
-                                    None,
+                                    (start + keyword, None),
                                     limits,
+                                    diags,
                                 ));
                             }
                         }
                         if let Some(end) = brace_missing {
                             open_blocks.push(block_condition(
+                                sources,
                                 file,
                                 &text,
-                                start,
-                                Some(end),
+                                (start, Some(end)),
                                 limits,
+                                diags,
                             ));
                         }
                         pos = next;
@@ -482,154 +521,12 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
     }
     ast::File {
         file,
-        items,
-        unparsed_names,
+        items: out.items,
+        unparsed_names: out.unparsed_names,
         unparsed_package,
         incomplete_rules,
+        empty_blocks: out.empty_blocks,
     }
-}
-
-/// The offset of the first bracket (or `if`, `where`, `of`) nested deeper
-/// than [`MAX_NESTING`] in the next item, the depth reached, and whether
-/// keywords counted. The scan stops at the end of the item (a line that
-/// starts a top-level item outside any bracket), so that parsing a file
-/// stays linear in its length.
-///
-/// `if`, quantifier bodies (`where`, `of`) and `list of` nest without a
-/// closing bracket: each counts one level until the bracket around it
-/// closes (or the item ends).
-fn too_deep(text: &str) -> Option<(usize, usize, bool)> {
-    // Levels opened by keywords, per open bracket (the outermost first),
-    // and their sum.
-    let mut keyword_levels: Vec<usize> = vec![0];
-    let mut keywords = 0usize;
-    let mut brackets = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    // Whether the previous character continues a word (`if` in `elif` or
-    // `x.if` does not open a level).
-    let mut prev_word = false;
-    let bytes = text.as_bytes();
-    let mut i = 0;
-    // Byte by byte: every character that matters is ASCII; a non-ASCII
-    // character is decoded only to know whether it is a letter.
-    while let Some(&b) = bytes.get(i) {
-        if in_string {
-            match b {
-                _ if escaped => escaped = false,
-                b'\\' => escaped = true,
-                b'"' => {
-                    in_string = false;
-                    prev_word = false;
-                }
-                _ => {}
-            }
-            i += 1;
-            continue;
-        }
-        if b >= 0x80 {
-            if b >= 0xC0 {
-                prev_word = text
-                    .get(i..)
-                    .and_then(|r| r.chars().next())
-                    .is_some_and(char::is_alphanumeric);
-            }
-            i += 1;
-            continue;
-        }
-        let word_start = !prev_word;
-        match b {
-            b'"' => in_string = true,
-            b'#' => {
-                // A comment: skip to the end of the line.
-                i = bytes
-                    .get(i..)
-                    .and_then(|r| r.iter().position(|&c| c == b'\n'))
-                    .map_or(bytes.len(), |n| i + n);
-                prev_word = false;
-                continue;
-            }
-            b'(' | b'[' | b'{' => {
-                brackets += 1;
-                keyword_levels.push(0);
-            }
-            b')' | b']' | b'}' => {
-                if keyword_levels.len() > 1 {
-                    keywords -= keyword_levels.pop().unwrap_or(0);
-                }
-                brackets = brackets.saturating_sub(1);
-            }
-            b'\n' if brackets == 0 && i > 0 => {
-                let next = text.get(i + 1..).unwrap_or("");
-                if ITEM_STARTS.iter().any(|kw| starts_word(next, kw)) {
-                    return None;
-                }
-            }
-            b'i' | b'w' | b'o' if word_start => {
-                let here = text.get(i..).unwrap_or("");
-                if ["if", "where", "of"].iter().any(|kw| starts_word(here, kw)) {
-                    if let Some(level) = keyword_levels.last_mut() {
-                        *level += 1;
-                        keywords += 1;
-                    }
-                }
-            }
-            _ => {}
-        }
-        prev_word = b.is_ascii_alphanumeric() || b == b'_' || b == b'.';
-        let depth = brackets + keywords;
-        if depth > MAX_NESTING {
-            return Some((i, depth, keywords > 0));
-        }
-        i += 1;
-    }
-    None
-}
-
-/// [`too_deep`] on the item at the start of `text`, scanned only when it
-/// could nest that deep at all: every level opens with a bracket or with a
-/// keyword (`if`, `where`, `of`) that starts with `i`, `w` or `o`, so an item
-/// with at most [`MAX_NESTING`] of those bytes cannot go past the limit.
-fn nesting_checked(text: &str) -> Option<(usize, usize, bool)> {
-    if starts_word(text.trim_start(), "when") {
-        // A `when` block holds items, so its lines may start with item
-        // keywords at column 0 and the textual extent would cut it into
-        // pieces that each look shallow: scan it whole (the scan ends at
-        // the first item start outside every bracket, the block's end).
-        return too_deep(text);
-    }
-    let item = text.get(..item_extent(text)).unwrap_or(text);
-    let openers = item
-        .bytes()
-        .filter(|b| matches!(b, b'(' | b'[' | b'{' | b'i' | b'w' | b'o'))
-        .count();
-    if openers <= MAX_NESTING {
-        return None;
-    }
-    too_deep(item)
-}
-
-/// The length of the item at the start of `text`: up to the next line that
-/// starts a top-level item at column 0 (or the end).
-fn item_extent(text: &str) -> usize {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        // Every item keyword starts with one of these letters.
-        if offset > 0 && line.starts_with(['p', 'r', 't', 's', 'o', 'l', 'w']) {
-            let starts = ITEM_STARTS.iter().any(|kw| {
-                line.starts_with(kw)
-                    && !line
-                        .get(kw.len()..)
-                        .and_then(|r| r.chars().next())
-                        .is_some_and(|c| c.is_alphanumeric() || c == '_')
-            });
-            if starts {
-                return offset;
-            }
-        }
-        offset += line.len();
-    }
-    text.len()
 }
 
 /// What an item that did not parse declares, read from its text.
@@ -670,6 +567,27 @@ fn word_at(text: &str, at: usize) -> &str {
     scan::word(text.get(at..).unwrap_or(""))
 }
 
+/// The start of the ASCII word (letters, digits, `_`) that `at` is inside, or
+/// `at` when it starts one or is not in one.
+fn word_start(text: &str, at: usize) -> usize {
+    // ASCII only: a letter the grammar refuses (`ï` in `naïve`) is the
+    // mistake itself, reported where it is.
+    let glued = |c: char| c.is_ascii_alphanumeric() || c == '_';
+    let inside = text
+        .get(at..)
+        .and_then(|r| r.chars().next())
+        .is_some_and(glued);
+    match text.get(..at) {
+        Some(before) if inside => before
+            .char_indices()
+            .rev()
+            .take_while(|&(_, c)| glued(c))
+            .last()
+            .map_or(at, |(i, _)| i),
+        _ => at,
+    }
+}
+
 /// The word that ends right before `at` (spaces between), if any.
 fn word_before(text: &str, at: usize) -> &str {
     let before = text.get(..at).unwrap_or("").trim_end_matches([' ', '\t']);
@@ -677,6 +595,17 @@ fn word_before(text: &str, at: usize) -> &str {
         .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
         .map_or(0, |i| i + 1);
     before.get(start..).unwrap_or("")
+}
+
+/// Whether the error at `at`, in the item that starts at `start`, is a
+/// top-level item (`let`, `output`, …) written inside a `when` block.
+fn misplaced_in_block(text: &str, start: usize, at: usize) -> bool {
+    let inside = text.get(start..at).map(braces);
+    top_level_only(word_at(text, at))
+        && matches!(
+            inside.and_then(|b| b.open.last().copied()),
+            Some((_, Opener::When(_)))
+        )
 }
 
 /// Where to resume after an error at `at` in an item that starts at
@@ -724,131 +653,5 @@ mod tests {
         let text = "rule a {\n  deny X when +\n}\nlet b = 1\n";
         let at = text.find('+').unwrap_or(0);
         assert_eq!(resume_point(text, 0, at), text.find("let"));
-    }
-
-    #[test]
-    fn nesting_is_measured_outside_strings() {
-        assert_eq!(too_deep("let x = \"((((\""), None);
-        let deep = format!("let x = {}1{}", "(".repeat(70), ")".repeat(70));
-        assert_eq!(too_deep(&deep).map(|(_, d, _)| d), Some(65));
-        let ifs = format!("let x = {}1", "if true then 1 else ".repeat(70));
-        assert_eq!(too_deep(&ifs).map(|(_, d, k)| (d, k)), Some((65, true)));
-        // Each item is measured on its own.
-        let many = "let x = if true then 1 else 2\n".repeat(100);
-        assert_eq!(too_deep(&many), None);
-    }
-
-    /// The scan as first written, a character at a time: the oracle for
-    /// the byte-level scan.
-    fn char_by_char(text: &str) -> Option<(usize, usize, bool)> {
-        // Levels opened by keywords, per open bracket (the outermost first).
-        let mut keyword_levels: Vec<usize> = vec![0];
-        let mut brackets = 0usize;
-        let mut in_string = false;
-        let mut escaped = false;
-        let mut prev = '\n';
-        let mut chars = text.char_indices().peekable();
-        while let Some((i, c)) = chars.next() {
-            if in_string {
-                match c {
-                    _ if escaped => escaped = false,
-                    '\\' => escaped = true,
-                    '"' => in_string = false,
-                    _ => {}
-                }
-                prev = c;
-                continue;
-            }
-            let word_start = !(prev.is_alphanumeric() || prev == '_' || prev == '.');
-            match c {
-                '"' => in_string = true,
-                '#' => {
-                    // A comment: skip to the end of the line.
-                    while chars.next_if(|&(_, c)| c != '\n').is_some() {}
-                    prev = ' ';
-                    continue;
-                }
-                '(' | '[' | '{' => {
-                    brackets += 1;
-                    keyword_levels.push(0);
-                }
-                ')' | ']' | '}' => {
-                    if keyword_levels.len() > 1 {
-                        keyword_levels.pop();
-                    }
-                    brackets = brackets.saturating_sub(1);
-                }
-                '\n' if brackets == 0 && i > 0 => {
-                    let next = text.get(i + 1..).unwrap_or("");
-                    if ITEM_STARTS.iter().any(|kw| starts_word(next, kw)) {
-                        return None;
-                    }
-                }
-                'i' | 'w' | 'o' if word_start => {
-                    let here = text.get(i..).unwrap_or("");
-                    if ["if", "where", "of"].iter().any(|kw| starts_word(here, kw)) {
-                        if let Some(level) = keyword_levels.last_mut() {
-                            *level += 1;
-                        }
-                    }
-                }
-                _ => {}
-            }
-            prev = c;
-            let keywords: usize = keyword_levels.iter().sum();
-            let depth = brackets + keywords;
-            if depth > MAX_NESTING {
-                return Some((i, depth, keywords > 0));
-            }
-        }
-        None
-    }
-
-    #[test]
-    fn the_byte_scan_measures_as_the_character_scan_did() {
-        const PIECES: &[&str] = &[
-            "(",
-            ")",
-            "[",
-            "]",
-            "{",
-            "}",
-            "if ",
-            "where ",
-            "of ",
-            "x.if ",
-            "éif ",
-            "…if ",
-            "_of ",
-            "\"",
-            "\\",
-            "#c (\n",
-            "\n",
-            "\nrule r ",
-            "\nlet x = ",
-            "1 ",
-            "ifx ",
-            "\"é(\" ",
-            "{{",
-            "of",
-            "if",
-        ];
-        let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
-        for _ in 0..20_000 {
-            let mut text = String::from("let x = ");
-            seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-            let len = (seed >> 33) % 200;
-            for _ in 0..len {
-                seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
-                text.push_str(PIECES[(seed >> 33) as usize % PIECES.len()]);
-            }
-            // Deep enough, often enough, to cross the limit.
-            if seed % 3 == 0 {
-                text.insert_str(8, &"(if ".repeat(40));
-            }
-            assert_eq!(too_deep(&text), char_by_char(&text), "{text:?}");
-            let item = text.get(..item_extent(&text)).unwrap_or(&text);
-            assert_eq!(nesting_checked(&text), too_deep(item), "{text:?}");
-        }
     }
 }

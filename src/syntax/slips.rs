@@ -1,11 +1,19 @@
 //! Slips recognised by their shape where pest stopped: habits from other
-//! languages (`&&`, `'text'`, `;`, `//`), a `let` without its `=`, a value
-//! after `message`, a `{` left open inside a text, a clause after its
+//! languages (`&&`, `'text'`, `;`, `//`, `elif`, `contains`), a `let`
+//! without its `=`, a value after `message`, a `{` left open inside a text,
+//! a clause keyword read as the variant of an `is` test, a clause after its
 //! rule's `}`. Each is worded with the fix for that slip; anything else is
-//! worded from what pest expected ([`super::errors`]).
+//! worded from what pest expected ([`super::errors`]). The slips in texts
+//! are in [`texts`], those of words and operators in [`words`].
 
-use super::lexicon::{is_keyword, FOREIGN_OPERATORS};
-use super::scan::{self, braces, line_bounds, line_col, starts_word, word, word_len, Opener};
+use super::lexicon::{clause_only, is_keyword};
+use super::scan::{self, braces, line_bounds, starts_word, word, word_len, Opener};
+
+mod texts;
+mod words;
+
+use texts::{single_quotes, text_clause, unclosed_value_in_text};
+use words::{foreign_operator, foreign_word, is_without_variant, quantifier_keyword};
 
 /// Where pest stopped: the text, the start of the item being parsed, the
 /// error's offset, and what pest expected there (named for authors).
@@ -69,6 +77,8 @@ pub(super) fn slip(site: &Site<'_>) -> Option<Wording> {
         declaration_without_equals,
         single_quotes,
         foreign_operator,
+        foreign_word,
+        is_without_variant,
         text_clause,
         number_without_leading_digit,
         dash_in_name,
@@ -96,75 +106,6 @@ fn rewritten_line(text: &str, from: usize, to: usize, instead: &str) -> Option<S
     let line = format!("{}{instead}{}", text.get(start..from)?, text.get(to..end)?);
     let line = line.trim();
     (line.chars().count() <= SHOWN_LINE && !line.contains('`')).then(|| line.to_string())
-}
-
-/// `"Basket {basket.id is late."`: a `{` that puts a value in a text, still
-/// open where pest stopped (reading `basket.id is late` as the value), with
-/// no `}` after it on the line.
-fn unclosed_value_in_text(site: &Site<'_>) -> Option<Wording> {
-    let (line, end) = line_bounds(site.text, site.at);
-    let rest = site.text.get(site.at..end)?;
-    if rest.contains('}') {
-        return None;
-    }
-    let bytes = site.text.as_bytes();
-    // What is open: `"` a text, `{` a value in a text.
-    let mut open: Vec<(u8, usize)> = Vec::new();
-    let mut i = line;
-    while i < site.at {
-        let b = *bytes.get(i)?;
-        let next = bytes.get(i + 1).copied();
-        match open.last().map(|&(kind, _)| kind) {
-            Some(b'"') => match b {
-                b'\\' => i += 1,
-                b'"' => {
-                    open.pop();
-                }
-                b'{' | b'}' if next == Some(b) => i += 1,
-                b'{' => open.push((b'{', i)),
-                _ => {}
-            },
-            _ => match b {
-                b'"' => open.push((b'"', i)),
-                b'#' if open.is_empty() => return None,
-                b'}' => {
-                    open.pop();
-                }
-                _ => {}
-            },
-        }
-        i += 1;
-    }
-    let &(b'{', brace) = open.last()? else {
-        return None;
-    };
-    let value: String = site
-        .text
-        .get(brace + 1..)?
-        .chars()
-        .take_while(|c| c.is_ascii_alphanumeric() || *c == '_' || *c == '.')
-        .collect();
-    let value = value.trim_end_matches('.');
-    let (l, c) = line_col(site.text, brace);
-    let help = if value.is_empty() {
-        "add `}` where the value ends, or write `{{` for a brace in the text".to_string()
-    } else {
-        format!("add `}}` after the value, as in `{{{value}}}`, or write `{{{{` for a brace in the text")
-    };
-    // The text ends at the last `"` of the line, or with the line.
-    let ends = match site.text.get(brace..end)?.rfind('"') {
-        Some(quote) => (brace + quote, brace + quote + 1),
-        None => (end, end),
-    };
-    Some(
-        Wording::new(
-            (brace, brace + 1),
-            format!("the `{{` at {l}:{c} is not closed before the end of the text"),
-            "the value starts here",
-            help,
-        )
-        .with(ends, "the text ends here"),
-    )
 }
 
 /// `let total round(x, 2)`, `let total: decimal = …`, `let total` alone on
@@ -238,188 +179,6 @@ fn declaration_without_equals(site: &Site<'_>) -> Option<Wording> {
         format!("the {what}"),
         format!("write `{declared} = {shown}`"),
     ))
-}
-
-/// `'text'`: a text in single quotes.
-fn single_quotes(site: &Site<'_>) -> Option<Wording> {
-    if !site.here().starts_with('\'') || site.has("the rest of the string") {
-        return None;
-    }
-    let (_, end) = line_bounds(site.text, site.at);
-    let inside = site.text.get(site.at + 1..end)?;
-    let close = inside.find('\'').map(|i| site.at + 1 + i);
-    let span_end = close.map_or(site.at + 1, |c| c + 1);
-    let help = close
-        .and_then(|c| {
-            let inner = site.text.get(site.at + 1..c)?;
-            let quoted = format!("\"{}\"", inner.replace('"', "\\\""));
-            rewritten_line(site.text, site.at, c + 1, &quoted)
-        })
-        .map_or_else(
-            || "write the text between double quotes: \"…\"".to_string(),
-            |line| format!("write `{line}`"),
-        );
-    Some(Wording::new(
-        (site.at, span_end),
-        "texts are written in double quotes, not `'`",
-        "single quotes",
-        help,
-    ))
-}
-
-/// `a && b`, `x <> 0`, `!x`, a `;` at the end of a line, a `//` comment:
-/// an operator of another language, from [`FOREIGN_OPERATORS`].
-fn foreign_operator(site: &Site<'_>) -> Option<Wording> {
-    if site.has("the rest of the string") {
-        return None;
-    }
-    for f in FOREIGN_OPERATORS {
-        for back in 0..f.written.len() {
-            let Some(from) = site.at.checked_sub(back) else {
-                continue;
-            };
-            let Some(rest) = site.text.get(from..) else {
-                continue;
-            };
-            if !rest.starts_with(f.written) || (f.written == "!" && rest.starts_with("!=")) {
-                continue;
-            }
-            let to = from + f.written.len();
-            // `output total => …`: the `=` of a declaration, then `>`.
-            let declared = declared_before(site.text.get(..from)?);
-            let (instead, says) = match (f.written, declared) {
-                ("=>", Some(_)) => ("=", "a `let` or an `output` is named with one `=`"),
-                _ => (f.instead, f.says),
-            };
-            let (message, label) = match f.written {
-                ";" => (format!("`;` is not needed: {says}"), "not needed"),
-                "//" | "/*" => (
-                    format!("`{}` does not start a comment: {says}", f.written),
-                    "not a comment",
-                ),
-                w => (
-                    format!("`{w}` is not an operator: {says}"),
-                    "not an operator",
-                ),
-            };
-            // `! x` becomes `not x`, not `not  x`.
-            let to_replace =
-                if f.written == "!" && rest.get(1..).is_some_and(|r| r.starts_with(' ')) {
-                    to + 1
-                } else {
-                    to
-                };
-            let help = match rewritten_line(site.text, from, to_replace, instead) {
-                Some(line) => format!("write `{line}`"),
-                None if instead.is_empty() => format!("remove the `{}`", f.written),
-                None => format!("write `{}` instead of `{}`", instead.trim_end(), f.written),
-            };
-            return Some(Wording::new((from, to), message, label, help));
-        }
-    }
-    None
-}
-
-/// The name declared by a `let` or an `output` that `before` ends with
-/// (`let total`), if it does.
-fn declared_before(before: &str) -> Option<&str> {
-    let mut words = before
-        .trim_end()
-        .rsplit([' ', '\t', '\n'])
-        .filter(|w| !w.is_empty());
-    let name = words.next()?;
-    matches!(words.next(), Some("let" | "output")).then_some(name)
-}
-
-/// `message basket.id`, `message "Basket " + basket.id`: the text of a
-/// `message` or a `help` that is not one text.
-fn text_clause(site: &Site<'_>) -> Option<Wording> {
-    let (line, end) = line_bounds(site.text, site.at);
-    let content = site.text.get(line..end)?;
-    let trimmed = content.trim_start();
-    let kw = ["message", "help"]
-        .into_iter()
-        .find(|kw| starts_word(trimmed, kw))?;
-    let kw_end = line + (content.len() - trimmed.len()) + kw.len();
-    let after = site.text.get(kw_end..end)?;
-    let arg = kw_end + (after.len() - after.trim_start().len());
-    let here = site.here();
-    if site.at == arg && !here.is_empty() && !here.starts_with(['"', '\'', '}', '#']) {
-        let written = site.text.get(arg..end)?;
-        let written = written.split(" #").next().unwrap_or(written).trim_end();
-        let value = written.trim_start_matches('{').trim_end_matches('}');
-        // A name or a field (`basket.id`) is shown in a text with `{…}`;
-        // anything else was meant as the text itself.
-        let path = value
-            .split('.')
-            .all(|part| !part.is_empty() && word_len(part) == part.len());
-        let len = match word_len(here) {
-            n if n > 0 && path => here
-                .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
-                .unwrap_or(here.len()),
-            _ => written.len(),
-        };
-        let help = if path {
-            format!("to show the value, put it in the text: `{kw} \"{{{value}}}\"`")
-        } else {
-            format!("write `{kw} \"{}\"`", value.replace('"', "\\\""))
-        };
-        return Some(Wording::new(
-            (site.at, site.at + len),
-            format!("a `{kw}` is a text in double quotes"),
-            "not a text",
-            help,
-        ));
-    }
-    if site.at > arg && here.starts_with('+') && site.text.get(arg..)?.starts_with('"') {
-        let joined = joined_text(site.text.get(arg..end)?)?;
-        return Some(Wording::new(
-            (site.at, site.at + 1),
-            format!("a `{kw}` is one text: values go inside it as `{{…}}`, not after a `+`"),
-            "`+` does not join texts",
-            format!("write `{kw} \"{joined}\"`"),
-        ));
-    }
-    None
-}
-
-/// `"Basket " + basket.id + " is late."` as one text: `Basket {basket.id} is
-/// late.` (without its quotes).
-fn joined_text(pieces: &str) -> Option<String> {
-    let mut parts = Vec::new();
-    let mut current = String::new();
-    let mut in_text = false;
-    let mut chars = pieces.chars();
-    while let Some(c) = chars.next() {
-        match c {
-            '\\' if in_text => {
-                current.push(c);
-                current.extend(chars.next());
-            }
-            '"' => {
-                in_text = !in_text;
-                current.push(c);
-            }
-            '+' if !in_text => parts.push(std::mem::take(&mut current)),
-            '#' if !in_text => break,
-            _ => current.push(c),
-        }
-    }
-    parts.push(current);
-    let mut joined = String::new();
-    for part in parts {
-        let part = part.trim();
-        match part.strip_prefix('"').and_then(|p| p.strip_suffix('"')) {
-            Some(text) => joined.push_str(text),
-            None if part.is_empty() => return None,
-            None => {
-                joined.push('{');
-                joined.push_str(part);
-                joined.push('}');
-            }
-        }
-    }
-    (!joined.contains('`')).then_some(joined)
 }
 
 /// `.50`: a number with no digit before its point.
@@ -528,15 +287,12 @@ fn without_trailing_comments(text: &str) -> &str {
     }
 }
 
-/// The rule clauses that cannot start an item (`when` starts a block).
-pub(super) const CLAUSES_ONLY: &[&str] = &["deny", "note", "message", "help"];
-
 /// `help "…"` after the rule's `}`, or any clause outside a rule.
 fn clause_outside_rule(site: &Site<'_>) -> Option<Wording> {
     let clause = word(site.here());
     // Not where a rule's clauses or its `{` were expected.
     let in_rule = site.has("`deny`") || site.has("`{`");
-    if !CLAUSES_ONLY.contains(&clause) || !site.has("a declaration") || in_rule {
+    if !clause_only(clause) || !site.has("a declaration") || in_rule {
         return None;
     }
     let span = (site.at, site.at + clause.len());
@@ -588,47 +344,4 @@ fn when_without_brace_wording(site: &Site<'_>) -> Option<Wording> {
         "`{` expected here",
         help,
     ))
-}
-
-/// `sum x in xs where …` (a sum takes `of`), `count x in xs of …` (a
-/// count takes `where`).
-fn quantifier_keyword(site: &Site<'_>) -> Option<Wording> {
-    let found = word(site.here());
-    let (instead, quantifiers, label): (&str, &[&str], &str) = match found {
-        "where" if site.has("`of`") => ("of", &["sum"], "`where` is for `any`, `all` and `count`"),
-        "of" if site.has("`where`") => ("where", &["any", "all", "count"], "`of` is for `sum`"),
-        _ => return None,
-    };
-    // The quantifier, on the line before `at`: `sum i in basket.items `.
-    let (line, _) = line_bounds(site.text, site.at);
-    let before = site.text.get(line..site.at)?;
-    let head = words(before)
-        .filter(|(_, w)| quantifiers.contains(w))
-        .last()
-        .and_then(|(i, _)| before.get(i..));
-    let (shown, help) = match head {
-        Some(head) => (word(head), format!("write `{head}{instead} …`")),
-        None => (
-            quantifiers.first().copied().unwrap_or("sum"),
-            format!("write `{instead}` instead of `{found}`"),
-        ),
-    };
-    Some(Wording::new(
-        (site.at, site.at + found.len()),
-        format!("`{shown}` takes `{instead}`, not `{found}`"),
-        label,
-        help,
-    ))
-}
-
-/// The words of `text` (not field names after a `.`), each with its
-/// offset.
-fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
-    let mut prev = ' ';
-    text.char_indices().filter_map(move |(i, c)| {
-        let starts = (c.is_alphabetic() || c == '_')
-            && !(prev.is_alphanumeric() || prev == '_' || prev == '.');
-        prev = c;
-        starts.then(|| (i, word(text.get(i..).unwrap_or(""))))
-    })
 }

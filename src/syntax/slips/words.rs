@@ -1,0 +1,338 @@
+//! Slips in words and operators: an operator or a keyword of another
+//! language (`&&`, `elif`, `list contains value`), a clause keyword read as
+//! the variant of an `is` test, a quantifier's `where` or `of` swapped.
+
+use super::{rewritten_line, Site, Wording};
+use crate::syntax::lexicon::{ForeignWord, FOREIGN_OPERATORS, FOREIGN_WORDS, RULE_CLAUSES};
+use crate::syntax::scan::{line_bounds, word};
+
+/// `a && b`, `x <> 0`, `!x`, a `;` at the end of a line, a `//` comment:
+/// an operator of another language, from [`FOREIGN_OPERATORS`].
+pub(super) fn foreign_operator(site: &Site<'_>) -> Option<Wording> {
+    if site.has("the rest of the string") {
+        return None;
+    }
+    for f in FOREIGN_OPERATORS {
+        for back in 0..f.written.len() {
+            let Some(from) = site.at.checked_sub(back) else {
+                continue;
+            };
+            let Some(rest) = site.text.get(from..) else {
+                continue;
+            };
+            if !rest.starts_with(f.written) || (f.written == "!" && rest.starts_with("!=")) {
+                continue;
+            }
+            let to = from + f.written.len();
+            // `output total => …`: the `=` of a declaration, then `>`.
+            let declared = declared_before(site.text.get(..from)?);
+            let (instead, says) = match (f.written, declared) {
+                ("=>", Some(_)) => ("=", "a `let` or an `output` is named with one `=`"),
+                _ => (f.instead, f.says),
+            };
+            let (message, label) = match f.written {
+                ";" => (format!("`;` is not needed: {says}"), "not needed"),
+                "//" | "/*" => (
+                    format!("`{}` does not start a comment: {says}", f.written),
+                    "not a comment",
+                ),
+                w => (
+                    format!("`{w}` is not an operator: {says}"),
+                    "not an operator",
+                ),
+            };
+            // `! x` becomes `not x`, not `not  x`.
+            let to_replace =
+                if f.written == "!" && rest.get(1..).is_some_and(|r| r.starts_with(' ')) {
+                    to + 1
+                } else {
+                    to
+                };
+            let help = match rewritten_line(site.text, from, to_replace, instead) {
+                Some(line) => format!("write `{line}`"),
+                None if instead.is_empty() => format!("remove the `{}`", f.written),
+                None => format!("write `{}` instead of `{}`", instead.trim_end(), f.written),
+            };
+            return Some(Wording::new((from, to), message, label, help));
+        }
+    }
+    None
+}
+
+/// The name declared by a `let` or an `output` that `before` ends with
+/// (`let total`), if it does.
+fn declared_before(before: &str) -> Option<&str> {
+    let mut words = before
+        .trim_end()
+        .rsplit([' ', '\t', '\n'])
+        .filter(|w| !w.is_empty());
+    let name = words.next()?;
+    matches!(words.next(), Some("let" | "output")).then_some(name)
+}
+
+/// `sum x in xs where …` (a sum takes `of`), `count x in xs of …` (a
+/// count takes `where`).
+pub(super) fn quantifier_keyword(site: &Site<'_>) -> Option<Wording> {
+    let found = word(site.here());
+    let (instead, quantifiers, label): (&str, &[&str], &str) = match found {
+        "where" if site.has("`of`") => ("of", &["sum"], "`where` is for `any`, `all` and `count`"),
+        "of" if site.has("`where`") => ("where", &["any", "all", "count"], "`of` is for `sum`"),
+        _ => return None,
+    };
+    // The quantifier, on the line before `at`: `sum i in basket.items `.
+    let (line, _) = line_bounds(site.text, site.at);
+    let before = site.text.get(line..site.at)?;
+    let head = words(before)
+        .filter(|(_, w)| quantifiers.contains(w))
+        .last()
+        .and_then(|(i, _)| before.get(i..));
+    let (shown, help) = match head {
+        Some(head) => (word(head), format!("write `{head}{instead} …`")),
+        None => (
+            quantifiers.first().copied().unwrap_or("sum"),
+            format!("write `{instead}` instead of `{found}`"),
+        ),
+    };
+    Some(Wording::new(
+        (site.at, site.at + found.len()),
+        format!("`{shown}` takes `{instead}`, not `{found}`"),
+        label,
+        help,
+    ))
+}
+
+/// The words of `text` (not field names after a `.`), each with its
+/// offset.
+fn words(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut prev = ' ';
+    text.char_indices().filter_map(move |(i, c)| {
+        let starts = (c.is_alphabetic() || c == '_')
+            && !(prev.is_alphanumeric() || prev == '_' || prev == '.');
+        prev = c;
+        starts.then(|| (i, word(text.get(i..).unwrap_or(""))))
+    })
+}
+
+/// `if a then x elif b then y else z`, `basket.tags contains "gift"`: a
+/// word of another language where an operator (or the `else` of an `if`)
+/// could go, from [`FOREIGN_WORDS`].
+pub(super) fn foreign_word(site: &Site<'_>) -> Option<Wording> {
+    if site.has("the rest of the string") || !(site.has("an operator") || site.has("`else`")) {
+        return None;
+    }
+    let found = word(site.here());
+    let f: &ForeignWord = FOREIGN_WORDS.iter().find(|f| f.written == found)?;
+    let (at, to) = (site.at, site.at + found.len());
+    if !f.swaps {
+        let help = match rewritten_line(site.text, at, to, f.instead) {
+            Some(line) => format!("write `{line}`"),
+            None => format!("write `{}`; {}", f.instead, f.says),
+        };
+        return Some(Wording::new(
+            (at, to),
+            format!("`{found}` is not a keyword; did you mean `{}`?", f.instead),
+            "not a keyword",
+            help,
+        ));
+    }
+    // `list contains value`: `value in list`.
+    let list = value_before(site.text, at).and_then(|from| site.text.get(from..at));
+    let value = value_after(site.text, to).and_then(|(from, end)| site.text.get(from..end));
+    let help = match (list.map(str::trim_end), value) {
+        (Some(list), Some(value))
+            if !list.is_empty() && !format!("{list}{value}").contains('`') =>
+        {
+            format!("write `{value} {} {list}`", f.instead)
+        }
+        _ => format!("write `value {} list`", f.instead),
+    };
+    Some(Wording::new(
+        (at, to),
+        format!("`{found}` is not an operator: {}", f.says),
+        "not an operator",
+        help,
+    ))
+}
+
+/// `basket.status is not message "…"`: a clause keyword right after `is`
+/// or `is not`, read as the variant tested, the next word then out of place;
+/// or `is` followed by no variant at all (`is "retail"`, `is }`). Reported as
+/// the variant missing, where it is missing.
+pub(super) fn is_without_variant(site: &Site<'_>) -> Option<Wording> {
+    // The clause keyword read as the variant: the word before `at`.
+    let before = site.text.get(..site.at)?.trim_end();
+    let last = last_word(before);
+    let swallowed = (RULE_CLAUSES.contains(&last) || last == "rule")
+        .then(|| before.len() - last.len())
+        .filter(|&w| is_test_before(site.text, w).is_some());
+    let (missing_at, shown) = match swallowed {
+        Some(w) => (w, last),
+        None if site.has("`present`") => (site.at, ""),
+        None => return None,
+    };
+    let (is_at, negated) = is_test_before(site.text, missing_at)?;
+    let is = if negated { "is not" } else { "is" };
+    let subject = value_before(site.text, is_at)
+        .and_then(|from| site.text.get(from..is_at))
+        .map(str::trim_end)
+        .filter(|s| !s.is_empty() && !s.contains('`'))
+        .unwrap_or("x");
+    let here = site.here();
+    if swallowed.is_none() && here.starts_with('"') {
+        // `is "retail"`: a variant in quotes.
+        let (from, end) = value_after(site.text, site.at)?;
+        let inner = site.text.get(from + 1..end.saturating_sub(1))?;
+        let plain = !inner.is_empty() && word(inner) == inner;
+        let help = if plain {
+            format!("write the variant without quotes: `{subject} {is} {inner}`")
+        } else {
+            "write the variant without quotes, as it is declared in `one of …`".to_string()
+        };
+        return Some(Wording::new(
+            (from, end),
+            format!("`{is}` takes a variant, `present` or `absent`, not a text"),
+            "a text",
+            help,
+        ));
+    }
+    let (span, found) = if shown.is_empty() {
+        let len = word(here)
+            .len()
+            .max(here.chars().next().map_or(0, char::len_utf8));
+        ((site.at, site.at + len), String::new())
+    } else {
+        (
+            (missing_at, missing_at + shown.len()),
+            format!("; `{shown}` starts the next clause"),
+        )
+    };
+    Some(Wording::new(
+        span,
+        format!("expected a variant, `present` or `absent` after `{is}`{found}"),
+        "no variant before this",
+        format!("write the variant to test for (`{subject} {is} …`), or `present`, or `absent`"),
+    ))
+}
+
+/// The `is` (and whether `not` follows it) that ends right before `at`
+/// (white space between), if one does: its offset.
+fn is_test_before(text: &str, at: usize) -> Option<(usize, bool)> {
+    let before = text.get(..at)?.trim_end();
+    let last = last_word(before);
+    let (rest, negated) = match last {
+        "not" => (before.get(..before.len() - 3)?.trim_end(), true),
+        _ => (before, false),
+    };
+    (last_word(rest) == "is" && !rest.get(..rest.len() - 2)?.ends_with('.'))
+        .then(|| (rest.len() - 2, negated))
+}
+
+/// The word (letters, digits, `_`) that `text` ends with.
+fn last_word(text: &str) -> &str {
+    let start = text
+        .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .map_or(0, |i| i + c_len(text, i));
+    text.get(start..).unwrap_or("")
+}
+
+/// The length of the character at byte `i` of `text`.
+fn c_len(text: &str, i: usize) -> usize {
+    text.get(i..)
+        .and_then(|r| r.chars().next())
+        .map_or(1, char::len_utf8)
+}
+
+/// Where the value that ends right before `at` (white space between) starts,
+/// on the same line: a name, a path, a call or a bracketed value
+/// (`basket.tags`, `tags(basket)`, `(a or b)`).
+fn value_before(text: &str, at: usize) -> Option<usize> {
+    let (line, _) = line_bounds(text, at);
+    let bytes = text.as_bytes();
+    let mut i = line + text.get(line..at)?.trim_end().len();
+    let end = i;
+    while i > line {
+        let b = *bytes.get(i - 1)?;
+        if b.is_ascii_alphanumeric() || b == b'_' || b == b'.' {
+            i -= 1;
+        } else if b == b')' || b == b']' {
+            let open = if b == b')' { b'(' } else { b'[' };
+            let mut depth = 0usize;
+            loop {
+                i -= 1;
+                match *bytes.get(i)? {
+                    c if c == b => depth += 1,
+                    c if c == open => {
+                        depth -= 1;
+                        if depth == 0 {
+                            break;
+                        }
+                    }
+                    _ => {}
+                }
+                if i == line {
+                    return None;
+                }
+            }
+        } else {
+            break;
+        }
+    }
+    (i < end).then_some(i)
+}
+
+/// The value that starts after `from` (white space between), on the same
+/// line: a text, a number, a name or a path (with a call's arguments), or a
+/// list. Its start and end.
+fn value_after(text: &str, from: usize) -> Option<(usize, usize)> {
+    let (_, line_end) = line_bounds(text, from);
+    let rest = text.get(from..line_end)?;
+    let start = from + (rest.len() - rest.trim_start().len());
+    let bytes = text.as_bytes();
+    let first = *bytes.get(start).filter(|_| start < line_end)?;
+    let mut i = start + 1;
+    match first {
+        b'"' => {
+            while i < line_end {
+                match *bytes.get(i)? {
+                    b'\\' => i += 1,
+                    b'"' => return Some((start, i + 1)),
+                    _ => {}
+                }
+                i += 1;
+            }
+            None
+        }
+        b'[' | b'(' => {
+            let close = if first == b'[' { b']' } else { b')' };
+            let mut depth = 1usize;
+            while i < line_end {
+                match *bytes.get(i)? {
+                    b if b == first => depth += 1,
+                    b if b == close => {
+                        depth -= 1;
+                        if depth == 0 {
+                            return Some((start, i + 1));
+                        }
+                    }
+                    _ => {}
+                }
+                i += 1;
+            }
+            None
+        }
+        b if b.is_ascii_alphanumeric() || b == b'_' || b == b'-' => {
+            while bytes
+                .get(i)
+                .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'_' | b'.'))
+            {
+                i += 1;
+            }
+            if bytes.get(i) == Some(&b'(') {
+                let (_, end) = value_after(text, i)?;
+                i = end;
+            }
+            Some((start, i))
+        }
+        _ => None,
+    }
+}
