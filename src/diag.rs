@@ -446,7 +446,7 @@ impl Diagnostic {
             Some(i) => i + 1,
             None => 0,
         };
-        let columns = text.get(line_start..start).map_or(0, |t| t.chars().count())
+        let columns = file.columns_before(line_start, start)
             + if line_start == 0 { outer.columns } else { 0 };
         let origin = Origin {
             lines: outer.lines + lines,
@@ -717,7 +717,7 @@ impl miette::SourceCode for SourceFile {
         let data_start = inner.span().offset().min(text.len());
         let before = text.get(..data_start).unwrap_or("");
         let line_start = memchr::memrchr(b'\n', before.as_bytes()).map_or(0, |i| i + 1);
-        let chars = before.get(line_start..).map_or(0, |l| l.chars().count());
+        let chars = self.columns_before(line_start, data_start);
         // Lines and columns of the whole file, when this is a piece of it.
         let origin = self.origin();
         let column = if inner.line() == 0 {
