@@ -21,6 +21,120 @@ fn good_line() -> &'static str {
     JSONL.lines().next().unwrap()
 }
 
+/// The errors of the one document of `text` (named `name`, whose
+/// extension gives the syntax).
+fn errors(policy: &Policy, name: &str, text: &str) -> Vec<Diagnostic> {
+    let outcomes = policy.evaluate_file(name, text);
+    assert_eq!(outcomes.len(), 1, "{name}: {text}");
+    match outcomes.into_iter().next().unwrap() {
+        Outcome::Failed { diagnostics, .. } => diagnostics.iter().cloned().collect(),
+        Outcome::Decided(d) => panic!("{name} was decided: {d:?}"),
+    }
+}
+
+/// What a test compares of a diagnostic.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    code: String,
+    at: (usize, usize),
+    underlined: String,
+    help: String,
+}
+
+fn seen(d: &Diagnostic) -> Seen {
+    Seen {
+        code: d.code_id().to_string(),
+        at: d.line_col().unwrap(),
+        underlined: d.underlined().unwrap_or("").to_string(),
+        help: d.help_text().unwrap_or("").to_string(),
+    }
+}
+
+fn want(code: &str, at: (usize, usize), underlined: &str, help: &str) -> Seen {
+    Seen {
+        code: format!("pactum::facts::{code}"),
+        at,
+        underlined: underlined.to_string(),
+        help: help.to_string(),
+    }
+}
+
+/// The one error of a document.
+fn only(policy: &Policy, name: &str, text: &str) -> Seen {
+    let errs = errors(policy, name, text);
+    assert_eq!(errs.len(), 1, "{name}: {errs:?}");
+    seen(&errs[0])
+}
+
+/// The one-based line and column of the first `needle` in `text`.
+fn place(text: &str, needle: &str) -> (usize, usize) {
+    let at = text.find(needle).expect(needle);
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap().chars().count() + 1;
+    (line, col)
+}
+
+#[test]
+fn decimals_written_as_people_write_them_get_the_fix() {
+    let policy = policy();
+    for (written, help) in [
+        (
+            "\"1,200.00\"",
+            "drop the thousands separator (`,`): \"1200.00\"",
+        ),
+        ("\"$1200\"", "drop the currency sign `$`: \"1200\""),
+        (
+            "\"1 200.00\"",
+            "drop the thousands separator (a space): \"1200.00\"",
+        ),
+        ("\"12.50 EUR\"", "drop the currency code `EUR`: \"12.50\""),
+        ("\"€12\"", "drop the currency sign `€`: \"12\""),
+        ("\"12,50\"", "the decimal separator is `.`: \"12.50\""),
+        (
+            "\"1,200\"",
+            "if `,` separates thousands, drop it: \"1200\"; if it is a decimal comma, the decimal separator is `.`: \"1.200\"",
+        ),
+        (
+            "'1.200,50 €'",
+            "drop the currency sign `€` and the thousands separator (`.`), and write the decimal comma as `.`: '1200.50'",
+        ),
+        // Not quoted: the fix is not quoted either.
+        ("1,200.00", "drop the thousands separator (`,`): 1200.00"),
+        ("$1200", "drop the currency sign `$`: 1200"),
+        ("12,50", "the decimal separator is `.`: 12.50"),
+        // No fix is clear: how to write a decimal, as it was written.
+        ("\"twelve\"", "write a number such as \"12.50\""),
+        ("twelve", "write a number such as 12.50"),
+    ] {
+        let doc = EXAMPLE.replace("amount: \"1200.00\"", &format!("amount: {written}"));
+        let got = only(&policy, "r.yaml", &doc);
+        let at = place(&doc, &format!("amount: {written}"));
+        assert_eq!(
+            got,
+            want("wrong_type", (at.0, at.1 + 8), written, help),
+            "{written}"
+        );
+    }
+    // In JSON, a string; a whole number too.
+    let line = good_line().replace("\"amount\":1200.5", "\"amount\":\"1,200.00\"");
+    let got = only(&policy, "r.json", &line);
+    assert_eq!(
+        got,
+        want(
+            "wrong_type",
+            place(&line, "\"1,200.00\""),
+            "\"1,200.00\"",
+            "drop the thousands separator (`,`): \"1200.00\""
+        )
+    );
+    let doc = EXAMPLE.replace("unpaid_orders: 0", "unpaid_orders: 1,000");
+    assert_eq!(
+        only(&policy, "r.yaml", &doc).help,
+        "drop the thousands separator (`,`): 1000"
+    );
+}
+
 #[test]
 fn a_byte_order_mark_changes_no_line_or_column() {
     let policy = policy();

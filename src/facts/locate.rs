@@ -29,6 +29,40 @@ use crate::source::SourceFile;
 /// Stands in a message for the offending value as written in the file.
 pub(super) const SHOWN: &str = "\u{1}";
 
+/// Brackets, in a help, text shown quoted as the offending value is
+/// written: in its quotes when it is a quoted string, else bare (see
+/// [`as_written`]).
+const AS_WRITTEN: char = '\u{2}';
+
+/// `text`, to be shown in a help quoted as the offending value is written.
+pub(super) fn as_written(text: &str) -> String {
+    format!("{AS_WRITTEN}{text}{AS_WRITTEN}")
+}
+
+/// `help` with each text marked by [`as_written`] in the quotes of
+/// `snippet`, the offending value as written.
+fn quoted_as(help: &str, snippet: &str) -> String {
+    if !help.contains(AS_WRITTEN) {
+        return help.to_string();
+    }
+    let quote = match snippet.chars().next() {
+        Some(q @ ('"' | '\'')) if snippet.len() > 1 && snippet.ends_with(q) => Some(q),
+        _ => None,
+    };
+    let mut out = String::with_capacity(help.len() + 2);
+    for (i, part) in help.split(AS_WRITTEN).enumerate() {
+        let marked = i % 2 == 1;
+        if let (true, Some(q)) = (marked, quote) {
+            out.push(q);
+            out.push_str(part);
+            out.push(q);
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
+
 /// What was found where a value of another type was expected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(super) enum Found {
@@ -96,11 +130,9 @@ impl Located {
     }
 
     fn from_detail(detail: Detail, doc: &str, start: usize, len: usize, json: bool) -> Located {
-        let shown = shown(
-            doc.get(start..start + len).unwrap_or(""),
-            detail.hint.as_deref(),
-            json,
-        );
+        let snippet = doc.get(start..start + len).unwrap_or("");
+        let help = quoted_as(&detail.help, snippet);
+        let shown = shown(snippet, detail.hint.as_deref(), json);
         let mut message = detail.message.replace(SHOWN, &shown);
         if let Some(found) = detail.found {
             message.push_str(", found ");
@@ -125,7 +157,7 @@ impl Located {
             code: detail.code,
             message,
             label: detail.label,
-            help: detail.help,
+            help,
             start,
             len,
             path: detail.path,

@@ -26,7 +26,7 @@ use super::detect::{is_empty_document, Format};
 use super::keys::{IsNumberToken, Key, KeySeed, PlaceAfter};
 use super::locate::{self, excerpt, json_error, yaml_error, Detail, Found, Located, Target, SHOWN};
 use super::merge::{Given, MergeSeed};
-use super::messages::{json_example, too_deep, too_many_values, variant_list};
+use super::messages::{json_example, number_slip_help, too_deep, too_many_values, variant_list};
 use super::reading::{Ctx, Earlier, Expect, Path, Recovery, Seed, Seen, Stop};
 use super::report::{rereads, Report};
 use super::scan::{flow_too_deep, MAX_FLOW_DEPTH};
@@ -360,7 +360,12 @@ impl Expect<'_> {
         let hint = is_text.then(|| text.to_string());
         match literal::decimal(text) {
             Ok(d) => Ok(Value::Decimal(d)),
-            Err(DecimalError::Syntax) => self.refuse(|| self.wrong(Found::Text, None, hint)),
+            Err(DecimalError::Syntax) => self.refuse(|| {
+                // Written as people write numbers (`4,750.00`, `$48`)?
+                let help = literal::number_slip(text)
+                    .and_then(|slip| number_slip_help(&slip, true, false));
+                self.wrong(Found::Text, help, hint)
+            }),
             Err(DecimalError::TooLarge) => self.refuse(|| Detail {
                 code: codes::FACTS_INEXACT_NUMBER,
                 message: format!("{}: `{SHOWN}` is too large for a decimal", self.path.subject()),
@@ -455,6 +460,11 @@ impl Expect<'_> {
                 Some(format!("remove the quotes: {}", s.trim())),
                 Some(s.to_string()),
             )),
+            Ty::Int => self.refuse(|| {
+                let help = literal::number_slip(s)
+                    .and_then(|slip| number_slip_help(&slip, false, true));
+                self.wrong(Found::Text, help, Some(s.to_string()))
+            }),
             Ty::Bool if matches!(s.trim(), "true" | "false") => self.refuse(|| self.wrong(
                 Found::Text,
                 Some(format!("remove the quotes: {}", s.trim())),
