@@ -357,6 +357,20 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a secondary label at a byte range of the file the diagnostic
+    /// points into (see [`Diagnostic::at_file`]).
+    pub(crate) fn also_at(mut self, offset: usize, len: usize, text: impl Into<String>) -> Self {
+        if self.0.source.is_some() {
+            self.0.labels.push(Label {
+                offset,
+                len,
+                text: Some(text.into()).filter(|s| !s.is_empty()),
+                primary: false,
+            });
+        }
+        self
+    }
+
     /// Adds a secondary label; ignored when it is in another file.
     pub(crate) fn label(mut self, sources: &Sources, span: Span, text: impl Into<String>) -> Self {
         let same = match (&self.0.source, sources.get(span.file)) {

@@ -42,6 +42,7 @@ use crate::value::Value;
 mod detect;
 mod embedded;
 mod fast;
+mod json_slips;
 mod keys;
 mod locate;
 mod loose_id;
@@ -55,6 +56,7 @@ mod serde_reader;
 mod serializer;
 #[cfg(test)]
 mod tests;
+mod yaml_slips;
 
 pub use detect::Format;
 pub(crate) use detect::{

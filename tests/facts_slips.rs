@@ -136,6 +136,165 @@ fn decimals_written_as_people_write_them_get_the_fix() {
 }
 
 #[test]
+fn numbers_written_as_people_write_them_in_json_are_syntax_errors_with_the_fix() {
+    let policy = policy();
+    for (written, help) in [
+        ("1,200.00", "drop the thousands separator (`,`): 1200.00"),
+        ("$1200", "drop the currency sign `$`: 1200"),
+        ("12.50 EUR", "drop the currency code `EUR`: 12.50"),
+        ("12,50", "the decimal separator is `.`: 12.50"),
+    ] {
+        let line = good_line().replace("\"amount\":1200.5", &format!("\"amount\":{written}"));
+        let got = only(&policy, "r.json", &line);
+        assert_eq!(
+            got,
+            want("syntax", place(&line, written), written, help),
+            "{written}"
+        );
+    }
+}
+
+#[test]
+fn json_written_like_javascript_says_what_json_requires() {
+    let policy = policy();
+    let cases = [
+        (
+            "{'request': {'action': 'unsubscribe'}}",
+            (1, 2),
+            "'request'",
+            "JSON strings and keys take double quotes: write \"request\"",
+        ),
+        (
+            "{request: {\"action\": \"unsubscribe\"}}",
+            (1, 2),
+            "request",
+            "JSON keys take double quotes: write \"request\"",
+        ),
+        (
+            "{\"request\": {\"action\": \"unsubscribe\", // the action\n\"channel\": \"console\"}}",
+            (1, 39),
+            "// the action",
+            "JSON has no comments: remove it, or write the facts as YAML, where `#` starts a comment",
+        ),
+        (
+            "{\"request\": /* c */ {\"action\": \"unsubscribe\"}}",
+            (1, 13),
+            "/* c */",
+            "JSON has no comments: remove it, or write the facts as YAML, where `#` starts a comment",
+        ),
+        (
+            "# a request\n{\"request\": {\"action\": \"unsubscribe\"}}",
+            (1, 1),
+            "# a request",
+            "JSON has no comments: remove it, or write the facts as YAML, where `#` starts a comment",
+        ),
+        (
+            "{\"request\": {\"action\": \"unsubscribe\", \"channel\": \"console\",}}",
+            (1, 59),
+            ",",
+            "remove this comma: JSON allows no comma before `}`",
+        ),
+        (
+            "{\"calendar\": {\"holidays\": [\"2026-04-03\",]}}",
+            (1, 40),
+            ",",
+            "remove this comma: JSON allows no comma before `]`",
+        ),
+        (
+            "{\"request\": {\"action\": unsubscribe}}",
+            (1, 24),
+            "unsubscribe",
+            "JSON strings take double quotes: write \"unsubscribe\"",
+        ),
+        (
+            "{\"resource\": {\"security_risk\": False}}",
+            (1, 32),
+            "False",
+            "write `false`: JSON's words are true, false and null, in lower case",
+        ),
+        (
+            "{\"request\": {\"action\": \"unsubscribe\"\n  \"channel\": \"console\"}}",
+            (2, 3),
+            "\"",
+            "put a `,` between the entries of an object",
+        ),
+    ];
+    for (doc, at, underlined, help) in cases {
+        assert_eq!(
+            only(&policy, "r.json", doc),
+            want("syntax", at, underlined, help),
+            "{doc}"
+        );
+    }
+}
+
+#[test]
+fn a_yaml_key_indented_by_mistake_names_both_indentations() {
+    let policy = policy();
+    let doc = "request:\n  action: unsubscribe\n channel: console\n";
+    let errs = errors(&policy, "r.yaml", doc);
+    assert_eq!(
+        seen(&errs[0]),
+        want(
+            "syntax",
+            (3, 2),
+            "channel",
+            "indent `channel` by 2 spaces to put it beside `action`, or not at all to put it beside `request`"
+        )
+    );
+    assert_eq!(
+        errs[0].message(),
+        "invalid YAML: `channel` is indented by 1 space, while the keys above it (`action`) are indented by 2"
+    );
+    // Deeper: the keys above it are those of the nearest block.
+    let doc = EXAMPLE.replace("  currency: USD", "    currency: USD");
+    let at = place(&doc, "    currency: USD");
+    let at = (at.0, at.1 + 4);
+    assert_eq!(
+        seen(&errors(&policy, "r.yaml", &doc)[0]),
+        want(
+            "syntax",
+            at,
+            "currency",
+            "indent `currency` by 2 spaces, as `purchased_at`; a key goes deeper only under a key with no value on its line"
+        )
+    );
+    let doc = EXAMPLE.replace("  currency: USD", "   currency: USD");
+    let at = place(&doc, "   currency: USD");
+    let at = (at.0, at.1 + 3);
+    assert_eq!(
+        seen(&errors(&policy, "r.yaml", &doc)[0]).at,
+        at,
+        "one space too many"
+    );
+}
+
+#[test]
+fn a_yaml_string_closed_early_says_how_to_quote_a_quote() {
+    let policy = policy();
+    let doc = "request:\n  action: \"unsub\"scribe\"\n  channel: console\n";
+    let errs = errors(&policy, "r.yaml", doc);
+    assert_eq!(
+        seen(&errs[0]),
+        want(
+            "syntax",
+            (2, 18),
+            "scribe",
+            "a `\"` inside the text needs single quotes around the whole, 'unsub\"scribe', or a backslash: \"unsub\\\"scribe\""
+        )
+    );
+    assert_eq!(
+        errs[0].message(),
+        "invalid YAML: text follows the closing quote of a string"
+    );
+    let doc = "request:\n  action: 'it's'\n";
+    assert_eq!(
+        seen(&errors(&policy, "r.yaml", doc)[0]).help,
+        "a `'` inside single quotes is written `''`: 'it''s'; or put double quotes around the whole: \"it's\""
+    );
+}
+
+#[test]
 fn a_byte_order_mark_changes_no_line_or_column() {
     let policy = policy();
     let yaml = EXAMPLE.replace("amount: \"1200.00\"", "amount: twelve");
@@ -180,4 +339,50 @@ fn a_byte_order_mark_changes_no_line_or_column() {
     };
     let cols: Vec<_> = diagnostics.iter().map(Diagnostic::line_col).collect();
     assert!(cols.contains(&Some((1, 13))), "{cols:?}");
+}
+
+/// Broken documents of every kind: each gives one outcome, and none
+/// panics.
+#[test]
+fn no_broken_document_panics() {
+    let policy = policy();
+    let seeds = [
+        good_line().to_string(),
+        EXAMPLE.to_string(),
+        "{\"a\": [1, {\"b\": \"c\"}], 'd': /* e */ 1,200.00}".to_string(),
+        "\u{feff}request:\n  action: \"x\"y\"\n z: 'it's'\n\t- 1\n".to_string(),
+    ];
+    let inserts = [
+        "{", "}", "[", "]", "\"", "'", ",", ":", "\n", " ", "#", "//", "/*", "€", "\u{feff}", "\t",
+        "-",
+    ];
+    let mut seed: u64 = 11;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 33) as usize % n.max(1)
+    };
+    for base in &seeds {
+        for _ in 0..150 {
+            let mut text = base.clone();
+            for _ in 0..3 {
+                let mut at = next(text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                if next(2) == 0 {
+                    text.insert_str(at, inserts[next(inserts.len())]);
+                } else {
+                    let mut end = (at + 1 + next(3)).min(text.len());
+                    while !text.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    text.replace_range(at..end, "");
+                }
+            }
+            for name in ["r.json", "r.jsonl", "r.yaml"] {
+                let outcomes = policy.evaluate_file(name, &text);
+                assert!(!outcomes.is_empty(), "{name}: {text}");
+            }
+        }
+    }
 }
