@@ -229,6 +229,73 @@ fn json_written_like_javascript_says_what_json_requires() {
 }
 
 #[test]
+fn a_document_that_does_not_parse_reports_its_syntax_error_alone_and_first() {
+    let policy = policy();
+    // An unclosed `{`: labelled at the one never closed; the missing
+    // `date` of `request` is not reported (the `}` may be misplaced).
+    let doc = "{\"request\": {\"action\": \"unsubscribe\", \"channel\": \"console\"}\n";
+    let errs = errors(&policy, "r.json", doc);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(
+        seen(&errs[0]),
+        want(
+            "syntax",
+            (1, 1),
+            "{",
+            "close it with a `}` where its object ends"
+        )
+    );
+    assert_eq!(errs[0].message(), "invalid JSON: a `{` is never closed");
+    assert_eq!(
+        errs[0].to_json()["labels"][0]["message"],
+        "this `{` is never closed"
+    );
+    // A string closed early: not `unsub` refused as an action.
+    let doc = "{\"request\": {\"action\": \"unsub\"scribe\", \"channel\": \"console\"}}";
+    let errs = errors(&policy, "r.json", doc);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(
+        seen(&errs[0]),
+        want(
+            "syntax",
+            (1, 31),
+            "scribe",
+            "a `\"` inside a string is written `\\\"`: \"unsub\\\"scribe\""
+        )
+    );
+    assert_eq!(
+        errs[0].message(),
+        "invalid JSON: text follows the closing quote of a string"
+    );
+    // A bracket closed by the other kind, in a value that is refused
+    // anyway: the syntax error, not the mistakes that reading on past it
+    // would invent.
+    let doc = "{\"request\": [\"unsubscribe\", \"console\"}, \"account\": {}}";
+    let at = place(doc, "\"console\"");
+    assert_eq!(
+        only(&policy, "r.json", doc),
+        want(
+            "syntax",
+            (1, at.1 + 9),
+            "}",
+            "close the `[` with `]` where its array ends, before this `}`"
+        )
+    );
+    // YAML: the syntax error first, then the mistakes of the lines before
+    // it (their structure is in their indentation, which a later line
+    // does not change).
+    let doc = EXAMPLE
+        .replace("  action: unsubscribe", "  action: bogus")
+        .replace("  id: ord-2001", " id: ord-2001");
+    let errs = errors(&policy, "r.yaml", &doc);
+    let codes: Vec<&str> = errs.iter().map(Diagnostic::code_id).collect();
+    assert_eq!(
+        codes,
+        ["pactum::facts::syntax", "pactum::facts::unknown_variant"]
+    );
+}
+
+#[test]
 fn a_yaml_key_indented_by_mistake_names_both_indentations() {
     let policy = policy();
     let doc = "request:\n  action: unsubscribe\n channel: console\n";

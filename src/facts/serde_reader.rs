@@ -124,6 +124,17 @@ pub(crate) fn load_serde(
             }
         }
     }
+    if json && !report.has_syntax() {
+        // serde_json does not check the bracket that closes a list or an
+        // object whose visitor failed (a value refused, read to its end):
+        // a `]` written for a `}` there would go unseen, and the mistakes
+        // after it be invented. The text is checked once a mistake is found.
+        if let Err(e) = serde_json::from_str::<IgnoredAny>(doc) {
+            if e.is_syntax() || e.is_eof() {
+                report.syntax_alone(json_error(&e, None, doc));
+            }
+        }
+    }
     Err(report.into_diagnostics(file, range.start))
 }
 
