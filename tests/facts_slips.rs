@@ -361,6 +361,83 @@ fn a_yaml_string_closed_early_says_how_to_quote_a_quote() {
     );
 }
 
+/// A JSON Lines batch: a good line, a pretty-printed document, a good
+/// line.
+fn spread_batch() -> (String, usize) {
+    let good = good_line();
+    let value: serde_json::Value = serde_json::from_str(good).unwrap();
+    let pretty = serde_json::to_string_pretty(&value).unwrap();
+    let lines = pretty.lines().count();
+    (format!("{good}\n{pretty}\n{good}\n"), lines)
+}
+
+#[test]
+fn pretty_printed_json_in_json_lines_is_one_error_record() {
+    let policy = policy();
+    let (text, lines) = spread_batch();
+    let outcomes = policy.evaluate_file("b.jsonl", &text);
+    assert_eq!(outcomes.len(), 3);
+    assert!(matches!(outcomes[0], Outcome::Decided(_)));
+    assert!(matches!(outcomes[2], Outcome::Decided(_)));
+    let Outcome::Failed { id, diagnostics } = &outcomes[1] else {
+        panic!("the pretty-printed document was decided");
+    };
+    // Its id is still found, for the record.
+    assert_eq!(id.to_string(), "i-jsonl-1");
+    assert_eq!(diagnostics.len(), 1);
+    let d = diagnostics.iter().next().unwrap();
+    let last = lines + 1;
+    assert_eq!(
+        seen(d),
+        want(
+            "syntax",
+            (2, 1),
+            "{",
+            "write each document on one line (`jq -c . b.jsonl` does), or, for a single document, name the file `.json`"
+        )
+    );
+    assert_eq!(
+        d.message(),
+        format!(
+            "invalid JSON Lines: this document spans lines 2–{last}; JSON Lines holds one document per line"
+        )
+    );
+    // Read in chunks of any size, as a stream: the same records.
+    for chunk in [1, 64, 1 << 20] {
+        let mut got = Vec::new();
+        pactum::batch::Batch::new(&policy, "b.jsonl")
+            .chunk_bytes(chunk)
+            .stream(true)
+            .run(
+                text.as_bytes(),
+                |_, o| match o {
+                    Outcome::Decided(_) => "decided".to_string(),
+                    Outcome::Failed { diagnostics, .. } => {
+                        let d = diagnostics.iter().next().unwrap();
+                        format!("{} {:?}", d.code_id(), d.line_col())
+                    }
+                },
+                |r| {
+                    got.push(r);
+                    Ok(())
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            got,
+            ["decided", "pactum::facts::syntax Some((2, 1))", "decided"],
+            "chunk {chunk}"
+        );
+    }
+    // A line cut short is still a document alone, and so is the line
+    // after it.
+    let cut = &good_line()[..40];
+    let text = format!("{cut}\n{}\n", good_line());
+    let outcomes = policy.evaluate_file("b.jsonl", &text);
+    assert_eq!(outcomes.len(), 2);
+    assert!(matches!(outcomes[1], Outcome::Decided(_)));
+}
+
 #[test]
 fn a_byte_order_mark_changes_no_line_or_column() {
     let policy = policy();
@@ -452,4 +529,50 @@ fn no_broken_document_panics() {
             }
         }
     }
+}
+
+/// A pretty-printed JSON document in a `.jsonl` file: one error record,
+/// at its first line, with the id read from it; the lines after it are
+/// read on as usual.
+#[test]
+fn a_pretty_printed_document_in_json_lines_is_one_error_record() {
+    let first = good_line();
+    let value: serde_json::Value = serde_json::from_str(first).unwrap();
+    let pretty = serde_json::to_string_pretty(&value).unwrap();
+    let last = 1 + pretty.lines().count();
+    let dir = std::env::temp_dir().join(format!("pactum-pretty-jsonl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("requests.jsonl");
+    std::fs::write(&file, format!("{first}\n{pretty}\n{first}\n")).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .args(["evaluate", "--policy", PACK, "--facts"])
+        .arg(&file)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let (out, err) = (
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(lines[0]["id"], "i-jsonl-1");
+    assert_eq!(lines[1]["id"], "i-jsonl-1");
+    assert_eq!(lines[1]["error"]["code"], "pactum::facts::syntax");
+    assert_eq!(lines[1]["error"]["line"], 2);
+    assert_eq!(lines[1]["error"]["column"], 1);
+    assert_eq!(lines[1]["errors"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        lines[1]["error"]["message"],
+        format!(
+            "invalid JSON Lines: this document spans lines 2–{last}; JSON Lines holds one document per line"
+        )
+    );
+    assert_eq!(lines[2]["decision"], lines[0]["decision"]);
+    assert!(err.contains("jq -c . "), "{err}");
+    assert!(err.contains("requests.jsonl"), "{err}");
 }

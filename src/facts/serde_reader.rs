@@ -24,6 +24,7 @@ use serde::de::{
 
 use super::detect::{is_empty_document, Format};
 use super::keys::{IsNumberToken, Key, KeySeed, PlaceAfter};
+use super::lines::spread_error;
 use super::locate::{self, excerpt, json_error, yaml_error, Detail, Found, Located, Target, SHOWN};
 use super::merge::{Given, MergeSeed};
 use super::messages::{json_example, number_slip_help, too_deep, too_many_values, variant_list};
@@ -48,6 +49,14 @@ pub(crate) fn load_serde(
     format: Format,
     limits: &Limits,
 ) -> Result<Value, Diagnostics> {
+    if format == Format::JsonLines
+        && file
+            .text()
+            .get(range.clone())
+            .is_some_and(|doc| doc.contains('\n'))
+    {
+        return Err(spread_error(file, range).into());
+    }
     if range.len() > limits.max_facts_bytes {
         return Err(too_large(
             file.clone(),
