@@ -388,6 +388,20 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a secondary label at a byte range of the file the diagnostic
+    /// points into (see [`Diagnostic::at_file`]).
+    pub(crate) fn also_at(mut self, offset: usize, len: usize, text: impl Into<String>) -> Self {
+        if self.0.source.is_some() {
+            self.0.labels.push(Label {
+                offset,
+                len,
+                text: Some(text.into()).filter(|s| !s.is_empty()),
+                primary: false,
+            });
+        }
+        self
+    }
+
     /// Adds a secondary label; ignored when it is in another file.
     pub(crate) fn label(mut self, sources: &Sources, span: Span, text: impl Into<String>) -> Self {
         let same = match (&self.0.source, sources.get(span.file)) {
@@ -477,7 +491,7 @@ impl Diagnostic {
             Some(i) => i + 1,
             None => 0,
         };
-        let columns = text.get(line_start..start).map_or(0, |t| t.chars().count())
+        let columns = file.columns_before(line_start, start)
             + if line_start == 0 { outer.columns } else { 0 };
         let origin = Origin {
             lines: outer.lines + lines,
@@ -748,7 +762,7 @@ impl miette::SourceCode for SourceFile {
         let data_start = inner.span().offset().min(text.len());
         let before = text.get(..data_start).unwrap_or("");
         let line_start = memchr::memrchr(b'\n', before.as_bytes()).map_or(0, |i| i + 1);
-        let chars = before.get(line_start..).map_or(0, |l| l.chars().count());
+        let chars = self.columns_before(line_start, data_start);
         // Lines and columns of the whole file, when this is a piece of it.
         let origin = self.origin();
         let column = if inner.line() == 0 {

@@ -42,7 +42,9 @@ use crate::value::Value;
 mod detect;
 mod embedded;
 mod fast;
+mod json_slips;
 mod keys;
+mod lines;
 mod locate;
 mod loose_id;
 mod merge;
@@ -55,12 +57,14 @@ mod serde_reader;
 mod serializer;
 #[cfg(test)]
 mod tests;
+mod yaml_slips;
 
 pub use detect::Format;
 pub(crate) use detect::{
     first_looks_like_json, split, split_piece, text_from_bytes, SNIFF_LINE_BYTES,
 };
 pub(crate) use embedded::{read_embedded, Around, Embedded, Problem};
+pub(crate) use lines::{Spread, Step as SpreadStep};
 pub(crate) use loose_id::loose_id;
 use serde_reader::load_serde;
 pub(crate) use serializer::load_serialized;
@@ -103,10 +107,13 @@ pub(crate) fn load_with_limits(
         range.start += '\u{feff}'.len_utf8();
     }
     if format != Format::Yaml && range.len() <= limits.max_facts_bytes {
+        // A line of JSON Lines is read on its line only: a document
+        // spread over lines is refused by the serde path.
+        let one_line = format == Format::JsonLines;
         let fast = file
             .text()
             .get(range.clone())
-            .and_then(|doc| fast::read(doc, schema, limits.facts_depth()));
+            .and_then(|doc| fast::read_in(doc, schema, limits.facts_depth(), one_line));
         if let Some(value) = fast {
             return Ok(value);
         }

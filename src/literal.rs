@@ -176,6 +176,193 @@ fn decimal_general(text: &str) -> Result<Decimal, DecimalError> {
     Ok(d)
 }
 
+/// A number written as people write it, and the decimal text it means: what
+/// [`number_slip`] finds in a text that [`decimal`] refuses.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct NumberSlip {
+    /// The decimal text meant, which [`decimal`] reads.
+    pub(crate) fixed: String,
+    /// The currency sign or code written with the number (`$`, `GBP`).
+    pub(crate) currency: Option<String>,
+    /// The thousands separator written between the digits, and how many
+    /// times.
+    pub(crate) thousands: Option<(char, usize)>,
+    /// Whether the decimal separator was written `,`.
+    pub(crate) decimal_comma: bool,
+    /// A lone `,` before three digits (`4,750`) separates thousands or is
+    /// a decimal comma: the text of the second reading (`4.750`), which
+    /// [`decimal`] reads too; `fixed` is the first.
+    pub(crate) or_decimal_comma: Option<String>,
+}
+
+/// Currency signs written before or after an amount.
+const CURRENCY_SIGNS: &[char] = &[
+    '$', '€', '£', '¥', '₹', '₩', '₽', '₺', '₪', '₫', '₴', '₦', '₱', '฿', '₡', '₲', '₵', '₸', '₭',
+    '¢', '₼', '₾', '¤', '元', '円',
+];
+
+/// Characters written between groups of three digits.
+const THOUSANDS: &[char] = &[
+    ',', '.', '\'', '’', ' ', '_', '\u{a0}', '\u{202f}', '\u{2009}',
+];
+
+/// Reads `text`, which [`decimal`] refuses, as a number written as people
+/// write it: with a currency sign or code (`$48`, `19.90 GBP`, `€85`),
+/// thousands separators (`4,750.00`, `4 750.00`, `4.750,00`), or a decimal
+/// comma (`8,40`). `None` unless the decimal meant is clear and
+/// [`decimal`] reads it.
+pub(crate) fn number_slip(text: &str) -> Option<NumberSlip> {
+    let t = text.trim_matches(|c: char| c.is_whitespace());
+    if t.is_empty() || decimal(t).is_ok() {
+        return None;
+    }
+    let (mut sign, rest) = split_sign(t);
+    let (prefix, rest) = currency_prefix(rest);
+    let rest = if sign.is_empty() {
+        let (s, r) = split_sign(rest);
+        sign = s;
+        r
+    } else {
+        rest
+    };
+    let (rest, suffix) = currency_suffix(rest);
+    let currency = match (prefix, suffix) {
+        (Some(_), Some(_)) => return None,
+        (p, s) => p.or(s),
+    };
+    let body = rest.trim_matches(|c: char| c.is_whitespace());
+    // Digit groups and the single separators between them.
+    let mut groups: Vec<&str> = Vec::new();
+    let mut seps: Vec<char> = Vec::new();
+    let mut start = 0;
+    for (i, c) in body.char_indices() {
+        if c.is_ascii_digit() {
+            continue;
+        }
+        if !THOUSANDS.contains(&c) {
+            return None;
+        }
+        groups.push(body.get(start..i)?);
+        seps.push(c);
+        start = i + c.len_utf8();
+    }
+    groups.push(body.get(start..)?);
+    if groups.iter().any(|g| g.is_empty()) {
+        return None;
+    }
+    // The decimal separator: the last separator, when it is `.` or `,`
+    // and written once, and either follows other separators or cannot be
+    // read as separating thousands.
+    let last = seps.last().copied();
+    let once = |c: char| seps.iter().filter(|s| **s == c).count() == 1;
+    let frac_len = groups.last().map_or(0, |g| g.len());
+    let mut ambiguous = false;
+    let decimal_sep = match last {
+        Some(c @ ('.' | ',')) if once(c) && (seps.len() > 1 || c == '.' || frac_len != 3) => {
+            Some(c)
+        }
+        Some(',') if seps.len() == 1 => {
+            ambiguous = true;
+            None
+        }
+        _ => None,
+    };
+    let (int_groups, frac) = match decimal_sep {
+        Some(_) => (groups.get(..groups.len() - 1)?, groups.last().copied()),
+        None => (&groups[..], None),
+    };
+    let thousand_seps = seps.get(..int_groups.len() - 1)?;
+    let thousands = match thousand_seps.first() {
+        None => None,
+        Some(&c) => {
+            // One separator, between groups of three digits after the
+            // first.
+            let grouped = thousand_seps.iter().all(|s| *s == c)
+                && Some(c) != decimal_sep
+                && int_groups.first().is_some_and(|g| g.len() <= 3)
+                && int_groups.iter().skip(1).all(|g| g.len() == 3);
+            if !grouped {
+                return None;
+            }
+            Some((c, thousand_seps.len()))
+        }
+    };
+    let mut fixed = format!("{sign}{}", int_groups.concat());
+    if let Some(frac) = frac {
+        fixed.push('.');
+        fixed.push_str(frac);
+    }
+    decimal(&fixed).ok()?;
+    let or_decimal_comma = if ambiguous {
+        let other = format!("{sign}{}.{}", groups.first()?, groups.get(1)?);
+        decimal(&other).ok().map(|_| other)
+    } else {
+        None
+    };
+    let decimal_comma = decimal_sep == Some(',');
+    if currency.is_none() && thousands.is_none() && !decimal_comma {
+        return None;
+    }
+    Some(NumberSlip {
+        fixed,
+        currency,
+        thousands,
+        decimal_comma,
+        or_decimal_comma,
+    })
+}
+
+/// A leading `-` or `+`, and the rest.
+fn split_sign(t: &str) -> (&str, &str) {
+    match t.as_bytes().first() {
+        Some(b'-' | b'+') => (t.get(..1).unwrap_or(""), t.get(1..).unwrap_or("")),
+        _ => ("", t),
+    }
+}
+
+/// A currency code: three capital letters.
+fn is_code(s: &str) -> bool {
+    s.len() == 3 && s.bytes().all(|b| b.is_ascii_uppercase())
+}
+
+/// A currency sign or code opening `t` (`$`, `US$`, `GBP `), and the rest.
+fn currency_prefix(t: &str) -> (Option<String>, &str) {
+    let letters = t.bytes().take_while(u8::is_ascii_uppercase).count();
+    if let Some((i, c)) = t.get(letters..).and_then(|r| r.char_indices().next()) {
+        if letters <= 2 && CURRENCY_SIGNS.contains(&c) {
+            let end = letters + i + c.len_utf8();
+            return (t.get(..end).map(str::to_string), t.get(end..).unwrap_or(""));
+        }
+    }
+    if letters == 3 {
+        if let Some(rest) = t.get(3..) {
+            if rest.starts_with(|c: char| c.is_whitespace() || c.is_ascii_digit()) {
+                return (t.get(..3).map(str::to_string), rest);
+            }
+        }
+    }
+    (None, t)
+}
+
+/// A currency sign or code closing `t` (`€`, ` GBP`), and the rest.
+fn currency_suffix(t: &str) -> (&str, Option<String>) {
+    let trimmed = t.trim_end_matches(|c: char| c.is_whitespace());
+    if let Some(c) = trimmed.chars().next_back() {
+        if CURRENCY_SIGNS.contains(&c) {
+            let at = trimmed.len() - c.len_utf8();
+            return (trimmed.get(..at).unwrap_or(""), Some(c.to_string()));
+        }
+    }
+    if let Some(at) = trimmed.len().checked_sub(3) {
+        if let (Some(head), Some(code)) = (trimmed.get(..at), trimmed.get(at..)) {
+            if is_code(code) && head.ends_with(|c: char| c.is_whitespace() || c.is_ascii_digit()) {
+                return (head, Some(code.to_string()));
+            }
+        }
+    }
+    (t, None)
+}
+
 /// The most digits a datetime's fraction of a second holds: nanoseconds.
 pub(crate) const DATETIME_FRACTION_DIGITS: usize = 9;
 
@@ -320,6 +507,64 @@ pub(crate) mod tests {
         }
         assert_eq!(decimal(".5").map(|d| d.to_string()), Ok("0.5".into()));
         assert_eq!(decimal("-0.00").map(|d| d.to_string()), Ok("0.00".into()));
+    }
+
+    #[test]
+    fn numbers_written_as_people_write_them_read_as_the_decimal_meant() {
+        let read = |t: &str| {
+            number_slip(t).map(|s| {
+                (
+                    s.fixed,
+                    s.currency,
+                    s.thousands.map(|(c, _)| c),
+                    s.decimal_comma,
+                    s.or_decimal_comma,
+                )
+            })
+        };
+        let some = |fixed: &str, cur: Option<&str>, th: Option<char>, comma: bool| {
+            Some((fixed.to_string(), cur.map(str::to_string), th, comma, None))
+        };
+        assert_eq!(read("4,750.00"), some("4750.00", None, Some(','), false));
+        assert_eq!(read(" 4 750.00 "), some("4750.00", None, Some(' '), false));
+        assert_eq!(
+            read("4\u{a0}750"),
+            some("4750", None, Some('\u{a0}'), false)
+        );
+        assert_eq!(read("4'750.25"), some("4750.25", None, Some('\''), false));
+        assert_eq!(read("1,234,567"), some("1234567", None, Some(','), false));
+        assert_eq!(read("4.750,25"), some("4750.25", None, Some('.'), true));
+        assert_eq!(read("8,40"), some("8.40", None, None, true));
+        assert_eq!(read("$48"), some("48", Some("$"), None, false));
+        assert_eq!(read("-$48"), some("-48", Some("$"), None, false));
+        assert_eq!(read("US$48"), some("48", Some("US$"), None, false));
+        assert_eq!(read("€85"), some("85", Some("€"), None, false));
+        assert_eq!(read("85 €"), some("85", Some("€"), None, false));
+        assert_eq!(read("19.90 GBP"), some("19.90", Some("GBP"), None, false));
+        assert_eq!(read("GBP 19.90"), some("19.90", Some("GBP"), None, false));
+        assert_eq!(
+            read("4,750"),
+            Some(("4750".into(), None, Some(','), false, Some("4.750".into())))
+        );
+        // Decimals already, or nothing clear.
+        for text in [
+            "4.750", "19.90", "1e3", "twelve", "4,75,0", "12 34", "1.2.3", "$", "GBP", "$48 GBP",
+            "48 abc", ",5", "5,", "4,,750", "1,5e3", "",
+        ] {
+            assert_eq!(number_slip(text), None, "{text}");
+        }
+        // Every text given reads.
+        for text in [
+            "4,750.00",
+            "8,40",
+            "€85",
+            "4,750",
+            "99,999,999,999,999,999,999,999,999.99",
+        ] {
+            if let Some(slip) = number_slip(text) {
+                assert!(decimal(&slip.fixed).is_ok(), "{text}");
+            }
+        }
     }
 
     /// Exponent forms: each text's exact value (as `Decimal`'s text), or

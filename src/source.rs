@@ -111,9 +111,22 @@ impl SourceFile {
         let line = memchr::memchr_iter(b'\n', before.as_bytes()).count() + 1;
         let col = match memchr::memrchr(b'\n', before.as_bytes()) {
             Some(i) => before.get(i + 1..).unwrap_or("").chars().count() + 1,
-            None => before.chars().count() + 1 + self.origin.columns,
+            None => self.columns_before(0, offset) + 1 + self.origin.columns,
         };
         (line + self.origin.lines, col)
+    }
+
+    /// The columns from `line_start` (a line start) to `offset`: its
+    /// characters, the byte-order mark that opens a file not counted (it
+    /// is no column: editors do not show it).
+    pub(crate) fn columns_before(&self, line_start: usize, offset: usize) -> usize {
+        let chars = self
+            .text
+            .get(line_start..offset)
+            .map_or(0, |t| t.chars().count());
+        let bom =
+            line_start == 0 && offset > 0 && self.origin.bytes == 0 && self.text.starts_with(BOM);
+        chars.saturating_sub(usize::from(bom))
     }
 }
 

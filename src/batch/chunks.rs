@@ -210,6 +210,9 @@ pub struct Chunks<R> {
     /// starts the next document (and may end a chunk) where `facts::split`
     /// starts it too.
     ended: bool,
+    /// JSON Lines: how many lines after the current one belong to its
+    /// document, spread over lines (as in [`facts::split`]).
+    spread: usize,
     /// A document found too large, handed out next; then the rest of it to
     /// skip.
     oversized: Option<Oversized>,
@@ -244,6 +247,7 @@ impl<R: Read> Chunks<R> {
             content: false,
             opened: false,
             ended: false,
+            spread: 0,
             oversized: None,
             skipping: None,
             failed: false,
@@ -448,7 +452,38 @@ impl<R: Read> Chunks<R> {
             Format::Yaml => {
                 (self.content || self.opened || self.ended) && is_marker(trim_eol(line), b"---")
             }
-            Format::JsonLines => !is_blank(line) && !line.starts_with(b"\xEF\xBB\xBF"),
+            Format::JsonLines => {
+                self.spread == 0 && !is_blank(line) && !line.starts_with(b"\xEF\xBB\xBF")
+            }
+        }
+    }
+
+    /// JSON Lines: how many of the lines after `line` belong to the
+    /// document it opens, spread over lines, read ahead as far as needed
+    /// (0: none, it is a line alone), as [`facts::split`] finds them.
+    fn spread_after(&mut self, line: &[u8]) -> io::Result<usize> {
+        let first = if self.at_start {
+            line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line)
+        } else {
+            line
+        };
+        let Some(mut spread) = facts::Spread::open(first) else {
+            return Ok(0);
+        };
+        let mut i = 0;
+        loop {
+            if i >= self.pending.len() && !self.read_line()? {
+                return Ok(0);
+            }
+            let Some(next) = self.pending.get(i) else {
+                return Ok(0);
+            };
+            i += 1;
+            match spread.step(&next.bytes) {
+                facts::SpreadStep::More => {}
+                facts::SpreadStep::Closed => return Ok(i),
+                facts::SpreadStep::Not => return Ok(0),
+            }
         }
     }
 
@@ -551,7 +586,7 @@ impl<R: Read> Chunks<R> {
             // line break, a YAML document with its `...` line, or with the
             // next `---` line, below).
             let complete = match format {
-                Format::JsonLines => nonblank > 0,
+                Format::JsonLines => nonblank > 0 && self.spread == 0,
                 Format::Yaml => after_end,
                 Format::Json => false,
             };
@@ -573,7 +608,17 @@ impl<R: Read> Chunks<R> {
                 self.ended = false;
                 break;
             }
-            if starts || format == Format::JsonLines {
+            // A line of a JSON document spread over lines: it and the
+            // lines after it are one document, never cut, and at most
+            // `facts::SPREAD_BYTES` (it is refused unread).
+            let in_spread = format == Format::JsonLines && self.spread > 0;
+            let opens_spread = starts && format == Format::JsonLines && {
+                self.spread = self.spread_after(&line.bytes)?;
+                self.spread > 0
+            };
+            if in_spread {
+                self.spread -= 1;
+            } else if starts || format == Format::JsonLines {
                 doc_start = buf.len();
                 doc_line = lines;
             }
@@ -583,7 +628,7 @@ impl<R: Read> Chunks<R> {
                 Format::JsonLines => line.bytes.trim_ascii().len(),
                 _ => buf.len() - doc_start + line.bytes.len(),
             };
-            if line.cut || size > self.max_doc {
+            if !(in_spread || opens_spread) && (line.cut || size > self.max_doc) {
                 // Too large: the document is cut out of this chunk and
                 // handed out on its own; the rest of it is skipped.
                 let removed = buf.get(doc_start..).unwrap_or_default();

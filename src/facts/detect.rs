@@ -6,6 +6,8 @@ use std::ops::Range;
 
 use serde::de::IgnoredAny;
 
+use super::lines::{Spread, Step};
+
 /// Text from bytes that may not be UTF-8, byte for byte: every byte of an
 /// invalid sequence becomes a NUL, which neither YAML nor JSON accepts, so
 /// the document holding it fails alone (with `pactum::facts::syntax`, at
@@ -165,15 +167,19 @@ pub(crate) fn split_piece(text: &str, format: Format) -> Vec<Range<usize>> {
     }
 }
 
-/// One range per non-blank line, trimmed.
+/// One range per non-blank line, trimmed; a document spread over lines
+/// (see [`super::lines`]) is one range, from its first line to its last.
 fn split_lines(text: &str) -> Vec<Range<usize>> {
     let mut out = Vec::new();
     // Lines as `split_inclusive('\n')` cuts them, found by SIMD search.
+    let after = |start: usize| {
+        memchr::memchr(b'\n', text.as_bytes().get(start..).unwrap_or_default())
+            .map_or(text.len(), |at| start + at + 1)
+    };
     let mut next = 0usize;
     while next < text.len() {
         let start = next;
-        next = memchr::memchr(b'\n', text.as_bytes().get(start..).unwrap_or_default())
-            .map_or(text.len(), |at| start + at + 1);
+        next = after(start);
         let Some(line) = text.get(start..next) else {
             break;
         };
@@ -183,6 +189,28 @@ fn split_lines(text: &str) -> Vec<Range<usize>> {
             if let Some(rest) = body.strip_prefix('\u{feff}') {
                 body = rest;
                 lead = 3;
+            }
+        }
+        if let Some(mut spread) = Spread::open(body.as_bytes()) {
+            let mut end = next;
+            let mut closed = None;
+            while end < text.len() {
+                let from = end;
+                end = after(from);
+                match spread.step(text.as_bytes().get(from..end).unwrap_or_default()) {
+                    Step::More => {}
+                    Step::Closed => {
+                        closed = Some(end);
+                        break;
+                    }
+                    Step::Not => break,
+                }
+            }
+            if let Some(end) = closed {
+                let doc = text.get(start + lead..end).unwrap_or("").trim_end();
+                out.push(start + lead..start + lead + doc.len());
+                next = end;
+                continue;
             }
         }
         let trimmed_start = body.trim_start();

@@ -30,7 +30,19 @@ const MAX_NESTING: usize = 100;
 /// Reads `doc`, a whole JSON document, as a record of `schema`; `None` when
 /// the serde path must read it (see the module documentation).
 /// `max_depth` is [`crate::Limits::max_facts_depth`].
+#[cfg(test)]
 pub(super) fn read(doc: &str, schema: &RecordTy, max_depth: usize) -> Option<Value> {
+    read_in(doc, schema, max_depth, false)
+}
+
+/// [`read`], of a document that must stay on one line when `one_line` (a
+/// line of JSON Lines): a line break gives `None`.
+pub(super) fn read_in(
+    doc: &str,
+    schema: &RecordTy,
+    max_depth: usize,
+    one_line: bool,
+) -> Option<Value> {
     let mut r = Reader {
         doc,
         at: 0,
@@ -38,6 +50,7 @@ pub(super) fn read(doc: &str, schema: &RecordTy, max_depth: usize) -> Option<Val
         max_depth,
         nesting: 0,
         stack: Vec::new(),
+        one_line,
     };
     r.space();
     // The root is a record value at depth 0, counted as the serde path
@@ -59,6 +72,8 @@ struct Reader<'a> {
     nesting: usize,
     /// The values of the records being read, innermost last.
     stack: Vec<Value>,
+    /// Whether a line break ends the reading (see [`read_in`]).
+    one_line: bool,
 }
 
 impl<'a> Reader<'a> {
@@ -68,7 +83,10 @@ impl<'a> Reader<'a> {
 
     /// Skips JSON whitespace.
     fn space(&mut self) {
-        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.peek() {
+        while let Some(c @ (b' ' | b'\n' | b'\t' | b'\r')) = self.peek() {
+            if c == b'\n' && self.one_line {
+                return;
+            }
             self.at += 1;
         }
     }

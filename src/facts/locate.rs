@@ -20,14 +20,48 @@
 
 use std::sync::Arc;
 
-use super::quotes;
 use super::reading::Caught;
 use super::scan::{double_quoted_end, flow_end, single_quoted_end};
+use super::{json_slips, quotes, yaml_slips};
 use crate::diag::{codes, Code, Diagnostic};
 use crate::source::SourceFile;
 
 /// Stands in a message for the offending value as written in the file.
 pub(super) const SHOWN: &str = "\u{1}";
+
+/// Brackets, in a help, text shown quoted as the offending value is
+/// written: in its quotes when it is a quoted string, else bare (see
+/// [`as_written`]).
+const AS_WRITTEN: char = '\u{2}';
+
+/// `text`, to be shown in a help quoted as the offending value is written.
+pub(super) fn as_written(text: &str) -> String {
+    format!("{AS_WRITTEN}{text}{AS_WRITTEN}")
+}
+
+/// `help` with each text marked by [`as_written`] in the quotes of
+/// `snippet`, the offending value as written.
+fn quoted_as(help: &str, snippet: &str) -> String {
+    if !help.contains(AS_WRITTEN) {
+        return help.to_string();
+    }
+    let quote = match snippet.chars().next() {
+        Some(q @ ('"' | '\'')) if snippet.len() > 1 && snippet.ends_with(q) => Some(q),
+        _ => None,
+    };
+    let mut out = String::with_capacity(help.len() + 2);
+    for (i, part) in help.split(AS_WRITTEN).enumerate() {
+        let marked = i % 2 == 1;
+        if let (true, Some(q)) = (marked, quote) {
+            out.push(q);
+            out.push_str(part);
+            out.push(q);
+        } else {
+            out.push_str(part);
+        }
+    }
+    out
+}
 
 /// What was found where a value of another type was expected.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -85,22 +119,53 @@ pub(super) struct Located {
     /// the parser gave up: the errors before its line are not its
     /// cascade (see [`super::report::Report::stopped`]).
     pub(super) at_cause: bool,
+    /// Secondary labels: start, length and text.
+    pub(super) also: Vec<(usize, usize, String)>,
 }
 
 impl Located {
     pub(super) fn into_diagnostic(self, file: &Arc<SourceFile>, base: usize) -> Diagnostic {
-        Diagnostic::new(self.code, self.message)
+        let mut d = Diagnostic::new(self.code, self.message)
             .at_file(file.clone(), base + self.start, self.len, self.label)
             .help(self.help)
-            .with_facts_path(self.path)
+            .with_facts_path(self.path);
+        for (start, len, label) in self.also {
+            d = d.also_at(base + start, len, label);
+        }
+        d
+    }
+
+    /// A syntax error at `start..start + len`, not placed at a cause.
+    pub(super) fn syntax(
+        message: String,
+        label: impl Into<String>,
+        help: impl Into<String>,
+        start: usize,
+        len: usize,
+    ) -> Located {
+        Located {
+            code: codes::FACTS_SYNTAX,
+            message,
+            label: label.into(),
+            help: help.into(),
+            start,
+            len,
+            path: None,
+            at_cause: false,
+            also: Vec::new(),
+        }
+    }
+
+    /// With a secondary label at `start..start + len`.
+    pub(super) fn also(mut self, start: usize, len: usize, label: impl Into<String>) -> Located {
+        self.also.push((start, len, label.into()));
+        self
     }
 
     fn from_detail(detail: Detail, doc: &str, start: usize, len: usize, json: bool) -> Located {
-        let shown = shown(
-            doc.get(start..start + len).unwrap_or(""),
-            detail.hint.as_deref(),
-            json,
-        );
+        let snippet = doc.get(start..start + len).unwrap_or("");
+        let help = quoted_as(&detail.help, snippet);
+        let shown = shown(snippet, detail.hint.as_deref(), json);
         let mut message = detail.message.replace(SHOWN, &shown);
         if let Some(found) = detail.found {
             message.push_str(", found ");
@@ -125,11 +190,12 @@ impl Located {
             code: detail.code,
             message,
             label: detail.label,
-            help: detail.help,
+            help,
             start,
             len,
             path: detail.path,
             at_cause: false,
+            also: Vec::new(),
         }
     }
 }
@@ -327,6 +393,9 @@ pub(super) fn yaml_error(e: &serde_yaml::Error, detail: Option<Detail>, doc: &st
             if let Some(left_open) = quotes::yaml(doc, &text, at, opened_at) {
                 return left_open;
             }
+            if let Some(slip) = yaml_slips::yaml(doc, &clean_message(&text), at) {
+                return slip;
+            }
             // At the end of the document: just after its last text (not on
             // the next document's `---` line).
             let at = at.min(doc.trim_end().len());
@@ -350,6 +419,7 @@ pub(super) fn yaml_error(e: &serde_yaml::Error, detail: Option<Detail>, doc: &st
                 len: char_len_at(doc, at),
                 path: None,
                 at_cause: false,
+                also: Vec::new(),
             }
         }
     }
@@ -371,7 +441,16 @@ pub(super) fn json_error(e: &serde_json::Error, detail: Option<Detail>, doc: &st
             if let Some(left_open) = quotes::json(doc, &text, end) {
                 return left_open;
             }
-            let (start, len) = if e.classify() == serde_json::error::Category::Eof || end == 0 {
+            let eof = e.classify() == serde_json::error::Category::Eof;
+            let at = if eof {
+                end
+            } else {
+                floor_boundary(doc, end.saturating_sub(1))
+            };
+            if let Some(slip) = json_slips::json(doc, &clean_message(&text), at, eof) {
+                return slip;
+            }
+            let (start, len) = if eof || end == 0 {
                 (end, 0)
             } else {
                 let at = floor_boundary(doc, end - 1);
@@ -388,6 +467,7 @@ pub(super) fn json_error(e: &serde_json::Error, detail: Option<Detail>, doc: &st
                 len,
                 path: None,
                 at_cause: false,
+                also: Vec::new(),
             }
         }
     }

@@ -4,9 +4,10 @@
 
 use std::sync::Arc;
 
-use super::locate::{Detail, Found, Target};
+use super::locate::{as_written, Detail, Found, Target};
 use super::reading::Expect;
 use crate::diag::codes;
+use crate::literal::NumberSlip;
 use crate::types::{RecordTy, Ty};
 
 pub(super) fn too_deep(max: usize) -> Detail {
@@ -101,7 +102,7 @@ impl Expect<'_> {
         match self.ty.required() {
             Ty::Bool => "write true or false, without quotes".into(),
             Ty::Int => "write a whole number such as 3, without quotes or a decimal point".into(),
-            Ty::Decimal => "write a number such as 12.50, or put it in quotes: \"12.50\"".into(),
+            Ty::Decimal => format!("write a number such as {}", as_written("12.50")),
             Ty::Str => "write the text, in quotes if it looks like a number or a boolean".into(),
             Ty::Date => "write a date as YYYY-MM-DD, such as 2026-03-02".into(),
             Ty::DateTime => {
@@ -143,6 +144,69 @@ impl Expect<'_> {
             path: self.path.named(),
         }
     }
+}
+
+/// The help for a number written as people write it (see
+/// [`crate::literal::number_slip`]): what to change, and the text meant,
+/// quoted as the value was (`quoted`) or bare. For a whole number
+/// (`whole`), only a reading that is one; `None` when there is none.
+pub(super) fn number_slip_help(slip: &NumberSlip, quoted: bool, whole: bool) -> Option<String> {
+    let show = |t: &str| {
+        if quoted {
+            as_written(t)
+        } else {
+            t.to_string()
+        }
+    };
+    if whole && (slip.decimal_comma || slip.fixed.parse::<i64>().is_err()) {
+        return None;
+    }
+    let ambiguous = slip.or_decimal_comma.as_ref().filter(|_| !whole);
+    let mut dropped = Vec::new();
+    if let Some(c) = &slip.currency {
+        let what = if c.len() == 3 && c.bytes().all(|b| b.is_ascii_uppercase()) {
+            "the currency code"
+        } else {
+            "the currency sign"
+        };
+        dropped.push(format!("{what} `{c}`"));
+    }
+    if let (Some((c, n)), None) = (slip.thousands, ambiguous) {
+        let name = match c {
+            ',' | '.' | '\'' | '_' => format!("(`{c}`)"),
+            '’' => "(`’`)".to_string(),
+            _ => "(a space)".to_string(),
+        };
+        let noun = if n > 1 { "separators" } else { "separator" };
+        dropped.push(format!("the thousands {noun} {name}"));
+    }
+    let mut help = if dropped.is_empty() {
+        String::new()
+    } else {
+        format!("drop {}", dropped.join(" and "))
+    };
+    if let Some(other) = ambiguous {
+        let then = if help.is_empty() {
+            String::new()
+        } else {
+            format!("{help}; then ")
+        };
+        return Some(format!(
+            "{then}if `,` separates thousands, drop it: {}; if it is a decimal comma, the decimal separator is `.`: {}",
+            show(&slip.fixed),
+            show(other)
+        ));
+    }
+    if slip.decimal_comma {
+        if help.is_empty() {
+            return Some(format!(
+                "the decimal separator is `.`: {}",
+                show(&slip.fixed)
+            ));
+        }
+        help.push_str(", and write the decimal comma as `.`");
+    }
+    Some(format!("{help}: {}", show(&slip.fixed)))
 }
 
 /// An example value in JSON syntax.

@@ -124,6 +124,7 @@ fn left_open(doc: &str, open: usize, reach: Reach, syntax: &str) -> Located {
         len: char_len_at(doc, open),
         path: None,
         at_cause: true,
+        also: Vec::new(),
     }
 }
 
@@ -136,7 +137,7 @@ fn left_open(doc: &str, open: usize, reach: Reach, syntax: &str) -> Located {
 /// (`&anchor`, `!tag`). Comments and the lines of block scalars (`|`,
 /// `>`) are skipped. This is YAML's grammar approximately, enough to find
 /// a string left open once the parser has found the document broken.
-fn yaml_strings(b: &[u8], before: usize) -> Vec<(usize, Option<usize>)> {
+pub(super) fn yaml_strings(b: &[u8], before: usize) -> Vec<(usize, Option<usize>)> {
     let mut out = Vec::new();
     let mut i = 0;
     // Whether the next character that is not a blank starts a node.

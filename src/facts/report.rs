@@ -1,12 +1,14 @@
 //! The errors of one document: every independent mistake found, located,
 //! in document order, at most [`crate::Limits::max_facts_errors`] of them;
-//! the last one shown says how many more were found.
+//! the last one shown says how many more were found. A syntax error comes
+//! first; in JSON it comes alone, in YAML with the mistakes of the lines
+//! before it that are not its cascade (see `docs/decisions.md`).
 
 use std::sync::Arc;
 
 use super::locate::Located;
 use super::reading::{Earlier, Stop};
-use crate::diag::Diagnostics;
+use crate::diag::{codes, Diagnostics};
 use crate::source::SourceFile;
 
 /// How many bytes a document may be read again, in all, to find the
@@ -75,6 +77,23 @@ impl Report {
         self.more += n;
     }
 
+    /// Whether a syntax error is reported.
+    pub(super) fn has_syntax(&self) -> bool {
+        self.located.iter().any(|l| l.code == codes::FACTS_SYNTAX)
+    }
+
+    /// Reports `error`, the syntax error of a JSON document, alone. What
+    /// the text before it meant depends on the broken text (a `}` left
+    /// out moves values into another object, a string closed early leaves
+    /// part of it outside), so the mistakes read before it may be
+    /// invented.
+    pub(super) fn syntax_alone(&mut self, error: Located) {
+        self.located.clear();
+        self.more = 0;
+        self.complete = true;
+        self.located.push(error);
+    }
+
     /// Adds `error`, which stopped a reading of `doc` (a JSON one when
     /// `json`); gives the state of a next reading (from `next`, what this
     /// one leaves) when one can find the errors after it, and `rereads`
@@ -88,6 +107,10 @@ impl Report {
         next: Earlier,
         rereads: &mut usize,
     ) -> Option<Earlier> {
+        if stop == Stop::Syntax && json {
+            self.syntax_alone(error);
+            return None;
+        }
         if stop == Stop::Syntax && !json {
             // A YAML syntax error is often found a line late: the value
             // before it was read as more than was meant (a plain scalar
@@ -119,9 +142,9 @@ impl Report {
         Some(next)
     }
 
-    /// The diagnostics, in document order (errors at the same place in
-    /// the order they were found), pointing into `file` (the document
-    /// starts at `base`).
+    /// The diagnostics: the syntax error first, then the others in
+    /// document order (errors at the same place in the order they were
+    /// found), pointing into `file` (the document starts at `base`).
     pub(super) fn into_diagnostics(self, file: &Arc<SourceFile>, base: usize) -> Diagnostics {
         let Report {
             mut located,
@@ -129,7 +152,8 @@ impl Report {
             more,
             complete,
         } = self;
-        located.sort_by_key(|l| l.start);
+        // A syntax error first: it is the cause, and names the failure.
+        located.sort_by_key(|l| (l.code != codes::FACTS_SYNTAX, l.start));
         let note = match (more, complete) {
             (0, true) => None,
             (0, false) => Some(

@@ -24,9 +24,10 @@ use serde::de::{
 
 use super::detect::{is_empty_document, Format};
 use super::keys::{IsNumberToken, Key, KeySeed, PlaceAfter};
+use super::lines::spread_error;
 use super::locate::{self, excerpt, json_error, yaml_error, Detail, Found, Located, Target, SHOWN};
 use super::merge::{Given, MergeSeed};
-use super::messages::{json_example, too_deep, too_many_values, variant_list};
+use super::messages::{json_example, number_slip_help, too_deep, too_many_values, variant_list};
 use super::reading::{Ctx, Earlier, Expect, Path, Recovery, Seed, Seen, Stop};
 use super::report::{rereads, Report};
 use super::scan::{flow_too_deep, MAX_FLOW_DEPTH};
@@ -48,6 +49,14 @@ pub(crate) fn load_serde(
     format: Format,
     limits: &Limits,
 ) -> Result<Value, Diagnostics> {
+    if format == Format::JsonLines
+        && file
+            .text()
+            .get(range.clone())
+            .is_some_and(|doc| doc.contains('\n'))
+    {
+        return Err(spread_error(file, range).into());
+    }
     if range.len() > limits.max_facts_bytes {
         return Err(too_large(
             file.clone(),
@@ -121,6 +130,17 @@ pub(crate) fn load_serde(
                     Some(again) => earlier = again,
                     None => break,
                 }
+            }
+        }
+    }
+    if json && !report.has_syntax() {
+        // serde_json does not check the bracket that closes a list or an
+        // object whose visitor failed (a value refused, read to its end):
+        // a `]` written for a `}` there would go unseen, and the mistakes
+        // after it be invented. The text is checked once a mistake is found.
+        if let Err(e) = serde_json::from_str::<IgnoredAny>(doc) {
+            if e.is_syntax() || e.is_eof() {
+                report.syntax_alone(json_error(&e, None, doc));
             }
         }
     }
@@ -360,7 +380,12 @@ impl Expect<'_> {
         let hint = is_text.then(|| text.to_string());
         match literal::decimal(text) {
             Ok(d) => Ok(Value::Decimal(d)),
-            Err(DecimalError::Syntax) => self.refuse(|| self.wrong(Found::Text, None, hint)),
+            Err(DecimalError::Syntax) => self.refuse(|| {
+                // Written as people write numbers (`4,750.00`, `$48`)?
+                let help = literal::number_slip(text)
+                    .and_then(|slip| number_slip_help(&slip, true, false));
+                self.wrong(Found::Text, help, hint)
+            }),
             Err(DecimalError::TooLarge) => self.refuse(|| Detail {
                 code: codes::FACTS_INEXACT_NUMBER,
                 message: format!("{}: `{SHOWN}` is too large for a decimal", self.path.subject()),
@@ -455,6 +480,11 @@ impl Expect<'_> {
                 Some(format!("remove the quotes: {}", s.trim())),
                 Some(s.to_string()),
             )),
+            Ty::Int => self.refuse(|| {
+                let help = literal::number_slip(s)
+                    .and_then(|slip| number_slip_help(&slip, false, true));
+                self.wrong(Found::Text, help, Some(s.to_string()))
+            }),
             Ty::Bool if matches!(s.trim(), "true" | "false") => self.refuse(|| self.wrong(
                 Found::Text,
                 Some(format!("remove the quotes: {}", s.trim())),

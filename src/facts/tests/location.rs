@@ -87,11 +87,18 @@ fn wrong_type_points_at_the_value() {
     assert_eq!(d.underlined(), Some("1"));
     assert!(d.message().ends_with("found `1 count`"), "{}", d.message());
     // When the folded line breaks the YAML, the value's error is the
-    // syntax error's: that one is reported.
+    // syntax error's: that one is reported, at the key indented too far.
     let ds = errors("order:\n  amount: 1\n   count: 2\n", Format::Yaml);
     assert_eq!(ds.len(), 1);
     assert_eq!(ds[0].code_id(), codes::FACTS_SYNTAX.id);
-    assert_eq!(ds[0].line_col(), Some((3, 9)));
+    assert_eq!(ds[0].line_col(), Some((3, 4)));
+    assert!(
+        ds[0]
+            .message()
+            .starts_with("invalid YAML: `count` is indented by 3 spaces, more than"),
+        "{}",
+        ds[0].message()
+    );
 
     // The whole document is not a mapping.
     let d = err("- 1\n- 2\n", Format::Yaml);
@@ -228,7 +235,11 @@ fn json_lines_offsets() {
         (d.code_id(), d.underlined()),
         (codes::FACTS_SYNTAX.id, Some("x"))
     );
-    assert_eq!(d.message(), "invalid JSON: expected value");
+    assert_eq!(d.message(), "invalid JSON: `x` is not a JSON value");
+    assert_eq!(
+        d.help_text(),
+        Some("JSON strings take double quotes: write \"x\"")
+    );
 }
 
 #[test]

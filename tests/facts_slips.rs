@@ -1,0 +1,578 @@
+//! Facts written as people write them, and refused with a help that fits:
+//! numbers with thousands separators, currency signs or a decimal comma;
+//! JSON written like JavaScript; pretty-printed JSON in a JSON Lines file;
+//! a syntax error before the schema's mistakes; a YAML key indented wrong
+//! or text after a closing quote; a byte-order mark. Each case asserts the
+//! code, the line and column, the text under the label and the help.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+use pactum::{Diagnostic, Outcome, Package, Policy};
+
+const PACK: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/policies/unsubscription");
+const EXAMPLE: &str = include_str!("../policies/unsubscription/examples/allowed-with-refund.yaml");
+const JSONL: &str = include_str!("../policies/unsubscription/examples/batch.jsonl");
+
+fn policy() -> Policy {
+    Package::from_dir(PACK).check().unwrap()
+}
+
+/// The first line of the shipped JSON Lines batch: a good document.
+fn good_line() -> &'static str {
+    JSONL.lines().next().unwrap()
+}
+
+/// The errors of the one document of `text` (named `name`, whose
+/// extension gives the syntax).
+fn errors(policy: &Policy, name: &str, text: &str) -> Vec<Diagnostic> {
+    let outcomes = policy.evaluate_file(name, text);
+    assert_eq!(outcomes.len(), 1, "{name}: {text}");
+    match outcomes.into_iter().next().unwrap() {
+        Outcome::Failed { diagnostics, .. } => diagnostics.iter().cloned().collect(),
+        Outcome::Decided(d) => panic!("{name} was decided: {d:?}"),
+    }
+}
+
+/// What a test compares of a diagnostic.
+#[derive(Debug, PartialEq)]
+struct Seen {
+    code: String,
+    at: (usize, usize),
+    underlined: String,
+    help: String,
+}
+
+fn seen(d: &Diagnostic) -> Seen {
+    Seen {
+        code: d.code_id().to_string(),
+        at: d.line_col().unwrap(),
+        underlined: d.underlined().unwrap_or("").to_string(),
+        help: d.help_text().unwrap_or("").to_string(),
+    }
+}
+
+fn want(code: &str, at: (usize, usize), underlined: &str, help: &str) -> Seen {
+    Seen {
+        code: format!("pactum::facts::{code}"),
+        at,
+        underlined: underlined.to_string(),
+        help: help.to_string(),
+    }
+}
+
+/// The one error of a document.
+fn only(policy: &Policy, name: &str, text: &str) -> Seen {
+    let errs = errors(policy, name, text);
+    assert_eq!(errs.len(), 1, "{name}: {errs:?}");
+    seen(&errs[0])
+}
+
+/// The one-based line and column of the first `needle` in `text`.
+fn place(text: &str, needle: &str) -> (usize, usize) {
+    let at = text.find(needle).expect(needle);
+    let before = &text[..at];
+    let line = before.matches('\n').count() + 1;
+    let col = before.rsplit('\n').next().unwrap().chars().count() + 1;
+    (line, col)
+}
+
+#[test]
+fn decimals_written_as_people_write_them_get_the_fix() {
+    let policy = policy();
+    for (written, help) in [
+        (
+            "\"1,200.00\"",
+            "drop the thousands separator (`,`): \"1200.00\"",
+        ),
+        ("\"$1200\"", "drop the currency sign `$`: \"1200\""),
+        (
+            "\"1 200.00\"",
+            "drop the thousands separator (a space): \"1200.00\"",
+        ),
+        ("\"12.50 EUR\"", "drop the currency code `EUR`: \"12.50\""),
+        ("\"€12\"", "drop the currency sign `€`: \"12\""),
+        ("\"12,50\"", "the decimal separator is `.`: \"12.50\""),
+        (
+            "\"1,200\"",
+            "if `,` separates thousands, drop it: \"1200\"; if it is a decimal comma, the decimal separator is `.`: \"1.200\"",
+        ),
+        (
+            "'1.200,50 €'",
+            "drop the currency sign `€` and the thousands separator (`.`), and write the decimal comma as `.`: '1200.50'",
+        ),
+        // Not quoted: the fix is not quoted either.
+        ("1,200.00", "drop the thousands separator (`,`): 1200.00"),
+        ("$1200", "drop the currency sign `$`: 1200"),
+        ("12,50", "the decimal separator is `.`: 12.50"),
+        // No fix is clear: how to write a decimal, as it was written.
+        ("\"twelve\"", "write a number such as \"12.50\""),
+        ("twelve", "write a number such as 12.50"),
+    ] {
+        let doc = EXAMPLE.replace("amount: \"1200.00\"", &format!("amount: {written}"));
+        let got = only(&policy, "r.yaml", &doc);
+        let at = place(&doc, &format!("amount: {written}"));
+        assert_eq!(
+            got,
+            want("wrong_type", (at.0, at.1 + 8), written, help),
+            "{written}"
+        );
+    }
+    // In JSON, a string; a whole number too.
+    let line = good_line().replace("\"amount\":1200.5", "\"amount\":\"1,200.00\"");
+    let got = only(&policy, "r.json", &line);
+    assert_eq!(
+        got,
+        want(
+            "wrong_type",
+            place(&line, "\"1,200.00\""),
+            "\"1,200.00\"",
+            "drop the thousands separator (`,`): \"1200.00\""
+        )
+    );
+    let doc = EXAMPLE.replace("unpaid_orders: 0", "unpaid_orders: 1,000");
+    assert_eq!(
+        only(&policy, "r.yaml", &doc).help,
+        "drop the thousands separator (`,`): 1000"
+    );
+}
+
+#[test]
+fn numbers_written_as_people_write_them_in_json_are_syntax_errors_with_the_fix() {
+    let policy = policy();
+    for (written, help) in [
+        ("1,200.00", "drop the thousands separator (`,`): 1200.00"),
+        ("$1200", "drop the currency sign `$`: 1200"),
+        ("12.50 EUR", "drop the currency code `EUR`: 12.50"),
+        ("12,50", "the decimal separator is `.`: 12.50"),
+    ] {
+        let line = good_line().replace("\"amount\":1200.5", &format!("\"amount\":{written}"));
+        let got = only(&policy, "r.json", &line);
+        assert_eq!(
+            got,
+            want("syntax", place(&line, written), written, help),
+            "{written}"
+        );
+    }
+}
+
+#[test]
+fn json_written_like_javascript_says_what_json_requires() {
+    let policy = policy();
+    let cases = [
+        (
+            "{'request': {'action': 'unsubscribe'}}",
+            (1, 2),
+            "'request'",
+            "JSON strings and keys take double quotes: write \"request\"",
+        ),
+        (
+            "{request: {\"action\": \"unsubscribe\"}}",
+            (1, 2),
+            "request",
+            "JSON keys take double quotes: write \"request\"",
+        ),
+        (
+            "{\"request\": {\"action\": \"unsubscribe\", // the action\n\"channel\": \"console\"}}",
+            (1, 39),
+            "// the action",
+            "JSON has no comments: remove it, or write the facts as YAML, where `#` starts a comment",
+        ),
+        (
+            "{\"request\": /* c */ {\"action\": \"unsubscribe\"}}",
+            (1, 13),
+            "/* c */",
+            "JSON has no comments: remove it, or write the facts as YAML, where `#` starts a comment",
+        ),
+        (
+            "# a request\n{\"request\": {\"action\": \"unsubscribe\"}}",
+            (1, 1),
+            "# a request",
+            "JSON has no comments: remove it, or write the facts as YAML, where `#` starts a comment",
+        ),
+        (
+            "{\"request\": {\"action\": \"unsubscribe\", \"channel\": \"console\",}}",
+            (1, 59),
+            ",",
+            "remove this comma: JSON allows no comma before `}`",
+        ),
+        (
+            "{\"calendar\": {\"holidays\": [\"2026-04-03\",]}}",
+            (1, 40),
+            ",",
+            "remove this comma: JSON allows no comma before `]`",
+        ),
+        (
+            "{\"request\": {\"action\": unsubscribe}}",
+            (1, 24),
+            "unsubscribe",
+            "JSON strings take double quotes: write \"unsubscribe\"",
+        ),
+        (
+            "{\"resource\": {\"security_risk\": False}}",
+            (1, 32),
+            "False",
+            "write `false`: JSON's words are true, false and null, in lower case",
+        ),
+        (
+            "{\"request\": {\"action\": \"unsubscribe\"\n  \"channel\": \"console\"}}",
+            (2, 3),
+            "\"",
+            "put a `,` between the entries of an object",
+        ),
+    ];
+    for (doc, at, underlined, help) in cases {
+        assert_eq!(
+            only(&policy, "r.json", doc),
+            want("syntax", at, underlined, help),
+            "{doc}"
+        );
+    }
+}
+
+#[test]
+fn a_document_that_does_not_parse_reports_its_syntax_error_alone_and_first() {
+    let policy = policy();
+    // An unclosed `{`: labelled at the one never closed; the missing
+    // `date` of `request` is not reported (the `}` may be misplaced).
+    let doc = "{\"request\": {\"action\": \"unsubscribe\", \"channel\": \"console\"}\n";
+    let errs = errors(&policy, "r.json", doc);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(
+        seen(&errs[0]),
+        want(
+            "syntax",
+            (1, 1),
+            "{",
+            "close it with a `}` where its object ends"
+        )
+    );
+    assert_eq!(errs[0].message(), "invalid JSON: a `{` is never closed");
+    assert_eq!(
+        errs[0].to_json()["labels"][0]["message"],
+        "this `{` is never closed"
+    );
+    // A string closed early: not `unsub` refused as an action.
+    let doc = "{\"request\": {\"action\": \"unsub\"scribe\", \"channel\": \"console\"}}";
+    let errs = errors(&policy, "r.json", doc);
+    assert_eq!(errs.len(), 1, "{errs:?}");
+    assert_eq!(
+        seen(&errs[0]),
+        want(
+            "syntax",
+            (1, 31),
+            "scribe",
+            "a `\"` inside a string is written `\\\"`: \"unsub\\\"scribe\""
+        )
+    );
+    assert_eq!(
+        errs[0].message(),
+        "invalid JSON: text follows the closing quote of a string"
+    );
+    // A bracket closed by the other kind, in a value that is refused
+    // anyway: the syntax error, not the mistakes that reading on past it
+    // would invent.
+    let doc = "{\"request\": [\"unsubscribe\", \"console\"}, \"account\": {}}";
+    let at = place(doc, "\"console\"");
+    assert_eq!(
+        only(&policy, "r.json", doc),
+        want(
+            "syntax",
+            (1, at.1 + 9),
+            "}",
+            "close the `[` with `]` where its array ends, before this `}`"
+        )
+    );
+    // YAML: the syntax error first, then the mistakes of the lines before
+    // it (their structure is in their indentation, which a later line
+    // does not change).
+    let doc = EXAMPLE
+        .replace("  action: unsubscribe", "  action: bogus")
+        .replace("  id: ord-2001", " id: ord-2001");
+    let errs = errors(&policy, "r.yaml", &doc);
+    let codes: Vec<&str> = errs.iter().map(Diagnostic::code_id).collect();
+    assert_eq!(
+        codes,
+        ["pactum::facts::syntax", "pactum::facts::unknown_variant"]
+    );
+}
+
+#[test]
+fn a_yaml_key_indented_by_mistake_names_both_indentations() {
+    let policy = policy();
+    let doc = "request:\n  action: unsubscribe\n channel: console\n";
+    let errs = errors(&policy, "r.yaml", doc);
+    assert_eq!(
+        seen(&errs[0]),
+        want(
+            "syntax",
+            (3, 2),
+            "channel",
+            "indent `channel` by 2 spaces to put it beside `action`, or not at all to put it beside `request`"
+        )
+    );
+    assert_eq!(
+        errs[0].message(),
+        "invalid YAML: `channel` is indented by 1 space, while the keys above it (`action`) are indented by 2"
+    );
+    // Deeper: the keys above it are those of the nearest block.
+    let doc = EXAMPLE.replace("  currency: USD", "    currency: USD");
+    let at = place(&doc, "    currency: USD");
+    let at = (at.0, at.1 + 4);
+    assert_eq!(
+        seen(&errors(&policy, "r.yaml", &doc)[0]),
+        want(
+            "syntax",
+            at,
+            "currency",
+            "indent `currency` by 2 spaces, as `purchased_at`; a key goes deeper only under a key with no value on its line"
+        )
+    );
+    let doc = EXAMPLE.replace("  currency: USD", "   currency: USD");
+    let at = place(&doc, "   currency: USD");
+    let at = (at.0, at.1 + 3);
+    assert_eq!(
+        seen(&errors(&policy, "r.yaml", &doc)[0]).at,
+        at,
+        "one space too many"
+    );
+}
+
+#[test]
+fn a_yaml_string_closed_early_says_how_to_quote_a_quote() {
+    let policy = policy();
+    let doc = "request:\n  action: \"unsub\"scribe\"\n  channel: console\n";
+    let errs = errors(&policy, "r.yaml", doc);
+    assert_eq!(
+        seen(&errs[0]),
+        want(
+            "syntax",
+            (2, 18),
+            "scribe",
+            "a `\"` inside the text needs single quotes around the whole, 'unsub\"scribe', or a backslash: \"unsub\\\"scribe\""
+        )
+    );
+    assert_eq!(
+        errs[0].message(),
+        "invalid YAML: text follows the closing quote of a string"
+    );
+    let doc = "request:\n  action: 'it's'\n";
+    assert_eq!(
+        seen(&errors(&policy, "r.yaml", doc)[0]).help,
+        "a `'` inside single quotes is written `''`: 'it''s'; or put double quotes around the whole: \"it's\""
+    );
+}
+
+/// A JSON Lines batch: a good line, a pretty-printed document, a good
+/// line.
+fn spread_batch() -> (String, usize) {
+    let good = good_line();
+    let value: serde_json::Value = serde_json::from_str(good).unwrap();
+    let pretty = serde_json::to_string_pretty(&value).unwrap();
+    let lines = pretty.lines().count();
+    (format!("{good}\n{pretty}\n{good}\n"), lines)
+}
+
+#[test]
+fn pretty_printed_json_in_json_lines_is_one_error_record() {
+    let policy = policy();
+    let (text, lines) = spread_batch();
+    let outcomes = policy.evaluate_file("b.jsonl", &text);
+    assert_eq!(outcomes.len(), 3);
+    assert!(matches!(outcomes[0], Outcome::Decided(_)));
+    assert!(matches!(outcomes[2], Outcome::Decided(_)));
+    let Outcome::Failed { id, diagnostics } = &outcomes[1] else {
+        panic!("the pretty-printed document was decided");
+    };
+    // Its id is still found, for the record.
+    assert_eq!(id.to_string(), "i-jsonl-1");
+    assert_eq!(diagnostics.len(), 1);
+    let d = diagnostics.iter().next().unwrap();
+    let last = lines + 1;
+    assert_eq!(
+        seen(d),
+        want(
+            "syntax",
+            (2, 1),
+            "{",
+            "write each document on one line (`jq -c . b.jsonl` does), or, for a single document, name the file `.json`"
+        )
+    );
+    assert_eq!(
+        d.message(),
+        format!(
+            "invalid JSON Lines: this document spans lines 2–{last}; JSON Lines holds one document per line"
+        )
+    );
+    // Read in chunks of any size, as a stream: the same records.
+    for chunk in [1, 64, 1 << 20] {
+        let mut got = Vec::new();
+        pactum::batch::Batch::new(&policy, "b.jsonl")
+            .chunk_bytes(chunk)
+            .stream(true)
+            .run(
+                text.as_bytes(),
+                |_, o| match o {
+                    Outcome::Decided(_) => "decided".to_string(),
+                    Outcome::Failed { diagnostics, .. } => {
+                        let d = diagnostics.iter().next().unwrap();
+                        format!("{} {:?}", d.code_id(), d.line_col())
+                    }
+                },
+                |r| {
+                    got.push(r);
+                    Ok(())
+                },
+            )
+            .unwrap();
+        assert_eq!(
+            got,
+            ["decided", "pactum::facts::syntax Some((2, 1))", "decided"],
+            "chunk {chunk}"
+        );
+    }
+    // A line cut short is still a document alone, and so is the line
+    // after it.
+    let cut = &good_line()[..40];
+    let text = format!("{cut}\n{}\n", good_line());
+    let outcomes = policy.evaluate_file("b.jsonl", &text);
+    assert_eq!(outcomes.len(), 2);
+    assert!(matches!(outcomes[1], Outcome::Decided(_)));
+}
+
+#[test]
+fn a_byte_order_mark_changes_no_line_or_column() {
+    let policy = policy();
+    let yaml = EXAMPLE.replace("amount: \"1200.00\"", "amount: twelve");
+    let json = "{\"request\": 5}";
+    let jsonl = format!("{{\"request\": 5}}\n{}\n", good_line());
+    for (name, text) in [
+        ("r.yaml", yaml.as_str()),
+        ("r.json", json),
+        ("r.jsonl", &jsonl),
+    ] {
+        let plain = policy.evaluate_file(name, text);
+        let marked = policy.evaluate_file(name, &format!("\u{feff}{text}"));
+        assert_eq!(plain.len(), marked.len(), "{name}");
+        for (a, b) in plain.iter().zip(&marked) {
+            match (a, b) {
+                (Outcome::Decided(a), Outcome::Decided(b)) => assert_eq!(a, b, "{name}"),
+                (
+                    Outcome::Failed {
+                        id: ia,
+                        diagnostics: a,
+                    },
+                    Outcome::Failed {
+                        id: ib,
+                        diagnostics: b,
+                    },
+                ) => {
+                    assert_eq!(ia, ib, "{name}");
+                    let at = |d: &pactum::Diagnostics| -> Vec<_> {
+                        d.iter().map(|d| (d.code_id(), d.line_col())).collect()
+                    };
+                    assert_eq!(at(a), at(b), "{name}");
+                }
+                _ => panic!("{name}: {a:?} / {b:?}"),
+            }
+        }
+    }
+    // The columns of the first line are those an editor shows.
+    let Outcome::Failed { diagnostics, .. } =
+        &policy.evaluate_file("r.json", "\u{feff}{\"request\": 5}")[0]
+    else {
+        panic!("decided");
+    };
+    let cols: Vec<_> = diagnostics.iter().map(Diagnostic::line_col).collect();
+    assert!(cols.contains(&Some((1, 13))), "{cols:?}");
+}
+
+/// Broken documents of every kind: each gives one outcome, and none
+/// panics.
+#[test]
+fn no_broken_document_panics() {
+    let policy = policy();
+    let seeds = [
+        good_line().to_string(),
+        EXAMPLE.to_string(),
+        "{\"a\": [1, {\"b\": \"c\"}], 'd': /* e */ 1,200.00}".to_string(),
+        "\u{feff}request:\n  action: \"x\"y\"\n z: 'it's'\n\t- 1\n".to_string(),
+    ];
+    let inserts = [
+        "{", "}", "[", "]", "\"", "'", ",", ":", "\n", " ", "#", "//", "/*", "€", "\u{feff}", "\t",
+        "-",
+    ];
+    let mut seed: u64 = 11;
+    let mut next = |n: usize| {
+        seed = seed.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1);
+        (seed >> 33) as usize % n.max(1)
+    };
+    for base in &seeds {
+        for _ in 0..150 {
+            let mut text = base.clone();
+            for _ in 0..3 {
+                let mut at = next(text.len() + 1);
+                while !text.is_char_boundary(at) {
+                    at -= 1;
+                }
+                if next(2) == 0 {
+                    text.insert_str(at, inserts[next(inserts.len())]);
+                } else {
+                    let mut end = (at + 1 + next(3)).min(text.len());
+                    while !text.is_char_boundary(end) {
+                        end += 1;
+                    }
+                    text.replace_range(at..end, "");
+                }
+            }
+            for name in ["r.json", "r.jsonl", "r.yaml"] {
+                let outcomes = policy.evaluate_file(name, &text);
+                assert!(!outcomes.is_empty(), "{name}: {text}");
+            }
+        }
+    }
+}
+
+/// A pretty-printed JSON document in a `.jsonl` file: one error record,
+/// at its first line, with the id read from it; the lines after it are
+/// read on as usual.
+#[test]
+fn a_pretty_printed_document_in_json_lines_is_one_error_record() {
+    let first = good_line();
+    let value: serde_json::Value = serde_json::from_str(first).unwrap();
+    let pretty = serde_json::to_string_pretty(&value).unwrap();
+    let last = 1 + pretty.lines().count();
+    let dir = std::env::temp_dir().join(format!("pactum-pretty-jsonl-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("requests.jsonl");
+    std::fs::write(&file, format!("{first}\n{pretty}\n{first}\n")).unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_pactum"))
+        .args(["evaluate", "--policy", PACK, "--facts"])
+        .arg(&file)
+        .args(["--format", "json"])
+        .output()
+        .unwrap();
+    let (out, err) = (
+        String::from_utf8(o.stdout).unwrap(),
+        String::from_utf8(o.stderr).unwrap(),
+    );
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    let lines: Vec<serde_json::Value> = out
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{out}");
+    assert_eq!(lines[0]["id"], "i-jsonl-1");
+    assert_eq!(lines[1]["id"], "i-jsonl-1");
+    assert_eq!(lines[1]["error"]["code"], "pactum::facts::syntax");
+    assert_eq!(lines[1]["error"]["line"], 2);
+    assert_eq!(lines[1]["error"]["column"], 1);
+    assert_eq!(lines[1]["errors"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        lines[1]["error"]["message"],
+        format!(
+            "invalid JSON Lines: this document spans lines 2–{last}; JSON Lines holds one document per line"
+        )
+    );
+    assert_eq!(lines[2]["decision"], lines[0]["decision"]);
+    assert!(err.contains("jq -c . "), "{err}");
+    assert!(err.contains("requests.jsonl"), "{err}");
+}
