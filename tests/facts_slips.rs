@@ -576,3 +576,93 @@ fn a_pretty_printed_document_in_json_lines_is_one_error_record() {
     assert!(err.contains("jq -c . "), "{err}");
     assert!(err.contains("requests.jsonl"), "{err}");
 }
+
+#[test]
+fn a_json_key_without_its_value_is_named_and_a_list_closed_too_early_hinted() {
+    let policy = policy();
+    let line = good_line();
+    // A key left without `: value` (and one that repeats an earlier key:
+    // the syntax error is the cause, the repetition is not reported).
+    for key in ["\"x\"", "\"security_risk\""] {
+        let text = line.replacen(
+            "\"unpaid_orders\":",
+            &format!("{key},\"unpaid_orders\":"),
+            1,
+        );
+        assert_ne!(text, line);
+        let k = key.trim_matches('"');
+        assert_eq!(
+            only(&policy, "a.json", &text),
+            want(
+                "syntax",
+                place(&text, &format!("{key},\"unpaid_orders\"")),
+                key,
+                &format!("give the key its value (`\"{k}\": …`), or remove it")
+            ),
+            "{text}"
+        );
+    }
+    // A `]` too many closes the list early: its next item is read as a key.
+    let text = line.replacen("\"holidays\":[", "\"holidays\":[[\"2026-01-01\"]],", 1);
+    assert_ne!(text, line);
+    let seen = only(&policy, "a.json", &text);
+    assert_eq!(seen.code, "pactum::facts::syntax");
+    assert!(
+        seen.help.contains("a `]` there closes that list too early"),
+        "{seen:?}"
+    );
+}
+
+#[test]
+fn two_json_documents_in_a_json_file_point_at_jsonl() {
+    let policy = policy();
+    let text = format!("{}\n{}\n", good_line(), good_line());
+    let seen = only(&policy, "two.json", &text);
+    assert_eq!(seen.code, "pactum::facts::syntax");
+    assert_eq!(seen.at, (2, 1));
+    assert!(seen.help.contains("`.jsonl` file"), "{seen:?}");
+}
+
+#[test]
+fn a_yaml_key_without_a_space_after_its_colon_is_named() {
+    let policy = policy();
+    let text = EXAMPLE.replacen("action: unsubscribe", "action:unsubscribe", 1);
+    assert_ne!(text, EXAMPLE);
+    assert_eq!(
+        only(&policy, "a.yaml", &text),
+        want(
+            "syntax",
+            place(&text, ":unsubscribe"),
+            ":",
+            "write a space after the colon: `action: unsubscribe`"
+        )
+    );
+}
+
+#[test]
+fn a_yaml_tag_is_refused_not_dropped() {
+    let policy = policy();
+    for tag in ["!custom", "!!binary", "!<tag:example.com,2026:x>"] {
+        let text = EXAMPLE.replacen(
+            "amount: \"1200.00\"",
+            &format!("amount: {tag} \"1200.00\""),
+            1,
+        );
+        assert_ne!(text, EXAMPLE);
+        let errs = errors(&policy, "a.yaml", &text);
+        assert_eq!(errs.len(), 1, "{tag}: {errs:?}");
+        assert_eq!(errs[0].code_id(), "pactum::facts::syntax", "{tag}");
+        assert!(
+            errs[0].message().contains("tag"),
+            "{tag}: {}",
+            errs[0].message()
+        );
+    }
+    // A `!` inside a text is no tag.
+    let text = EXAMPLE.replacen("Spring Sale", "Spring Sale! !now", 1);
+    assert_ne!(text, EXAMPLE);
+    assert!(matches!(
+        policy.evaluate_file("a.yaml", &text).as_slice(),
+        [Outcome::Decided(_)]
+    ));
+}

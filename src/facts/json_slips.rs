@@ -53,7 +53,19 @@ pub(super) fn json(doc: &str, message: &str, at: usize, eof: bool) -> Option<Loc
             return Some(l);
         }
     }
+    if message == "trailing characters" && matches!(c, b'{' | b'[') {
+        return Some(Located::syntax(
+            "invalid JSON: a second document starts here; a JSON file holds one document".into(),
+            "a second document",
+            "for several requests, write one document a line in a `.jsonl` file (JSON Lines; `jq -c . FILE` writes them so), or a YAML stream with `---` between the documents".to_string(),
+            at,
+            1,
+        ));
+    }
     if let Some(l) = after_quote(doc, message, at) {
+        return Some(l);
+    }
+    if let Some(l) = key_without_value(doc, message, at) {
         return Some(l);
     }
     if let Some(l) = loose_value(doc, message, at) {
@@ -301,6 +313,11 @@ fn after_quote(doc: &str, message: &str, at: usize) -> Option<Located> {
         // `"a" "b"`: two strings, a comma missing between them.
         return None;
     }
+    if matches!(b.get(at), Some(b',' | b'}' | b']' | b':') | None) {
+        // A delimiter follows the string: it ended where it was meant to
+        // (a key without its value, say), no text follows it.
+        return None;
+    }
     // Where the string was meant to end: the next `"` on the line that a
     // `,`, `}`, `]`, `:` or the line's end follows.
     let end_of_line = line_end(b, at);
@@ -345,6 +362,54 @@ fn after_quote(doc: &str, message: &str, at: usize) -> Option<Located> {
         )
         .also(close, 1, "the string ends here"),
     )
+}
+
+/// A string in a key's place that is not followed by `:` (serde_json
+/// wanted one at `at`): a key without its value, or a value left in an
+/// object because a `]` closed its list too early.
+fn key_without_value(doc: &str, message: &str, at: usize) -> Option<Located> {
+    if message != "expected `:`" {
+        return None;
+    }
+    let b = doc.as_bytes();
+    let mut k = at;
+    while k > 0 && matches!(b.get(k - 1), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+        k -= 1;
+    }
+    if k == 0 || b.get(k - 1) != Some(&b'"') {
+        return None;
+    }
+    let close = k - 1;
+    let (_, open) = scan(b, close);
+    let open = open?;
+    let key = doc.get(open + 1..close)?;
+    // What stands before the key: a `]` then a `,` means the list before
+    // it may have been closed too early.
+    let mut p = open;
+    while p > 0 && matches!(b.get(p - 1), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+        p -= 1;
+    }
+    let after_list = p > 0 && b.get(p - 1) == Some(&b',') && {
+        let mut q = p - 1;
+        while q > 0 && matches!(b.get(q - 1), Some(b' ' | b'\t' | b'\r' | b'\n')) {
+            q -= 1;
+        }
+        q > 0 && b.get(q - 1) == Some(&b']')
+    };
+    let help = if after_list {
+        format!(
+            "a string in an object is a key, and takes `: value`; if `\"{key}\"` belongs to the list before it, a `]` there closes that list too early (count the brackets)"
+        )
+    } else {
+        format!("give the key its value (`\"{key}\": …`), or remove it")
+    };
+    Some(Located::syntax(
+        format!("invalid JSON: the key `{key}` has no `:` and value"),
+        "a key without a value",
+        help,
+        open,
+        close + 1 - open,
+    ))
 }
 
 /// A value or key written without quotes, or a number written as people

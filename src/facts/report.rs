@@ -78,8 +78,13 @@ impl Report {
     }
 
     /// Whether a syntax error is reported.
-    pub(super) fn has_syntax(&self) -> bool {
-        self.located.iter().any(|l| l.code == codes::FACTS_SYNTAX)
+    /// Whether the parser's own syntax error is among the errors (a
+    /// repeated key is coded as syntax too, but is found before the text
+    /// after it is parsed).
+    pub(super) fn has_parse_error(&self) -> bool {
+        self.located
+            .iter()
+            .any(|l| l.code == codes::FACTS_SYNTAX && l.message.starts_with("invalid "))
     }
 
     /// Reports `error`, the syntax error of a JSON document, alone. What

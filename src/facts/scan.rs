@@ -116,3 +116,108 @@ pub(super) fn single_quoted_end(b: &[u8], open: usize) -> Option<usize> {
     }
     None
 }
+
+/// The first YAML tag of `doc` (`!custom 12.50`, `!!binary …`), its text and
+/// offset. A tag asks the reader to give a value another meaning, which
+/// facts never need: it is refused, not silently dropped. Only a document
+/// with a `!` in it is parsed again for this (libyaml tells tags apart
+/// from a `!` inside a text).
+pub(super) fn yaml_tag(doc: &str) -> Option<(usize, String)> {
+    memchr::memchr(b'!', doc.as_bytes())?;
+    local_tag(doc).or_else(|| standard_tag(doc))
+}
+
+/// A local tag (`!custom`), as libyaml reads it.
+fn local_tag(doc: &str) -> Option<(usize, String)> {
+    let value: serde_yaml::Value = serde_yaml::from_str(doc).ok()?;
+    let mut stack = vec![&value];
+    let tag = loop {
+        match stack.pop()? {
+            serde_yaml::Value::Tagged(t) => break t.tag.to_string(),
+            serde_yaml::Value::Sequence(items) => stack.extend(items.iter().rev()),
+            serde_yaml::Value::Mapping(m) => {
+                let entries: Vec<_> = m.iter().collect();
+                for (k, v) in entries.into_iter().rev() {
+                    stack.push(v);
+                    stack.push(k);
+                }
+            }
+            _ => {}
+        }
+    };
+    // Where it is written: the first place the tag's text starts a token.
+    let b = doc.as_bytes();
+    let at = doc
+        .match_indices(tag.as_str())
+        .map(|(i, _)| i)
+        .find(|&i| {
+            i == 0
+                || matches!(
+                    b.get(i - 1),
+                    Some(b' ' | b'\t' | b'\n' | b':' | b'-' | b'[' | b'{' | b',')
+                )
+        })
+        .or_else(|| memchr::memchr(b'!', b))?;
+    Some((at, tag))
+}
+
+/// A standard (`!!binary`) or verbatim (`!<tag:…>`) tag, which the YAML
+/// reader resolves without telling: one written where a value starts
+/// (after `key: `, `- `, `[`, `{` or `,`, or first on its line), outside
+/// quotes and comments.
+fn standard_tag(doc: &str) -> Option<(usize, String)> {
+    let mut offset = 0;
+    for line in doc.split_inclusive('\n') {
+        let b = line.as_bytes();
+        let mut quote = None;
+        let mut i = 0;
+        while let Some(&c) = b.get(i) {
+            match (quote, c) {
+                (Some(q), _) if c == q => quote = None,
+                (Some(b'"'), b'\\') => i += 1,
+                (Some(_), _) => {}
+                (None, b'"' | b'\'') if starts_value(b, i) => quote = Some(c),
+                (None, b'#') if i == 0 || b.get(i - 1).is_some_and(u8::is_ascii_whitespace) => {
+                    break
+                }
+                (None, b'!') if matches!(b.get(i + 1), Some(b'!' | b'<')) && starts_value(b, i) => {
+                    let rest = b.get(i..)?;
+                    let len = if b.get(i + 1) == Some(&b'<') {
+                        rest.iter()
+                            .position(|c| *c == b'>')
+                            .map_or(rest.len(), |n| n + 1)
+                    } else {
+                        rest.iter()
+                            .position(|c| {
+                                c.is_ascii_whitespace() || matches!(c, b',' | b']' | b'}')
+                            })
+                            .unwrap_or(rest.len())
+                    };
+                    return Some((offset + i, line.get(i..i + len)?.to_string()));
+                }
+                _ => {}
+            }
+            i += 1;
+        }
+        offset += line.len();
+    }
+    None
+}
+
+/// Whether a node may start at `i` of a line: first on it, or after
+/// `key: `, `- `, `[`, `{` or `,`.
+fn starts_value(b: &[u8], i: usize) -> bool {
+    let mut k = i;
+    while k > 0 && matches!(b.get(k - 1), Some(b' ' | b'\t')) {
+        k -= 1;
+    }
+    if k == 0 {
+        return true;
+    }
+    let spaced = k < i;
+    match b.get(k - 1) {
+        Some(b'[' | b'{' | b',') => true,
+        Some(b':' | b'-') => spaced,
+        _ => false,
+    }
+}

@@ -30,7 +30,7 @@ use super::merge::{Given, MergeSeed};
 use super::messages::{json_example, number_slip_help, too_deep, too_many_values, variant_list};
 use super::reading::{Ctx, Earlier, Expect, Path, Recovery, Seed, Seen, Stop};
 use super::report::{rereads, Report};
-use super::scan::{flow_too_deep, MAX_FLOW_DEPTH};
+use super::scan::{flow_too_deep, yaml_tag, MAX_FLOW_DEPTH};
 use super::{too_large, value_budget};
 use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::limits::Limits;
@@ -103,6 +103,19 @@ pub(crate) fn load_serde(
             .into());
         }
     }
+    if !json {
+        if let Some((at, tag)) = yaml_tag(doc) {
+            return Err(Diagnostic::new(
+                codes::FACTS_SYNTAX,
+                format!("invalid YAML: the tag `{tag}`; facts are read without tags"),
+            )
+            .at_file(file.clone(), range.start + at, tag.len(), "a tag")
+            .help(format!(
+                "remove `{tag}` and write the value alone: a tag would give it a meaning the schema does not"
+            ))
+            .into());
+        }
+    }
     let root_ty = Ty::Record(schema.clone());
     let mut report = Report::new(limits.facts_errors());
     let mut earlier = Earlier::default();
@@ -133,7 +146,7 @@ pub(crate) fn load_serde(
             }
         }
     }
-    if json && !report.has_syntax() {
+    if json && !report.has_parse_error() {
         // serde_json does not check the bracket that closes a list or an
         // object whose visitor failed (a value refused, read to its end):
         // a `]` written for a `}` there would go unseen, and the mistakes

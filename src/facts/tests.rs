@@ -468,8 +468,10 @@ fn duplicates_and_odd_keys() {
         codes::FACTS_UNKNOWN_FIELD,
     );
     assert_eq!(d.underlined(), Some("a"));
+    // A tag is refused where it is written, not dropped.
     let d = err("order: !money {amount: 1}\n", Format::Yaml);
-    assert_eq!(d.code_id(), codes::FACTS_WRONG_TYPE.id);
+    assert_eq!(d.code_id(), codes::FACTS_SYNTAX.id);
+    assert_eq!(d.underlined(), Some("!money"));
 }
 
 /// Input that a lenient reader would take silently (the last of two
@@ -535,7 +537,10 @@ fn duplicates_and_special_values_are_refused_by_every_reader() {
         ("order: {amount: .inf, count: 1, currency: EUR}", codes::FACTS_WRONG_TYPE),
         ("order: {amount: -.Inf, count: 1, currency: EUR}", codes::FACTS_WRONG_TYPE),
         ("order: {amount: .nan, count: 1, currency: EUR}", codes::FACTS_WRONG_TYPE),
-        ("order: {amount: !!binary MTI=, count: 1, currency: EUR}", codes::FACTS_WRONG_TYPE),
+        ("order: {amount: !!binary MTI=, count: 1, currency: EUR}", codes::FACTS_SYNTAX),
+        // A tag on a text that would read as the field's value.
+        ("order: {amount: !!binary \"12.50\", count: 1, currency: EUR}", codes::FACTS_SYNTAX),
+        ("order:\n  amount: !<tag:x.org,2026:m> 12.50\n  count: 1\n  currency: EUR", codes::FACTS_SYNTAX),
         ("order: {amount: 1, count: 1, currency: EUR, 1: 2}", codes::FACTS_UNKNOWN_FIELD),
         ("order: {amount: 1, count: 1, currency: EUR, [a]: 2}", codes::FACTS_WRONG_TYPE),
         ("order: {amount: 1, count: 1, currency: EUR, null: 2}", codes::FACTS_UNKNOWN_FIELD),

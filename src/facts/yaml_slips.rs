@@ -35,9 +35,56 @@ pub(super) fn yaml(doc: &str, message: &str, at: usize) -> Option<Located> {
         return dedented(doc, at);
     }
     if message.starts_with("mapping values are not allowed") {
-        return over_indented(doc, at);
+        return over_indented(doc, at).or_else(|| no_space_after_colon(doc, at));
     }
     None
+}
+
+/// A line above `at` written `key:value`, without the space after the
+/// colon that makes a key: YAML reads it as one text, and the key on the
+/// next line then has no mapping to belong to.
+fn no_space_after_colon(doc: &str, at: usize) -> Option<Located> {
+    let b = doc.as_bytes();
+    let ls = line_start(b, at);
+    // The nearest line above that holds something other than a comment.
+    let mut end = ls.checked_sub(1)?;
+    let (start, text) = loop {
+        let start = line_start(b, end);
+        let line = doc.get(start..end)?.trim_end_matches('\r');
+        let body = line.trim_start_matches(' ');
+        if !body.is_empty() && !body.starts_with('#') {
+            break (start + (line.len() - body.len()), body);
+        }
+        end = start.checked_sub(1)?;
+    };
+    let colon = text.find(':')?;
+    let (key, value) = (text.get(..colon)?, text.get(colon + 1..)?);
+    let plain_key = !key.is_empty()
+        && key
+            .chars()
+            .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
+    if !plain_key
+        || value.is_empty()
+        || value.starts_with([' ', '/'])
+        || text.contains(": ")
+        || text.ends_with(':')
+    {
+        return None;
+    }
+    let written = format!("{key}: {value}");
+    Some(Located::syntax(
+        format!(
+            "invalid YAML: `{text}` has no space after `:`, so it reads as one text, not as the key `{key}` and its value"
+        ),
+        "no space after `:`",
+        if written.chars().count() <= QUOTED_CHARS {
+            format!("write a space after the colon: `{written}`")
+        } else {
+            "write a space after the colon".to_string()
+        },
+        start + colon,
+        1,
+    ))
 }
 
 /// The start of the line holding `at`.
