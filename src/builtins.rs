@@ -290,6 +290,14 @@ pub(crate) fn call(b: Builtin, args: &[Value]) -> Result<Value, Fault> {
             };
             let mut r = x.round_dp_with_strategy(places, RoundingStrategy::MidpointAwayFromZero);
             r.rescale(places);
+            // A decimal holds 28 to 29 digits in all: `rescale` keeps fewer
+            // places than asked when the whole part leaves no room. The
+            // result has exactly `places` places, or none at all.
+            if r.scale() != places {
+                return Err(overflow(format!(
+                    "round({x}, {places}) needs more digits than a decimal holds (28 in all)"
+                )));
+            }
             Ok(Value::Decimal(crate::value::normalize(r)))
         }
         Builtin::Abs => match arg(0) {
@@ -667,5 +675,17 @@ mod tests {
         assert_eq!(r.to_string(), "-10.01");
         let r = call(Builtin::Round, &[Value::Int(0), Value::Int(2)]).unwrap();
         assert_eq!(r.to_string(), "0.00");
+        // Exactly the places asked, or an overflow: never fewer, silently.
+        let r = call(
+            Builtin::Round,
+            &[Value::Decimal(Decimal::new(12000, 2)), Value::Int(28)],
+        );
+        assert!(r.is_err(), "{r:?}");
+        let r = call(
+            Builtin::Round,
+            &[Value::Decimal(Decimal::new(5, 1)), Value::Int(27)],
+        )
+        .unwrap();
+        assert_eq!(r.to_string(), format!("0.5{}", "0".repeat(26)));
     }
 }

@@ -184,7 +184,15 @@ fn run(
     }
     if !ev.faults.is_empty() {
         let mut diags = Diagnostics::default();
+        // The same fault met twice (a limit passed, then every text after
+        // it at the same place) is reported once.
+        let mut seen: Vec<(&'static str, String, crate::source::Span)> = Vec::new();
         for (f, span) in ev.faults {
+            let key = (f.code.id, f.message.clone(), span);
+            if seen.contains(&key) {
+                continue;
+            }
+            seen.push(key);
             // The operands' values label the operands themselves (the last,
             // usually the culprit, first); without operands, the expression.
             let mut labels = f.labels;

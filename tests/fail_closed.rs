@@ -346,3 +346,42 @@ fn a_byte_order_mark_is_accepted_and_columns_stay_right() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("p.policy:3:14"), "{}", stderr(&o));
 }
+
+/// A limit passed once is reported once, not again for every text after it
+/// at the same place (a rule's message, then its help).
+#[test]
+fn an_output_limit_passed_is_one_error() {
+    let limits = pactum::Limits::default().with_max_output_bytes(1);
+    let policy = pactum::Package::from_sources_with_limits(
+        [(
+            "a.policy",
+            "package a\nschema o { n: int }\n\
+             rule r {\n  deny R\n  when o.n > 1\n  message \"{o.n} is big.\"\n  help \"Make it smaller.\"\n}\n",
+        )],
+        limits,
+    )
+    .check()
+    .unwrap();
+    let errors = policy.evaluate_str("o: { n: 2 }").unwrap_err();
+    assert_eq!(errors.len(), 1, "{errors}");
+    assert_eq!(errors.first().unwrap().code(), pactum::codes::LIMIT_OUTPUT);
+}
+
+/// `round` gives exactly the places asked, or stops the request: a decimal
+/// too large for them is never rounded to fewer places silently.
+#[test]
+fn round_to_more_places_than_fit_stops_the_request() {
+    let policy = pactum::Package::from_sources([(
+        "a.policy",
+        "package a\nschema o { x: decimal }\noutput r = round(o.x, 28)\n",
+    )])
+    .check()
+    .unwrap();
+    let errors = policy.evaluate_str("o: { x: \"120.00\" }").unwrap_err();
+    assert_eq!(errors.first().unwrap().code(), pactum::codes::EVAL_OVERFLOW);
+    let d = policy.evaluate_str("o: { x: \"0.5\" }").unwrap();
+    assert_eq!(
+        d.output("r").unwrap().to_string(),
+        format!("0.5{}", "0".repeat(27))
+    );
+}
