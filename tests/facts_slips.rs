@@ -666,3 +666,63 @@ fn a_yaml_tag_is_refused_not_dropped() {
         [Outcome::Decided(_)]
     ));
 }
+
+#[test]
+fn pretty_printed_json_indented_in_json_lines_is_still_one_record() {
+    let policy = policy();
+    let good = good_line();
+    let value: serde_json::Value = serde_json::from_str(good).unwrap();
+    let pretty = serde_json::to_string_pretty(&value).unwrap();
+    for indent in ["  ", "\t"] {
+        let indented: String = pretty.lines().map(|l| format!("{indent}{l}\n")).collect();
+        let text = format!("{good}\n{indented}{good}\n");
+        let outcomes = policy.evaluate_file("b.jsonl", &text);
+        assert_eq!(outcomes.len(), 3, "{indent:?}");
+        assert!(matches!(outcomes[0], Outcome::Decided(_)));
+        assert!(matches!(outcomes[2], Outcome::Decided(_)));
+        let Outcome::Failed { diagnostics, .. } = &outcomes[1] else {
+            panic!("the pretty-printed document was decided");
+        };
+        assert_eq!(diagnostics.len(), 1, "{indent:?}: {diagnostics}");
+    }
+}
+
+#[test]
+fn any_yaml_key_without_a_space_after_its_colon_is_named() {
+    let policy = policy();
+    // The first key of a mapping, a later one, the last one of the file.
+    for (from, to) in [
+        ("channel: console", "channel:console"),
+        ("date: 2026-03-02", "date:2026-03-02"),
+        ("consumed_amount: \"300.00\"", "consumed_amount:\"300.00\""),
+    ] {
+        let text = EXAMPLE.replacen(from, to, 1);
+        assert_ne!(text, EXAMPLE);
+        let key = to.split(':').next().unwrap();
+        let seen = only(&policy, "a.yaml", &text);
+        assert_eq!(seen.code, "pactum::facts::syntax", "{to}");
+        let (line, column) = place(&text, to);
+        assert_eq!(seen.at, (line, column + key.len()), "{to}: at its colon");
+        assert_eq!(
+            seen.help,
+            format!("write a space after the colon: `{from}`"),
+            "{to}"
+        );
+    }
+}
+
+/// A YAML document that does not parse: the fields after the syntax error
+/// may be written, so none is reported missing.
+#[test]
+fn a_yaml_syntax_error_invents_no_missing_field() {
+    let policy = policy();
+    let text = EXAMPLE.replacen("  channel: console", " channel: console", 1);
+    assert_ne!(text, EXAMPLE);
+    let errs = errors(&policy, "a.yaml", &text);
+    assert!(
+        errs.iter()
+            .all(|d| d.code_id() != "pactum::facts::missing_field"),
+        "{errs:?}"
+    );
+    assert_eq!(errs[0].code_id(), "pactum::facts::syntax");
+}

@@ -8,7 +8,7 @@
 //! ([`spread_error`]); the lines after it are read on as usual.
 //!
 //! A document is taken to spread over lines when its first line is `{`
-//! (or `[`) alone, in its first column: the first line of JSON as `jq .`,
+//! (or `[`) alone (indented or not): the first line of JSON as `jq .`,
 //! `json.dumps(…, indent=2)` or `JSON.stringify(…, null, 2)` write it,
 //! and never a document on its own. The lines after it belong to it while
 //! its brackets stay open, up to the line that closes them; a blank line,
@@ -54,7 +54,7 @@ impl Spread {
     /// left out) opens, if it is the first line of a document spread over
     /// lines.
     pub(crate) fn open(line: &[u8]) -> Option<Spread> {
-        if !matches!(line.trim_ascii_end(), b"{" | b"[") {
+        if !matches!(line.trim_ascii(), b"{" | b"[") {
             return None;
         }
         Some(Spread {

@@ -87,6 +87,14 @@ impl Report {
             .any(|l| l.code == codes::FACTS_SYNTAX && l.message.starts_with("invalid "))
     }
 
+    /// Drops the fields reported missing: in a YAML document that does
+    /// not parse, a mapping cut short by the syntax error cannot be judged
+    /// complete (the fields after the error may well be written).
+    pub(super) fn drop_missing(&mut self) {
+        self.located
+            .retain(|l| l.code != codes::FACTS_MISSING_FIELD);
+    }
+
     /// Reports `error`, the syntax error of a JSON document, alone. What
     /// the text before it meant depends on the broken text (a `}` left
     /// out moves values into another object, a string closed early leaves

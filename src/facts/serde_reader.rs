@@ -146,6 +146,9 @@ pub(crate) fn load_serde(
             }
         }
     }
+    if !json && report.has_parse_error() {
+        report.drop_missing();
+    }
     if json && !report.has_parse_error() {
         // serde_json does not check the bracket that closes a list or an
         // object whose visitor failed (a value refused, read to its end):

@@ -37,6 +37,9 @@ pub(super) fn yaml(doc: &str, message: &str, at: usize) -> Option<Located> {
     if message.starts_with("mapping values are not allowed") {
         return over_indented(doc, at).or_else(|| no_space_after_colon(doc, at));
     }
+    if message.starts_with("could not find expected ':'") {
+        return no_space_after_colon(doc, at);
+    }
     None
 }
 
@@ -46,17 +49,28 @@ pub(super) fn yaml(doc: &str, message: &str, at: usize) -> Option<Located> {
 fn no_space_after_colon(doc: &str, at: usize) -> Option<Located> {
     let b = doc.as_bytes();
     let ls = line_start(b, at);
-    // The nearest line above that holds something other than a comment.
+    // The line of the error (libyaml may stop at its end), else the
+    // nearest line above it that holds something other than a comment.
+    let here = doc.get(ls..line_end(b, ls))?;
+    let body = here.trim_start_matches(' ');
+    if let Some(l) = key_without_space(ls + (here.len() - body.len()), body) {
+        return Some(l);
+    }
     let mut end = ls.checked_sub(1)?;
-    let (start, text) = loop {
+    loop {
         let start = line_start(b, end);
         let line = doc.get(start..end)?.trim_end_matches('\r');
         let body = line.trim_start_matches(' ');
         if !body.is_empty() && !body.starts_with('#') {
-            break (start + (line.len() - body.len()), body);
+            return key_without_space(start + (line.len() - body.len()), body);
         }
         end = start.checked_sub(1)?;
-    };
+    }
+}
+
+/// `text` (a line's content, at `start`), when it is `key:value` without
+/// the space after the colon.
+fn key_without_space(start: usize, text: &str) -> Option<Located> {
     let colon = text.find(':')?;
     let (key, value) = (text.get(..colon)?, text.get(colon + 1..)?);
     let plain_key = !key.is_empty()
