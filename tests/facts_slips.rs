@@ -726,3 +726,31 @@ fn a_yaml_syntax_error_invents_no_missing_field() {
     );
     assert_eq!(errs[0].code_id(), "pactum::facts::syntax");
 }
+
+#[test]
+fn a_glued_key_in_a_flow_mapping_or_after_a_quoted_key_is_named() {
+    let policy = policy();
+    // `{limit:5, used: 2}`: one key `limit:5`, not the field `limit`.
+    let text = EXAMPLE.replacen("{ limit: 5, used: 2 }", "{ limit:5, used: 2 }", 1);
+    assert_ne!(text, EXAMPLE);
+    let seen = only(&policy, "a.yaml", &text);
+    assert_eq!(seen.code, "pactum::facts::unknown_field");
+    assert_eq!(
+        seen.help,
+        "write a space after the colon: `limit: 5` (without it, `limit:5` is one key)"
+    );
+    // A quoted key written as JSON writes it, in block YAML.
+    let text = EXAMPLE.replacen(
+        "  promotion: { name: \"Spring Sale\", refundable: true }",
+        "  \"promotion\":{ name: \"Spring Sale\", refundable: true }",
+        1,
+    );
+    assert_ne!(text, EXAMPLE);
+    let seen = only(&policy, "a.yaml", &text);
+    assert_eq!(seen.code, "pactum::facts::syntax");
+    assert!(
+        seen.help
+            .starts_with("write a space after the colon: `\"promotion\": {"),
+        "{seen:?}"
+    );
+}

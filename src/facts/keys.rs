@@ -276,7 +276,20 @@ impl<'de> Visitor<'de> for Keyed<'_> {
             }
             None => {
                 let names = seed.record.fields.iter().map(|f| &*f.name);
-                let help = if let Some(near) = suggest(key, names) {
+                // `code:X1` in a YAML flow mapping: one key, for want of the
+                // space after the colon.
+                let glued = key.split_once(':').filter(|(name, value)| {
+                    !value.is_empty()
+                        && !value.starts_with([' ', '/'])
+                        && seed.record.field(name).is_some()
+                });
+                let help = if let Some((name, value)) = glued {
+                    seed.meant.set(seed.record.field(name).map(|(i, _)| i));
+                    format!(
+                        "write a space after the colon: `{name}: {value}` (without it, `{}` is one key)",
+                        excerpt(key)
+                    )
+                } else if let Some(near) = suggest(key, names) {
                     seed.meant.set(seed.record.field(&near).map(|(i, _)| i));
                     format!("did you mean `{near}`?")
                 } else if seed.record.fields.is_empty() {

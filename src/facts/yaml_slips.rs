@@ -32,7 +32,7 @@ pub(super) fn yaml(doc: &str, message: &str, at: usize) -> Option<Located> {
     if message.starts_with("did not find expected key")
         || message.starts_with("did not find expected '-' indicator")
     {
-        return dedented(doc, at);
+        return dedented(doc, at).or_else(|| no_space_after_colon(doc, at));
     }
     if message.starts_with("mapping values are not allowed") {
         return over_indented(doc, at).or_else(|| no_space_after_colon(doc, at));
@@ -71,16 +71,23 @@ fn no_space_after_colon(doc: &str, at: usize) -> Option<Located> {
 /// `text` (a line's content, at `start`), when it is `key:value` without
 /// the space after the colon.
 fn key_without_space(start: usize, text: &str) -> Option<Located> {
-    let colon = text.find(':')?;
+    // A quoted key (`"coupon":{…}`, as JSON writes it) ends at its quote.
+    let colon = match text.chars().next() {
+        Some(q @ ('"' | '\'')) => {
+            let close = text.get(1..)?.find(q)? + 1;
+            (text.get(close + 1..)?.starts_with(':')).then_some(close + 1)?
+        }
+        _ => text.find(':')?,
+    };
     let (key, value) = (text.get(..colon)?, text.get(colon + 1..)?);
+    let quoted = key.starts_with(['"', '\'']);
     let plain_key = !key.is_empty()
         && key
             .chars()
             .all(|c| c.is_alphanumeric() || matches!(c, '_' | '-' | '.'));
-    if !plain_key
+    if !(quoted || plain_key && !text.contains(": "))
         || value.is_empty()
         || value.starts_with([' ', '/'])
-        || text.contains(": ")
         || text.ends_with(':')
     {
         return None;
@@ -88,7 +95,7 @@ fn key_without_space(start: usize, text: &str) -> Option<Located> {
     let written = format!("{key}: {value}");
     Some(Located::syntax(
         format!(
-            "invalid YAML: `{text}` has no space after `:`, so it reads as one text, not as the key `{key}` and its value"
+            "invalid YAML: `{text}` has no space after the colon of the key `{key}`; without one, YAML does not read a key and its value"
         ),
         "no space after `:`",
         if written.chars().count() <= QUOTED_CHARS {
