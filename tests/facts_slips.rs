@@ -754,3 +754,30 @@ fn a_glued_key_in_a_flow_mapping_or_after_a_quoted_key_is_named() {
         "{seen:?}"
     );
 }
+
+#[test]
+fn an_unclosed_yaml_flow_collection_is_named_where_it_opens() {
+    let policy = policy();
+    for (from, to, opener) in [
+        (
+            "holidays: [2026-04-03, 2026-01-01]",
+            "holidays: [2026-04-03, 2026-01-01",
+            "[",
+        ),
+        ("{ limit: 5, used: 2 }", "{ limit: 5, used: 2", "{"),
+    ] {
+        let text = EXAMPLE.replacen(from, to, 1);
+        assert_ne!(text, EXAMPLE);
+        let errs = errors(&policy, "a.yaml", &text);
+        let d = &errs[0];
+        assert_eq!(d.code_id(), "pactum::facts::syntax", "{to}");
+        assert_eq!(
+            d.message(),
+            format!("invalid YAML: a `{opener}` is never closed"),
+            "{to}"
+        );
+        let (line, column) = place(&text, to);
+        let at = to.find(opener).unwrap();
+        assert_eq!(d.line_col(), Some((line, column + at)), "{to}");
+    }
+}

@@ -37,6 +37,11 @@ pub(super) fn yaml(doc: &str, message: &str, at: usize) -> Option<Located> {
     if message.starts_with("mapping values are not allowed") {
         return over_indented(doc, at).or_else(|| no_space_after_colon(doc, at));
     }
+    if message.contains("while parsing a flow sequence")
+        || message.contains("while parsing a flow mapping")
+    {
+        return unclosed_flow(doc, at);
+    }
     if message.starts_with("could not find expected ':'") {
         return no_space_after_colon(doc, at);
     }
@@ -461,4 +466,48 @@ mod tests {
             l.help
         );
     }
+}
+
+/// The nearest `[` or `{` before `at` that does not close on its line: a
+/// flow collection left open, which libyaml reports where it gives up
+/// (often at the next key).
+fn unclosed_flow(doc: &str, at: usize) -> Option<Located> {
+    let b = doc.as_bytes();
+    let mut open = None;
+    let mut i = 0;
+    let mut quote: Option<u8> = None;
+    while i < at.min(b.len()) {
+        let c = *b.get(i)?;
+        match (quote, c) {
+            (Some(b'"'), b'\\') => i += 1,
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"') => quote = Some(c),
+            (None, b'\'') if i > 0 && b.get(i - 1).is_some_and(|p| b"[{, :\t".contains(p)) => {
+                quote = Some(c);
+            }
+            (None, b'\n') => quote = None,
+            (None, b'#') if i == 0 || b.get(i - 1).is_some_and(|p| *p == b' ' || *p == b'\t') => {
+                // A comment runs to the end of its line.
+                i = line_end(b, i);
+                continue;
+            }
+            (None, b'[' | b'{') if super::scan::flow_end(b, i, true).is_none() => open = Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    let open = open?;
+    let opener = char::from(*b.get(open)?);
+    let closer = if opener == '[' { ']' } else { '}' };
+    Some(Located::syntax(
+        format!("invalid YAML: a `{opener}` is never closed"),
+        format!("this `{opener}` is never closed"),
+        format!(
+            "close it with a `{closer}` where its {} ends, on the same line",
+            if opener == '[' { "list" } else { "mapping" }
+        ),
+        open,
+        1,
+    ))
 }
