@@ -679,3 +679,17 @@ fn test_names_a_code_no_rule_has_and_an_unknown_output_with_the_nearest() {
         "{out}"
     );
 }
+
+#[test]
+fn test_names_a_deny_code_expected_among_the_notes() {
+    let tests = "- name: wrong list\n  facts: { o: { id: a, n: 11, price: 1 } }\n  \
+                 expect: { notes: [BIG] }\n";
+    let dir = small_package("deny-as-note", Some(tests));
+    let o = pactum(&["test", dir.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(1));
+    let out = stdout(&o);
+    assert!(
+        out.contains("notes: `BIG` is the code of a deny rule: expect it under `reasons`"),
+        "{out}"
+    );
+}

@@ -38,28 +38,52 @@ fn is_test(path: &Path) -> bool {
     })
 }
 
+/// The codes of a package's rules: its deny rules' and its note rules'.
+#[derive(Debug, Default)]
+struct Known {
+    denies: BTreeSet<String>,
+    notes: BTreeSet<String>,
+}
+
 /// Compares what a test expects with a decision; the differences, if any.
-/// `known` holds the codes of the package's rules: a code expected that
-/// no rule has is named as such (with the nearest code), since no
-/// decision can ever give it.
-fn compare(expect: &Expect, d: &Decision, known: &BTreeSet<String>) -> Vec<String> {
+/// A code expected that no rule has, or a note's code expected among the
+/// reasons (or the reverse), is named as such, since no decision can ever
+/// give it there.
+fn compare(expect: &Expect, d: &Decision, known: &Known) -> Vec<String> {
     let mut diffs = Vec::new();
     let expected = [
-        ("reasons", &expect.reasons),
-        ("reasons_include", &expect.reasons_include),
-        ("reasons_in_order", &expect.reasons_in_order),
-        ("notes", &expect.notes),
-        ("notes_include", &expect.notes_include),
+        ("reasons", &expect.reasons, false),
+        ("reasons_include", &expect.reasons_include, false),
+        ("reasons_in_order", &expect.reasons_in_order, false),
+        ("notes", &expect.notes, true),
+        ("notes_include", &expect.notes_include, true),
     ];
-    for (key, list) in expected {
+    for (key, list, note) in expected {
+        let (own, other) = if note {
+            (&known.notes, &known.denies)
+        } else {
+            (&known.denies, &known.notes)
+        };
         for code in list.iter().flatten() {
-            if !known.contains(code) {
-                let near = pactum::suggest(code, known.iter().map(String::as_str))
-                    .map_or(String::new(), |n| format!(" (did you mean `{n}`?)"));
-                diffs.push(format!(
-                    "{key}: no rule of the package has the code `{code}`{near}"
-                ));
+            if own.contains(code) {
+                continue;
             }
+            if other.contains(code) {
+                let (is, under) = if note {
+                    ("a deny rule", "`reasons`")
+                } else {
+                    ("a note rule", "`notes`")
+                };
+                diffs.push(format!(
+                    "{key}: `{code}` is the code of {is}: expect it under {under}"
+                ));
+                continue;
+            }
+            let near = pactum::suggest(code, own.iter().map(String::as_str))
+                .map_or(String::new(), |n| format!(" (did you mean `{n}`?)"));
+            diffs.push(format!(
+                "{key}: no rule of the package has the code `{code}`{near}"
+            ));
         }
     }
     let json = d.to_json();
@@ -196,12 +220,14 @@ pub fn run(dir: &Path, options: &Options, messages: MessageFormat, limits: pactu
     let files = walk.files;
     render::diagnostics(&walk.errors, messages, false);
     let mut cov: Coverage = policy.coverage();
-    let known: BTreeSet<String> = cov
-        .report(&policy)
-        .rules
-        .into_iter()
-        .map(|r| r.code)
-        .collect();
+    let mut known = Known::default();
+    for r in cov.report(&policy).rules {
+        if r.note {
+            known.notes.insert(r.code);
+        } else {
+            known.denies.insert(r.code);
+        }
+    }
     let (mut passed, mut failed) = (0usize, walk.errors.len());
     let mut filtered = 0usize;
     for file in &files {

@@ -108,6 +108,8 @@ pub struct RuleCoverage {
     pub rule: String,
     /// Its code.
     pub code: String,
+    /// Whether it is a note rule (else a deny rule).
+    pub note: bool,
     /// Where it is written.
     pub location: String,
     /// Whether any request made it fire.
@@ -158,9 +160,10 @@ impl Coverage {
     /// Summarizes the coverage of `policy` (the policy it was made for).
     pub fn report(&self, policy: &Policy) -> CoverageReport {
         let program = policy.program();
-        let rule = |r: &crate::ir::Rule, fired: bool| RuleCoverage {
+        let rule = |r: &crate::ir::Rule, fired: bool, note: bool| RuleCoverage {
             rule: r.name.to_string(),
             code: r.code.to_string(),
+            note,
             location: program.location_of(r.span),
             fired,
         };
@@ -168,14 +171,14 @@ impl Coverage {
             .denies
             .iter()
             .zip(&self.denies)
-            .map(|(r, f)| rule(r, *f))
+            .map(|(r, f)| rule(r, *f, false))
             .collect();
         rules.extend(
             program
                 .notes
                 .iter()
                 .zip(&self.notes)
-                .map(|(r, f)| rule(r, *f)),
+                .map(|(r, f)| rule(r, *f, true)),
         );
         let branches = self
             .branches

@@ -172,7 +172,10 @@ mod tests {
         assert_eq!(spread(&["{", "{\"a\": 1}"]), None);
         assert_eq!(spread(&["{", "", "}"]), None);
         assert_eq!(spread(&["{", "]}"]), None);
-        assert_eq!(spread(&[" {", "}"]), None);
+        // Indented (as some tools write a document inside another), it is
+        // still one.
+        assert_eq!(spread(&[" {", "}"]), Some(1));
+        assert_eq!(spread(&["\t[", "\t  1", "\t]"]), Some(2));
         assert_eq!(spread(&["{", "  \"a\": 1"]), None);
     }
 }

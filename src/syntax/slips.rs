@@ -12,7 +12,7 @@ use super::scan::{self, braces, line_bounds, starts_word, word, word_len, Opener
 mod texts;
 mod words;
 
-use texts::{single_quotes, text_clause, unclosed_value_in_text};
+use texts::{escaped_closing_quote, single_quotes, text_clause, unclosed_value_in_text};
 use words::{foreign_operator, foreign_word, is_without_variant, quantifier_keyword};
 
 /// Where pest stopped: the text, the start of the item being parsed, the
@@ -74,6 +74,7 @@ impl Wording {
 pub(super) fn slip(site: &Site<'_>) -> Option<Wording> {
     const SLIPS: &[fn(&Site<'_>) -> Option<Wording>] = &[
         unclosed_value_in_text,
+        escaped_closing_quote,
         declaration_without_equals,
         single_quotes,
         foreign_operator,

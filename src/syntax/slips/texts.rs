@@ -164,7 +164,12 @@ pub(super) fn text_clause(site: &Site<'_>) -> Option<Wording> {
                 .unwrap_or(here.len()),
             _ => written.len(),
         };
-        let help = if path {
+        let help = if path && !value.contains('.') {
+            // A lone word may be a name or the text itself.
+            format!(
+                "write `{kw} \"{value}\"` for the word itself, or `{kw} \"{{{value}}}\"` to show the value of `{value}`"
+            )
+        } else if path {
             format!("to show the value, put it in the text: `{kw} \"{{{value}}}\"`")
         } else {
             format!("write `{kw} \"{}\"`", value.replace('"', "\\\""))
@@ -307,4 +312,60 @@ fn joined_text(pieces: &str) -> Option<String> {
         }
     }
     (!joined.contains('`')).then_some(joined)
+}
+
+/// `message "C:\" help "…"`: a text whose `\"` was meant as a backslash
+/// and its closing quote; the text went on to the next quote, and what
+/// follows it is read as code where pest stopped.
+pub(super) fn escaped_closing_quote(site: &Site<'_>) -> Option<Wording> {
+    let b = site.text.as_bytes();
+    // The quote that closes a text just before the error.
+    let mut k = site.at.min(b.len());
+    while k > 0 && matches!(b.get(k - 1), Some(b' ' | b'\t')) {
+        k -= 1;
+    }
+    if k == 0 || b.get(k - 1) != Some(&b'"') {
+        return None;
+    }
+    let close = k - 1;
+    // Read the line up to that quote: where its text opened, and the
+    // first escaped quote inside it.
+    let (line_start, _) = line_bounds(site.text, close);
+    let mut open = None;
+    let mut escaped = None;
+    let mut i = line_start;
+    while i < close {
+        match (open, b.get(i)) {
+            (None, Some(b'"')) => {
+                open = Some(i);
+                escaped = None;
+            }
+            (Some(_), Some(b'\\')) => {
+                if b.get(i + 1) == Some(&b'"') && escaped.is_none() {
+                    escaped = Some(i);
+                }
+                i += 1;
+            }
+            (Some(_), Some(b'"')) => open = None,
+            _ => {}
+        }
+        i += 1;
+    }
+    open?;
+    let escaped = escaped?;
+    // Only when the text after the `\"` reads as code that was swallowed
+    // (`\" help "`): a quote meant inside the text is no slip.
+    let swallowed = site.text.get(escaped + 2..close)?.trim_start();
+    if !lexicon::is_keyword(word(swallowed)) {
+        return None;
+    }
+    Some(
+        Wording::new(
+            (escaped, escaped + 2),
+            "a text does not end at `\\\"`: a backslash before a quote keeps the quote in the text",
+            "the text goes on past this quote",
+            "to end a text with a backslash, write it twice: `\"…\\\\\"`; a quote inside a text is `\\\"`",
+        )
+        .with((site.at, site.at + 1), "read as code"),
+    )
 }
