@@ -409,6 +409,50 @@ fn tab(doc: &str, at: usize) -> Option<Located> {
     ))
 }
 
+/// The nearest `[` or `{` before `at` that does not close on its line: a
+/// flow collection left open, which libyaml reports where it gives up
+/// (often at the next key).
+fn unclosed_flow(doc: &str, at: usize) -> Option<Located> {
+    let b = doc.as_bytes();
+    let mut open = None;
+    let mut i = 0;
+    let mut quote: Option<u8> = None;
+    while i < at.min(b.len()) {
+        let c = *b.get(i)?;
+        match (quote, c) {
+            (Some(b'"'), b'\\') => i += 1,
+            (Some(q), _) if c == q => quote = None,
+            (Some(_), _) => {}
+            (None, b'"') => quote = Some(c),
+            (None, b'\'') if i > 0 && b.get(i - 1).is_some_and(|p| b"[{, :\t".contains(p)) => {
+                quote = Some(c);
+            }
+            (None, b'\n') => quote = None,
+            (None, b'#') if i == 0 || b.get(i - 1).is_some_and(|p| *p == b' ' || *p == b'\t') => {
+                // A comment runs to the end of its line.
+                i = line_end(b, i);
+                continue;
+            }
+            (None, b'[' | b'{') if super::scan::flow_end(b, i, true).is_none() => open = Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    let open = open?;
+    let opener = char::from(*b.get(open)?);
+    let closer = if opener == '[' { ']' } else { '}' };
+    Some(Located::syntax(
+        format!("invalid YAML: a `{opener}` is never closed"),
+        format!("this `{opener}` is never closed"),
+        format!(
+            "close it with a `{closer}` where its {} ends, on the same line",
+            if opener == '[' { "list" } else { "mapping" }
+        ),
+        open,
+        1,
+    ))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -466,48 +510,4 @@ mod tests {
             l.help
         );
     }
-}
-
-/// The nearest `[` or `{` before `at` that does not close on its line: a
-/// flow collection left open, which libyaml reports where it gives up
-/// (often at the next key).
-fn unclosed_flow(doc: &str, at: usize) -> Option<Located> {
-    let b = doc.as_bytes();
-    let mut open = None;
-    let mut i = 0;
-    let mut quote: Option<u8> = None;
-    while i < at.min(b.len()) {
-        let c = *b.get(i)?;
-        match (quote, c) {
-            (Some(b'"'), b'\\') => i += 1,
-            (Some(q), _) if c == q => quote = None,
-            (Some(_), _) => {}
-            (None, b'"') => quote = Some(c),
-            (None, b'\'') if i > 0 && b.get(i - 1).is_some_and(|p| b"[{, :\t".contains(p)) => {
-                quote = Some(c);
-            }
-            (None, b'\n') => quote = None,
-            (None, b'#') if i == 0 || b.get(i - 1).is_some_and(|p| *p == b' ' || *p == b'\t') => {
-                // A comment runs to the end of its line.
-                i = line_end(b, i);
-                continue;
-            }
-            (None, b'[' | b'{') if super::scan::flow_end(b, i, true).is_none() => open = Some(i),
-            _ => {}
-        }
-        i += 1;
-    }
-    let open = open?;
-    let opener = char::from(*b.get(open)?);
-    let closer = if opener == '[' { ']' } else { '}' };
-    Some(Located::syntax(
-        format!("invalid YAML: a `{opener}` is never closed"),
-        format!("this `{opener}` is never closed"),
-        format!(
-            "close it with a `{closer}` where its {} ends, on the same line",
-            if opener == '[' { "list" } else { "mapping" }
-        ),
-        open,
-        1,
-    ))
 }
