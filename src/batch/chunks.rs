@@ -471,17 +471,24 @@ impl<R: Read> Chunks<R> {
             return Ok(0);
         };
         let mut i = 0;
+        // The lines taken when the document is cut short (the input ends,
+        // or a line that is not its own comes): as `facts::split` finds.
+        let cut = |spread: &facts::Spread, taken: usize| match spread.end() {
+            facts::SpreadStep::Cut => taken,
+            _ => 0,
+        };
         loop {
             if i >= self.pending.len() && !self.read_line()? {
-                return Ok(0);
+                return Ok(cut(&spread, i));
             }
             let Some(next) = self.pending.get(i) else {
-                return Ok(0);
+                return Ok(cut(&spread, i));
             };
             i += 1;
             match spread.step(&next.bytes) {
                 facts::SpreadStep::More => {}
                 facts::SpreadStep::Closed => return Ok(i),
+                facts::SpreadStep::Cut => return Ok(i - 1),
                 facts::SpreadStep::Not => return Ok(0),
             }
         }

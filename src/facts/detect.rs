@@ -194,17 +194,27 @@ fn split_lines(text: &str) -> Vec<Range<usize>> {
         if let Some(mut spread) = Spread::open(body.as_bytes()) {
             let mut end = next;
             let mut closed = None;
+            let mut step = Step::More;
             while end < text.len() {
                 let from = end;
                 end = after(from);
-                match spread.step(text.as_bytes().get(from..end).unwrap_or_default()) {
+                step = spread.step(text.as_bytes().get(from..end).unwrap_or_default());
+                match step {
                     Step::More => {}
                     Step::Closed => {
                         closed = Some(end);
                         break;
                     }
+                    Step::Cut => {
+                        closed = Some(from);
+                        break;
+                    }
                     Step::Not => break,
                 }
+            }
+            if step == Step::More && end >= text.len() && spread.end() == Step::Cut {
+                // The input ends inside the document.
+                closed = Some(end);
             }
             if let Some(end) = closed {
                 let doc = text.get(start + lead..end).unwrap_or("").trim_end();

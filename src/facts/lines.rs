@@ -11,10 +11,13 @@
 //! (or `[`) alone (indented or not): the first line of JSON as `jq .`,
 //! `json.dumps(…, indent=2)` or `JSON.stringify(…, null, 2)` write it,
 //! and never a document on its own. The lines after it belong to it while
-//! its brackets stay open, up to the line that closes them; a blank line,
-//! a line that starts with `{` in its first column (the next document), a
-//! bracket closed that was never opened, or more than [`SPREAD_BYTES`] end
-//! the search, and the first line is then a document alone. The first line
+//! its brackets stay open, up to the line that closes them. A blank line,
+//! a line that starts with `{` in its first column (the next document) or
+//! the end of the input before that line cut the document short: the lines
+//! taken so far are then one document, refused as one (and the first line
+//! alone is a document when none was taken). A bracket closed that was
+//! never opened, or more than [`SPREAD_BYTES`], end the search, and the
+//! first line is then a document alone. The first line
 //! alone decides whether to look further, so a line that is cut short or
 //! broken otherwise (`{"items": [`) is still a document of its own,
 //! answered on a live stream before the next line arrives.
@@ -36,6 +39,8 @@ pub(crate) struct Spread {
     depth: usize,
     /// Bytes of the lines so far.
     bytes: usize,
+    /// Lines taken after the first.
+    taken: usize,
 }
 
 /// What a line does to a [`Spread`].
@@ -47,6 +52,10 @@ pub(crate) enum Step {
     Closed,
     /// It does not belong to it: the first line is a document alone.
     Not,
+    /// It does not belong to it, but the lines before it do: the document
+    /// was cut short (the next one starts, a blank line, the end of the
+    /// input), and those lines are one document, refused as one.
+    Cut,
 }
 
 impl Spread {
@@ -60,15 +69,31 @@ impl Spread {
         Some(Spread {
             depth: 1,
             bytes: line.len(),
+            taken: 0,
         })
     }
 
     /// The next line (with or without its line break).
     pub(crate) fn step(&mut self, line: &[u8]) -> Step {
         if line.trim_ascii().is_empty() || line.first() == Some(&b'{') {
-            return Step::Not;
+            return self.end();
         }
-        self.step_over(line)
+        let step = self.step_over(line);
+        if step == Step::More {
+            self.taken += 1;
+        }
+        step
+    }
+
+    /// The input ends (or the next document starts) before the document
+    /// closes: [`Step::Cut`] when lines were taken after the first, else
+    /// [`Step::Not`].
+    pub(crate) fn end(&self) -> Step {
+        if self.taken > 0 {
+            Step::Cut
+        } else {
+            Step::Not
+        }
     }
 
     fn step_over(&mut self, line: &[u8]) -> Step {
@@ -153,10 +178,14 @@ mod tests {
             match s.step(line.as_bytes()) {
                 Step::More => {}
                 Step::Closed => return Some(i + 1),
+                Step::Cut => return Some(i),
                 Step::Not => return None,
             }
         }
-        None
+        match s.end() {
+            Step::Cut => Some(rest.len()),
+            _ => None,
+        }
     }
 
     #[test]
@@ -176,6 +205,10 @@ mod tests {
         // still one.
         assert_eq!(spread(&[" {", "}"]), Some(1));
         assert_eq!(spread(&["\t[", "\t  1", "\t]"]), Some(2));
-        assert_eq!(spread(&["{", "  \"a\": 1"]), None);
+        // Cut short by the next document, a blank line or the end: the
+        // lines taken are still one document.
+        assert_eq!(spread(&["{", "  \"a\": 1"]), Some(1));
+        assert_eq!(spread(&["{", "  \"a\": 1", "{\"b\": 2}"]), Some(1));
+        assert_eq!(spread(&["{", "  \"a\": 1", ""]), Some(1));
     }
 }
