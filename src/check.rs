@@ -366,6 +366,27 @@ impl<'a> Checker<'a> {
         }
     }
 
+    /// Reports an enum variant named `present` or `absent`: `x is absent`
+    /// tests whether `x` is there, so the variant could never be tested,
+    /// and a rule meant for it would test presence instead (and fail open).
+    fn presence_variant(&mut self, v: &ast::Ident) {
+        let d = self
+            .diag(
+                codes::CHECK_DUPLICATE,
+                format!(
+                    "`{}` is built in: `x is {}` tests whether a value is there, not a variant",
+                    v.node, v.node
+                ),
+                v.span,
+                "built-in word",
+            )
+            .help(format!(
+                "name the variant otherwise, such as `was_{}` or `{}_status`",
+                v.node, v.node
+            ));
+        self.error(d);
+    }
+
     fn did_you_mean(&self, name: &str, candidates: Vec<&str>) -> String {
         match suggest(name, candidates.iter().copied()) {
             Some(s) => format!("did you mean `{s}`?"),

@@ -385,3 +385,37 @@ fn round_to_more_places_than_fit_stops_the_request() {
         format!("0.5{}", "0".repeat(27))
     );
 }
+
+/// Every reserved word of the language (docs/language.md, "Names"), as an
+/// enum variant, is either refused by the checker or tested as that
+/// variant by `is`: never read as something else, which could turn a deny
+/// into an allow (a variant `absent` read as a presence test did).
+#[test]
+fn a_variant_named_like_a_keyword_is_refused_or_tested_as_itself() {
+    let page = include_str!("../docs/language.md");
+    let start = page
+        .find("package requests schema")
+        .expect("the list of reserved words");
+    let words: Vec<&str> = page[start..]
+        .lines()
+        .take_while(|l| !l.starts_with("```"))
+        .flat_map(str::split_whitespace)
+        .collect();
+    assert!(words.len() > 30, "{words:?}");
+    for w in words {
+        let text = format!(
+            "package k\nrequests are identified by s.id\nschema s {{ id: string, k: one of {w}, other }}\n\
+             rule r {{\n  deny HIT\n  when s.k is {w}\n  message \"m\"\n  help \"h\"\n}}\n"
+        );
+        let Ok(policy) = pactum::Package::from_sources([("k.policy", text.as_str())]).check()
+        else {
+            continue; // refused: fine
+        };
+        let hit = policy
+            .evaluate_str(&format!("s: {{ id: a, k: \"{w}\" }}"))
+            .unwrap_or_else(|e| panic!("{w}: {e}"));
+        assert!(!hit.is_allowed(), "`is {w}` did not test the variant `{w}`");
+        let other = policy.evaluate_str("s: { id: a, k: other }").unwrap();
+        assert!(other.is_allowed(), "`is {w}` held for the variant `other`");
+    }
+}
