@@ -781,3 +781,25 @@ fn an_unclosed_yaml_flow_collection_is_named_where_it_opens() {
         assert_eq!(d.line_col(), Some((line, column + at)), "{to}");
     }
 }
+
+#[test]
+fn a_yaml_number_in_another_base_is_refused_with_its_decimal() {
+    let policy = policy();
+    for (written, decimal) in [("0x1F", 31), ("0o17", 15), ("0b101", 5), ("-0x10", -16)] {
+        let text = EXAMPLE.replacen("unpaid_orders: 0", &format!("unpaid_orders: {written}"), 1);
+        assert_ne!(text, EXAMPLE);
+        let seen = only(&policy, "a.yaml", &text);
+        assert_eq!(seen.code, "pactum::facts::wrong_type", "{written}");
+        assert_eq!(seen.underlined, written);
+        assert_eq!(
+            seen.help,
+            format!("write the number in decimal (`{decimal}`), or quote it (`\"{written}\"`) for a text")
+        );
+    }
+    // In quotes, or inside a text, it is no number.
+    let text = EXAMPLE.replacen("Spring Sale", "Sale 0x1F", 1);
+    assert!(matches!(
+        policy.evaluate_file("a.yaml", &text).as_slice(),
+        [Outcome::Decided(_)]
+    ));
+}

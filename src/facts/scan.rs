@@ -166,6 +166,74 @@ fn local_tag(doc: &str) -> Option<(usize, String)> {
 /// (after `key: `, `- `, `[`, `{` or `,`, or first on its line), outside
 /// quotes and comments.
 fn standard_tag(doc: &str) -> Option<(usize, String)> {
+    value_starts(doc, |rest| {
+        if rest.first() != Some(&b'!') || !matches!(rest.get(1), Some(b'!' | b'<')) {
+            return None;
+        }
+        Some(if rest.get(1) == Some(&b'<') {
+            rest.iter()
+                .position(|c| *c == b'>')
+                .map_or(rest.len(), |n| n + 1)
+        } else {
+            token_len(rest)
+        })
+    })
+}
+
+/// A plain YAML integer written in hexadecimal, octal or binary (`0x1F`,
+/// `0o17`, `0b101`), which the YAML reader turns into a number without
+/// telling: its text, offset and value. Facts numbers are decimal.
+pub(super) fn yaml_radix_number(doc: &str) -> Option<(usize, String, Option<i128>)> {
+    memchr::memchr(b'0', doc.as_bytes())?;
+    let (at, text) = value_starts(doc, |rest| {
+        let len = token_len(rest);
+        let t = rest.get(..len)?;
+        let digits = t
+            .strip_prefix(b"-")
+            .or_else(|| t.strip_prefix(b"+"))
+            .unwrap_or(t);
+        let (radix, body) = match digits.get(..2)? {
+            b"0x" | b"0X" => (16, digits.get(2..)?),
+            b"0o" | b"0O" => (8, digits.get(2..)?),
+            b"0b" | b"0B" => (2, digits.get(2..)?),
+            _ => return None,
+        };
+        let ok = !body.is_empty()
+            && body
+                .iter()
+                .all(|c| *c == b'_' || char::from(*c).is_digit(radix));
+        ok.then_some(len)
+    })?;
+    let negative = text.starts_with('-');
+    let body: String = text
+        .trim_start_matches(['-', '+'])
+        .get(2..)
+        .unwrap_or("")
+        .chars()
+        .filter(|c| *c != '_')
+        .collect();
+    let radix = match text.trim_start_matches(['-', '+']).as_bytes().get(1) {
+        Some(b'x' | b'X') => 16,
+        Some(b'o' | b'O') => 8,
+        _ => 2,
+    };
+    let value = i128::from_str_radix(&body, radix)
+        .ok()
+        .map(|v| if negative { -v } else { v });
+    Some((at, text, value))
+}
+
+/// The length of the plain token at the start of `rest`.
+fn token_len(rest: &[u8]) -> usize {
+    rest.iter()
+        .position(|c| c.is_ascii_whitespace() || matches!(c, b',' | b']' | b'}' | b'#'))
+        .unwrap_or(rest.len())
+}
+
+/// The first place where a YAML value starts (first on its line, or after
+/// `key: `, `- `, `[`, `{` or `,`), outside quotes and comments, at which
+/// `found` recognises something: its offset and text.
+fn value_starts(doc: &str, found: impl Fn(&[u8]) -> Option<usize>) -> Option<(usize, String)> {
     let mut offset = 0;
     for line in doc.split_inclusive('\n') {
         let b = line.as_bytes();
@@ -180,20 +248,10 @@ fn standard_tag(doc: &str) -> Option<(usize, String)> {
                 (None, b'#') if i == 0 || b.get(i - 1).is_some_and(u8::is_ascii_whitespace) => {
                     break
                 }
-                (None, b'!') if matches!(b.get(i + 1), Some(b'!' | b'<')) && starts_value(b, i) => {
-                    let rest = b.get(i..)?;
-                    let len = if b.get(i + 1) == Some(&b'<') {
-                        rest.iter()
-                            .position(|c| *c == b'>')
-                            .map_or(rest.len(), |n| n + 1)
-                    } else {
-                        rest.iter()
-                            .position(|c| {
-                                c.is_ascii_whitespace() || matches!(c, b',' | b']' | b'}')
-                            })
-                            .unwrap_or(rest.len())
-                    };
-                    return Some((offset + i, line.get(i..i + len)?.to_string()));
+                (None, _) if starts_value(b, i) && !c.is_ascii_whitespace() => {
+                    if let Some(len) = b.get(i..).and_then(&found) {
+                        return Some((offset + i, line.get(i..i + len)?.to_string()));
+                    }
                 }
                 _ => {}
             }

@@ -30,7 +30,7 @@ use super::merge::{Given, MergeSeed};
 use super::messages::{json_example, number_slip_help, too_deep, too_many_values, variant_list};
 use super::reading::{Ctx, Earlier, Expect, Path, Recovery, Seed, Seen, Stop};
 use super::report::{rereads, Report};
-use super::scan::{flow_too_deep, yaml_tag, MAX_FLOW_DEPTH};
+use super::scan::{flow_too_deep, yaml_radix_number, yaml_tag, MAX_FLOW_DEPTH};
 use super::{too_large, value_budget};
 use crate::diag::{codes, Diagnostic, Diagnostics};
 use crate::limits::Limits;
@@ -113,6 +113,37 @@ pub(crate) fn load_serde(
             .help(format!(
                 "remove `{tag}` and write the value alone: a tag would give it a meaning the schema does not"
             ))
+            .into());
+        }
+    }
+    if !json {
+        if let Some((at, text, value)) = yaml_radix_number(doc) {
+            let base = match text.trim_start_matches(['-', '+']).as_bytes().get(1) {
+                Some(b'x' | b'X') => "a hexadecimal",
+                Some(b'o' | b'O') => "an octal",
+                _ => "a binary",
+            };
+            let help = match value {
+                Some(v) => format!(
+                    "write the number in decimal (`{v}`), or quote it (`\"{text}\"`) for a text"
+                ),
+                None => {
+                    format!("write the number in decimal, or quote it (`\"{text}\"`) for a text")
+                }
+            };
+            return Err(Diagnostic::new(
+                codes::FACTS_WRONG_TYPE,
+                format!(
+                    "YAML reads `{text}` as {base} number; facts numbers are written in decimal"
+                ),
+            )
+            .at_file(
+                file.clone(),
+                range.start + at,
+                text.len(),
+                "not a decimal number",
+            )
+            .help(help)
             .into());
         }
     }
