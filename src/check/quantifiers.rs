@@ -100,10 +100,27 @@ impl<'a> Checker<'a> {
         if std::mem::replace(&mut self.took_in, took_in) {
             return (K::Const(Value::Absent), Ty::Any);
         }
+        if kind == Quant::Count && body.is_none() {
+            // `count x in L` alone would count every element, where `any x
+            // in L` tests each: for a list of true or false the two would
+            // disagree. The language has `length(L)` for the one.
+            let d = self
+                .diag(
+                    codes::PARSE_SYNTAX,
+                    "`count` needs `where` and a condition: `count x in L where C`",
+                    span,
+                    "no `where`",
+                )
+                .help(format!(
+                    "to count every element, write `length(…)`; to count the true ones of a list of true or false, `count {v} in … where {v}`",
+                    v = var.node
+                ));
+            self.error(d);
+            return (K::Const(Value::Absent), Ty::Any);
+        }
         let ty = match kind {
             Quant::Any | Quant::All | Quant::Count => {
-                let counts_all = kind == Quant::Count && body.is_none();
-                if !counts_all && !matches!(bt, Ty::Bool | Ty::Any) {
+                if !matches!(bt, Ty::Bool | Ty::Any) {
                     let at = body.map_or(list.span, |b| b.span);
                     self.mismatch(
                         format!(
@@ -140,11 +157,6 @@ impl<'a> Checker<'a> {
                     Ty::Decimal
                 }
             }
-        };
-        let kind = if kind == Quant::Count && body.is_none() {
-            Quant::Count
-        } else {
-            kind
         };
         (
             K::Quant {

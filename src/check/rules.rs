@@ -356,11 +356,44 @@ impl<'a> Checker<'a> {
                 ast::TemplatePart::Text(s) => parts.push(ir::Part::Text(Arc::from(s.as_str()))),
                 ast::TemplatePart::Expr(e) => {
                     let (x, ty) = self.expr(e, env);
-                    self.need(&ty, e);
+                    let ty = self.need(&ty, e);
+                    self.shown_in_text(&ty, e);
                     parts.push(ir::Part::Expr(x));
                 }
             }
         }
         ir::Template { parts }
+    }
+
+    /// Refuses a record (or a list of records) between braces in a text: it
+    /// would read `{…}` to the user, not its values.
+    fn shown_in_text(&mut self, ty: &Ty, e: &ast::Expr) {
+        let mut inner = ty;
+        let mut list = false;
+        while let Ty::List(t) = inner {
+            list = true;
+            inner = t;
+        }
+        let Ty::Record(r) = inner else { return };
+        let src = self.src(e.span).to_string();
+        let field = r.fields.first().map_or("field", |f| &*f.name).to_string();
+        let help = if list {
+            format!(
+                "show what the reader needs of them: how many (`{{length({src})}}`), or a field of each (`{{sum x in {src} of x.{field}}}` for a number)"
+            )
+        } else {
+            format!("show its fields, such as `{{{src}.{field}}}`")
+        };
+        let what = if list {
+            "a list of records"
+        } else {
+            "a record"
+        };
+        self.mismatch(
+            format!("{what} cannot be shown in a text: it would read `{{…}}`"),
+            e.span,
+            format!("{ty}"),
+            &help,
+        );
     }
 }
