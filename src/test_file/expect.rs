@@ -239,6 +239,26 @@ impl ExpectValueSeed<'_> {
                 hint,
             )));
         }
+        // An inclusion of nothing, or no output to compare, checks nothing
+        // (`reasons: []` does check: that there is no reason).
+        let empty = match &value {
+            serde_json::Value::Array(a) => a.is_empty() && key.ends_with("_include"),
+            serde_json::Value::Object(o) => o.is_empty() && key == "outputs",
+            _ => false,
+        };
+        if empty {
+            let help = if key == "outputs" {
+                "name the outputs to compare, such as `outputs: { total: \"0.00\" }`, or remove the line".to_string()
+            } else {
+                format!("list the codes that must be among them, or remove the line (`{}: []` checks that there are none)", key.trim_end_matches("_include"))
+            };
+            return Err(self.reader.fail(malformed(
+                format!("`expect.{key}` is empty: the test would not check it"),
+                "nothing to check",
+                help,
+                hint,
+            )));
+        }
         let mut one = serde_json::Map::new();
         one.insert(key.to_string(), value.clone());
         if serde_json::from_value::<Expect>(serde_json::Value::Object(one)).is_err() {
