@@ -223,6 +223,21 @@ pub(crate) const FOREIGN_OPERATORS: &[Foreign] = &[
         says: "a condition is negated with `not`",
     },
     Foreign {
+        written: "≠",
+        instead: "!=",
+        says: "`!=` tests that two values differ",
+    },
+    Foreign {
+        written: "≤",
+        instead: "<=",
+        says: "less than or equal is written `<=`",
+    },
+    Foreign {
+        written: "≥",
+        instead: ">=",
+        says: "greater than or equal is written `>=`",
+    },
+    Foreign {
         written: "//",
         instead: "#",
         says: "comments start with `#`",
@@ -292,6 +307,18 @@ pub(crate) const FOREIGN_WORDS: &[ForeignWord] = &[
         says: "membership is written `value in list`",
         swaps: true,
     },
+];
+
+/// Words that authors bring from other languages where a rule clause
+/// (`deny`, `note`, `when`, `message`, `help`) was expected, and what the
+/// message says about each.
+pub(crate) const FOREIGN_CLAUSES: &[(&str, &str)] = &[
+    ("allow", "a request is allowed when no deny rule applies; to tell something about an allowed request, write a `note` rule"),
+    ("permit", "a request is allowed when no deny rule applies; to tell something about an allowed request, write a `note` rule"),
+    ("if", "a rule's condition is written `when …`"),
+    ("unless", "a rule's condition is written `when …` (`when not …` for `unless`)"),
+    ("where", "a rule's condition is written `when …`"),
+    ("let", "a `let` goes before the rule, at the top level"),
 ];
 
 /// The escapes of a text, as written, and the character each stands for

@@ -13,7 +13,9 @@ mod texts;
 mod words;
 
 use texts::{escaped_closing_quote, single_quotes, text_clause, unclosed_value_in_text};
-use words::{foreign_operator, foreign_word, is_without_variant, quantifier_keyword};
+use words::{
+    foreign_clause, foreign_operator, foreign_word, is_without_variant, quantifier_keyword,
+};
 
 /// Where pest stopped: the text, the start of the item being parsed, the
 /// error's offset, and what pest expected there (named for authors).
@@ -79,6 +81,7 @@ pub(super) fn slip(site: &Site<'_>) -> Option<Wording> {
         single_quotes,
         foreign_operator,
         foreign_word,
+        foreign_clause,
         is_without_variant,
         text_clause,
         number_without_leading_digit,

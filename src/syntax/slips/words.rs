@@ -3,7 +3,9 @@
 //! the variant of an `is` test, a quantifier's `where` or `of` swapped.
 
 use super::{rewritten_line, Site, Wording};
-use crate::syntax::lexicon::{ForeignWord, FOREIGN_OPERATORS, FOREIGN_WORDS, RULE_CLAUSES};
+use crate::syntax::lexicon::{
+    ForeignWord, FOREIGN_CLAUSES, FOREIGN_OPERATORS, FOREIGN_WORDS, RULE_CLAUSES,
+};
 use crate::syntax::scan::{line_bounds, word};
 
 /// `a && b`, `x <> 0`, `!x`, a `;` at the end of a line, a `//` comment:
@@ -335,4 +337,47 @@ fn value_after(text: &str, from: usize) -> Option<(usize, usize)> {
         }
         _ => None,
     }
+}
+
+/// `allow OK`, `if x > 1`, `let y = 1` where a rule clause was expected,
+/// and `deny "R7"`: a word of another language, or a quoted code.
+pub(super) fn foreign_clause(site: &Site<'_>) -> Option<Wording> {
+    let here = site.here();
+    let before = site.before().trim_end();
+    if here.starts_with('"') && (before.ends_with("deny") || before.ends_with("note")) {
+        let end = here.get(1..)?.find('"')? + 2;
+        let code = here.get(1..end - 1)?;
+        let kw = if before.ends_with("deny") {
+            "deny"
+        } else {
+            "note"
+        };
+        return Some(Wording::new(
+            (site.at, site.at + end),
+            format!("a {kw} code is a name, written without quotes"),
+            "a quoted code",
+            format!(
+                "write `{kw} {}` (a code is letters, digits and `_`, by convention in capitals)",
+                code.to_uppercase().replace([' ', '-'], "_")
+            ),
+        ));
+    }
+    if !(site.has("`deny`") && site.has("`message`")) {
+        return None;
+    }
+    let w = word(here);
+    let (_, says) = FOREIGN_CLAUSES.iter().find(|(f, _)| *f == w)?;
+    let help = match w {
+        "if" | "where" => rewritten_line(site.text, site.at, site.at + w.len(), "when")
+            .map_or("write `when` and the condition".to_string(), |l| format!("write `{l}`")),
+        "unless" => "write `when not (…)`".to_string(),
+        "let" => "move the `let` above the rule; a rule holds only `deny` or `note`, `when`, `message` and `help`".to_string(),
+        _ => "remove it: write the rule as `rule name { deny CODE when condition message \"…\" help \"…\" }` for what must be refused".to_string(),
+    };
+    Some(Wording::new(
+        (site.at, site.at + w.len()),
+        format!("`{w}` is not a rule clause: {says}"),
+        "not a rule clause",
+        help,
+    ))
 }
