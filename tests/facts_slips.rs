@@ -803,3 +803,32 @@ fn a_yaml_number_in_another_base_is_refused_with_its_decimal() {
         [Outcome::Decided(_)]
     ));
 }
+
+#[test]
+fn a_variant_with_spaces_and_an_alias_across_documents_are_named() {
+    let policy = policy();
+    let text = EXAMPLE.replacen("channel: console", "channel: \"console \"", 1);
+    let errs = errors(&policy, "a.yaml", &text);
+    assert_eq!(errs[0].code_id(), "pactum::facts::unknown_variant");
+    assert!(
+        errs[0].message().contains("\"console \" (with spaces)"),
+        "{}",
+        errs[0].message()
+    );
+    assert_eq!(
+        errs[0].help_text(),
+        Some("remove the spaces around it: `console`")
+    );
+    // An anchor of one document is unknown in the next.
+    let text = format!(
+        "{}\n---\n{}",
+        EXAMPLE.replacen("request:", "request: &r", 1),
+        "request: *r\n"
+    );
+    let outcomes = policy.evaluate_file("b.yaml", &text);
+    let Outcome::Failed { diagnostics, .. } = &outcomes[1] else {
+        panic!("the alias was read")
+    };
+    let help = diagnostics.first().unwrap().help_text().unwrap();
+    assert!(help.contains("anchors do not carry across `---`"), "{help}");
+}

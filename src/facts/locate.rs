@@ -404,7 +404,7 @@ pub(super) fn yaml_error(e: &serde_yaml::Error, detail: Option<Detail>, doc: &st
             } else if text.contains("recursion limit exceeded") {
                 "the document nests too deeply"
             } else if text.contains("unknown anchor") {
-                "define the anchor (`&name`) before the alias (`*name`) that repeats it"
+                "define the anchor (`&name`) before the alias (`*name`) that repeats it, in the same document: anchors do not carry across `---`"
             } else if text.contains("more than one document") {
                 "separate the documents of a batch with lines holding only `---`"
             } else {

@@ -502,16 +502,24 @@ impl Expect<'_> {
                 None if s.trim().is_empty() => self.refuse(|| self.wrong(Found::Text, None, None)),
                 None => {
                     let list = variant_list(&e.variants);
+                    // Spaces around a variant are invisible in `…`: say so.
+                    let trimmed = s.trim();
+                    let spaced = trimmed != s && e.variants.iter().any(|v| &**v == trimmed);
                     let help = match suggest(s, e.variants.iter().map(|v| &**v)) {
+                        _ if spaced => format!("remove the spaces around it: `{trimmed}`"),
                         Some(near) => format!("did you mean `{near}`? The variants are: {list}"),
                         None => format!("use one of: {list}"),
+                    };
+                    let shown = if spaced {
+                        format!("{:?} (with spaces)", s)
+                    } else {
+                        format!("`{}`", excerpt(s))
                     };
                     self.refuse(|| Detail {
                         code: codes::FACTS_UNKNOWN_VARIANT,
                         message: format!(
-                            "{}: `{}` is not one of {list}",
+                            "{}: {shown} is not one of {list}",
                             self.path.subject(),
-                            excerpt(s)
                         ),
                         found: None,
                         label: "not a variant".into(),
