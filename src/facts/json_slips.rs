@@ -298,17 +298,9 @@ fn after_quote(doc: &str, message: &str, at: usize) -> Option<Located> {
         return None;
     }
     let b = doc.as_bytes();
-    let mut k = at;
-    while k > 0 && matches!(b.get(k - 1), Some(b' ' | b'\t')) {
-        k -= 1;
-    }
-    if k == 0 || b.get(k - 1) != Some(&b'"') {
-        return None;
-    }
-    let close = k - 1;
     // A string opens and closes there: the quote closes it.
-    let (_, open) = scan(b, close);
-    let open = open?;
+    let (open, close) = string_before(b, at, false)?;
+    let k = close + 1;
     if k < at && b.get(at) == Some(&b'"') {
         // `"a" "b"`: two strings, a comma missing between them.
         return None;
@@ -364,6 +356,30 @@ fn after_quote(doc: &str, message: &str, at: usize) -> Option<Located> {
     )
 }
 
+/// `i` moved back over the spaces and tabs before it (and line breaks,
+/// with `lines`).
+fn back_over_space(b: &[u8], mut i: usize, lines: bool) -> usize {
+    while i > 0
+        && b.get(i - 1)
+            .is_some_and(|c| matches!(c, b' ' | b'\t') || lines && matches!(c, b'\r' | b'\n'))
+    {
+        i -= 1;
+    }
+    i
+}
+
+/// The string that ends just before `at` (spaces between, and line
+/// breaks with `lines`): the offsets of its opening and closing quotes.
+fn string_before(b: &[u8], at: usize, lines: bool) -> Option<(usize, usize)> {
+    let k = back_over_space(b, at, lines);
+    if k == 0 || b.get(k - 1) != Some(&b'"') {
+        return None;
+    }
+    let close = k - 1;
+    let (_, open) = scan(b, close);
+    Some((open?, close))
+}
+
 /// A string in a key's place that is not followed by `:` (serde_json
 /// wanted one at `at`): a key without its value, or a value left in an
 /// object because a `]` closed its list too early.
@@ -372,28 +388,13 @@ fn key_without_value(doc: &str, message: &str, at: usize) -> Option<Located> {
         return None;
     }
     let b = doc.as_bytes();
-    let mut k = at;
-    while k > 0 && matches!(b.get(k - 1), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-        k -= 1;
-    }
-    if k == 0 || b.get(k - 1) != Some(&b'"') {
-        return None;
-    }
-    let close = k - 1;
-    let (_, open) = scan(b, close);
-    let open = open?;
+    let (open, close) = string_before(b, at, true)?;
     let key = doc.get(open + 1..close)?;
     // What stands before the key: a `]` then a `,` means the list before
     // it may have been closed too early.
-    let mut p = open;
-    while p > 0 && matches!(b.get(p - 1), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-        p -= 1;
-    }
+    let p = back_over_space(b, open, true);
     let after_list = p > 0 && b.get(p - 1) == Some(&b',') && {
-        let mut q = p - 1;
-        while q > 0 && matches!(b.get(q - 1), Some(b' ' | b'\t' | b'\r' | b'\n')) {
-            q -= 1;
-        }
+        let q = back_over_space(b, p - 1, true);
         q > 0 && b.get(q - 1) == Some(&b']')
     };
     let help = if after_list {
