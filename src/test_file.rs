@@ -151,17 +151,17 @@ fn facts_file(policy: &Policy, path: &Path) -> Result<Facts, Diagnostics> {
     // (which may never end) is refused, not waited on.
     match std::fs::metadata(path) {
         Ok(m) if !m.is_file() => {
-            return Err(unreadable(&name, &"it is not a regular file").into());
+            return Err(not_a_facts_file(&name, &"it is not a regular file").into());
         }
-        Err(e) => return Err(unreadable(&name, &e).into()),
+        Err(e) => return Err(not_a_facts_file(&name, &e).into()),
         Ok(_) => {}
     }
-    let input = std::fs::File::open(path).map_err(|e| unreadable(&name, &e))?;
+    let input = std::fs::File::open(path).map_err(|e| not_a_facts_file(&name, &e))?;
     let mut chunks = Chunks::new(input, &name, DEFAULT_CHUNK_BYTES)
         .max_doc_bytes(policy.limits().max_facts_bytes);
     let mut first: Option<Result<Facts, Diagnostics>> = None;
     while let Some(chunk) = chunks.next() {
-        let chunk = chunk.map_err(|e| unreadable(&name, &e))?;
+        let chunk = chunk.map_err(|e| not_a_facts_file(&name, &e))?;
         // The first document, when this chunk holds it.
         let skip = usize::from(first.is_none());
         if chunk.docs() > skip {
@@ -192,7 +192,15 @@ fn facts_file(policy: &Policy, path: &Path) -> Result<Facts, Diagnostics> {
     }
     // An input without any document still gives one, refused as
     // `pactum::facts::empty`: this is only for a reader that gave nothing.
-    first.unwrap_or_else(|| Err(unreadable(&name, &"it holds no document").into()))
+    first.unwrap_or_else(|| Err(not_a_facts_file(&name, &"it holds no document").into()))
+}
+
+/// A test's facts file that cannot be read: as `pactum evaluate` says it,
+/// with a help for a test (which reads no standard input).
+fn not_a_facts_file(name: &str, error: &dyn std::fmt::Display) -> Diagnostic {
+    unreadable(name, error).help(
+        "give `facts_file` the path of a YAML, JSON or JSON Lines file saved as UTF-8, relative to the test file (or write the facts inline with `facts:`)",
+    )
 }
 
 /// The state of one reading of a test file.

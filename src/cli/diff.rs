@@ -140,9 +140,14 @@ fn compare(i: usize, a: &Outcome, b: &Outcome, format: Format) -> Compared {
                 v => render::untrusted(&v.to_string()).into_owned(),
             };
             if changes.is_empty() {
+                let code = match a {
+                    Outcome::Failed { diagnostics, .. } => {
+                        diagnostics.iter().next().map_or("error", |d| d.code_id())
+                    }
+                    Outcome::Decided(_) => "error",
+                };
                 format!(
-                    "{who}: not decided under either version: {} (run `pactum evaluate` for the errors)",
-                    verdict(a)
+                    "{who}: not decided under either version ({code}; run `pactum evaluate` for the errors)"
                 )
             } else {
                 format!("{who}:\n  {}", changes.join("\n  "))
