@@ -526,7 +526,10 @@ impl<'a> Checker<'a> {
         let d = self
             .diag(
                 codes::CHECK_OPTIONAL_UNCHECKED,
-                format!("`{written}` does not test {what}: `none` is not a value"),
+                format!(
+                    "`{written}` does not test {what}: `{}` is not a value",
+                    written.rsplit(' ').next().unwrap_or("none")
+                ),
                 span,
                 "not a presence test",
             )

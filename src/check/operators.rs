@@ -1,6 +1,7 @@
 //! Binary operators: `and`/`or`, `otherwise`, arithmetic, comparison and
 //! `in`.
 
+use super::expressions::stands_for_none;
 use super::{ir, Checker, Env};
 use crate::diag::codes;
 use crate::ir::{Arith, Cmp, ExprKind as K};
@@ -281,15 +282,24 @@ impl<'a> Checker<'a> {
     fn compare(&mut self, op: BinOp, a: &ast::Expr, b: &ast::Expr, env: &Env) -> (K, Ty) {
         // `x != none`: a presence test written as a comparison.
         if matches!(op, BinOp::Eq | BinOp::Ne) {
-            let value = match (&a.kind, &b.kind) {
-                (_, ExprKind::None) => Some(a),
-                (ExprKind::None, _) => Some(b),
+            // `none`, or `null` and its kin from other languages when no
+            // declaration has that name.
+            let none = |e: &ast::Expr| match &e.kind {
+                ExprKind::None => Some("none".to_string()),
+                ExprKind::Name(n) if stands_for_none(n) && !self.resolves(n, env) => {
+                    Some(n.to_string())
+                }
                 _ => None,
             };
-            if let Some(value) = value {
+            let value = match (none(a), none(b)) {
+                (_, Some(word)) => Some((a, word)),
+                (Some(word), _) => Some((b, word)),
+                _ => None,
+            };
+            if let Some((value, word)) = value {
                 let (x, _) = self.expr(value, env);
                 let present = op == BinOp::Ne;
-                let written = format!("{} none", op.symbol());
+                let written = format!("{} {word}", op.symbol());
                 self.presence_slip(value, a.span.to(b.span), present, &written);
                 return (K::IsPresent(Box::new(x), present), Ty::Bool);
             }
