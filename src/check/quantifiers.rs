@@ -121,15 +121,38 @@ impl<'a> Checker<'a> {
         let ty = match kind {
             Quant::Any | Quant::All | Quant::Count => {
                 if !matches!(bt, Ty::Bool | Ty::Any) {
-                    let at = body.map_or(list.span, |b| b.span);
-                    self.mismatch(
-                        format!(
-                            "the condition after `where` must be true or false, but this is {bt:#}"
+                    let word = if kind == Quant::All { "all" } else { "any" };
+                    match body {
+                        Some(b) => self.mismatch(
+                            format!(
+                                "the condition after `where` must be true or false, but this is {bt:#}"
+                            ),
+                            b.span,
+                            format!("{bt}"),
+                            "write a condition, for example `any d in basket.dates where d > basket.placed_on`",
                         ),
-                        at,
-                        format!("{bt}"),
-                        "write a condition, for example `any d in basket.dates where d > basket.placed_on`",
-                    );
+                        // `any f in fines`: the short form is for a list of
+                        // true or false.
+                        None => {
+                            let list_src = self.src(list.span).to_string();
+                            let v = &var.node;
+                            let example = match &bt {
+                                Ty::Record(r) => r.fields.first().map_or(
+                                    format!("{v} …"),
+                                    |f| format!("{v}.{} …", f.name),
+                                ),
+                                _ => format!("{v} …"),
+                            };
+                            self.mismatch(
+                                format!(
+                                    "`{word} {v} in {list_src}` alone tests a list of true or false, but its elements are {bt:#}"
+                                ),
+                                list.span,
+                                format!("list of {bt}"),
+                                &format!("add the condition each element is tested for: `{word} {v} in {list_src} where {example}`"),
+                            )
+                        }
+                    };
                 }
                 if kind == Quant::Count {
                     Ty::Int
