@@ -87,6 +87,7 @@ pub(super) fn slip(site: &Site<'_>) -> Option<Wording> {
         number_without_leading_digit,
         dash_in_name,
         clause_outside_rule,
+        when_after_value,
         when_without_brace_wording,
         quantifier_keyword,
     ];
@@ -330,6 +331,37 @@ pub(super) fn when_without_brace(text: &str, start: usize, at: usize) -> Option<
     }
     let condition = without_trailing_comments(text.get(start..at)?);
     (condition.len() > "when".len()).then_some(start + condition.len())
+}
+
+/// `output fee = x when c`: a `when` after the value of a `let` or an
+/// `output`, read as the start of a `when` block.
+fn when_after_value(site: &Site<'_>) -> Option<Wording> {
+    let item = site.text.get(site.start..)?;
+    if !starts_word(item, "when") || scan::first_on_line(site.text, site.start) {
+        return None;
+    }
+    let (line_start, line_end) = line_bounds(site.text, site.start);
+    let declared = site.text.get(line_start..site.start)?.trim();
+    let kw = word(declared);
+    if kw != "output" && kw != "let" {
+        return None;
+    }
+    let (name, value) = declared.get(kw.len()..)?.split_once('=')?;
+    let condition = without_trailing_comments(site.text.get(site.start + 4..line_end)?).trim();
+    let help = format!(
+        "choose the value with `if`: `{kw} {} = if {condition} then {} else …`",
+        name.trim(),
+        value.trim()
+    );
+    Some(Wording::new(
+        (site.start, site.start + 4),
+        format!(
+            "{} `{kw}` has no `when`: it is computed for every request",
+            if kw == "output" { "an" } else { "a" }
+        ),
+        "not after a value",
+        help,
+    ))
 }
 
 /// `when condition` then, on the next line, `rule …` without the `{`.
