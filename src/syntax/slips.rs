@@ -14,7 +14,8 @@ mod words;
 
 use texts::{escaped_closing_quote, single_quotes, text_clause, unclosed_value_in_text};
 use words::{
-    foreign_clause, foreign_operator, foreign_word, is_without_variant, quantifier_keyword,
+    foreign_clause, foreign_operator, foreign_word, is_without_variant, quantifier_called,
+    quantifier_keyword,
 };
 
 /// Where pest stopped: the text, the start of the item being parsed, the
@@ -90,6 +91,7 @@ pub(super) fn slip(site: &Site<'_>) -> Option<Wording> {
         when_after_value,
         when_without_brace_wording,
         quantifier_keyword,
+        quantifier_called,
     ];
     SLIPS.iter().find_map(|slip| slip(site))
 }

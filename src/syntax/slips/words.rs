@@ -381,3 +381,57 @@ pub(super) fn foreign_clause(site: &Site<'_>) -> Option<Wording> {
         help,
     ))
 }
+
+/// `count(order.lines)`, `sum(order.lines.amount)`, `any(…)`: a quantifier
+/// called as a function.
+pub(super) fn quantifier_called(site: &Site<'_>) -> Option<Wording> {
+    if !site.here().starts_with('(') {
+        return None;
+    }
+    let before = site.before().trim_end();
+    let q = last_word(before);
+    let (says, help) = match q {
+        "count" => (
+            "`length(L)` counts the elements of a list, and `count x in L where C` those for which `C` holds",
+            "write `length(…)`, or `count x in … where …`",
+        ),
+        "sum" => (
+            "a sum is written `sum x in L of E` (`sum x in L` for a list of numbers)",
+            "write `sum x in … of x.…`",
+        ),
+        "any" | "all" => (
+            "a test over a list is written `any x in L where C` (or `all …`)",
+            "write `any x in … where …`",
+        ),
+        _ => return None,
+    };
+    // The argument, when it is a plain path: `count(loan.tags)`.
+    let arg = site
+        .here()
+        .get(1..)
+        .and_then(|r| r.split_once(')'))
+        .map(|(a, _)| a.trim())
+        .filter(|a| {
+            !a.is_empty()
+                && a.split('.')
+                    .all(|p| !p.is_empty() && p.chars().all(|c| c.is_alphanumeric() || c == '_'))
+        });
+    let help = match (q, arg) {
+        ("count", Some(a)) => format!("write `length({a})`, or `count x in {a} where …`"),
+        ("sum", Some(a)) => match a.rsplit_once('.') {
+            Some((list, field)) if list.contains('.') => {
+                format!("write `sum x in {list} of x.{field}` (or `sum x in {a}` for a list of numbers)")
+            }
+            _ => format!("write `sum x in {a}` (a list of numbers), or `sum x in {a} of x.…`"),
+        },
+        ("any" | "all", Some(a)) => format!("write `{q} x in {a} where …`"),
+        _ => help.to_string(),
+    };
+    let from = before.len() - q.len();
+    Some(Wording::new(
+        (from, site.at + 1),
+        format!("`{q}` is not a function: {says}"),
+        "not a function",
+        help,
+    ))
+}
