@@ -12,7 +12,9 @@ use super::scan::{self, braces, line_bounds, starts_word, word, word_len, Opener
 mod texts;
 mod words;
 
-use texts::{escaped_closing_quote, single_quotes, text_clause, unclosed_value_in_text};
+use texts::{
+    empty_braces, escaped_closing_quote, single_quotes, text_clause, unclosed_value_in_text,
+};
 use words::{
     foreign_clause, foreign_operator, foreign_word, is_without_variant, quantifier_called,
     quantifier_keyword,
@@ -78,6 +80,7 @@ pub(super) fn slip(site: &Site<'_>) -> Option<Wording> {
     const SLIPS: &[fn(&Site<'_>) -> Option<Wording>] = &[
         unclosed_value_in_text,
         escaped_closing_quote,
+        empty_braces,
         declaration_without_equals,
         single_quotes,
         foreign_operator,

@@ -369,3 +369,36 @@ pub(super) fn escaped_closing_quote(site: &Site<'_>) -> Option<Wording> {
         .with((site.at, site.at + 1), "read as code"),
     )
 }
+
+/// `"a {} b"`: braces with nothing between them, in a text.
+pub(super) fn empty_braces(site: &Site<'_>) -> Option<Wording> {
+    if !site.here().starts_with('}') {
+        return None;
+    }
+    let before = site.before().trim_end_matches([' ', '\t']);
+    if !before.ends_with('{') {
+        return None;
+    }
+    // Inside a text: an odd number of unescaped quotes on the line before.
+    let (line, _) = line_bounds(site.text, site.at);
+    let mut quotes = 0;
+    let mut escaped = false;
+    for c in site.text.get(line..before.len())?.chars() {
+        match c {
+            _ if escaped => escaped = false,
+            '\\' => escaped = true,
+            '"' => quotes += 1,
+            _ => {}
+        }
+    }
+    if quotes % 2 == 0 {
+        return None;
+    }
+    let open = before.len() - 1;
+    Some(Wording::new(
+        (open, site.at + 1),
+        "`{}` holds no value",
+        "empty braces",
+        "put a value between them, such as `{basket.id}`, or write `{{}}` for the braces themselves",
+    ))
+}

@@ -382,7 +382,7 @@ pub(super) fn foreign_clause(site: &Site<'_>) -> Option<Wording> {
     ))
 }
 
-/// `count(order.lines)`, `sum(order.lines.amount)`, `any(…)`: a quantifier
+/// `count(basket.items)`, `sum(basket.items.price)`, `any(…)`: a quantifier
 /// called as a function.
 pub(super) fn quantifier_called(site: &Site<'_>) -> Option<Wording> {
     if !site.here().starts_with('(') {
