@@ -16,8 +16,8 @@ use texts::{
     empty_braces, escaped_closing_quote, single_quotes, text_clause, unclosed_value_in_text,
 };
 use words::{
-    foreign_clause, foreign_operator, foreign_word, is_without_variant, quantifier_called,
-    quantifier_keyword,
+    foreign_clause, foreign_operator, foreign_symbol, foreign_word, is_without_variant,
+    quantifier_called, quantifier_keyword,
 };
 
 /// Where pest stopped: the text, the start of the item being parsed, the
@@ -85,10 +85,12 @@ pub(super) fn slip(site: &Site<'_>) -> Option<Wording> {
         single_quotes,
         foreign_operator,
         foreign_word,
+        foreign_symbol,
         foreign_clause,
         is_without_variant,
         text_clause,
         number_without_leading_digit,
+        number_written_otherwise,
         dash_in_name,
         clause_outside_rule,
         when_after_value,
@@ -213,6 +215,40 @@ fn number_without_leading_digit(site: &Site<'_>) -> Option<Wording> {
         format!("`{number}` is not a number: a decimal point needs a digit before it"),
         "no digit before the point",
         format!("write `0{number}`"),
+    ))
+}
+
+/// `1e3`, `1_000`, `1,000`: a number written as another language (or a
+/// person) writes it, where a value was expected.
+fn number_written_otherwise(site: &Site<'_>) -> Option<Wording> {
+    let here = site.here();
+    if !here.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let len = here
+        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ',')))
+        .unwrap_or(here.len());
+    let token = here.get(..len)?.trim_end_matches([',', '.']);
+    let plain: String = token.chars().filter(|c| !matches!(c, '_' | ',')).collect();
+    let value = if token.contains(['e', 'E']) {
+        rust_decimal::Decimal::from_scientific(&plain)
+            .ok()?
+            .normalize()
+    } else if token.contains(['_', ',']) {
+        plain.parse::<rust_decimal::Decimal>().ok()?
+    } else {
+        return None;
+    };
+    let how = if token.contains(['e', 'E']) {
+        "an exponent"
+    } else {
+        "a digit separator"
+    };
+    Some(Wording::new(
+        (site.at, site.at + token.len()),
+        format!("`{token}` is not a number here: numbers in a policy are written without {how}"),
+        "not a number",
+        format!("write `{value}`"),
     ))
 }
 

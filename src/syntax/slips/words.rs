@@ -6,7 +6,7 @@ use super::{rewritten_line, Site, Wording};
 use crate::syntax::lexicon::{
     ForeignWord, FOREIGN_CLAUSES, FOREIGN_OPERATORS, FOREIGN_WORDS, RULE_CLAUSES,
 };
-use crate::syntax::scan::{line_bounds, word};
+use crate::syntax::scan::{line_bounds, starts_word, word};
 
 /// `a && b`, `x <> 0`, `!x`, a `;` at the end of a line, a `//` comment:
 /// an operator of another language, from [`FOREIGN_OPERATORS`].
@@ -434,4 +434,104 @@ pub(super) fn quantifier_called(site: &Site<'_>) -> Option<Wording> {
         "not a function",
         help,
     ))
+}
+
+/// Symbols and phrases of other languages where an operator (or the end
+/// of a condition) was expected: `%`, `c ? a : b`, `list[0]`,
+/// `x not in L`, `x between a and b`, `x is in [..]`, `x is one of a, b`.
+pub(super) fn foreign_symbol(site: &Site<'_>) -> Option<Wording> {
+    let here = site.here();
+    let before = site.before();
+    let after_value = before
+        .trim_end()
+        .chars()
+        .next_back()
+        .is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | ')' | ']' | '"'));
+    if !after_value {
+        return None;
+    }
+    let at = site.at;
+    let value = value_before(site.text, at)
+        .and_then(|v| site.text.get(v..at))
+        .map(str::trim);
+    let (len, message, label, help): (usize, &str, &str, String) = if here.starts_with('%') {
+        let number = value.filter(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'));
+        (
+            1,
+            "`%` is not an operator: a percentage is written as a decimal, and there is no remainder",
+            "not an operator",
+            match number.and_then(|n| n.parse::<rust_decimal::Decimal>().ok()) {
+                Some(n) => format!("write `{}` for {n}%", n / rust_decimal::Decimal::ONE_HUNDRED),
+                None => "write the percentage as a decimal: `0.10` for 10%".to_string(),
+            },
+        )
+    } else if here.starts_with('?') {
+        (
+            1,
+            "`?` is not an operator: a choice between two values is written `if … then … else …`",
+            "not an operator",
+            "write `if condition then value else other`".to_string(),
+        )
+    } else if here.starts_with('[') && !before.ends_with(char::is_whitespace) {
+        (
+            1,
+            "a list cannot be indexed with `[…]`: its elements are tested all at once",
+            "no indexing",
+            "test the elements with `any x in list where …` (or `all`, `count`, `sum`)".to_string(),
+        )
+    } else if starts_word(here, "not") && starts_word(here.get(3..)?.trim_start(), "in") {
+        let list = here.get(3..)?.trim_start().get(2..)?.trim();
+        let list = word_path(list);
+        (
+            3,
+            "`not in` is written `not (x in list)`",
+            "not an operator here",
+            match (value, list) {
+                (Some(v), Some(l)) => format!("write `not ({v} in {l})`"),
+                _ => "write `not (value in list)`".to_string(),
+            },
+        )
+    } else if starts_word(here, "between") {
+        (
+            7,
+            "`between` is not an operator: a range is written with two comparisons",
+            "not an operator",
+            match value {
+                Some(v) => format!("write `low <= {v} and {v} <= high`"),
+                None => "write `low <= x and x <= high`".to_string(),
+            },
+        )
+    } else if let Some(from) = is_in_before(before, here) {
+        return Some(Wording::new(
+            (from, at),
+            "a test against several values is written `x in [a, b]`, without `is`",
+            "not after `is`",
+            "write `value in [first, second]`",
+        ));
+    } else {
+        return None;
+    };
+    Some(Wording::new((at, at + len), message, label, help))
+}
+
+/// `x is in [a, b]` or `x is one of a, b` read as the variant `in` (or
+/// `one`) and stopped at what follows: where `in` (`one`) starts.
+fn is_in_before(before: &str, here: &str) -> Option<usize> {
+    let trimmed = before.trim_end();
+    let w = last_word(trimmed);
+    let follows = match w {
+        "in" => here.starts_with('['),
+        "one" => starts_word(here, "of"),
+        _ => false,
+    };
+    let head = trimmed.get(..trimmed.len() - w.len())?.trim_end();
+    (follows && last_word(head) == "is").then_some(trimmed.len() - w.len())
+}
+
+/// The dotted path at the start of `text` (`loan.tags`), if any.
+fn word_path(text: &str) -> Option<&str> {
+    let end = text
+        .find(|c: char| !(c.is_alphanumeric() || c == '_' || c == '.'))
+        .unwrap_or(text.len());
+    text.get(..end).filter(|p| !p.is_empty())
 }
