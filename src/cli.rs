@@ -136,10 +136,10 @@ pub enum ColorChoice {
 #[command(next_help_heading = "Limits")]
 struct PolicyLimits {
     /// Largest .policy file, in bytes [default: 1048576]
-    #[arg(long, value_name = "BYTES", value_parser = positive())]
+    #[arg(long, allow_negative_numbers = true, value_name = "BYTES", value_parser = positive())]
     max_policy_bytes: Option<usize>,
     /// Deepest expression nesting (operators, fields, calls, computed values) [default: 128, at most 1024]
-    #[arg(long, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_EXPR_DEPTH))]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_EXPR_DEPTH))]
     max_depth: Option<usize>,
 }
 
@@ -151,19 +151,19 @@ struct LimitArgs {
     #[command(flatten)]
     policy: PolicyLimits,
     /// Largest facts document, in bytes [default: 4194304]
-    #[arg(long, value_name = "BYTES", value_parser = positive())]
+    #[arg(long, allow_negative_numbers = true, value_name = "BYTES", value_parser = positive())]
     max_facts_bytes: Option<usize>,
     /// Deepest nesting of lists and mappings in facts [default: 64, at most 1024]
-    #[arg(long, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_FACTS_DEPTH))]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_FACTS_DEPTH))]
     max_facts_depth: Option<usize>,
     /// Most errors reported for one facts document [default: 20, at most 1000]
-    #[arg(long, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_FACTS_ERRORS))]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = depth_parser(pactum::Limits::MAX_FACTS_ERRORS))]
     max_facts_errors: Option<usize>,
     /// Most evaluation steps for one request [default: 1000000]
-    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, allow_negative_numbers = true, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     max_steps: Option<u64>,
     /// Most bytes of text (messages, interpolated texts, outputs) one request may render [default: 1048576]
-    #[arg(long, value_name = "BYTES", value_parser = positive())]
+    #[arg(long, allow_negative_numbers = true, value_name = "BYTES", value_parser = positive())]
     max_output_bytes: Option<usize>,
 }
 
@@ -307,7 +307,7 @@ enum Command {
         coverage: bool,
         /// With --coverage: fail when fewer than N % of the rules and `if`
         /// branches are covered
-        #[arg(long, value_name = "N", requires = "coverage", value_parser = clap::value_parser!(u8).range(0..=100))]
+        #[arg(long, allow_negative_numbers = true, value_name = "N", requires = "coverage", value_parser = clap::value_parser!(u8).range(0..=100))]
         threshold: Option<u8>,
         /// Run only the tests whose name contains NAME
         #[arg(long, value_name = "NAME")]
@@ -335,7 +335,7 @@ enum Command {
         #[arg(long)]
         exit_code: bool,
         /// Threads deciding the documents of the batch, 1 to 256 (default: the number of cores)
-        #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..=256))]
+        #[arg(long, short = 'j', allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=256))]
         jobs: Option<u32>,
         #[command(flatten)]
         limits: LimitArgs,
@@ -358,7 +358,7 @@ enum Command {
         #[arg(long, value_enum, default_value_t = MessageFormat::Human)]
         message_format: MessageFormat,
         /// Threads deciding the documents of a batch, 1 to 256 (default: the number of cores)
-        #[arg(long, short = 'j', value_parser = clap::value_parser!(u32).range(1..=256))]
+        #[arg(long, short = 'j', allow_negative_numbers = true, value_parser = clap::value_parser!(u32).range(1..=256))]
         jobs: Option<u32>,
         /// For every rule, show whether it fired and why: the values of its
         /// conditions' sub-expressions (all of them when it fired, the one

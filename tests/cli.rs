@@ -997,3 +997,24 @@ fn limits_of_zero_are_usage_errors() {
         );
     }
 }
+
+#[test]
+fn negative_counts_are_invalid_values_not_unknown_arguments() {
+    for flag in ["--jobs", "--max-steps", "--max-facts-bytes", "--max-depth"] {
+        let o = pactum(&[
+            "evaluate",
+            "--policy",
+            "policies/unsubscription",
+            "--facts",
+            &example("allowed-with-refund.yaml"),
+            flag,
+            "-1",
+        ]);
+        assert_eq!(o.status.code(), Some(2), "{flag}");
+        assert!(
+            stderr(&o).contains("invalid value '-1'"),
+            "{flag}: {}",
+            stderr(&o)
+        );
+    }
+}

@@ -832,3 +832,32 @@ fn a_variant_with_spaces_and_an_alias_across_documents_are_named() {
     let help = diagnostics.first().unwrap().help_text().unwrap();
     assert!(help.contains("anchors do not carry across `---`"), "{help}");
 }
+
+#[test]
+fn json_hex_numbers_lone_surrogates_and_two_documents_on_a_line_are_named() {
+    let policy = policy();
+    let line = good_line();
+    let text = line.replacen("\"unpaid_orders\":0", "\"unpaid_orders\":0x1F", 1);
+    assert_ne!(text, line);
+    let seen = only(&policy, "a.json", &text);
+    assert_eq!(seen.underlined, "0x1F");
+    assert_eq!(
+        seen.help,
+        "write the number in decimal (`31`), or quote it (`\"0x1F\"`) for a text"
+    );
+    let text = line.replacen("\"acc-4001\"", "\"\\ud800\"", 1);
+    assert_ne!(text, line);
+    let seen = only(&policy, "a.json", &text);
+    assert_eq!(seen.code, "pactum::facts::syntax");
+    assert_eq!(seen.underlined, "\\ud800");
+    let text = format!("{line}{line}\n");
+    let outcomes = policy.evaluate_file("b.jsonl", &text);
+    assert_eq!(outcomes.len(), 1);
+    let Outcome::Failed { diagnostics, .. } = &outcomes[0] else {
+        panic!("two documents on a line were decided")
+    };
+    assert_eq!(
+        diagnostics.first().unwrap().help_text(),
+        Some("put each document on a line of its own, in a `.jsonl` file (JSON Lines)")
+    );
+}

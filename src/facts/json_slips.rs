@@ -54,12 +54,38 @@ pub(super) fn json(doc: &str, message: &str, at: usize, eof: bool) -> Option<Loc
         }
     }
     if message == "trailing characters" && matches!(c, b'{' | b'[') {
+        // On the line of the first: two documents on one line of JSON
+        // Lines, or of a `.json` file.
+        let same_line = !doc.get(..at).is_some_and(|d| d.contains('\n'));
+        let help = if same_line {
+            "put each document on a line of its own, in a `.jsonl` file (JSON Lines)"
+        } else {
+            "for several requests, write one document a line in a `.jsonl` file (JSON Lines; `jq -c . FILE` writes them so), or a YAML stream with `---` between the documents"
+        };
         return Some(Located::syntax(
-            "invalid JSON: a second document starts here; a JSON file holds one document".into(),
+            "invalid JSON: a second document starts here; a JSON file, or a line of JSON Lines, holds one document".into(),
             "a second document",
-            "for several requests, write one document a line in a `.jsonl` file (JSON Lines; `jq -c . FILE` writes them so), or a YAML stream with `---` between the documents".to_string(),
+            help.to_string(),
             at,
             1,
+        ));
+    }
+    if message.contains("hex escape") || message.contains("surrogate") {
+        // The `\u` escape the error is in, or just after.
+        let from = at.saturating_sub(12);
+        let escape = doc
+            .get(from..=at.min(doc.len().saturating_sub(1)))
+            .and_then(|w| w.rfind("\\u"))
+            .map_or(at, |i| from + i);
+        let len = doc
+            .get(escape..)
+            .map_or(1, |r| r.char_indices().nth(6).map_or(r.len(), |(i, _)| i));
+        return Some(Located::syntax(
+            format!("invalid JSON: {message}"),
+            "not a whole character",
+            "a `\\u` escape takes four hex digits, and a character beyond `\\uFFFF` is written as a pair (`\\ud83d\\ude00`): write the whole pair, or the character itself".to_string(),
+            escape,
+            len,
         ));
     }
     if let Some(l) = after_quote(doc, message, at) {
@@ -504,6 +530,37 @@ fn loose_value(doc: &str, message: &str, at: usize) -> Option<Located> {
             start,
             len,
         ));
+    }
+    // `0x1F`, `0o17`, `0b101`: a number in another base.
+    let unsigned = text.trim_start_matches(['-', '+']);
+    let radix = match unsigned.get(..2) {
+        Some("0x" | "0X") => Some(16),
+        Some("0o" | "0O") => Some(8),
+        Some("0b" | "0B") => Some(2),
+        _ => None,
+    };
+    if let Some(radix) = radix {
+        let digits: String = unsigned
+            .get(2..)
+            .unwrap_or("")
+            .chars()
+            .filter(|c| *c != '_')
+            .collect();
+        if let Ok(v) = i128::from_str_radix(&digits, radix) {
+            let v = if text.starts_with('-') { -v } else { v };
+            return Some(Located::syntax(
+                format!(
+                    "invalid JSON: `{}` is not a JSON number: JSON numbers are decimal",
+                    excerpt(text)
+                ),
+                "not a JSON number",
+                format!(
+                    "write the number in decimal (`{v}`), or quote it (`\"{text}\"`) for a text"
+                ),
+                start,
+                len,
+            ));
+        }
     }
     let lower = text.to_ascii_lowercase();
     let word = ["true", "false", "null"]
