@@ -43,6 +43,24 @@ impl<'a> Checker<'a> {
                     args.get(i).map_or(span, |a| a.span),
                     tys.get(i).cloned().unwrap_or(Ty::Any),
                 );
+                // A date written as a text, a number in quotes: the fix.
+                let wanted = if what.contains("datetime") {
+                    Some(Ty::DateTime)
+                } else if what.contains("date") {
+                    Some(Ty::Date)
+                } else if what.contains("number") {
+                    Some(Ty::Decimal)
+                } else {
+                    None
+                };
+                let hint = match (wanted, args.get(i)) {
+                    (Some(w), Some(arg)) => self.literal_hint(arg, &w),
+                    _ => None,
+                };
+                let help = match hint {
+                    Some(h) => format!("{h} (usage: {})", b.signature()),
+                    None => format!("usage: {}", b.signature()),
+                };
                 let d = self
                     .diag(
                         codes::CHECK_TYPE_MISMATCH,
@@ -50,7 +68,7 @@ impl<'a> Checker<'a> {
                         at,
                         format!("{t}"),
                     )
-                    .help(format!("usage: {}", b.signature()));
+                    .help(help);
                 self.error(d);
                 return (K::Const(Value::Absent), Ty::Any);
             }

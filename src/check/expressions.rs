@@ -490,11 +490,18 @@ impl<'a> Checker<'a> {
                     (Ty::Enum(_), None) => self.variant(&t, v),
                     (other, None) => {
                         let src = self.src(subject.span).to_string();
+                        let help = match (&other, &*v.node) {
+                            (Ty::List(_), "empty") => {
+                                format!("a list is empty when `length({src}) == 0`")
+                            }
+                            (Ty::Str, "empty") => format!("a text is empty when `{src} == \"\"`"),
+                            _ => "`is` tests `present`, `absent` or a variant of an enum; use `==` to compare other values".to_string(),
+                        };
                         self.mismatch(
                             format!("`is {}` tests an enum, but `{src}` is {other:#}", v.node),
                             subject.span,
                             format!("{other}"),
-                            "`is` tests `present`, `absent` or a variant of an enum; use `==` to compare other values",
+                            &help,
                         );
                         None
                     }

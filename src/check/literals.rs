@@ -59,6 +59,10 @@ impl<'a> Checker<'a> {
                 Ty::Int if read_int(text).is_some() => Some(format!(
                     "a number is not a text: remove the quotes, `{text}`"
                 )),
+                Ty::Int if weekday_number(text).is_some() => Some(format!(
+                    "days of the week are numbers (`weekday` gives 1 for Monday to 7 for Sunday): write `{}` for {text}",
+                    weekday_number(text).unwrap_or(1)
+                )),
                 Ty::Decimal if read_decimal(text).is_some() || read_int(text).is_some() => Some(
                     format!("a number is not a text: remove the quotes, `{text}`"),
                 ),
@@ -130,4 +134,23 @@ impl<'a> Checker<'a> {
         self.error(d);
         (K::Const(Value::Absent), Ty::Any)
     }
+}
+
+/// The number `weekday` gives for a day's name (`Saturday`, `sat`), if
+/// `text` is one.
+fn weekday_number(text: &str) -> Option<u32> {
+    let lower = text.to_ascii_lowercase();
+    let days = [
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+    ];
+    let i = days
+        .iter()
+        .position(|d| *d == lower || (lower.len() == 3 && d.starts_with(&lower)))?;
+    u32::try_from(i + 1).ok()
 }

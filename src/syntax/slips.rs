@@ -13,7 +13,8 @@ mod texts;
 mod words;
 
 use texts::{
-    empty_braces, escaped_closing_quote, single_quotes, text_clause, unclosed_value_in_text,
+    empty_braces, escaped_closing_quote, format_spec_in_text, single_quotes, text_clause,
+    two_texts, unclosed_value_in_text,
 };
 use words::{
     foreign_clause, foreign_operator, foreign_symbol, foreign_word, is_without_variant,
@@ -81,6 +82,8 @@ pub(super) fn slip(site: &Site<'_>) -> Option<Wording> {
         unclosed_value_in_text,
         escaped_closing_quote,
         empty_braces,
+        format_spec_in_text,
+        two_texts,
         declaration_without_equals,
         single_quotes,
         foreign_operator,
@@ -94,6 +97,7 @@ pub(super) fn slip(site: &Site<'_>) -> Option<Wording> {
         dash_in_name,
         clause_outside_rule,
         when_after_value,
+        else_after_block,
         when_without_brace_wording,
         quantifier_keyword,
         quantifier_called,
@@ -372,6 +376,19 @@ pub(super) fn when_without_brace(text: &str, start: usize, at: usize) -> Option<
     }
     let condition = without_trailing_comments(text.get(start..at)?);
     (condition.len() > "when".len()).then_some(start + condition.len())
+}
+
+/// `when c { … } else { … }`: a `when` block has no `else`.
+fn else_after_block(site: &Site<'_>) -> Option<Wording> {
+    if word(site.here()) != "else" || !site.before().trim_end().ends_with('}') {
+        return None;
+    }
+    Some(Wording::new(
+        (site.at, site.at + 4),
+        "a `when` block has no `else`",
+        "no `else` here",
+        "write a second block with the opposite condition: `when not (…) { … }`",
+    ))
 }
 
 /// `output fee = x when c`: a `when` after the value of a `let` or an

@@ -402,3 +402,60 @@ pub(super) fn empty_braces(site: &Site<'_>) -> Option<Wording> {
         "put a value between them, such as `{basket.id}`, or write `{{}}` for the braces themselves",
     ))
 }
+
+/// `message "a" "b"`: two texts where a clause takes one.
+pub(super) fn two_texts(site: &Site<'_>) -> Option<Wording> {
+    let here = site.here();
+    if !here.starts_with('"') {
+        return None;
+    }
+    let before = site.before().trim_end();
+    let first_open = text_ending_before(site.text, before.len())?;
+    let kw = text_keyword_before(site.text, first_open)?;
+    let second_end = here.get(1..)?.find('"')? + 2;
+    let second = here.get(1..second_end - 1)?;
+    let first = before.get(first_open + 1..before.len() - 1)?;
+    Some(Wording::new(
+        (site.at, site.at + second_end),
+        format!("a `{kw}` is one text, not two"),
+        "a second text",
+        format!("join them into one: `{kw} \"{first} {second}\"`"),
+    ))
+}
+
+/// `"{fee:.2f}"`: a format given to a value in a text.
+pub(super) fn format_spec_in_text(site: &Site<'_>) -> Option<Wording> {
+    if !site.here().starts_with(':') {
+        return None;
+    }
+    let (line, _) = line_bounds(site.text, site.at);
+    let segment = site.text.get(line..site.at)?;
+    // Inside a text, inside its last `{`.
+    if segment.matches('"').count() % 2 == 0 {
+        return None;
+    }
+    let open = segment.rfind('{')?;
+    if segment.get(open..)?.contains('}') {
+        return None;
+    }
+    let value = segment.get(open + 1..)?.trim();
+    let rest = site.text.get(site.at..)?;
+    let close = rest.find('}')?;
+    let spec = rest.get(..close)?;
+    let places = spec
+        .trim_start_matches(':')
+        .trim_start_matches('.')
+        .trim_end_matches(['f', 'F']);
+    let help = match places.parse::<u32>() {
+        Ok(p) => format!("round it instead: `{{round({value}, {p})}}`"),
+        Err(_) => {
+            format!("write the value alone, `{{{value}}}`, computed as it must be shown (`round`)")
+        }
+    };
+    Some(Wording::new(
+        (site.at, site.at + close),
+        format!("a value in a text takes no format (`{spec}`): it is written as computed"),
+        "a format",
+        help,
+    ))
+}
