@@ -480,7 +480,10 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
                 // is known to the rest of the block.
                 let misplaced =
                     (!ended && at > start && misplaced_in_block(&text, start, at)).then_some(at);
-                match misplaced.or_else(|| resume_point(&text, start, at)) {
+                match misplaced
+                    .or_else(|| else_block_end(&text, at))
+                    .or_else(|| resume_point(&text, start, at))
+                {
                     Some(next) => {
                         // The `when` blocks left open by the skipped text
                         // close at a `}` of their own, not an error.
@@ -527,6 +530,41 @@ fn parse_into(sources: &Sources, file: u32, diags: &mut Diagnostics, limits: &Li
         incomplete_rules,
         empty_blocks: out.empty_blocks,
     }
+}
+
+/// `} else { … }` after a `when` block (reported as such): the end of the
+/// `else` block, so that its rules are not read as rules of their own
+/// (which would report each one's missing condition).
+fn else_block_end(text: &str, at: usize) -> Option<usize> {
+    let rest = text.get(at..)?;
+    if scan::word(rest) != "else" {
+        return None;
+    }
+    let after = rest.get(4..)?;
+    let open = after.len() - after.trim_start().len();
+    if !after.get(open..)?.starts_with('{') {
+        return None;
+    }
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    for (i, c) in after.char_indices().skip_while(|(i, _)| *i < open) {
+        match c {
+            _ if in_string && escaped => escaped = false,
+            '\\' if in_string => escaped = true,
+            '"' => in_string = !in_string,
+            '\n' if in_string => in_string = false,
+            '{' if !in_string => depth += 1,
+            '}' if !in_string => {
+                depth = depth.checked_sub(1)?;
+                if depth == 0 {
+                    return Some(at + 4 + i + 1);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }
 
 /// What an item that did not parse declares, read from its text.
