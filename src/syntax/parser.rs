@@ -628,7 +628,14 @@ fn word_start(text: &str, at: usize) -> usize {
 
 /// The word that ends right before `at` (spaces between), if any.
 fn word_before(text: &str, at: usize) -> &str {
-    let before = text.get(..at).unwrap_or("").trim_end_matches([' ', '\t']);
+    let before = text.get(..at).unwrap_or("");
+    // At the end of the text, the word may end the line before.
+    let at_end = text.get(at..).is_some_and(|r| r.trim().is_empty());
+    let before = if at_end {
+        before.trim_end()
+    } else {
+        before.trim_end_matches([' ', '\t'])
+    };
     let start = before
         .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
         .map_or(0, |i| i + 1);
