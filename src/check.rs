@@ -366,23 +366,22 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Reports an enum variant named `present` or `absent`: `x is absent`
-    /// tests whether `x` is there, so the variant could never be tested,
-    /// and a rule meant for it would test presence instead (and fail open).
-    fn presence_variant(&mut self, v: &ast::Ident) {
+    /// Reports an enum variant named with a reserved word: it could not be
+    /// written where a value goes (`x == any`, `x in [if, else]`), and
+    /// `present` or `absent` would read as a presence test (`x is absent`
+    /// tests whether `x` is there), so a rule meant for the variant would
+    /// test something else and could fail open.
+    fn reserved_variant(&mut self, v: &ast::Ident) {
+        let w = &v.node;
+        let message = if matches!(&**w, "present" | "absent") {
+            format!("`{w}` is built in: `x is {w}` tests whether a value is there, not a variant")
+        } else {
+            format!("`{w}` is a reserved word: a variant named so could not be written where a value goes (`x == {w}`, `x in [{w}]`)")
+        };
         let d = self
-            .diag(
-                codes::CHECK_DUPLICATE,
-                format!(
-                    "`{}` is built in: `x is {}` tests whether a value is there, not a variant",
-                    v.node, v.node
-                ),
-                v.span,
-                "built-in word",
-            )
+            .diag(codes::CHECK_DUPLICATE, message, v.span, "reserved word")
             .help(format!(
-                "name the variant otherwise, such as `was_{}` or `{}_status`",
-                v.node, v.node
+                "name the variant otherwise, such as `{w}_value` or `was_{w}`"
             ));
         self.error(d);
     }

@@ -98,8 +98,8 @@ impl<'a> Checker<'a> {
             ast::TypeExpr::Enum(variants, _) => {
                 let mut names: Vec<Arc<str>> = Vec::new();
                 for v in variants {
-                    if matches!(&*v.node, "present" | "absent") {
-                        self.presence_variant(v);
+                    if crate::syntax::lexicon::is_keyword(&v.node) {
+                        self.reserved_variant(v);
                     }
                     if let Some(i) = names.iter().position(|n| *n == v.node) {
                         let first = variants.get(i).map_or(v.span, |f| f.span);
