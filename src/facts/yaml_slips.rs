@@ -23,6 +23,9 @@ const QUOTED_CHARS: usize = 60;
 /// (its text, without positions) at the offset `at`, when the text's shape
 /// tells the slip.
 pub(super) fn yaml(doc: &str, message: &str, at: usize) -> Option<Located> {
+    if message.starts_with("unknown anchor") {
+        return unknown_alias(doc, at);
+    }
     if message.starts_with("found character that cannot start any token") {
         return tab(doc, at);
     }
@@ -406,6 +409,35 @@ fn tab(doc: &str, at: usize) -> Option<Located> {
         "indent with spaces only: YAML does not allow tabs in indentation",
         at,
         1,
+    ))
+}
+
+/// An alias (`*name`) whose anchor (`&name`) is not defined before it in
+/// its document.
+fn unknown_alias(doc: &str, at: usize) -> Option<Located> {
+    let b = doc.as_bytes();
+    let star = if b.get(at) == Some(&b'*') {
+        at
+    } else {
+        let ls = line_start(b, at);
+        ls + doc.get(ls..at)?.rfind('*')?
+    };
+    let name: String = doc
+        .get(star + 1..)?
+        .chars()
+        .take_while(|c| !c.is_whitespace() && !matches!(c, ',' | ']' | '}'))
+        .collect();
+    if name.is_empty() {
+        return None;
+    }
+    Some(Located::syntax(
+        format!("invalid YAML: the alias `*{name}` names no anchor of this document"),
+        "no anchor of this name",
+        format!(
+            "define `&{name}` on the value it repeats, before this alias and in the same document (anchors do not carry across `---`), or write the value out"
+        ),
+        star,
+        name.len() + 1,
     ))
 }
 

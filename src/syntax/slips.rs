@@ -225,14 +225,40 @@ fn number_without_leading_digit(site: &Site<'_>) -> Option<Wording> {
 /// `1e3`, `1_000`, `1,000`: a number written as another language (or a
 /// person) writes it, where a value was expected.
 fn number_written_otherwise(site: &Site<'_>) -> Option<Wording> {
-    let here = site.here();
-    if !here.starts_with(|c: char| c.is_ascii_digit()) {
+    // The number may start before the error: `2.5e3` stops at `e3`.
+    let head = site
+        .before()
+        .bytes()
+        .rev()
+        .take_while(|c| c.is_ascii_digit() || *c == b'.')
+        .count();
+    let from = site.at - head;
+    let rest = site.text.get(from..)?;
+    if !rest.starts_with(|c: char| c.is_ascii_digit()) {
         return None;
     }
-    let len = here
-        .find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '.' | ',')))
-        .unwrap_or(here.len());
-    let token = here.get(..len)?.trim_end_matches([',', '.']);
+    // Digits with `_`, `,` or `.`, then an exponent with its sign.
+    let b = rest.as_bytes();
+    let mut len = 0;
+    while b
+        .get(len)
+        .is_some_and(|c| c.is_ascii_digit() || matches!(c, b'_' | b'.' | b','))
+    {
+        len += 1;
+    }
+    if matches!(b.get(len), Some(b'e' | b'E')) {
+        let mut k = len + 1;
+        if matches!(b.get(k), Some(b'+' | b'-')) {
+            k += 1;
+        }
+        if b.get(k).is_some_and(u8::is_ascii_digit) {
+            while b.get(k).is_some_and(u8::is_ascii_digit) {
+                k += 1;
+            }
+            len = k;
+        }
+    }
+    let token = rest.get(..len)?.trim_end_matches([',', '.']);
     let plain: String = token.chars().filter(|c| !matches!(c, '_' | ',')).collect();
     let value = if token.contains(['e', 'E']) {
         rust_decimal::Decimal::from_scientific(&plain)
@@ -248,8 +274,11 @@ fn number_written_otherwise(site: &Site<'_>) -> Option<Wording> {
     } else {
         "a digit separator"
     };
+    if from + token.len() <= site.at {
+        return None;
+    }
     Some(Wording::new(
-        (site.at, site.at + token.len()),
+        (from, from + token.len()),
         format!("`{token}` is not a number here: numbers in a policy are written without {how}"),
         "not a number",
         format!("write `{value}`"),
@@ -395,11 +424,21 @@ fn else_after_block(site: &Site<'_>) -> Option<Wording> {
 /// `output`, read as the start of a `when` block.
 fn when_after_value(site: &Site<'_>) -> Option<Wording> {
     let item = site.text.get(site.start..)?;
-    if !starts_word(item, "when") || scan::first_on_line(site.text, site.start) {
+    if !starts_word(item, "when") {
         return None;
     }
     let (line_start, line_end) = line_bounds(site.text, site.start);
-    let declared = site.text.get(line_start..site.start)?.trim();
+    // The value on the line of the `when`, or (a `when` with no `{` on a
+    // line of its own) on the line before it.
+    let declared = if scan::first_on_line(site.text, site.start) {
+        if site.text.get(site.start..line_end)?.contains('{') || line_start == 0 {
+            return None;
+        }
+        let (prev, _) = line_bounds(site.text, line_start - 1);
+        site.text.get(prev..line_start)?.trim()
+    } else {
+        site.text.get(line_start..site.start)?.trim()
+    };
     let kw = word(declared);
     if kw != "output" && kw != "let" {
         return None;

@@ -51,6 +51,13 @@ pub(super) fn foreign_operator(site: &Site<'_>) -> Option<Wording> {
                     to
                 };
             let help = match rewritten_line(site.text, from, to_replace, instead) {
+                // Every symbol of the line, not only the first.
+                Some(line) if !f.written.is_ascii() => format!(
+                    "write `{}`",
+                    line.replace('≤', "<=")
+                        .replace('≥', ">=")
+                        .replace('≠', "!=")
+                ),
                 Some(line) => format!("write `{line}`"),
                 None if instead.is_empty() => format!("remove the `{}`", f.written),
                 None => format!("write `{}` instead of `{}`", instead.trim_end(), f.written),
@@ -425,6 +432,7 @@ pub(super) fn quantifier_called(site: &Site<'_>) -> Option<Wording> {
             _ => format!("write `sum x in {a}` (a list of numbers), or `sum x in {a} of x.…`"),
         },
         ("any" | "all", Some(a)) => format!("write `{q} x in {a} where …`"),
+        ("any" | "all", None) => format!("write `{q} x in … where …`"),
         _ => help.to_string(),
     };
     let from = before.len() - q.len();
@@ -456,11 +464,17 @@ pub(super) fn foreign_symbol(site: &Site<'_>) -> Option<Wording> {
         .map(str::trim);
     let (len, message, label, help): (usize, &str, &str, String) = if here.starts_with('%') {
         let number = value.filter(|v| v.chars().all(|c| c.is_ascii_digit() || c == '.'));
+        // `x % 2`: a value follows, so a remainder was meant.
+        let remainder = here
+            .get(1..)
+            .and_then(|r| r.trim_start().chars().next())
+            .is_some_and(|c| c.is_alphanumeric() || c == '(');
         (
             1,
             "`%` is not an operator: a percentage is written as a decimal, and there is no remainder",
             "not an operator",
             match number.and_then(|n| n.parse::<rust_decimal::Decimal>().ok()) {
+                _ if remainder => "there is no remainder operator: write the condition without it (for a percentage, a decimal: `0.10` for 10%)".to_string(),
                 Some(n) => format!("write `{}` for {n}%", n / rust_decimal::Decimal::ONE_HUNDRED),
                 None => "write the percentage as a decimal: `0.10` for 10%".to_string(),
             },
