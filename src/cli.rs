@@ -98,7 +98,12 @@ fn documented() -> clap::Command {
 pub fn parse() -> Cli {
     // clap's own help and errors follow `--color` too (it reads NO_COLOR
     // and the terminal itself under auto).
-    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let mut args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    // `pactum help evaluate --help` asks for the same page as `pactum help
+    // evaluate`: clap's `help` would read `--help` as a subcommand's name.
+    if args.get(1).and_then(|a| a.to_str()) == Some("help") {
+        args.retain(|a| !matches!(a.to_str(), Some("--help" | "-h")));
+    }
     let mut color = clap::ColorChoice::Auto;
     for (i, arg) in args.iter().enumerate() {
         let value = match arg.to_str() {

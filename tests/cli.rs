@@ -660,6 +660,10 @@ fn help_names_a_subcommand_and_limit_flags_only_where_they_apply() {
     let o = pactum(&["help", "evaluate"]);
     assert_eq!(o.status.code(), Some(0));
     assert!(stdout(&o).contains("--max-steps"), "{}", stdout(&o));
+    // `help SUBCOMMAND --help` is the same page.
+    let again = pactum(&["help", "evaluate", "--help"]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert_eq!(stdout(&again), stdout(&o));
     let o = pactum(&["validate", "--help"]);
     assert!(stdout(&o).contains("--max-depth"));
     assert!(!stdout(&o).contains("--max-steps"), "{}", stdout(&o));
