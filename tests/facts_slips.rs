@@ -861,3 +861,28 @@ fn json_hex_numbers_lone_surrogates_and_two_documents_on_a_line_are_named() {
         Some("put each document on a line of its own, in a `.jsonl` file (JSON Lines)")
     );
 }
+
+/// The record of a refused document names the request as it was written,
+/// or not at all: never a value the YAML reader converted.
+#[test]
+fn a_refused_record_never_carries_a_converted_id() {
+    let policy = policy();
+    for (written, want) in [
+        ("0x1F", None),
+        ("1e3", None),
+        ("+5", None),
+        ("42", Some("42")),
+        ("i-1", Some("i-1")),
+    ] {
+        let text = format!("request: {{ action: nope }}\nresource: {{ id: {written} }}\n");
+        let outcomes = policy.evaluate_file("a.yaml", &text);
+        let Outcome::Failed { id, .. } = &outcomes[0] else {
+            panic!("{written}: decided")
+        };
+        let got = match id {
+            pactum::Value::Absent => None,
+            v => Some(v.to_string()),
+        };
+        assert_eq!(got.as_deref(), want, "{written}");
+    }
+}

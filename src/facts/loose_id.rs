@@ -30,9 +30,28 @@ pub(crate) fn loose_id(doc: &str, path: &[Arc<str>], limits: &Limits, merges: bo
     if flow_too_deep(doc, MAX_FLOW_DEPTH).is_some() {
         return Value::Absent;
     }
-    PathSeed { path, merges }
+    let id = PathSeed { path, merges }
         .deserialize(serde_yaml::Deserializer::from_str(doc))
-        .unwrap_or(Value::Absent)
+        .unwrap_or(Value::Absent);
+    // The record names the request as it was written: a value the reader
+    // converted (`0x1F` read as 31, `1e3` as 1000) is no name the caller
+    // sent, so the record has none rather than a false one.
+    match &id {
+        Value::Str(text) if !written_in(doc, text) => Value::Absent,
+        _ => id,
+    }
+}
+
+/// Whether `text` stands in `doc` as a whole token (not inside a longer
+/// number or word: `5` is not written in `+5`, nor `inf` in `.inf`).
+fn written_in(doc: &str, text: &str) -> bool {
+    let part = |c: Option<char>| c.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '.'));
+    !text.is_empty()
+        && doc.match_indices(text).any(|(i, _)| {
+            let before = doc.get(..i).and_then(|b| b.chars().next_back());
+            let after = doc.get(i + text.len()..).and_then(|a| a.chars().next());
+            !part(before) && !matches!(before, Some('+' | '-')) && !part(after)
+        })
 }
 
 /// Follows a path of mapping keys down to a scalar.
